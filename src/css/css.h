@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The host channel subsystem: subchannels, channel paths and the I/O
+ * instructions a host operating system issues against them (Principles of
+ * Operation ch. 14 "I/O instructions", 15 "Basic I/O functions").
+ *
+ * Instructions return the condition code (0-3) the machine would set, or a
+ * negative errno where the machine would present a program interruption
+ * (operand exception / specification exception), e.g. -EINVAL for an ORB with
+ * reserved bits set. Channel programs run asynchronously on a per-subchannel
+ * worker (or inline, for tests and fuzzing: see CSS_F_SYNC); completion makes
+ * the subchannel status pending and calls the subchannel's notify callback.
+ */
+#ifndef CCWPASS_CSS_CSS_H
+#define CCWPASS_CSS_CSS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "css/css_arch.h"
+#include "css/css_mem.h"
+
+struct css;
+struct css_subchannel;
+struct css_device;
+
+/* "cssid.ssid.num": a subchannel id (num = sch number) or a device bus id. */
+struct css_busid {
+	uint8_t cssid;
+	uint8_t ssid;     /* 0-3 */
+	uint16_t num;
+};
+
+#define CSS_BUSID_STRLEN 16 /* "ff.3.ffff" + NUL, with room */
+
+/* Strict parse of "c.s.xxxx" (hex, xxxx exactly 4 digits). Returns: 0 / -EINVAL. */
+int css_busid_parse(const char *s, struct css_busid *id);
+/* Formats "%x.%x.%04x" into buf (CSS_BUSID_STRLEN bytes); returns buf. */
+char *css_busid_format(struct css_busid id, char *buf);
+bool css_busid_eq(struct css_busid a, struct css_busid b);
+
+/* Inline execution: instructions run the channel program before returning. */
+#define CSS_F_SYNC 0x1
+
+struct css *css_new(unsigned int flags);
+/* Stops all workers (halting running programs) and frees everything. */
+void css_free(struct css *css);
+
+/* ---- channel paths ---- */
+#define CSS_CHP_TYPE_FC 0x1b /* FICON channel (what QEMU shows as "1b") */
+
+int css_add_chp(struct css *css, uint8_t chpid, uint8_t type, struct error *err);
+bool css_chp_exists(const struct css *css, uint8_t chpid);
+/* Returns: the type, or -ENOENT. */
+int css_chp_type(const struct css *css, uint8_t chpid);
+bool css_chp_online(const struct css *css, uint8_t chpid);
+
+enum css_chp_event {
+	CSS_CHP_VARY_OFF,  /* path varied offline: removed from PAM */
+	CSS_CHP_VARY_ON,   /* path varied online: added back to PAM */
+};
+
+/*
+ * Vary a channel path off/on: every subchannel using it gets its PAM
+ * updated and, if it registered one, its chp_event callback called (outside
+ * the subchannel lock) with the path mask bit. Returns: 0, -ENOENT.
+ */
+int css_chp_vary(struct css *css, uint8_t chpid, bool online);
+
+/* ---- subchannels ---- */
+struct css_subchannel_config {
+	struct css_busid schid;
+	struct css_busid devno;   /* cssid/ssid must equal schid's */
+	uint8_t chpids[8];        /* 0 = none; must be added with css_add_chp */
+	uint8_t pim, pam, pom;
+	uint8_t type;             /* CSS_SCH_TYPE_IO */
+	bool qdio;                /* PMCW QF bit (vfio_ccw refuses these) */
+	struct css_device *dev;   /* owned by the subchannel from now on */
+};
+
+/* Returns: 0, -EEXIST (schid or devno in use), -EINVAL (with message). */
+int css_add_subchannel(struct css *css, const struct css_subchannel_config *cfg,
+		       struct css_subchannel **out, struct error *err);
+struct css_subchannel *css_find_subchannel(struct css *css, struct css_busid schid);
+struct css_subchannel *css_find_devno(struct css *css, struct css_busid devno);
+/* Iteration in schid order; returns NULL after the last. */
+struct css_subchannel *css_next_subchannel(struct css *css,
+					   struct css_subchannel *prev);
+
+struct css_busid css_sch_id(const struct css_subchannel *sch);
+struct css_busid css_sch_devno(const struct css_subchannel *sch);
+struct css_device *css_sch_device(const struct css_subchannel *sch);
+const char *css_sch_name(const struct css_subchannel *sch); /* "0.0.0313" */
+
+/*
+ * Interruption: called (on the worker thread, without locks held) each time
+ * the subchannel becomes status pending. The callee normally issues
+ * css_tsch() to collect the IRB.
+ */
+typedef void css_notify_fn(struct css_subchannel *sch, void *opaque);
+typedef void css_chp_event_fn(struct css_subchannel *sch, uint8_t path_mask,
+			      enum css_chp_event ev, void *opaque);
+void css_sch_set_handlers(struct css_subchannel *sch, css_notify_fn *notify,
+			  css_chp_event_fn *chp_event, void *opaque);
+
+/* ---- I/O instructions ---- */
+/*
+ * START SUBCHANNEL: cc 0 started, 1 status pending, 2 busy, 3 not
+ * operational. The program runs against mem, which must stay valid until
+ * the final status is pending (or the subchannel is cleared).
+ * Returns -EINVAL for ORB operand errors (reserved bits, transport mode:
+ * -EOPNOTSUPP).
+ */
+int css_ssch(struct css_subchannel *sch, const struct css_orb *orb,
+	     struct css_mem *mem);
+/* HALT SUBCHANNEL: cc 0, 1 (status pending, not halted), 2 (busy), 3. */
+int css_hsch(struct css_subchannel *sch);
+/* CLEAR SUBCHANNEL: cc 0 or 3. */
+int css_csch(struct css_subchannel *sch);
+/* TEST SUBCHANNEL: cc 0 (status was pending; irb filled, status cleared), 1, 3. */
+int css_tsch(struct css_subchannel *sch, struct css_irb *irb);
+/* STORE SUBCHANNEL: cc 0, 3. */
+int css_stsch(struct css_subchannel *sch, struct css_schib *schib);
+/*
+ * MODIFY SUBCHANNEL: only the program-modifiable fields (intparm, ISC, ENA,
+ * LM, MME, MP, LPM, MBI, CSENSE...) are taken. cc 0, 1 (status pending),
+ * 2 (busy), 3. -EINVAL for reserved bits / bad ISC.
+ */
+int css_msch(struct css_subchannel *sch, const struct css_schib *schib);
+
+/* Log with the "sch c.s.xxxx: " prefix. */
+void css_log(const struct css_subchannel *sch, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * An IBM 3390 direct-access storage device behind a 3990 storage control,
+ * speaking the ECKD channel programs Linux's dasd_eckd driver sends
+ * (docs/eckd.md; IBM 3990/9390 Storage Control Reference, GA32-0274).
+ */
+#ifndef CCWPASS_DASD_ECKD_H
+#define CCWPASS_DASD_ECKD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+struct css_device;
+struct ckd_image;
+
+struct eckd_model {
+	const char *name;     /* "3390-9" */
+	uint16_t dev_type;    /* 0x3390 */
+	uint8_t dev_model;    /* Sense ID / RDC device model byte */
+	uint32_t cyls;        /* primary cylinders */
+	uint32_t heads;       /* tracks per cylinder */
+};
+
+/* Looks up "3390-1", "3390-2", "3390-3", "3390-9", "3390-27", "3390-54". */
+const struct eckd_model *eckd_model_find(const char *name);
+/* The model whose cylinder count is cyls (NULL if none). */
+const struct eckd_model *eckd_model_by_cyls(uint16_t dev_type, uint32_t cyls);
+
+struct eckd_config {
+	struct ckd_image *image;  /* the device owns it from now on */
+	uint8_t dev_model;        /* 0: the model table's value */
+	uint8_t cu_model;         /* 0: 0xe9 (3990 model 01 ECKD) */
+	uint16_t ssid;            /* storage subsystem id (RCD NEQ, uid) */
+	uint8_t unit_addr;        /* unit address (NED byte 31, uid) */
+	char serial[13];          /* NED sequence number, 12 chars max; "" = derived */
+};
+
+/*
+ * A 3390 on the given image; the image geometry decides the model.
+ * Returns: the device (ops = the ECKD command processor) or NULL with err.
+ */
+struct css_device *eckd_device_new(const struct eckd_config *cfg,
+				   struct error *err);
+
+#endif

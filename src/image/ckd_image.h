@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * CKD volume images: whole tracks in and out, durably.
+ *
+ * Formats (docs/image-format.md): Hercules plain CKD ("CKD_P370", fixed
+ * track slots) and Hercules compressed CKD ("CKD_C370", L1/L2 tables with
+ * null tracks, which makes a blank or freshly formatted 3390-9 a few KB),
+ * plus an in-memory volume for tests and fuzzing. A backend is an ops table.
+ *
+ * A track image is in Hercules track layout (see ckd_track.h): home address
+ * (5 bytes: flag 0, CC, HH), R0 count + 8 data bytes, records
+ * (CCHHRKDD count, key, data), end-of-track marker (8 x 0xFF). Track numbers
+ * are linear: cyl * heads + head.
+ */
+#ifndef CCWPASS_IMAGE_CKD_IMAGE_H
+#define CCWPASS_IMAGE_CKD_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+struct ckd_image;
+
+enum ckd_image_format {
+	CKD_IMAGE_PLAIN,  /* CKD_P370 */
+	CKD_IMAGE_CCKD,   /* CKD_C370 */
+	CKD_IMAGE_MEM,    /* in memory, not persistent */
+};
+
+/* What a blank track holds (the CCKD "null track" formats). */
+enum ckd_null_format {
+	CKD_NULL_R0 = 0,      /* HA, R0, end of track ("unformatted") */
+	CKD_NULL_R1EOF = 1,   /* HA, R0, empty R1 */
+	CKD_NULL_LINUX = 2,   /* HA, R0, R1-R12 of 4096 zero bytes (3390 Linux) */
+};
+
+struct ckd_geometry {
+	uint16_t devtype;    /* 0x3390 */
+	uint32_t cyls;
+	uint32_t heads;      /* tracks per cylinder */
+	uint32_t trksize;    /* bytes per track slot in the image (56832) */
+};
+
+/* Largest track image any supported device needs (3390: 56832). */
+#define CKD_MAX_TRACK_SIZE 65536
+
+#define CKD_OPEN_RDONLY 0x1
+
+/*
+ * Open an existing image (format detected from its header). A read-only
+ * open never modifies the file. Returns: the image, or NULL with err set
+ * (ENOENT, EACCES, EINVAL for a broken or unsupported header, naming the
+ * file and the field).
+ */
+struct ckd_image *ckd_image_open(const char *path, unsigned int flags,
+				 struct error *err);
+
+/* A volatile volume whose tracks all start as null format nullfmt. */
+struct ckd_image *ckd_image_new_mem(const struct ckd_geometry *geo,
+				    enum ckd_null_format nullfmt,
+				    struct error *err);
+
+/* Flushes (as ckd_image_sync) and closes; NULL is a no-op. */
+void ckd_image_close(struct ckd_image *img);
+
+const struct ckd_geometry *ckd_image_geometry(const struct ckd_image *img);
+enum ckd_image_format ckd_image_format(const struct ckd_image *img);
+bool ckd_image_readonly(const struct ckd_image *img);
+const char *ckd_image_path(const struct ckd_image *img); /* "(memory)" for MEM */
+
+static inline uint32_t ckd_image_tracks(const struct ckd_image *img)
+{
+	const struct ckd_geometry *g = ckd_image_geometry(img);
+
+	return g->cyls * g->heads;
+}
+
+/*
+ * Read track trk into buf (bufsize >= geometry trksize). *len receives the
+ * length of the track image up to and including the end-of-track marker.
+ * Returns: 0; -EINVAL trk out of range; -EIO read error; -EUCLEAN the
+ * stored track is corrupt (bad home address, overlong record, missing end
+ * marker, bad compression) - the image is not changed.
+ */
+int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
+			 size_t bufsize, size_t *len);
+
+/*
+ * Replace track trk with the track image buf[0..len) (validated with
+ * ckd_track_check(); len <= trksize). Not necessarily durable until
+ * ckd_image_sync(). Returns: 0; -EROFS; -EINVAL; -EIO; -ENOSPC.
+ */
+int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
+			  const uint8_t *buf, size_t len);
+
+/*
+ * Make every completed ckd_image_write_track() durable. A crash at any
+ * point leaves each track either old or new, never torn or lost.
+ * Returns: 0 or -EIO.
+ */
+int ckd_image_sync(struct ckd_image *img);
+
+/* ---- creating volumes (ccwpass dasdinit) ---- */
+
+enum ckd_init_layout {
+	CKD_INIT_BLANK,   /* every track HA + R0 only: Linux sees "unformatted" */
+	CKD_INIT_CDL,     /* Linux compatible disk layout, 4 KB blocks,
+			     IPL records, VOL1, VTOC, one partition */
+};
+
+struct ckd_init_options {
+	enum ckd_image_format format;     /* PLAIN or CCKD */
+	enum ckd_init_layout layout;
+	char volser[7];                   /* 1-6 chars [A-Z0-9@#$], NUL ended */
+	bool overwrite;                   /* else an existing file is EEXIST */
+	/* Optional progress: called now and then with tracks done / total. */
+	void (*progress)(uint64_t done, uint64_t total, void *opaque);
+	void *opaque;
+};
+
+/*
+ * Create a new volume of geometry geo at path (written to a temporary file
+ * in the same directory, synced, then renamed into place).
+ * Returns: 0, or negative errno with err naming the file and reason.
+ */
+int ckd_image_create(const char *path, const struct ckd_geometry *geo,
+		     const struct ckd_init_options *opt, struct error *err);
+
+#endif
