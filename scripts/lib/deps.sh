@@ -99,17 +99,31 @@ ccwpass_need_pkgs() {
     fi
 }
 
+# Directory holding apt's package lists (usually /var/lib/apt/lists/).
+ccwpass_apt_lists_dir() {
+    local L=
+    eval "$(apt-config shell L Dir::State::lists/d)"
+    printf '%s\n' "${L:-/var/lib/apt/lists/}"
+}
+
+# True when package lists for the s390x architecture have been downloaded.
+_ccwpass_have_s390x_lists() {
+    compgen -G "$(ccwpass_apt_lists_dir)*_binary-s390x_Packages*" >/dev/null
+}
+
 # ccwpass_need_s390x_arch : make s390x packages downloadable (apt-get download
 # PKG:s390x). Never installs s390x packages on the host.
 ccwpass_need_s390x_arch() {
     if dpkg --print-foreign-architectures | grep -qx s390x; then
         # Architecture present; make sure its package lists exist too (an
         # earlier run may have been interrupted before apt-get update).
-        if _ccwpass_pkg_known linux-image-s390x:s390x; then
-            return 0
-        fi
-        ccwpass_apt_update
-        return
+        _ccwpass_have_s390x_lists && return 0
+        ccwpass_apt_update || return 1
+        _ccwpass_have_s390x_lists || {
+            _ccwpass_deps_msg "apt-get update fetched no s390x package lists (check the apt sources)"
+            return 1
+        }
+        return 0
     fi
     _ccwpass_require_root "add the s390x architecture" \
         "dpkg --add-architecture s390x && apt-get update" || return 1
@@ -119,5 +133,9 @@ ccwpass_need_s390x_arch() {
         return 1
     }
     _ccwpass_apt_updated=0
-    ccwpass_apt_update
+    ccwpass_apt_update || return 1
+    _ccwpass_have_s390x_lists || {
+        _ccwpass_deps_msg "apt-get update fetched no s390x package lists (check the apt sources)"
+        return 1
+    }
 }

@@ -29,9 +29,7 @@ void error_prefix(struct error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = (size_t)vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
-	if (n + 2 < sizeof(err->msg)) {
-		memcpy(err->msg + n, ": ", 3);
-		n += 2;
-		strncat(err->msg + n, old, sizeof(err->msg) - n - 1);
-	}
+	if (n + 2 < sizeof(err->msg))
+		snprintf(err->msg + n, sizeof(err->msg) - n, ": %.*s",
+			 (int)(sizeof(err->msg) - n - 3), old);
 }

@@ -76,7 +76,8 @@ struct css_subchannel_config {
 	uint8_t pim, pam, pom;
 	uint8_t type;             /* CSS_SCH_TYPE_IO */
 	bool qdio;                /* PMCW QF bit (vfio_ccw refuses these) */
-	struct css_device *dev;   /* owned by the subchannel from now on */
+	struct css_device *dev;   /* owned by the subchannel once added; on
+				     failure the caller keeps it */
 };
 
 /* Returns: 0, -EEXIST (schid or devno in use), -EINVAL (with message). */
@@ -95,8 +96,10 @@ const char *css_sch_name(const struct css_subchannel *sch); /* "0.0.0313" */
 
 /*
  * Interruption: called (on the worker thread, without locks held) each time
- * the subchannel becomes status pending. The callee normally issues
- * css_tsch() to collect the IRB.
+ * the subchannel becomes status pending, intermediate status (PCI, initial
+ * status, suspension) included. The callee normally issues css_tsch() to
+ * collect the IRB; the status may already have been collected, so that
+ * TSCH can set cc 1.
  */
 typedef void css_notify_fn(struct css_subchannel *sch, void *opaque);
 typedef void css_chp_event_fn(struct css_subchannel *sch, uint8_t path_mask,

@@ -72,7 +72,9 @@ uint8_t css_io_path(const struct css_ccw_io *io);
 bool css_io_chained(const struct css_ccw_io *io);
 
 /*
- * Device -> storage (read, sense, read backward). Moves up to len bytes,
+ * Device -> storage (read, sense, read backward; for read backward the
+ * bytes come in the order they leave the device, the first one going to
+ * the rightmost address). Moves up to len bytes,
  * following data chaining; returns the bytes the channel accepted. A short
  * return means the count is exhausted or a storage error stopped the
  * transfer; the channel records incorrect length / the check itself, and the

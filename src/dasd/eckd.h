@@ -29,7 +29,8 @@ const struct eckd_model *eckd_model_find(const char *name);
 const struct eckd_model *eckd_model_by_cyls(uint16_t dev_type, uint32_t cyls);
 
 struct eckd_config {
-	struct ckd_image *image;  /* the device owns it from now on */
+	struct ckd_image *image;  /* the device owns it from the call on,
+				     even when eckd_device_new() fails */
 	uint8_t dev_model;        /* 0: the model table's value */
 	uint8_t cu_model;         /* 0: 0xe9 (3990 model 01 ECKD) */
 	uint16_t ssid;            /* storage subsystem id (RCD NEQ, uid) */

@@ -1,0 +1,39 @@
+# shellcheck shell=bash
+# ccwpass: shared settings for scripts/demo, scripts/test and .ci/run.
+
+CCWPASS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export CCWPASS_CACHE=${CCWPASS_CACHE:-/var/cache/ccwpass}
+
+# Host packages (Debian 12) the build, the tests and the demo need.
+CCWPASS_HOST_PKGS=(
+    build-essential pkg-config meson ninja-build python3
+    zlib1g-dev libfuse3-dev fuse3 libcmocka-dev
+    clang libclang-rt-14-dev
+    qemu-system-misc mdevctl driverctl hercules
+    cpio uuid-runtime util-linux kmod
+)
+
+# shellcheck source=scripts/lib/deps.sh
+. "$CCWPASS_ROOT/scripts/lib/deps.sh"
+
+ccwpass_log() {
+    printf '==> %s\n' "$*"
+}
+
+# ccwpass_build DIR [meson options...]: configure once, then build.
+ccwpass_build() {
+    local dir=$1
+    shift
+    if [[ ! -f "$dir/build.ninja" ]]; then
+        ccwpass_log "configuring $(basename "$dir") $*"
+        meson setup "$dir" "$CCWPASS_ROOT" "$@" >"$dir.setup.log" 2>&1 || {
+            cat "$dir.setup.log" >&2
+            return 1
+        }
+    fi
+    ccwpass_log "building $(basename "$dir")"
+    ninja -C "$dir" >"$dir.build.log" 2>&1 || {
+        tail -n 60 "$dir.build.log" >&2
+        return 1
+    }
+}

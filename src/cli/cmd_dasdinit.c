@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `ccwpass dasdinit`: create a 3390 volume image, blank or Linux CDL, as a
+ * Hercules CCKD (default) or plain CKD file (docs/image-format.md
+ * "Creating a volume").
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "dasd/eckd.h"
+#include "image/ckd_image.h"
+#include "image/ckd_track.h"
+
+#define CMD "dasdinit"
+#define DEFAULT_MODEL  "3390-9"
+#define DEFAULT_VOLSER "LNX001"
+#define MAX_CYLS       65520
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: ccwpass dasdinit [OPTIONS] FILE [MODEL]\n"
+"\n"
+"Create a 3390 volume image that ccwpass and Hercules both use.\n"
+"\n"
+"  -t, --type MODEL     3390-1, 3390-2, 3390-3, 3390-9 (default), 3390-27,\n"
+"                       3390-54 (also accepted as the MODEL argument)\n"
+"  -c, --cyls N         N cylinders instead of the model's (1-%d)\n"
+"  -l, --cdl            Linux compatible disk layout (default): IPL records,\n"
+"                       VOL1 label, VTOC, 4 KB blocks, one partition from\n"
+"                       track 2 to the end, as dasdfmt + fdasd -a make it\n"
+"  -b, --blank          every track empty (HA + R0): the guest sees an\n"
+"                       unformatted DASD to dasdfmt\n"
+"  -f, --format FORMAT  cckd (default): Hercules compressed CKD, a few KB\n"
+"                       until written; plain: Hercules CKD, full size\n"
+"      --volser VOLSER  volume serial for --cdl, 1-6 of A-Z 0-9 @ # $\n"
+"                       (default " DEFAULT_VOLSER ")\n"
+"      --force          replace FILE if it exists\n"
+"  -q, --quiet          no progress line and no summary\n"
+"  -h, --help           this text\n"
+"\n"
+"Example: ccwpass dasdinit --volser 0X2B09 disk.cckd 3390-9\n", MAX_CYLS);
+}
+
+struct dasdinit_args {
+	const char *file;
+	const char *model;
+	long cyls;               /* 0: the model's */
+	bool quiet;
+	struct ckd_init_options opt;
+};
+
+struct progress {
+	const char *file;
+	int last;                /* last percentage printed */
+};
+
+static void show_progress(uint64_t done, uint64_t total, void *opaque)
+{
+	struct progress *p = opaque;
+	int pct = total ? (int)(done * 100 / total) : 100;
+
+	if (pct == p->last)
+		return;
+	p->last = pct;
+	fprintf(stderr, "\rccwpass dasdinit: %s: %llu/%llu tracks (%d%%)",
+		p->file, (unsigned long long)done, (unsigned long long)total,
+		pct);
+	fflush(stderr);
+}
+
+static int parse_volser(const char *arg, char volser[7])
+{
+	size_t n = strlen(arg);
+
+	if (n < 1 || n > 6)
+		return -1;
+	for (size_t i = 0; i <= n; i++)
+		volser[i] = (char)toupper((unsigned char)arg[i]);
+	return 0;
+}
+
+enum { OPT_VOLSER = 0x100, OPT_FORCE };
+
+static const struct option long_opts[] = {
+	{ "type", required_argument, NULL, 't' },
+	{ "cyls", required_argument, NULL, 'c' },
+	{ "cdl", no_argument, NULL, 'l' },
+	{ "blank", no_argument, NULL, 'b' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "volser", required_argument, NULL, OPT_VOLSER },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Returns -1 to continue, else the exit code. */
+static int parse_option(int c, struct dasdinit_args *a)
+{
+	char *end;
+
+	switch (c) {
+	case 't':
+		a->model = optarg;
+		return -1;
+	case 'c':
+		errno = 0;
+		a->cyls = strtol(optarg, &end, 10);
+		if (errno || *end || a->cyls < 1 || a->cyls > MAX_CYLS) {
+			cli_fail(CMD, "--cyls %s: need 1-%d", optarg, MAX_CYLS);
+			return 2;
+		}
+		return -1;
+	case 'l':
+		a->opt.layout = CKD_INIT_CDL;
+		return -1;
+	case 'b':
+		a->opt.layout = CKD_INIT_BLANK;
+		return -1;
+	case 'f':
+		if (!strcmp(optarg, "cckd")) {
+			a->opt.format = CKD_IMAGE_CCKD;
+		} else if (!strcmp(optarg, "plain")) {
+			a->opt.format = CKD_IMAGE_PLAIN;
+		} else {
+			cli_fail(CMD, "--format %s: use cckd or plain", optarg);
+			return 2;
+		}
+		return -1;
+	case OPT_VOLSER:
+		if (parse_volser(optarg, a->opt.volser) < 0) {
+			cli_fail(CMD, "--volser %s: 1-6 characters", optarg);
+			return 2;
+		}
+		return -1;
+	case OPT_FORCE:
+		a->opt.overwrite = true;
+		return -1;
+	case 'q':
+		a->quiet = true;
+		return -1;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		usage(stderr);
+		return 2;
+	}
+}
+
+static int parse_args(int argc, char **argv, struct dasdinit_args *a)
+{
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:c:lbf:qh", long_opts, NULL)) != -1)
+		if ((rc = parse_option(c, a)) >= 0)
+			return rc;
+	if (optind >= argc || argc - optind > 2) {
+		cli_fail(CMD, "need FILE and at most one MODEL (see --help)");
+		return 2;
+	}
+	a->file = argv[optind];
+	if (argc - optind == 2) {
+		if (a->model && strcmp(a->model, argv[optind + 1])) {
+			cli_fail(CMD, "model given twice: %s and %s", a->model,
+				 argv[optind + 1]);
+			return 2;
+		}
+		a->model = argv[optind + 1];
+	}
+	if (!a->model)
+		a->model = DEFAULT_MODEL;
+	return -1;
+}
+
+static void summary(const struct dasdinit_args *a,
+		    const struct ckd_geometry *geo)
+{
+	uint32_t trks = geo->cyls * geo->heads;
+
+	printf("%s: 3390 volume, %u cylinders x %u tracks, %s, ", a->file,
+	       geo->cyls, geo->heads,
+	       a->opt.format == CKD_IMAGE_CCKD ? "CCKD (zlib)" : "plain CKD");
+	if (a->opt.layout == CKD_INIT_CDL)
+		printf("Linux CDL: volser %s, 4 KB blocks, partition 1 = "
+		       "tracks 2-%u\n", a->opt.volser, trks - 1);
+	else
+		printf("blank (unformatted)\n");
+}
+
+static int dasdinit_run(int argc, char **argv)
+{
+	struct dasdinit_args a = {
+		.opt = { .format = CKD_IMAGE_CCKD, .layout = CKD_INIT_CDL,
+			 .volser = DEFAULT_VOLSER },
+	};
+	struct progress prog = { .last = -1 };
+	const struct eckd_model *model;
+	struct ckd_geometry geo;
+	struct error err;
+	int rc;
+
+	rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	model = eckd_model_find(a.model);
+	if (!model) {
+		cli_fail(CMD, "unknown model %s (3390-1, -2, -3, -9, -27, -54)",
+			 a.model);
+		return 2;
+	}
+	geo = (struct ckd_geometry){
+		.devtype = model->dev_type,
+		.cyls = a.cyls ? (uint32_t)a.cyls : model->cyls,
+		.heads = model->heads,
+		.trksize = CKD_3390_TRACK_SIZE,
+	};
+	if (!a.quiet && isatty(STDERR_FILENO)) {
+		prog.file = a.file;
+		a.opt.progress = show_progress;
+		a.opt.opaque = &prog;
+	}
+	rc = ckd_image_create(a.file, &geo, &a.opt, &err);
+	if (prog.last >= 0)
+		fputc('\n', stderr);
+	if (rc < 0)
+		return cli_fail(CMD, "%s", err.msg);
+	if (!a.quiet)
+		summary(&a, &geo);
+	return 0;
+}
+
+const struct cli_command cmd_dasdinit = {
+	.name = "dasdinit",
+	.summary = "create a 3390 volume image (Linux CDL or blank)",
+	.run = dasdinit_run,
+};

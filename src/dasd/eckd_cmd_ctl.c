@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Identification and control commands (3990/9390 Storage Control
+ * Reference, GA32-0274: Sense, Sense ID, Read Device Characteristics, Read
+ * Configuration Data, No-Operation, Sense/Set Path Group ID, Perform
+ * Subsystem Function, Read Subsystem Data, Define Extent, Locate Record,
+ * Seek, Recalibrate). None of them is valid in a Locate Record domain.
+ */
+#include "dasd/eckd_priv.h"
+
+#include <string.h>
+
+#include "dasd/eckd_geom.h"
+
+static int outside_domain(struct eckd_device *d)
+{
+	return eckd_in_domain(d) ? eckd_reject(d, SNS7_F0_INVALID_SEQ)
+				 : ECKD_DONE;
+}
+
+/* Index 0-7 of the channel path the command came in on. */
+static unsigned int path_index(const struct css_ccw_io *io)
+{
+	uint8_t mask = css_io_path(io);
+
+	for (unsigned int i = 0; i < 8; i++)
+		if (mask & (0x80 >> i))
+			return i;
+	return 0;
+}
+
+int eckd_cmd_sense(struct eckd_device *d, struct css_ccw_io *io)
+{
+	int rc = outside_domain(d);
+
+	if (rc != ECKD_DONE)
+		return rc;
+	if (!d->sense_pending) {
+		eckd_check(d, 0, 0, SNS7_F0_NONE);  /* "no error" sense */
+		d->sense_pending = false;
+	}
+	css_io_put(io, d->sense, ECKD_SENSE_LEN);
+	d->sense_pending = false;
+	return ECKD_DONE;
+}
+
+int eckd_cmd_sense_id(struct eckd_device *d, struct css_ccw_io *io)
+{
+	int rc = outside_domain(d);
+
+	if (rc == ECKD_DONE)
+		css_io_put(io, d->senseid, sizeof(d->senseid));
+	return rc;
+}
+
+int eckd_cmd_rdc(struct eckd_device *d, struct css_ccw_io *io)
+{
+	int rc = outside_domain(d);
+
+	if (rc == ECKD_DONE)
+		css_io_put(io, d->rdc, sizeof(d->rdc));
+	return rc;
+}
+
+int eckd_cmd_rcd(struct eckd_device *d, struct css_ccw_io *io)
+{
+	uint8_t rcd[ECKD_RCD_LEN];
+	int rc = outside_domain(d);
+
+	if (rc != ECKD_DONE)
+		return rc;
+	eckd_build_rcd(rcd, &d->id, path_index(io));
+	css_io_put(io, rcd, sizeof(rcd));
+	return ECKD_DONE;
+}
+
+int eckd_cmd_nop(struct eckd_device *d, struct css_ccw_io *io)
+{
+	(void)io;
+	return outside_domain(d);
+}
+
+int eckd_cmd_snid(struct eckd_device *d, struct css_ccw_io *io)
+{
+	const struct eckd_path_state *p = &d->path[path_index(io)];
+	uint8_t out[PG_LEN];
+	int rc = outside_domain(d);
+
+	if (rc != ECKD_DONE)
+		return rc;
+	out[0] = p->state;
+	memcpy(out + 1, p->pgid, sizeof(p->pgid));
+	css_io_put(io, out, sizeof(out));
+	return ECKD_DONE;
+}
+
+int eckd_cmd_spid(struct eckd_device *d, struct css_ccw_io *io)
+{
+	unsigned int me = path_index(io);
+	uint8_t p[PG_LEN], fn;
+	int rc = outside_domain(d);
+
+	if (rc != ECKD_DONE)
+		return rc;
+	if (css_io_get(io, p, sizeof(p)) < sizeof(p))
+		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
+	fn = p[0];
+	if ((fn & SPID_RESERVED) || (fn & SPID_CMD) == SPID_CMD)
+		return eckd_reject(d, SNS7_F0_INVALID_PARM);
+
+	switch (fn & SPID_CMD) {
+	case SPID_ESTABLISH:
+		/* One path group per device: another grouped path with a
+		 * different id means the device belongs to someone else. */
+		for (unsigned int i = 0; i < 8; i++)
+			if (i != me &&
+			    (d->path[i].state & PG_GROUPED) == PG_GROUPED &&
+			    memcmp(d->path[i].pgid, p + 1, PG_LEN - 1))
+				return eckd_reject(d, SNS7_F0_INVALID_PARM);
+		d->path[me].state = PG_GROUPED |
+				    ((fn & SPID_MULTIPATH) ? PG_MULTIPATH : 0);
+		memcpy(d->path[me].pgid, p + 1, PG_LEN - 1);
+		break;
+	case SPID_RESIGN:
+		d->path[me].state = PG_UNGROUPED;
+		memcpy(d->path[me].pgid, p + 1, PG_LEN - 1);
+		break;
+	default: /* disband: every path of the group becomes ungrouped */
+		for (unsigned int i = 0; i < 8; i++)
+			if ((d->path[i].state & PG_GROUPED) == PG_GROUPED)
+				d->path[i].state = PG_UNGROUPED;
+		break;
+	}
+	return ECKD_DONE;
+}
+
+int eckd_cmd_psf(struct eckd_device *d, struct css_ccw_io *io)
+{
+	uint8_t p[PSF_SSC_LEN];
+	size_t need, n;
+	int rc = outside_domain(d);
+
+	if (rc != ECKD_DONE)
+		return rc;
+	if (css_io_get(io, p, 1) < 1)
+		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
+	switch (p[0]) {
+	case PSF_ORDER_PRSSD:
+		need = PSF_PRSSD_LEN;
+		break;
+	case PSF_ORDER_SSC:
+		need = PSF_SSC_LEN;
+		break;
+	default:
+		return eckd_reject(d, SNS7_F0_INVALID_PARM);
+	}
+	n = 1 + css_io_get(io, p + 1, need - 1);
+	if (n < need)
+		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
+	if (p[1])       /* flags */
+		return eckd_reject(d, SNS7_F0_INVALID_PARM);
+	if (p[0] == PSF_ORDER_SSC)
+		return ECKD_DONE;       /* accepted, nothing to change */
+
+	switch (p[6]) {
+	case PRSSD_FEATURES:
+		d->ch.ssd = SSD_FEATURES;
+		return ECKD_DONE;
+	case PRSSD_UAC:
+		d->ch.ssd = SSD_UAC;
+		return ECKD_DONE;
+	default:        /* volume storage / logical configuration query... */
+		return eckd_reject(d, SNS7_F0_INVALID_PARM);
+	}
+}
+
+int eckd_cmd_rssd(struct eckd_device *d, struct css_ccw_io *io)
+{
+	uint8_t buf[ECKD_UAC_LEN];
+	int rc = outside_domain(d);
+
+	if (rc != ECKD_DONE)
+		return rc;
+	switch (d->ch.ssd) {
+	case SSD_FEATURES:
+		eckd_build_features(buf);
+		css_io_put(io, buf, ECKD_FEATURES_LEN);
+		break;
+	case SSD_UAC:
+		eckd_build_uac(buf, &d->id);
+		css_io_put(io, buf, ECKD_UAC_LEN);
+		break;
+	default:
+		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
+	}
+	d->ch.ssd = SSD_NONE;
+	return ECKD_DONE;
+}
+
+int eckd_cmd_define_extent(struct eckd_device *d, struct css_ccw_io *io)
+{
+	uint8_t p[ECKD_DE_LEN + ECKD_DE_EXT_LEN];
+	struct eckd_extent de;
+	int rc = outside_domain(d);
+
+	if (rc != ECKD_DONE)
+		return rc;
+	/* One extent per program; none after Read IPL. */
+	if (d->ch.de_valid || d->ch.read_ipl)
+		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
+	if (css_io_get(io, p, ECKD_DE_LEN) < ECKD_DE_LEN)
+		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
+	if (eckd_de_parse(p, d->cyls, d->heads, &de))
+		return eckd_reject(d, SNS7_F0_INVALID_PARM);
+	/* Extended parameter (time stamp for XRC): taken, not used. */
+	if ((de.gattr_ext & DE_GEXT_EXT_PARM) &&
+	    css_io_get(io, p + ECKD_DE_LEN, ECKD_DE_EXT_LEN) < ECKD_DE_EXT_LEN)
+		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
+	d->ch.de = de;
+	d->ch.de_valid = true;
+	d->ch.on_track = false;     /* resets orientation */
+	return ECKD_DONE;
+}
+
+int eckd_cmd_locate(struct eckd_device *d, struct css_ccw_io *io)
+{
+	uint8_t p[ECKD_LR_LEN];
+	struct eckd_locate lr;
+	uint32_t blksize;
+	int rc = outside_domain(d);
+
+	if (rc != ECKD_DONE)
+		return rc;
+	if (css_io_get(io, p, sizeof(p)) < sizeof(p))
+		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
+	if (!d->ch.de_valid && !d->ch.read_ipl)
+		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
+	blksize = d->ch.de_valid ? d->ch.de.blksize : ECKD_3390_MAX_R0_DL + 8;
+	if (eckd_lr_parse(p, d->cyls, d->heads, blksize, &lr))
+		return eckd_reject(d, SNS7_F0_INVALID_PARM);
+	if (!eckd_in_extent(d, lr.trk)) {
+		eckd_set_track(d, lr.trk);
+		return eckd_check(d, 0, SNS1_FILE_PROTECTED, 0);
+	}
+	if ((lr.op == LR_OP_WRITE || lr.op == LR_OP_FORMAT) &&
+	    (!d->ch.de_valid ||
+	     (d->ch.de.mask & DE_MASK_WRITE) == DE_MASK_WR_INHIBIT ||
+	     (lr.op == LR_OP_FORMAT &&
+	      (d->ch.de.mask & DE_MASK_WRITE) == DE_MASK_WR_UPDATE)))
+		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
+	if ((lr.op == LR_OP_WRITE || lr.op == LR_OP_FORMAT) && d->readonly)
+		return eckd_check(d, SNS0_CMD_REJECT, SNS1_WRITE_INHIBITED,
+				  SNS7_F0_INVALID_PARM);
+
+	d->ch.lr = lr;
+	d->ch.lr_seen = true;
+	d->ch.lr_left = 0;
+	d->ch.lr_write_cmd = 0;
+	/* After a domain, reads need new positioning (see docs/eckd.md). */
+	d->ch.seeked = lr.op == LR_OP_ORIENT;
+	rc = eckd_locate_search(d, &lr);
+	if (rc == ECKD_DONE)
+		d->ch.lr_left = lr.count;
+	return rc;
+}
+
+int eckd_cmd_seek(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd)
+{
+	uint8_t skctl = d->ch.de_valid ? d->ch.de.mask & DE_MASK_SEEK
+				       : DE_MASK_SEEK_ALL;
+	uint32_t cyl, head, trk;
+	uint8_t p[6];
+	int rc = outside_domain(d);
+
+	if (rc != ECKD_DONE)
+		return rc;
+	if (cmd == ECKD_CMD_SEEK_HEAD && !d->ch.on_track)
+		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
+	if ((cmd == ECKD_CMD_SEEK && skctl != DE_MASK_SEEK_ALL) ||
+	    (cmd == ECKD_CMD_SEEK_CYL && skctl != DE_MASK_SEEK_ALL &&
+	     skctl != DE_MASK_SEEK_CYLHEAD) ||
+	    (cmd == ECKD_CMD_SEEK_HEAD && skctl == DE_MASK_SEEK_NONE))
+		return eckd_check(d, 0, SNS1_FILE_PROTECTED, 0);
+	if (css_io_get(io, p, sizeof(p)) < sizeof(p))
+		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
+	eckd_cchh_load(p + 2, &cyl, &head);
+	if (cmd == ECKD_CMD_SEEK_HEAD)
+		cyl = d->ch.trk / d->heads;
+	if (p[0] || p[1] || cyl >= d->cyls || head >= d->heads)
+		return eckd_reject(d, SNS7_F0_INVALID_PARM);
+	trk = cyl * d->heads + head;
+	if (!eckd_in_extent(d, trk))
+		return eckd_check(d, 0, SNS1_FILE_PROTECTED, 0);
+	eckd_set_track(d, trk);
+	d->ch.seeked = true;
+	return ECKD_DONE;
+}
+
+int eckd_cmd_recalibrate(struct eckd_device *d, struct css_ccw_io *io)
+{
+	int rc = outside_domain(d);
+
+	(void)io;
+	if (rc != ECKD_DONE)
+		return rc;
+	if (d->ch.de_valid &&
+	    (d->ch.de.mask & DE_MASK_SEEK) == DE_MASK_SEEK_NONE)
+		return eckd_check(d, 0, SNS1_FILE_PROTECTED, 0);
+	if (!eckd_in_extent(d, 0))
+		return eckd_check(d, 0, SNS1_FILE_PROTECTED, 0);
+	eckd_set_track(d, 0);
+	d->ch.seeked = true;
+	return ECKD_DONE;
+}

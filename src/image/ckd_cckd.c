@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Hercules compressed CKD images, "CKD_C370": opening, validation and
+ * reading (docs/image-format.md "CCKD"; Hercules cckddasd.c, cckdutil.c
+ * cckd_chkdsk). Layout: device header (0), compressed header (512), L1
+ * table (1024, numl1tab x 32-bit offsets of L2 tables), then L2 tables
+ * (256 x {pos32, len16, size16}), track images and free space in any order.
+ * Track t is entry t % 256 of the L2 table at L1[t / 256]; an L1 entry of 0
+ * means "every track of this group is a null track of the header's format";
+ * an L2 entry with pos 0 is a null track of format len.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "image/ckd_cckd_impl.h"
+#include "image/ckd_compress.h"
+#include "image/ckd_io.h"
+#include "image/ckd_track.h"
+
+_Static_assert(CCKD_IO_SIZE >= CKD_MAX_TRACK_SIZE, "stored images fit");
+
+void cckd_l2_decode(struct cckd_l2ent *t, const uint8_t *raw, bool be)
+{
+	for (unsigned int i = 0; i < CCKD_L2_ENTRIES; i++) {
+		const uint8_t *p = raw + i * CCKD_L2ENT_SIZE;
+
+		t[i].pos = cckd_ld32(be, p);
+		t[i].len = cckd_ld16(be, p + 4);
+		t[i].size = cckd_ld16(be, p + 6);
+	}
+}
+
+void cckd_l2_encode(uint8_t *raw, const struct cckd_l2ent *t, bool be)
+{
+	for (unsigned int i = 0; i < CCKD_L2_ENTRIES; i++) {
+		uint8_t *p = raw + i * CCKD_L2ENT_SIZE;
+
+		cckd_st32(be, p, t[i].pos);
+		cckd_st16(be, p + 4, t[i].len);
+		cckd_st16(be, p + 6, t[i].size);
+	}
+}
+
+struct cckd_l2ent cckd_entry(const struct cckd_image *c, uint32_t trk)
+{
+	const struct cckd_l2ent *t = c->l2[trk / CCKD_L2_ENTRIES];
+
+	if (t)
+		return t[trk % CCKD_L2_ENTRIES];
+	return (struct cckd_l2ent){ 0, c->hdr.nullfmt, c->hdr.nullfmt };
+}
+
+unsigned int cckd_entry_nullfmt(const struct cckd_image *c,
+				const struct cckd_l2ent *e)
+{
+	/* As Hercules: a bad format means the header's; in a Linux image
+	   (header format 2) an entry of format 0 also reads as format 2. */
+	if (e->len > CCKD_NULLFMT_LINUX)
+		return c->hdr.nullfmt;
+	if (e->len == CCKD_NULLFMT_R1EOF && c->hdr.nullfmt == CCKD_NULLFMT_LINUX)
+		return CCKD_NULLFMT_LINUX;
+	return e->len;
+}
+
+bool cckd_entry_is_default(const struct cckd_image *c,
+			   const struct cckd_l2ent *e)
+{
+	return e->pos == 0 && cckd_entry_nullfmt(c, e) == c->hdr.nullfmt;
+}
+
+static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
+			   size_t bufsize, size_t *len)
+{
+	struct cckd_image *c = img->priv;
+	struct cckd_l2ent e = cckd_entry(c, trk);
+	struct ckd_track_fault f = { .offset = 0 };
+	const char *why;
+	int rc;
+
+	(void)bufsize;
+	if (e.pos == 0) {
+		*len = ckd_track_null(buf, img->geo.trksize,
+				      (uint16_t)(trk / img->geo.heads),
+				      (uint16_t)(trk % img->geo.heads),
+				      cckd_nullfmt_to_api(cckd_entry_nullfmt(c, &e)));
+		return *len ? 0 : -EIO;
+	}
+	rc = ckd_pread_full(c->fd, c->io, e.len, e.pos);
+	if (rc == -ENODATA) {
+		log_msg(LOG_ERR, "%s: track %u: stored image at 0x%x (%u "
+			"bytes) runs past the end of the file", img->path, trk,
+			e.pos, e.len);
+		return -EUCLEAN;
+	}
+	if (rc < 0) {
+		log_msg(LOG_ERR, "%s: track %u: read error at 0x%x", img->path,
+			trk, e.pos);
+		return -EIO;
+	}
+	rc = ckd_decompress_track(buf, img->geo.trksize, len, c->io, e.len,
+				  &why);
+	if (rc < 0) {
+		snprintf(f.what, sizeof(f.what), "%s (compression byte %u)",
+			 why, c->io[0]);
+		ckd_log_bad_track(img, trk, "stored image", &f);
+	}
+	return rc;
+}
+
+static const struct ckd_image_ops cckd_ops = {
+	.read_track = cckd_read_track,
+	.write_track = cckd_write_track,
+	.sync = cckd_sync,
+	.close = cckd_close,
+};
+
+/* ---- opening ---- */
+
+struct cckd_extent {
+	uint64_t pos;
+	uint64_t size;
+	uint32_t what;               /* track number, or L2 table | L2_MARK */
+};
+
+#define L2_MARK 0x80000000u
+
+struct cckd_open {
+	struct ckd_image *img;
+	struct cckd_image *c;
+	uint64_t fsize;
+	uint64_t l1end;
+	struct cckd_extent *ext;     /* every L2 table and stored track */
+	size_t next;
+	size_t cap;
+	struct error *err;
+};
+
+static int bad(struct cckd_open *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int bad(struct cckd_open *o, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return error_setf(o->err, EUCLEAN, "%s: %s (run Hercules' cckdcdsk "
+			  "to repair)", o->img->path, msg);
+}
+
+static int add_extent(struct cckd_open *o, uint64_t pos, uint64_t size,
+		      uint32_t what)
+{
+	if (o->next == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 1024;
+		struct cckd_extent *v = realloc(o->ext, cap * sizeof(*v));
+
+		if (!v)
+			return error_setf(o->err, ENOMEM, "%s: out of memory",
+					  o->img->path);
+		o->ext = v;
+		o->cap = cap;
+	}
+	o->ext[o->next++] = (struct cckd_extent){ pos, size, what };
+	return 0;
+}
+
+static int check_entry(struct cckd_open *o, uint32_t l1x, uint32_t l2x,
+		       const struct cckd_l2ent *e)
+{
+	uint32_t trk = l1x * CCKD_L2_ENTRIES + l2x;
+	const struct ckd_geometry *geo = &o->img->geo;
+
+	if (e->pos == 0)
+		return 0;
+	if (trk >= ckd_image_tracks(o->img))
+		return bad(o, "L2[%u][%u]: entry for track %u beyond the last "
+			   "track %u", l1x, l2x, trk,
+			   ckd_image_tracks(o->img) - 1);
+	if (e->pos == 0xffffffff)
+		return bad(o, "track %u: L2[%u][%u] pos 0xffffffff (shadow "
+			   "file entry in a base image)", trk, l1x, l2x);
+	if (e->len < CKD_HA_SIZE || e->len > e->size || e->len > geo->trksize)
+		return bad(o, "track %u: L2[%u][%u] len %u size %u (track "
+			   "size %u)", trk, l1x, l2x, e->len, e->size,
+			   geo->trksize);
+	if (e->pos < o->l1end || (uint64_t)e->pos + e->size > o->fsize)
+		return bad(o, "track %u: L2[%u][%u] pos 0x%x size %u outside "
+			   "the data area 0x%jx-0x%jx", trk, l1x, l2x, e->pos,
+			   e->size, (uintmax_t)o->l1end, (uintmax_t)o->fsize);
+	return add_extent(o, e->pos, e->size, trk);
+}
+
+static int load_l2(struct cckd_open *o, uint32_t l1x)
+{
+	struct cckd_image *c = o->c;
+	uint32_t pos = c->l1[l1x];
+	uint8_t raw[CCKD_L2TAB_SIZE];
+	int rc;
+
+	if (pos == 0)
+		return 0;
+	if (pos == 0xffffffff)
+		return bad(o, "L1[%u] = 0xffffffff (shadow file entry in a base "
+			   "image)", l1x);
+	if (pos < o->l1end || (uint64_t)pos + CCKD_L2TAB_SIZE > o->fsize)
+		return bad(o, "L1[%u] = 0x%x: L2 table outside the data area "
+			   "0x%jx-0x%jx", l1x, pos, (uintmax_t)o->l1end,
+			   (uintmax_t)o->fsize);
+	rc = ckd_pread_full(c->fd, raw, sizeof(raw), pos);
+	if (rc < 0)
+		return error_setf(o->err, EIO, "%s: cannot read the L2 table "
+				  "L1[%u] at 0x%x", o->img->path, l1x, pos);
+	c->l2[l1x] = malloc(CCKD_L2_ENTRIES * sizeof(struct cckd_l2ent));
+	if (!c->l2[l1x])
+		return error_setf(o->err, ENOMEM, "%s: out of memory",
+				  o->img->path);
+	cckd_l2_decode(c->l2[l1x], raw, c->be);
+	rc = add_extent(o, pos, CCKD_L2TAB_SIZE, l1x | L2_MARK);
+	if (rc < 0)
+		return rc;
+	for (uint32_t i = 0; i < CCKD_L2_ENTRIES; i++) {
+		rc = check_entry(o, l1x, i, &c->l2[l1x][i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int cmp_extent(const void *a, const void *b)
+{
+	const struct cckd_extent *x = a, *y = b;
+
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static const char *extent_name(const struct cckd_extent *e, char *buf,
+			       size_t size)
+{
+	if (e->what & L2_MARK)
+		snprintf(buf, size, "L2 table L1[%u]", e->what & ~L2_MARK);
+	else
+		snprintf(buf, size, "track %u", e->what);
+	return buf;
+}
+
+/* No two L2 tables or track images may share bytes; the gaps are free. */
+static int check_overlaps(struct cckd_open *o)
+{
+	char a[40], b[40];
+
+	if (o->next > 1)
+		qsort(o->ext, o->next, sizeof(*o->ext), cmp_extent);
+	for (size_t i = 1; i < o->next; i++) {
+		const struct cckd_extent *p = &o->ext[i - 1], *e = &o->ext[i];
+
+		if (p->pos + p->size > e->pos)
+			return bad(o, "%s at 0x%jx (%ju bytes) overlaps %s at "
+				   "0x%jx", extent_name(p, a, sizeof(a)),
+				   (uintmax_t)p->pos, (uintmax_t)p->size,
+				   extent_name(e, b, sizeof(b)),
+				   (uintmax_t)e->pos);
+	}
+	return 0;
+}
+
+static int build_space(struct cckd_open *o)
+{
+	struct ckd_space *s = &o->c->space;
+	uint64_t at = o->l1end;
+	int rc;
+
+	ckd_space_init(s, o->l1end, o->l1end);
+	for (size_t i = 0; i < o->next; i++) {
+		s->eof = o->ext[i].pos + o->ext[i].size;
+		rc = ckd_space_release(s, at, o->ext[i].pos - at);
+		if (rc < 0)
+			return error_setf(o->err, ENOMEM, "out of memory");
+		at = o->ext[i].pos + o->ext[i].size;
+	}
+	s->eof = at;
+	return 0;
+}
+
+static int read_headers(struct cckd_open *o, const struct ckd_devhdr *h,
+			const uint8_t *chdr)
+{
+	struct ckd_image *img = o->img;
+	struct cckd_image *c = o->c;
+	const char *field;
+	struct stat st;
+
+	cckd_header_load(&c->hdr, chdr);
+	c->be = cckd_big_endian(&c->hdr);
+	if (h->fileseq > 1 || h->highcyl != 0)
+		return error_setf(o->err, EINVAL, "%s: header field %s: a "
+				  "CCKD image is a single file", img->path,
+				  h->fileseq > 1 ? "fileseq" : "highcyl");
+	if (ckd_devhdr_geometry(h, c->hdr.cyls, &img->geo, &field) < 0)
+		return error_setf(o->err, EINVAL, "%s: header field %s: "
+				  "devtype 0x%02x heads %u trksize %u cyls %u",
+				  img->path, field, h->devtype, h->heads,
+				  h->trksize, c->hdr.cyls);
+	if (cckd_header_check(&c->hdr, ckd_image_tracks(img), &field) < 0)
+		return error_setf(o->err, EINVAL, "%s: compressed header field "
+				  "%s: vrm %u.%u.%u numl1tab %d numl2tab %d "
+				  "nullfmt %u compress %u", img->path, field,
+				  c->hdr.vrm[0], c->hdr.vrm[1], c->hdr.vrm[2],
+				  c->hdr.numl1tab, c->hdr.numl2tab,
+				  c->hdr.nullfmt, c->hdr.compress);
+	if (fstat(c->fd, &st) < 0)
+		return error_setf(o->err, errno, "%s: fstat: %s", img->path,
+				  strerror(errno));
+	c->nl1 = (uint32_t)c->hdr.numl1tab;
+	o->fsize = (uint64_t)st.st_size;
+	o->l1end = CCKD_L1_POS + (uint64_t)c->nl1 * 4;
+	if (o->fsize < o->l1end)
+		return bad(o, "file size %ju cannot hold the L1 table of %u "
+			   "entries", (uintmax_t)o->fsize, c->nl1);
+	return 0;
+}
+
+static int load_tables(struct cckd_open *o)
+{
+	struct cckd_image *c = o->c;
+	uint32_t trks = ckd_image_tracks(o->img);
+	uint8_t *raw;
+	int rc;
+
+	c->l1 = calloc(c->nl1, sizeof(*c->l1));
+	c->l2 = calloc(c->nl1, sizeof(*c->l2));
+	c->l2_dirty = calloc(c->nl1, 1);
+	c->fresh = calloc(trks / 8 + 1, 1);
+	c->io = malloc(CCKD_IO_SIZE);
+	raw = malloc((size_t)c->nl1 * 4);
+	if (!c->l1 || !c->l2 || !c->l2_dirty || !c->fresh || !c->io || !raw) {
+		free(raw);
+		return error_setf(o->err, ENOMEM, "%s: out of memory",
+				  o->img->path);
+	}
+	rc = ckd_pread_full(c->fd, raw, (size_t)c->nl1 * 4, CCKD_L1_POS);
+	if (rc < 0) {
+		free(raw);
+		return error_setf(o->err, EIO, "%s: cannot read the L1 table",
+				  o->img->path);
+	}
+	for (uint32_t i = 0; i < c->nl1; i++)
+		c->l1[i] = cckd_ld32(c->be, raw + 4 * i);
+	free(raw);
+	for (uint32_t i = 0; i < c->nl1; i++) {
+		rc = load_l2(o, i);
+		if (rc < 0)
+			return rc;
+	}
+	return check_overlaps(o);
+}
+
+int ckd_cckd_attach(struct ckd_image *img, int fd,
+		    const struct ckd_devhdr *h,
+		    const uint8_t chdr[CCKD_HDR_SIZE], struct error *err)
+{
+	struct cckd_image *c = calloc(1, sizeof(*c));
+	struct cckd_open o = { .img = img, .c = c, .err = err };
+	int rc;
+
+	if (!c) {
+		close(fd);
+		return error_setf(err, ENOMEM, "%s: out of memory", img->path);
+	}
+	c->fd = fd;
+	rc = read_headers(&o, h, chdr);
+	if (rc == 0)
+		rc = load_tables(&o);
+	if (rc == 0 && !img->readonly)
+		rc = build_space(&o);
+	free(o.ext);
+	if (rc < 0)
+		goto fail;
+	img->priv = c;
+	img->ops = &cckd_ops;
+	img->format = CKD_IMAGE_CCKD;
+	if (!img->readonly) {
+		if (c->hdr.options & CCKD_OPT_OPENED)
+			log_msg(LOG_NOTICE, "%s: was not closed cleanly; free "
+				"space rebuilt from the L2 tables", img->path);
+		rc = cckd_mark_open(img);
+		if (rc < 0) {
+			img->priv = NULL;
+			img->ops = NULL;
+			rc = error_setf(err, -rc, "%s: cannot update the "
+					"header: %s", img->path, strerror(-rc));
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	cckd_free(c);
+	return rc;
+}

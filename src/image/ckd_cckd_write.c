@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * CCKD writes, crash-consistently (docs/image-format.md "How ccwpass
+ * writes a CCKD file"). Nothing the durable L1/L2 tables reference is ever
+ * overwritten:
+ *
+ *  write_track  the new image goes to free space (never to space a durable
+ *               table still references); the in-memory L2 entry switches;
+ *               the old image's space is released at once if no durable
+ *               table referenced it, else deferred.
+ *  sync         1. every changed L2 table is written whole to new space
+ *                  (or dropped: L1 entry 0 when all its tracks are default
+ *                  null tracks);
+ *               2. fdatasync: new track images and L2 tables are durable;
+ *               3. the changed L1 entries are written in place (4 bytes
+ *                  each, 4-aligned, so no entry straddles a sector);
+ *               4. fdatasync: the switch is durable; deferred space and the
+ *                  old L2 tables become free.
+ *  close        sync; trailing free space is truncated; free space is
+ *               chained as Hercules expects (old format: {next, length} at
+ *               the start of each free block); fdatasync; the header's
+ *               statistics are written and its "opened" bit cleared;
+ *               fdatasync.
+ *
+ * A crash leaves every track as of the last completed sync or the one
+ * before it; the header keeps its "opened" bit, so Hercules runs its check
+ * and ccwpass rebuilds free space from the L2 tables on the next open.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "image/ckd_cckd_impl.h"
+#include "image/ckd_compress.h"
+#include "image/ckd_io.h"
+#include "image/ckd_track.h"
+
+static bool fresh_get(const struct cckd_image *c, uint32_t trk)
+{
+	return c->fresh[trk / 8] & (1u << (trk % 8));
+}
+
+static void fresh_set(struct cckd_image *c, uint32_t trk, bool on)
+{
+	if (on)
+		c->fresh[trk / 8] |= (uint8_t)(1u << (trk % 8));
+	else
+		c->fresh[trk / 8] &= (uint8_t)~(1u << (trk % 8));
+}
+
+static struct cckd_l2ent *table_for(struct cckd_image *c, uint32_t l1x)
+{
+	struct cckd_l2ent *t = c->l2[l1x];
+
+	if (t)
+		return t;
+	t = malloc(CCKD_L2_ENTRIES * sizeof(*t));
+	if (!t)
+		return NULL;
+	for (unsigned int i = 0; i < CCKD_L2_ENTRIES; i++)
+		t[i] = (struct cckd_l2ent){ 0, c->hdr.nullfmt, c->hdr.nullfmt };
+	c->l2[l1x] = t;
+	return t;
+}
+
+/* The entry that stores buf as a null track, if one can. */
+static bool null_entry(const struct ckd_image *img, const struct cckd_image *c,
+		       uint32_t trk, const uint8_t *buf, size_t len,
+		       struct cckd_l2ent *e)
+{
+	int fmt = ckd_track_null_match(buf, len,
+				       (uint16_t)(trk / img->geo.heads),
+				       (uint16_t)(trk % img->geo.heads));
+	int h;
+
+	if (fmt < 0)
+		return false;
+	h = cckd_nullfmt_from_api((enum ckd_null_format)fmt);
+	/* Hercules reads {0, 0, 0} as format 2 in a Linux image. */
+	if (h == CCKD_NULLFMT_R1EOF && c->hdr.nullfmt == CCKD_NULLFMT_LINUX)
+		return false;
+	*e = (struct cckd_l2ent){ 0, (uint16_t)h, (uint16_t)h };
+	return true;
+}
+
+static int store_image(struct ckd_image *img, struct cckd_image *c,
+		       const uint8_t *buf, size_t len, struct cckd_l2ent *e)
+{
+	const uint8_t *data = buf;
+	size_t n = ckd_compress_track(c->io, CCKD_IO_SIZE, buf, len,
+				      c->hdr.compress, c->hdr.compress_parm);
+	uint64_t pos;
+	uint32_t size;
+	int rc;
+
+	if (n)
+		data = c->io;
+	else
+		n = len;
+	rc = ckd_space_alloc(&c->space, (uint32_t)n, false, &pos, &size);
+	if (rc < 0) {
+		if (rc == -ENOSPC)
+			log_msg(LOG_ERR, "%s: the file reached the 4 GiB limit "
+				"of CCKD offsets", img->path);
+		return rc;
+	}
+	rc = ckd_pwrite_full(c->fd, data, n, pos);
+	if (rc < 0) {
+		ckd_space_release(&c->space, pos, size);
+		return rc == -ENOSPC ? -ENOSPC : -EIO;
+	}
+	*e = (struct cckd_l2ent){ (uint32_t)pos, (uint16_t)n, (uint16_t)size };
+	return 0;
+}
+
+int cckd_write_track(struct ckd_image *img, uint32_t trk, const uint8_t *buf,
+		     size_t len)
+{
+	struct cckd_image *c = img->priv;
+	uint32_t l1x = trk / CCKD_L2_ENTRIES;
+	struct cckd_l2ent old = cckd_entry(c, trk), e;
+	struct cckd_l2ent *t;
+	int rc;
+
+	if (c->failed)
+		return -EIO;
+	t = table_for(c, l1x);
+	if (!t)
+		return -ENOMEM;
+	if (!null_entry(img, c, trk, buf, len, &e)) {
+		rc = store_image(img, c, buf, len, &e);
+		if (rc < 0)
+			return rc;
+	}
+	if (old.pos) {
+		rc = fresh_get(c, trk) ?
+		     ckd_space_release(&c->space, old.pos, old.size) :
+		     ckd_space_defer(&c->space, old.pos, old.size);
+		if (rc < 0) {
+			c->failed = true;   /* cannot track the space any more */
+			return rc;
+		}
+	}
+	t[trk % CCKD_L2_ENTRIES] = e;
+	fresh_set(c, trk, e.pos != 0);
+	c->l2_dirty[l1x] = 1;
+	return 0;
+}
+
+/* Step 1: write each changed L2 table to new space; *newl1 receives it. */
+static int write_tables(struct ckd_image *img, struct cckd_image *c,
+			uint32_t *newl1, uint32_t *lo, uint32_t *hi)
+{
+	uint8_t raw[CCKD_L2TAB_SIZE];
+
+	*lo = c->nl1;
+	*hi = 0;
+	for (uint32_t i = 0; i < c->nl1; i++) {
+		bool empty = true;
+		uint64_t pos;
+		uint32_t size;
+		int rc;
+
+		newl1[i] = c->l1[i];
+		if (!c->l2_dirty[i])
+			continue;
+		*lo = i < *lo ? i : *lo;
+		*hi = i;
+		for (unsigned int j = 0; j < CCKD_L2_ENTRIES && empty; j++)
+			empty = cckd_entry_is_default(c, &c->l2[i][j]);
+		if (empty) {
+			newl1[i] = 0;
+			continue;
+		}
+		rc = ckd_space_alloc(&c->space, CCKD_L2TAB_SIZE, true, &pos,
+				     &size);
+		if (rc == 0) {
+			newl1[i] = (uint32_t)pos;
+			cckd_l2_encode(raw, c->l2[i], c->be);
+			rc = ckd_pwrite_full(c->fd, raw, sizeof(raw), pos);
+		}
+		if (rc < 0) {
+			log_msg(LOG_ERR, "%s: cannot write the L2 table of "
+				"tracks %u-%u: %s", img->path,
+				i * CCKD_L2_ENTRIES,
+				i * CCKD_L2_ENTRIES + CCKD_L2_ENTRIES - 1,
+				strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Give back the L2 tables written in a sync that did not complete. */
+static void drop_tables(struct cckd_image *c, const uint32_t *newl1)
+{
+	for (uint32_t i = 0; i < c->nl1; i++)
+		if (newl1[i] != c->l1[i] && newl1[i] != 0)
+			ckd_space_release(&c->space, newl1[i], CCKD_L2TAB_SIZE);
+}
+
+static int write_l1(struct cckd_image *c, const uint32_t *newl1, uint32_t lo,
+		    uint32_t hi)
+{
+	size_t n = (size_t)(hi - lo + 1) * 4;
+	uint8_t *raw = malloc(n);
+	int rc;
+
+	if (!raw)
+		return -ENOMEM;
+	for (uint32_t i = lo; i <= hi; i++)
+		cckd_st32(c->be, raw + 4 * (i - lo), newl1[i]);
+	rc = ckd_pwrite_full(c->fd, raw, n, CCKD_L1_POS + (uint64_t)lo * 4);
+	free(raw);
+	return rc;
+}
+
+/* After the switch: old tables and deferred track space become free. */
+static int finish_switch(struct cckd_image *c, const uint32_t *newl1,
+			 uint32_t trks)
+{
+	int rc = 0;
+
+	for (uint32_t i = 0; i < c->nl1; i++) {
+		if (!c->l2_dirty[i])
+			continue;
+		if (c->l1[i] && c->l1[i] != newl1[i])
+			rc |= ckd_space_release(&c->space, c->l1[i],
+						CCKD_L2TAB_SIZE);
+		c->l1[i] = newl1[i];
+		c->l2_dirty[i] = 0;
+		if (newl1[i] == 0) {
+			free(c->l2[i]);
+			c->l2[i] = NULL;
+		}
+	}
+	memset(c->fresh, 0, trks / 8 + 1);
+	rc |= ckd_space_commit(&c->space);
+	return rc ? -ENOMEM : 0;
+}
+
+int cckd_sync(struct ckd_image *img)
+{
+	struct cckd_image *c = img->priv;
+	uint32_t lo, hi, *newl1;
+	int rc;
+
+	if (c->failed)
+		return -EIO;
+	if (!memchr(c->l2_dirty, 1, c->nl1))
+		return 0;
+	newl1 = malloc(c->nl1 * sizeof(*newl1));
+	if (!newl1)
+		return -ENOMEM;
+	rc = write_tables(img, c, newl1, &lo, &hi);
+	if (rc == 0)
+		rc = ckd_datasync(c->fd);
+	if (rc < 0) {
+		/* Nothing durable references the new tables: retry later. */
+		drop_tables(c, newl1);
+		free(newl1);
+		return -EIO;
+	}
+	rc = write_l1(c, newl1, lo, hi);
+	if (rc == 0)
+		rc = ckd_datasync(c->fd);
+	if (rc == 0)
+		rc = finish_switch(c, newl1, ckd_image_tracks(img));
+	if (rc < 0) {
+		/* The L1 state on disk is unknown: reuse no space from now. */
+		c->failed = true;
+		log_msg(LOG_ERR, "%s: sync failed while switching the L1 "
+			"table: %s; no more writes", img->path, strerror(-rc));
+	}
+	free(newl1);
+	return rc < 0 ? -EIO : 0;
+}
+
+static int write_header(struct cckd_image *c)
+{
+	uint8_t raw[CCKD_HDR_SIZE];
+
+	cckd_header_store(raw, &c->hdr);
+	return ckd_pwrite_full(c->fd, raw, sizeof(raw), CCKD_HDR_POS);
+}
+
+int cckd_mark_open(struct ckd_image *img)
+{
+	struct cckd_image *c = img->priv;
+	int rc;
+
+	c->hdr.options |= CCKD_OPT_OPENED | CCKD_OPT_ORDWR;
+	rc = write_header(c);
+	if (rc == 0)
+		rc = ckd_datasync(c->fd);
+	return rc;
+}
+
+/* Header statistics as cckdcdsk computes them from the tables. */
+static void compute_stats(struct ckd_image *img, struct cckd_image *c)
+{
+	struct cckd_header *h = &c->hdr;
+	uint64_t used = CCKD_L1_POS + (uint64_t)c->nl1 * 4, imbed = 0;
+	uint64_t largest, gaps;
+
+	for (uint32_t i = 0; i < c->nl1; i++) {
+		if (!c->l1[i])
+			continue;
+		used += CCKD_L2TAB_SIZE;
+		for (unsigned int j = 0; j < CCKD_L2_ENTRIES; j++) {
+			const struct cckd_l2ent *e = &c->l2[i][j];
+
+			if (e->pos) {
+				used += e->len;
+				imbed += (uint32_t)(e->size - e->len);
+			}
+		}
+	}
+	gaps = ckd_space_free_total(&c->space, &largest);
+	h->size = (uint32_t)c->space.eof;
+	h->used = (uint32_t)used;
+	h->free_imbed = (uint32_t)imbed;
+	h->free_total = (uint32_t)(gaps + imbed);
+	h->free_largest = (uint32_t)largest;
+	h->free_number = (int32_t)c->space.free.n;
+	h->free = c->space.free.n ? (uint32_t)c->space.free.v[0].pos : 0;
+	(void)img;
+}
+
+/* Old-format free chain: {next block position, this block's length}. */
+static int write_free_chain(struct ckd_image *img, struct cckd_image *c)
+{
+	const struct ckd_extent_list *l = &c->space.free;
+
+	for (size_t i = 0; i < l->n; i++) {
+		uint8_t blk[CCKD_FREEBLK_SIZE];
+		uint32_t next = i + 1 < l->n ? (uint32_t)l->v[i + 1].pos : 0;
+		int rc;
+
+		if (l->v[i].len < CCKD_FREEBLK_SIZE) {
+			log_msg(LOG_WARNING, "%s: free block at 0x%jx is too "
+				"short to chain (%ju bytes)", img->path,
+				(uintmax_t)l->v[i].pos, (uintmax_t)l->v[i].len);
+			continue;
+		}
+		cckd_st32(c->be, blk, next);
+		cckd_st32(c->be, blk + 4, (uint32_t)l->v[i].len);
+		rc = ckd_pwrite_full(c->fd, blk, sizeof(blk), l->v[i].pos);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int close_rw(struct ckd_image *img, struct cckd_image *c)
+{
+	int rc = cckd_sync(img);
+
+	if (rc < 0 || c->failed)
+		return rc < 0 ? rc : -EIO;
+	rc = ckd_truncate(c->fd, c->space.eof);
+	if (rc == 0)
+		rc = write_free_chain(img, c);
+	if (rc == 0)
+		rc = ckd_datasync(c->fd);
+	if (rc < 0)
+		return rc;
+	compute_stats(img, c);
+	c->hdr.options &= (uint8_t)~CCKD_OPT_OPENED;
+	rc = write_header(c);
+	if (rc == 0)
+		rc = ckd_datasync(c->fd);
+	return rc;
+}
+
+void cckd_free(struct cckd_image *c)
+{
+	if (!c)
+		return;
+	if (c->l2)
+		for (uint32_t i = 0; i < c->nl1; i++)
+			free(c->l2[i]);
+	free(c->l2);
+	free(c->l1);
+	free(c->l2_dirty);
+	free(c->fresh);
+	free(c->io);
+	ckd_space_fini(&c->space);
+	close(c->fd);
+	free(c);
+}
+
+int cckd_close(struct ckd_image *img)
+{
+	struct cckd_image *c = img->priv;
+	int rc = img->readonly ? 0 : close_rw(img, c);
+
+	cckd_free(c);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * CCKD track image compression (docs/image-format.md "Stored track"):
+ * byte 0 of a stored image is the method (0 none, 1 zlib, 2 bzip2),
+ * bytes 1-4 the track's CCHH, uncompressed; the rest of the track image
+ * (from offset 5) follows raw, as a zlib stream or as a bzip2 stream.
+ */
+#ifndef CCWPASS_IMAGE_CKD_COMPRESS_H
+#define CCWPASS_IMAGE_CKD_COMPRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Hercules' CCKD_COMPRESS_MIN: shorter track images are stored raw. */
+#define CKD_COMPRESS_MIN 512
+
+/*
+ * Compress track image trk[0..len) with method (1 zlib; 2 is written as
+ * zlib too) at level (-1 = library default) into out. Returns: the stored
+ * length, or 0 if compressing does not make it shorter (store it raw).
+ */
+size_t ckd_compress_track(uint8_t *out, size_t outsize, const uint8_t *trk,
+			  size_t len, int method, int level);
+
+/*
+ * Turn stored image in[0..inlen) back into a track image in out[0..outsize)
+ * (byte 0 cleared). Returns: 0 with *outlen; -EUCLEAN with *why set for an
+ * unknown method, a damaged stream or one that expands past outsize.
+ */
+int ckd_decompress_track(uint8_t *out, size_t outsize, size_t *outlen,
+			 const uint8_t *in, size_t inlen, const char **why);
+
+/* Whether this build reads bzip2-compressed tracks. */
+bool ckd_have_bzip2(void);
+
+#endif

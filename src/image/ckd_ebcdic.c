@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ASCII <-> EBCDIC code page 037 for the printable characters that volume
+ * labels and data set names use (IBM CDRA, CCSID 37).
+ */
+#include "image/ckd_cdl.h"
+
+#include <string.h>
+
+/* EBCDIC 037 of ASCII 0x20-0x7e. */
+static const uint8_t ebcdic037[95] = {
+	0x40, 0x5a, 0x7f, 0x7b, 0x5b, 0x6c, 0x50, 0x7d,  /*  !"#$%&' */
+	0x4d, 0x5d, 0x5c, 0x4e, 0x6b, 0x60, 0x4b, 0x61,  /* ()*+,-./ */
+	0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7,  /* 01234567 */
+	0xf8, 0xf9, 0x7a, 0x5e, 0x4c, 0x7e, 0x6e, 0x6f,  /* 89:;<=>? */
+	0x7c, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7,  /* @ABCDEFG */
+	0xc8, 0xc9, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6,  /* HIJKLMNO */
+	0xd7, 0xd8, 0xd9, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6,  /* PQRSTUVW */
+	0xe7, 0xe8, 0xe9, 0xba, 0xe0, 0xbb, 0xb0, 0x6d,  /* XYZ[\]^_ */
+	0x79, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87,  /* `abcdefg */
+	0x88, 0x89, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96,  /* hijklmno */
+	0x97, 0x98, 0x99, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6,  /* pqrstuvw */
+	0xa7, 0xa8, 0xa9, 0xc0, 0x4f, 0xd0, 0xa1,        /* xyz{|}~ */
+};
+
+#define EBCDIC_BLANK 0x40
+#define EBCDIC_QUESTION 0x6f
+
+void ckd_ebcdic_from_ascii(uint8_t *dst, const char *src, size_t n)
+{
+	size_t len = strlen(src);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = i < len ? (unsigned char)src[i] : ' ';
+
+		dst[i] = ch >= 0x20 && ch <= 0x7e ? ebcdic037[ch - 0x20] :
+						    EBCDIC_QUESTION;
+	}
+}
+
+void ckd_ascii_from_ebcdic(char *dst, const uint8_t *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		dst[i] = '.';
+		for (unsigned int c = 0; c < sizeof(ebcdic037); c++)
+			if (ebcdic037[c] == src[i])
+				dst[i] = (char)(0x20 + c);
+	}
+}
+
+bool ckd_volser_valid(const char *volser)
+{
+	size_t n = strlen(volser);
+
+	if (n < 1 || n > CKD_VOLSER_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = volser[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '@' || c == '#' || c == '$'))
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Hercules CKD image headers (docs/image-format.md; Hercules hstructs.h
+ * CKDDASD_DEVHDR and CCKDDASD_DEVHDR, cckd.h):
+ *
+ *  offset 0    device header, 512 bytes, both formats
+ *     0  devid[8]    "CKD_P370" plain, "CKD_C370" compressed (ASCII)
+ *     8  heads       LE32 tracks per cylinder
+ *    12  trksize     LE32 bytes per track slot
+ *    16  devtype     last two hex digits of the type (0x90 = 3390)
+ *    17  fileseq     0 only file, 1.. file number of a split volume
+ *    18  highcyl     LE16 highest cylinder in this file, 0 in the last
+ *  offset 512  compressed device header, 512 bytes (CKD_C370 only)
+ *     0  vrm[3]      version 0, release 3, modification 1
+ *     3  options     0x02 big-endian tables, 0x40 opened r/w since the last
+ *                    check, 0x80 open now (not closed cleanly), 0x20 space
+ *                    errors, 0x01 "nofudge" (legacy)
+ *     4  numl1tab    L1 entries = ceil(tracks / 256)
+ *     8  numl2tab    L2 entries per table = 256
+ *    12  size, used, free, free_total, free_largest (32-bit each)
+ *    32  free_number, free_imbed
+ *    40  cyls        LE32 (always little-endian)
+ *    44  nullfmt     null track format of absent tracks (0, 1, 2)
+ *    45  compress    0 none, 1 zlib, 2 bzip2
+ *    46  compress_parm 16-bit (-1 = library default)
+ *  The 32/16-bit fields at 4..39 and 46 are in the byte order the options
+ *  byte names; so are the L1 table (at 1024), L2 tables and free blocks.
+ */
+#ifndef CCWPASS_IMAGE_CKD_HEADER_H
+#define CCWPASS_IMAGE_CKD_HEADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "image/ckd_image.h"
+
+#define CKD_DEVHDR_SIZE     512
+#define CCKD_HDR_POS        512
+#define CCKD_HDR_SIZE       512
+#define CCKD_L1_POS         1024
+#define CCKD_L2_ENTRIES     256
+#define CCKD_L2ENT_SIZE     8
+#define CCKD_L2TAB_SIZE     (CCKD_L2_ENTRIES * CCKD_L2ENT_SIZE)
+#define CCKD_FREEBLK_SIZE   8
+
+#define CCKD_OPT_NOFUDGE    0x01
+#define CCKD_OPT_BIGENDIAN  0x02
+#define CCKD_OPT_SPERRS     0x20
+#define CCKD_OPT_ORDWR      0x40
+#define CCKD_OPT_OPENED     0x80
+
+#define CCKD_COMPRESS_NONE  0
+#define CCKD_COMPRESS_ZLIB  1
+#define CCKD_COMPRESS_BZIP2 2
+
+/* Hercules' own null format numbers (on disk), see ckd_cckd_nullfmt(). */
+#define CCKD_NULLFMT_R1EOF  0      /* HA, R0, R1 (0/0), end of track */
+#define CCKD_NULLFMT_R0     1      /* HA, R0, end of track */
+#define CCKD_NULLFMT_LINUX  2      /* HA, R0, R1-R12 4096 zero bytes */
+
+/* Largest cylinder count: CC of the home address is 16 bits. */
+#define CKD_MAX_CYLS        65535
+
+struct ckd_devhdr {
+	char devid[9];            /* NUL ended */
+	uint32_t heads;
+	uint32_t trksize;
+	uint8_t devtype;
+	uint8_t fileseq;
+	uint16_t highcyl;
+};
+
+struct cckd_header {
+	uint8_t vrm[3];
+	uint8_t options;
+	int32_t numl1tab;
+	int32_t numl2tab;
+	uint32_t size;
+	uint32_t used;
+	uint32_t free;
+	uint32_t free_total;
+	uint32_t free_largest;
+	int32_t free_number;
+	uint32_t free_imbed;
+	uint32_t cyls;
+	uint8_t nullfmt;
+	uint8_t compress;
+	int16_t compress_parm;
+};
+
+void ckd_devhdr_load(struct ckd_devhdr *h, const uint8_t p[CKD_DEVHDR_SIZE]);
+void ckd_devhdr_store(uint8_t p[CKD_DEVHDR_SIZE], const struct ckd_devhdr *h);
+
+/*
+ * The geometry a device header describes. Known device types: 0x90 (3390,
+ * 15 heads, 56832-byte slots) and 0x80 (3380, 15 heads, 47616). Returns 0,
+ * or -EINVAL with *field naming the offending header field.
+ */
+int ckd_devhdr_geometry(const struct ckd_devhdr *h, uint32_t cyls,
+			struct ckd_geometry *geo, const char **field);
+/* The devtype byte and slot size for a geometry (0 = unsupported). */
+uint8_t ckd_devtype_byte(const struct ckd_geometry *geo);
+
+/* Byte order of the compressed header and tables: from the options byte. */
+void cckd_header_load(struct cckd_header *h, const uint8_t p[CCKD_HDR_SIZE]);
+void cckd_header_store(uint8_t p[CCKD_HDR_SIZE], const struct cckd_header *h);
+
+/* 32/16-bit loads and stores in the file's byte order. */
+static inline bool cckd_big_endian(const struct cckd_header *h)
+{
+	return h->options & CCKD_OPT_BIGENDIAN;
+}
+
+uint32_t cckd_ld32(bool be, const uint8_t *p);
+uint16_t cckd_ld16(bool be, const uint8_t *p);
+void cckd_st32(bool be, uint8_t *p, uint32_t v);
+void cckd_st16(bool be, uint8_t *p, uint16_t v);
+
+/*
+ * Check a compressed header against the device geometry (numl1tab,
+ * numl2tab, version, null format, compression). Returns 0 or -EINVAL with
+ * *field set.
+ */
+int cckd_header_check(const struct cckd_header *h, uint32_t tracks,
+		      const char **field);
+
+/* Hercules null format number <-> API enum. */
+int cckd_nullfmt_from_api(enum ckd_null_format fmt);
+enum ckd_null_format cckd_nullfmt_to_api(unsigned int hercules_fmt);
+
+#endif

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * CKD volume images: format detection, locking, and the checks every
+ * backend shares (docs/image-format.md).
+ */
+#include "image/ckd_image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "image/ckd_header.h"
+#include "image/ckd_image_impl.h"
+#include "image/ckd_io.h"
+#include "image/ckd_track.h"
+
+static int lock_fd(int fd, bool readonly)
+{
+	struct flock fl = {
+		.l_type = readonly ? F_RDLCK : F_WRLCK,
+		.l_whence = SEEK_SET,
+		.l_start = 0,
+		.l_len = 0,
+	};
+
+	if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+		return 0;
+	if (errno == EINVAL) {
+		/* Kernel without OFD locks: whole-file flock instead. */
+		if (flock(fd, (readonly ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0)
+			return 0;
+	}
+	return errno == EACCES || errno == EAGAIN || errno == EWOULDBLOCK ?
+	       -EBUSY : -errno;
+}
+
+int ckd_file_open_locked(const char *path, bool readonly, struct error *err)
+{
+	int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return error_setf(err, errno, "%s: cannot open: %s", path,
+				  strerror(errno));
+	rc = lock_fd(fd, readonly);
+	if (rc == -EBUSY) {
+		close(fd);
+		return error_setf(err, EBUSY, "%s: image is in use by another "
+				  "process (file lock held%s)", path,
+				  readonly ? " for writing" : "");
+	}
+	if (rc < 0) {
+		close(fd);
+		return error_setf(err, -rc, "%s: cannot lock: %s", path,
+				  strerror(-rc));
+	}
+	return fd;
+}
+
+void ckd_log_bad_track(const struct ckd_image *img, uint32_t trk,
+		       const char *where, const struct ckd_track_fault *f)
+{
+	log_msg(LOG_ERR, "%s: track %u (cyl %u head %u): %s: offset %zu: %s",
+		img->path, trk, trk / img->geo.heads, trk % img->geo.heads,
+		where, f->offset, f->what);
+}
+
+static struct ckd_image *image_alloc(const char *path, bool readonly,
+				     struct error *err)
+{
+	struct ckd_image *img = calloc(1, sizeof(*img));
+
+	if (!img || !(img->path = strdup(path))) {
+		free(img);
+		error_setf(err, ENOMEM, "%s: out of memory", path);
+		return NULL;
+	}
+	img->readonly = readonly;
+	pthread_mutex_init(&img->lock, NULL);
+	return img;
+}
+
+static void image_free(struct ckd_image *img)
+{
+	pthread_mutex_destroy(&img->lock);
+	free(img->path);
+	free(img);
+}
+
+/*
+ * Read the device header and hand fd to the backend it names. Backends own
+ * fd from the call on (closing it on failure); header errors close it here.
+ */
+static int attach_by_header(struct ckd_image *img, int fd, struct error *err)
+{
+	uint8_t hdr[CKD_DEVHDR_SIZE + CCKD_HDR_SIZE];
+	struct ckd_devhdr dh;
+	int rc;
+
+	rc = ckd_pread_full(fd, hdr, CKD_DEVHDR_SIZE, 0);
+	if (rc < 0) {
+		rc = rc == -ENODATA ?
+		     error_setf(err, EINVAL, "%s: too short for a CKD image "
+				"header (512 bytes)", img->path) :
+		     error_setf(err, EIO, "%s: cannot read the device header",
+				img->path);
+		goto fail;
+	}
+	ckd_devhdr_load(&dh, hdr);
+	if (!strcmp(dh.devid, "CKD_P370"))
+		return ckd_plain_attach(img, fd, &dh, err);
+	if (!strcmp(dh.devid, "CKD_C370")) {
+		rc = ckd_pread_full(fd, hdr + CKD_DEVHDR_SIZE, CCKD_HDR_SIZE,
+				    CCKD_HDR_POS);
+		if (rc < 0) {
+			rc = error_setf(err, rc == -ENODATA ? EINVAL : EIO,
+					"%s: cannot read the compressed "
+					"device header", img->path);
+			goto fail;
+		}
+		return ckd_cckd_attach(img, fd, &dh, hdr + CKD_DEVHDR_SIZE,
+				       err);
+	}
+	if (!strcmp(dh.devid, "CKD_S370")) {
+		rc = error_setf(err, EINVAL, "%s: devid: Hercules shadow "
+				"files are not supported", img->path);
+		goto fail;
+	}
+	for (int i = 0; i < 8; i++)
+		if (dh.devid[i] < 0x20 || dh.devid[i] > 0x7e)
+			dh.devid[i] = '?';
+	rc = error_setf(err, EINVAL, "%s: devid \"%s\": not a CKD_P370 or "
+			"CKD_C370 image", img->path, dh.devid);
+fail:
+	close(fd);
+	return rc;
+}
+
+struct ckd_image *ckd_image_open(const char *path, unsigned int flags,
+				 struct error *err)
+{
+	bool readonly = flags & CKD_OPEN_RDONLY;
+	struct ckd_image *img;
+	int fd, rc;
+
+	img = image_alloc(path, readonly, err);
+	if (!img)
+		return NULL;
+	fd = ckd_file_open_locked(path, readonly, err);
+	if (fd < 0) {
+		image_free(img);
+		return NULL;
+	}
+	rc = attach_by_header(img, fd, err);
+	if (rc < 0) {
+		image_free(img);
+		return NULL;
+	}
+	return img;
+}
+
+struct ckd_image *ckd_image_new_mem(const struct ckd_geometry *geo,
+				    enum ckd_null_format nullfmt,
+				    struct error *err)
+{
+	struct ckd_image *img;
+
+	if (!geo->heads || !geo->cyls || geo->cyls > CKD_MAX_CYLS ||
+	    geo->heads > 0xffff || geo->trksize < CKD_TRACK_MIN_SIZE ||
+	    geo->trksize > CKD_MAX_TRACK_SIZE ||
+	    ckd_track_null_size(nullfmt) == 0 ||
+	    ckd_track_null_size(nullfmt) > geo->trksize) {
+		error_setf(err, EINVAL, "(memory): invalid geometry or null "
+			   "track format");
+		return NULL;
+	}
+	img = image_alloc("(memory)", false, err);
+	if (!img)
+		return NULL;
+	img->geo = *geo;
+	if (ckd_mem_attach(img, nullfmt, err) < 0) {
+		image_free(img);
+		return NULL;
+	}
+	return img;
+}
+
+void ckd_image_close(struct ckd_image *img)
+{
+	int rc;
+
+	if (!img)
+		return;
+	pthread_mutex_lock(&img->lock);
+	rc = img->ops->close(img);
+	pthread_mutex_unlock(&img->lock);
+	if (rc < 0)
+		log_msg(LOG_ERR, "%s: error while closing: %s", img->path,
+			strerror(-rc));
+	image_free(img);
+}
+
+const struct ckd_geometry *ckd_image_geometry(const struct ckd_image *img)
+{
+	return &img->geo;
+}
+
+enum ckd_image_format ckd_image_format(const struct ckd_image *img)
+{
+	return img->format;
+}
+
+bool ckd_image_readonly(const struct ckd_image *img)
+{
+	return img->readonly;
+}
+
+const char *ckd_image_path(const struct ckd_image *img)
+{
+	return img->path;
+}
+
+int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
+			 size_t bufsize, size_t *len)
+{
+	struct ckd_track_fault f;
+	int rc;
+
+	if (trk >= ckd_image_tracks(img) || bufsize < img->geo.trksize)
+		return -EINVAL;
+	pthread_mutex_lock(&img->lock);
+	rc = img->ops->read_track(img, trk, buf, bufsize, len);
+	pthread_mutex_unlock(&img->lock);
+	if (rc < 0)
+		return rc;
+	if (ckd_track_check(&img->geo, trk, buf, *len, &f) < 0) {
+		ckd_log_bad_track(img, trk, "stored track image", &f);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
+			  const uint8_t *buf, size_t len)
+{
+	struct ckd_track_fault f;
+	int rc;
+
+	if (img->readonly)
+		return -EROFS;
+	if (trk >= ckd_image_tracks(img))
+		return -EINVAL;
+	if (ckd_track_check(&img->geo, trk, buf, len, &f) < 0) {
+		log_msg(LOG_DEBUG, "%s: track %u: rejected write: offset %zu: "
+			"%s", img->path, trk, f.offset, f.what);
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&img->lock);
+	rc = img->ops->write_track(img, trk, buf, len);
+	pthread_mutex_unlock(&img->lock);
+	return rc;
+}
+
+int ckd_image_sync(struct ckd_image *img)
+{
+	int rc;
+
+	if (img->readonly)
+		return 0;
+	pthread_mutex_lock(&img->lock);
+	rc = img->ops->sync(img);
+	pthread_mutex_unlock(&img->lock);
+	return rc;
+}

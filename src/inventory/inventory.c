@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Host inventory parser: an INI-like file of [chpid XX] and
+ * [subchannel C.S.XXXX] sections (docs/inventory.md).
+ */
+#include "inventory/inventory.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dasd/eckd.h"
+
+#define INV_MAX_FILE (1024 * 1024)
+#define INV_DEFAULT_CHP_TYPE CSS_CHP_TYPE_FC
+
+struct parser {
+	struct inventory *inv;
+	const char *name;
+	const char *base_dir;
+	unsigned int line;
+	struct error *err;
+	enum { SEC_NONE, SEC_CHP, SEC_SCH } sec;
+	struct inv_chp *chp;
+	struct inv_sch *sch;
+	/* Keys seen in the current section, to reject duplicates. */
+	unsigned int seen;
+};
+
+static int perr(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int perr(struct parser *p, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return error_setf(p->err, EINVAL, "%s:%u: %s", p->name, p->line, msg);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Hex number of at most max_digits digits, value <= max. */
+static int parse_hex(const char *s, unsigned int max_digits, unsigned long max,
+		     unsigned long *out)
+{
+	size_t n = strlen(s);
+	unsigned long v = 0;
+
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		n -= 2;
+	}
+	if (n == 0 || n > max_digits)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -EINVAL;
+		v = v * 16 + (unsigned long)(isdigit((unsigned char)s[i]) ?
+			s[i] - '0' : tolower((unsigned char)s[i]) - 'a' + 10);
+	}
+	if (v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_u8_hex(struct parser *p, const char *key, const char *v,
+			uint8_t *out)
+{
+	unsigned long x;
+
+	if (parse_hex(v, 2, 0xff, &x))
+		return perr(p, "%s: '%s' is not a hex byte (00-ff)", key, v);
+	*out = (uint8_t)x;
+	return 0;
+}
+
+static struct inv_chp *find_chp(struct inventory *inv, uint8_t chpid)
+{
+	for (unsigned int i = 0; i < inv->nchps; i++)
+		if (inv->chps[i].chpid == chpid)
+			return &inv->chps[i];
+	return NULL;
+}
+
+static int add_chp(struct parser *p, uint8_t chpid, struct inv_chp **out)
+{
+	struct inventory *inv = p->inv;
+	struct inv_chp *c = find_chp(inv, chpid);
+
+	if (c) {
+		*out = c;
+		return 0;
+	}
+	if (inv->nchps >= INV_MAX_CHPS)
+		return perr(p, "too many channel paths");
+	c = &inv->chps[inv->nchps++];
+	c->chpid = chpid;
+	c->type = INV_DEFAULT_CHP_TYPE;
+	c->line = p->line;
+	*out = c;
+	return 0;
+}
+
+static int section_header(struct parser *p, char *s)
+{
+	char *end = strchr(s, ']');
+	char *kind, *arg, *save;
+	unsigned long x;
+
+	if (!end || trim(end + 1)[0])
+		return perr(p, "malformed section header (expected [kind id])");
+	*end = '\0';
+	kind = strtok_r(s + 1, " \t", &save);
+	arg = strtok_r(NULL, " \t", &save);
+	if (!kind || !arg || strtok_r(NULL, " \t", &save))
+		return perr(p, "section header needs exactly a kind and an id");
+	p->seen = 0;
+	if (!strcmp(kind, "chpid")) {
+		if (parse_hex(arg, 2, 0xff, &x))
+			return perr(p, "chpid '%s' is not a hex byte (00-ff)", arg);
+		p->chp = find_chp(p->inv, (uint8_t)x);
+		if (p->chp && p->chp->declared)
+			return perr(p, "chpid %02lx already defined at line %u",
+				    x, p->chp->line);
+		p->sec = SEC_CHP;
+		if (!p->chp && add_chp(p, (uint8_t)x, &p->chp))
+			return -EINVAL;
+		p->chp->declared = true;
+		p->chp->line = p->line;
+		return 0;
+	}
+	if (!strcmp(kind, "subchannel")) {
+		struct inventory *inv = p->inv;
+		struct css_busid id;
+
+		if (css_busid_parse(arg, &id))
+			return perr(p, "subchannel id '%s' is not of the form 0.0.0313", arg);
+		for (unsigned int i = 0; i < inv->nschs; i++)
+			if (css_busid_eq(inv->schs[i].schid, id))
+				return perr(p, "subchannel %s already defined at line %u",
+					    arg, inv->schs[i].line);
+		if (inv->nschs >= INV_MAX_SCHS)
+			return perr(p, "too many subchannels");
+		p->sch = &inv->schs[inv->nschs++];
+		memset(p->sch, 0, sizeof(*p->sch));
+		p->sch->schid = id;
+		p->sch->line = p->line;
+		p->sch->pom = 0xff;
+		p->sch->dev_model = -1;
+		p->sch->cu_model = -1;
+		p->sch->ssid = -1;
+		p->sch->unit_addr = -1;
+		p->sch->create = INV_CREATE_NO;
+		p->sec = SEC_SCH;
+		return 0;
+	}
+	return perr(p, "unknown section kind '%s' (expected chpid or subchannel)", kind);
+}
+
+static int chp_key(struct parser *p, const char *key, const char *v)
+{
+	if (!strcmp(key, "type"))
+		return parse_u8_hex(p, key, v, &p->chp->type);
+	return perr(p, "unknown key '%s' in [chpid] (expected type)", key);
+}
+
+static int parse_chpids(struct parser *p, const char *v, uint8_t chpids[8])
+{
+	char buf[128], *tok, *save;
+	unsigned int n = 0;
+	unsigned long x;
+
+	if (strlen(v) >= sizeof(buf))
+		return perr(p, "chpids: value too long");
+	strcpy(buf, v);
+	for (tok = strtok_r(buf, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		if (n == 8)
+			return perr(p, "chpids: more than 8 channel paths");
+		if (parse_hex(tok, 2, 0xff, &x))
+			return perr(p, "chpids: '%s' is not a hex byte (00-ff)", tok);
+		chpids[n++] = (uint8_t)x;
+	}
+	if (n == 0)
+		return perr(p, "chpids: at least one channel path is needed");
+	return 0;
+}
+
+static int parse_volser(struct parser *p, const char *v, char out[7])
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > 6)
+		return perr(p, "volser: '%s' must be 1 to 6 characters", v);
+	for (size_t i = 0; i < n; i++)
+		if (!isupper((unsigned char)v[i]) && !isdigit((unsigned char)v[i]) &&
+		    !strchr("@#$", v[i]))
+			return perr(p, "volser: '%s' may hold only A-Z 0-9 @ # $", v);
+	memcpy(out, v, n + 1);
+	return 0;
+}
+
+static int parse_bool(struct parser *p, const char *key, const char *v, bool *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return perr(p, "%s: '%s' is not yes or no", key, v);
+	return 0;
+}
+
+static int parse_opt_hex(struct parser *p, const char *key, const char *v,
+			 unsigned int digits, unsigned long max, int *out)
+{
+	unsigned long x;
+
+	if (parse_hex(v, digits, max, &x))
+		return perr(p, "%s: '%s' is not a hex number up to %lx", key, v, max);
+	*out = (int)x;
+	return 0;
+}
+
+static int parse_image_path(struct parser *p, const char *v, char *out, size_t len)
+{
+	int n;
+
+	if (!*v)
+		return perr(p, "image: empty path");
+	if (v[0] == '/' || !p->base_dir)
+		n = snprintf(out, len, "%s", v);
+	else
+		n = snprintf(out, len, "%s/%s", p->base_dir, v);
+	if (n < 0 || (size_t)n >= len)
+		return perr(p, "image: path too long");
+	return 0;
+}
+
+static int sch_key(struct parser *p, const char *key, const char *v)
+{
+	struct inv_sch *s = p->sch;
+
+	if (!strcmp(key, "devno")) {
+		if (css_busid_parse(v, &s->devno))
+			return perr(p, "devno '%s' is not of the form 0.0.2b09", v);
+		return 0;
+	}
+	if (!strcmp(key, "chpids"))
+		return parse_chpids(p, v, s->chpids);
+	if (!strcmp(key, "pim"))
+		return parse_u8_hex(p, key, v, &s->pim);
+	if (!strcmp(key, "pam"))
+		return parse_u8_hex(p, key, v, &s->pam);
+	if (!strcmp(key, "pom"))
+		return parse_u8_hex(p, key, v, &s->pom);
+	if (!strcmp(key, "device")) {
+		if (!eckd_model_find(v))
+			return perr(p, "device '%s' is not a known model (3390-1, -2, -3, -9, -27, -54)", v);
+		snprintf(s->model, sizeof(s->model), "%s", v);
+		return 0;
+	}
+	if (!strcmp(key, "cylinders")) {
+		char *end;
+		unsigned long x;
+
+		errno = 0;
+		x = strtoul(v, &end, 10);
+		if (errno || *end || !*v || x == 0 || x > 268434453UL)
+			return perr(p, "cylinders: '%s' is not a cylinder count", v);
+		s->cyls = (uint32_t)x;
+		return 0;
+	}
+	if (!strcmp(key, "image"))
+		return parse_image_path(p, v, s->image, sizeof(s->image));
+	if (!strcmp(key, "readonly"))
+		return parse_bool(p, key, v, &s->readonly);
+	if (!strcmp(key, "volser"))
+		return parse_volser(p, v, s->volser);
+	if (!strcmp(key, "create")) {
+		if (!strcmp(v, "no"))
+			s->create = INV_CREATE_NO;
+		else if (!strcmp(v, "blank"))
+			s->create = INV_CREATE_BLANK;
+		else if (!strcmp(v, "cdl"))
+			s->create = INV_CREATE_CDL;
+		else
+			return perr(p, "create: '%s' is not no, blank or cdl", v);
+		return 0;
+	}
+	if (!strcmp(key, "device-model"))
+		return parse_opt_hex(p, key, v, 2, 0xff, &s->dev_model);
+	if (!strcmp(key, "cu-model"))
+		return parse_opt_hex(p, key, v, 2, 0xff, &s->cu_model);
+	if (!strcmp(key, "ssid"))
+		return parse_opt_hex(p, key, v, 4, 0xffff, &s->ssid);
+	if (!strcmp(key, "unit-address"))
+		return parse_opt_hex(p, key, v, 2, 0xff, &s->unit_addr);
+	if (!strcmp(key, "serial")) {
+		size_t n = strlen(v);
+
+		if (n == 0 || n > 12)
+			return perr(p, "serial: '%s' must be 1 to 12 characters", v);
+		for (size_t i = 0; i < n; i++)
+			if (!isupper((unsigned char)v[i]) && !isdigit((unsigned char)v[i]))
+				return perr(p, "serial: '%s' may hold only A-Z 0-9", v);
+		memcpy(s->serial, v, n + 1);
+		return 0;
+	}
+	return perr(p, "unknown key '%s' in [subchannel]", key);
+}
+
+static const char *const chp_keys[] = { "type", NULL };
+static const char *const sch_keys[] = {
+	"devno", "chpids", "pim", "pam", "pom", "device", "cylinders", "image",
+	"readonly", "volser", "create", "device-model", "cu-model", "ssid",
+	"unit-address", "serial", NULL,
+};
+
+/* Bit of key in its section's key list, or -1 (unknown: reported later). */
+static int key_bit(const char *const *keys, const char *key)
+{
+	for (int i = 0; keys[i]; i++)
+		if (!strcmp(keys[i], key))
+			return i;
+	return -1;
+}
+
+static int key_value(struct parser *p, char *s)
+{
+	char *eq = strchr(s, '=');
+	char *key, *v;
+	int bit;
+
+	if (!eq)
+		return perr(p, "expected 'key = value' or a [section]");
+	*eq = '\0';
+	key = trim(s);
+	v = trim(eq + 1);
+	if (!*key)
+		return perr(p, "missing key before '='");
+	if (p->sec == SEC_NONE)
+		return perr(p, "'%s' outside a section", key);
+	bit = key_bit(p->sec == SEC_CHP ? chp_keys : sch_keys, key);
+	if (bit >= 0) {
+		if (p->seen & (1u << bit))
+			return perr(p, "'%s' given twice in this section", key);
+		p->seen |= 1u << bit;
+	}
+	if (!*v)
+		return perr(p, "'%s' has no value", key);
+	return p->sec == SEC_CHP ? chp_key(p, key, v) : sch_key(p, key, v);
+}
+
+static uint8_t mask_of_chpids(const uint8_t chpids[8])
+{
+	uint8_t m = 0;
+
+	for (int i = 0; i < 8; i++)
+		if (chpids[i])
+			m |= (uint8_t)(0x80 >> i);
+	return m;
+}
+
+/* Whole-section checks, run at the end of each [subchannel]. */
+static int finish_sch(struct parser *p, struct inv_sch *s)
+{
+	struct inventory *inv = p->inv;
+	char id[CSS_BUSID_STRLEN];
+	unsigned int line = p->line;
+	uint8_t installed;
+	int rc = 0;
+
+	css_busid_format(s->schid, id);
+	p->line = s->line;
+	if (!(p->seen & (1u << key_bit(sch_keys, "devno"))))
+		rc = perr(p, "subchannel %s: devno is missing", id);
+	else if (s->devno.cssid != s->schid.cssid || s->devno.ssid != s->schid.ssid)
+		rc = perr(p, "subchannel %s: devno must be in the same css and subchannel set", id);
+	else if (!mask_of_chpids(s->chpids))
+		rc = perr(p, "subchannel %s: chpids is missing", id);
+	else if (!s->model[0])
+		rc = perr(p, "subchannel %s: device is missing", id);
+	else if (!s->image[0])
+		rc = perr(p, "subchannel %s: image is missing", id);
+	if (rc)
+		goto out;
+
+	installed = mask_of_chpids(s->chpids);
+	if (!(p->seen & (1u << key_bit(sch_keys, "pim"))))
+		s->pim = installed;
+	else if (s->pim & ~installed) {
+		rc = perr(p, "subchannel %s: pim %02x names paths without a chpid", id, s->pim);
+		goto out;
+	}
+	if (!(p->seen & (1u << key_bit(sch_keys, "pam"))))
+		s->pam = s->pim;
+	if (s->create != INV_CREATE_NO && s->readonly) {
+		rc = perr(p, "subchannel %s: a readonly image cannot be created", id);
+		goto out;
+	}
+	if (s->create != INV_CREATE_NO && !s->volser[0])
+		snprintf(s->volser, sizeof(s->volser), "0X%04X", s->devno.num);
+	for (unsigned int i = 0; i + 1 < inv->nschs; i++) {
+		if (&inv->schs[i] == s)
+			continue;
+		if (css_busid_eq(inv->schs[i].devno, s->devno)) {
+			rc = perr(p, "subchannel %s: devno already used by the subchannel at line %u",
+				  id, inv->schs[i].line);
+			goto out;
+		}
+		if (!strcmp(inv->schs[i].image, s->image)) {
+			rc = perr(p, "subchannel %s: image %s already used by the subchannel at line %u",
+				  id, s->image, inv->schs[i].line);
+			goto out;
+		}
+	}
+	for (int i = 0; i < 8; i++) {
+		struct inv_chp *c;
+
+		if (!s->chpids[i])
+			continue;
+		rc = add_chp(p, s->chpids[i], &c);
+		if (rc)
+			goto out;
+	}
+out:
+	p->line = line;
+	return rc;
+}
+
+static int end_section(struct parser *p)
+{
+	int rc = 0;
+
+	if (p->sec == SEC_SCH)
+		rc = finish_sch(p, p->sch);
+	p->sec = SEC_NONE;
+	p->seen = 0;
+	return rc;
+}
+
+int inventory_parse(struct inventory *inv, const char *text, const char *name,
+		    const char *base_dir, struct error *err)
+{
+	struct parser p = {
+		.inv = inv, .name = name, .base_dir = base_dir, .err = err,
+	};
+	const char *s = text;
+	char line[1024];
+	int rc;
+
+	memset(inv, 0, sizeof(*inv));
+	snprintf(inv->path, sizeof(inv->path), "%s", name);
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		char *l, *hash;
+
+		p.line++;
+		if (n >= sizeof(line))
+			return perr(&p, "line longer than %zu characters", sizeof(line) - 1);
+		memcpy(line, s, n);
+		line[n] = '\0';
+		s += n + (nl ? 1 : 0);
+		if (memchr(line, '\0', n))
+			return perr(&p, "NUL byte in line");
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		l = trim(line);
+		if (!*l)
+			continue;
+		if (*l == '[') {
+			rc = end_section(&p);
+			if (!rc)
+				rc = section_header(&p, l);
+		} else {
+			rc = key_value(&p, l);
+		}
+		if (rc)
+			return rc;
+	}
+	p.line++;
+	rc = end_section(&p);
+	if (rc)
+		return rc;
+	if (!inv->nschs)
+		return error_setf(err, EINVAL, "%s: no [subchannel] defined", name);
+	return 0;
+}
+
+int inventory_load(struct inventory *inv, const char *path, struct error *err)
+{
+	char dir[4096], *slash, *text = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_setf(err, errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > INV_MAX_FILE) {
+		rc = error_setf(err, EINVAL, "%s: not a regular file of at most %d bytes",
+				path, INV_MAX_FILE);
+		goto out;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		rc = error_setf(err, ENOMEM, "%s: out of memory", path);
+		goto out;
+	}
+	n = read(fd, text, (size_t)st.st_size);
+	if (n != st.st_size) {
+		rc = error_setf(err, EIO, "%s: short read", path);
+		goto out;
+	}
+	text[n] = '\0';
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	rc = inventory_parse(inv, text, path, dir, err);
+out:
+	free(text);
+	close(fd);
+	return rc;
+}
+
+/* The host of the seed documents (QEMU docs "Subchannel passthrough via vfio-ccw"). */
+static const char default_inventory[] =
+	"[subchannel 0.0.0313]\n"
+	"devno  = 0.0.2b09\n"
+	"chpids = 1a 2a 3a 0a\n"
+	"pim    = f0\n"
+	"pam    = f0\n"
+	"pom    = ff\n"
+	"device = 3390-9\n"
+	"image  = 0X2B09.cckd\n"
+	"volser = 0X2B09\n"
+	"create = cdl\n";
+
+int inventory_default(struct inventory *inv, const char *image_dir,
+		      struct error *err)
+{
+	return inventory_parse(inv, default_inventory, "(default inventory)",
+				image_dir, err);
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The host inventory: which channel paths, subchannels and devices the
+ * software channel subsystem has (docs/inventory.md).
+ *
+ *   [chpid 1a]
+ *   type = 1b
+ *
+ *   [subchannel 0.0.0313]
+ *   devno  = 0.0.2b09
+ *   chpids = 1a 2a 3a 0a
+ *   pim = f0
+ *   pam = f0
+ *   pom = ff
+ *   device = 3390-9
+ *   image  = 0X2B09.cckd
+ *   volser = 0X2B09
+ *   create = cdl
+ *
+ * Parsing only: nothing is opened or created here. Every rejected line is
+ * reported as "FILE:LINE: reason".
+ */
+#ifndef CCWPASS_INVENTORY_H
+#define CCWPASS_INVENTORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "css/css.h"
+
+#define INV_MAX_CHPS 256
+#define INV_MAX_SCHS 256
+
+struct inv_chp {
+	uint8_t chpid;
+	uint8_t type;
+	bool declared;        /* has its own [chpid] section */
+	unsigned int line;    /* of that section, or of the first user */
+};
+
+enum inv_create {
+	INV_CREATE_NO,      /* the image must exist */
+	INV_CREATE_BLANK,   /* create an unformatted volume if missing */
+	INV_CREATE_CDL,     /* create a Linux CDL volume with one partition */
+};
+
+struct inv_sch {
+	struct css_busid schid;
+	struct css_busid devno;
+	uint8_t chpids[8];
+	uint8_t pim, pam, pom;
+	char model[16];            /* "3390-9" */
+	uint32_t cyls;             /* 0 = the model's */
+	char image[4096];          /* absolute path (relative ones resolved) */
+	bool readonly;
+	char volser[7];
+	enum inv_create create;
+	int dev_model;             /* -1 = model table */
+	int cu_model;              /* -1 = default */
+	int ssid;                  /* -1 = derived */
+	int unit_addr;             /* -1 = derived */
+	char serial[13];           /* "" = derived */
+	unsigned int line;
+};
+
+struct inventory {
+	char path[4096];
+	unsigned int nchps;
+	struct inv_chp chps[INV_MAX_CHPS];
+	unsigned int nschs;
+	struct inv_sch schs[INV_MAX_SCHS];
+};
+
+/*
+ * Parse text (NUL-terminated) as if read from `name`; relative image paths
+ * are taken relative to base_dir. Returns: 0, or -EINVAL with err =
+ * "name:line: reason".
+ */
+int inventory_parse(struct inventory *inv, const char *text, const char *name,
+		    const char *base_dir, struct error *err);
+
+/* Read and parse a file. Returns: 0, -errno with err naming the file. */
+int inventory_load(struct inventory *inv, const char *path, struct error *err);
+
+/* The shipped default (mirrors the seed documents), images under dir. */
+int inventory_default(struct inventory *inv, const char *image_dir,
+		      struct error *err);
+
+#endif

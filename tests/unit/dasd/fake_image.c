@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Memory-only stand-in for the image layer (image/ckd_image.h): tracks in
+ * Hercules layout, null tracks generated on read, and fault injection.
+ */
+#include "fake_image.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/byteorder.h"
+
+struct ckd_image {
+	struct ckd_geometry geo;
+	enum ckd_null_format nullfmt;
+	uint8_t **trk;
+	size_t *len;
+	bool ro;
+	int fail_sync, fail_write, fail_read;
+	unsigned int syncs, writes;
+};
+
+static size_t put_count(uint8_t *p, uint32_t cyl, uint32_t head, uint8_t r,
+			uint8_t kl, uint16_t dl)
+{
+	st_be16(p, (uint16_t)cyl);
+	st_be16(p + 2, (uint16_t)head);
+	p[4] = r;
+	p[5] = kl;
+	st_be16(p + 6, dl);
+	return 8;
+}
+
+static size_t null_track(const struct ckd_image *img, uint32_t trk,
+			 uint8_t *buf)
+{
+	uint32_t cyl = trk / img->geo.heads, head = trk % img->geo.heads;
+	size_t o = 0;
+
+	buf[o++] = 0;
+	st_be16(buf + o, (uint16_t)cyl);
+	st_be16(buf + o + 2, (uint16_t)head);
+	o += 4;
+	o += put_count(buf + o, cyl, head, 0, 0, 8);
+	memset(buf + o, 0, 8);
+	o += 8;
+	if (img->nullfmt == CKD_NULL_R1EOF)
+		o += put_count(buf + o, cyl, head, 1, 0, 0);
+	if (img->nullfmt == CKD_NULL_LINUX) {
+		for (int r = 1; r <= 12; r++) {
+			o += put_count(buf + o, cyl, head, (uint8_t)r, 0, 4096);
+			memset(buf + o, 0, 4096);
+			o += 4096;
+		}
+	}
+	memset(buf + o, 0xff, 8);
+	return o + 8;
+}
+
+struct ckd_image *ckd_image_new_mem(const struct ckd_geometry *geo,
+				    enum ckd_null_format nullfmt,
+				    struct error *err)
+{
+	uint32_t n = geo->cyls * geo->heads;
+	struct ckd_image *img = calloc(1, sizeof(*img));
+
+	if (!img) {
+		error_setf(err, ENOMEM, "(memory): out of memory");
+		return NULL;
+	}
+	img->geo = *geo;
+	img->nullfmt = nullfmt;
+	img->trk = calloc(n, sizeof(*img->trk));
+	img->len = calloc(n, sizeof(*img->len));
+	if (!img->trk || !img->len) {
+		ckd_image_close(img);
+		error_setf(err, ENOMEM, "(memory): out of memory");
+		return NULL;
+	}
+	return img;
+}
+
+void ckd_image_close(struct ckd_image *img)
+{
+	if (!img)
+		return;
+	if (img->trk)
+		for (uint32_t t = 0; t < img->geo.cyls * img->geo.heads; t++)
+			free(img->trk[t]);
+	free(img->trk);
+	free(img->len);
+	free(img);
+}
+
+const struct ckd_geometry *ckd_image_geometry(const struct ckd_image *img)
+{
+	return &img->geo;
+}
+
+enum ckd_image_format ckd_image_format(const struct ckd_image *img)
+{
+	(void)img;
+	return CKD_IMAGE_MEM;
+}
+
+bool ckd_image_readonly(const struct ckd_image *img)
+{
+	return img->ro;
+}
+
+const char *ckd_image_path(const struct ckd_image *img)
+{
+	(void)img;
+	return "(memory)";
+}
+
+int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
+			 size_t bufsize, size_t *len)
+{
+	if (img->fail_read)
+		return img->fail_read;
+	if (trk >= img->geo.cyls * img->geo.heads || bufsize < img->geo.trksize)
+		return -EINVAL;
+	if (!img->trk[trk]) {
+		*len = null_track(img, trk, buf);
+		return 0;
+	}
+	memcpy(buf, img->trk[trk], img->len[trk]);
+	*len = img->len[trk];
+	return 0;
+}
+
+int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
+			  const uint8_t *buf, size_t len)
+{
+	if (img->ro)
+		return -EROFS;
+	if (img->fail_write)
+		return img->fail_write;
+	if (trk >= img->geo.cyls * img->geo.heads || len > img->geo.trksize ||
+	    len < 13 + 8)
+		return -EINVAL;
+	if (!img->trk[trk]) {
+		img->trk[trk] = malloc(img->geo.trksize);
+		if (!img->trk[trk])
+			return -ENOSPC;
+	}
+	memcpy(img->trk[trk], buf, len);
+	img->len[trk] = len;
+	img->writes++;
+	return 0;
+}
+
+int ckd_image_sync(struct ckd_image *img)
+{
+	if (img->fail_sync)
+		return img->fail_sync;
+	img->syncs++;
+	return 0;
+}
+
+void fake_image_set_readonly(struct ckd_image *img, bool ro)
+{
+	img->ro = ro;
+}
+
+void fake_image_fail_sync(struct ckd_image *img, int err)
+{
+	img->fail_sync = err;
+}
+
+void fake_image_fail_write(struct ckd_image *img, int err)
+{
+	img->fail_write = err;
+}
+
+void fake_image_fail_read(struct ckd_image *img, int err)
+{
+	img->fail_read = err;
+}
+
+unsigned int fake_image_syncs(const struct ckd_image *img)
+{
+	return img->syncs;
+}
+
+unsigned int fake_image_writes(const struct ckd_image *img)
+{
+	return img->writes;
+}

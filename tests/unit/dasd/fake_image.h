@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Test double of image/ckd_image.h (memory volumes only) with fault
+ * injection, for the 3390 tests that run without the image library.
+ */
+#ifndef CCWPASS_TESTS_DASD_FAKE_IMAGE_H
+#define CCWPASS_TESTS_DASD_FAKE_IMAGE_H
+
+#include <stdbool.h>
+
+#include "image/ckd_image.h"
+
+void fake_image_set_readonly(struct ckd_image *img, bool ro);
+/* Make the next calls fail with err (0: stop failing). */
+void fake_image_fail_sync(struct ckd_image *img, int err);
+void fake_image_fail_write(struct ckd_image *img, int err);
+void fake_image_fail_read(struct ckd_image *img, int err);
+unsigned int fake_image_syncs(const struct ckd_image *img);
+unsigned int fake_image_writes(const struct ckd_image *img);
+
+#endif

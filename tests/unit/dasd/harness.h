@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Running channel programs against a 3390 in tests and fuzzing. Two
+ * implementations share this interface: harness_css.c (the real channel
+ * subsystem, CSS_F_SYNC, flat memory, IDAWs) and harness_fake.c (a minimal
+ * channel written for these tests, used while the CSS is not available).
+ */
+#ifndef CCWPASS_TESTS_DASD_HARNESS_H
+#define CCWPASS_TESTS_DASD_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dasd/eckd.h"
+
+struct ckd_image;
+struct harness;
+
+#define H_CC   0x40   /* CCW flags as in css_arch.h */
+#define H_SLI  0x20
+#define H_SKIP 0x10
+#define H_IDA  0x04
+#define H_TIC  0x08   /* command code: count = index of the target CCW */
+
+struct tccw {
+	uint8_t cmd;
+	uint8_t flags;
+	uint16_t count;
+	void *data;       /* count bytes of test memory (NULL if count 0) */
+};
+
+struct tresult {
+	int last;             /* index of the CCW the final status is for */
+	uint8_t dstat;        /* device status */
+	uint8_t cstat;        /* subchannel status */
+	uint16_t residual;
+	bool sense_valid;     /* concurrent sense taken with the status */
+	uint8_t sense[32];
+};
+
+#define H_NPATHS 2            /* paths 0x80 and 0x40 */
+
+/* A device on img (owned by the harness from now on); NULL on failure. */
+struct harness *h_new(struct ckd_image *img, uint16_t ssid, uint8_t ua);
+void h_free(struct harness *h);
+
+/* Take sense concurrently with a unit check (default) or leave it pending. */
+void h_set_csense(struct harness *h, bool on);
+
+/*
+ * Run prog[0..n) on the path given by lpm (0x80 or 0x40).
+ * Returns: 0 with res filled, or -1 if the harness could not start it.
+ */
+int h_run(struct harness *h, const struct tccw *prog, int n, uint8_t lpm,
+	  struct tresult *res);
+
+/* The css_device and its image (for tests that look at them). */
+struct css_device *h_device(struct harness *h);
+struct ckd_image *h_test_image(struct harness *h);
+
+#endif

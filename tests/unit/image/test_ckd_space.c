@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* CCKD free space: first fit, exact fits, slivers, deferral, end of file. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+
+#include "image/ckd_space.h"
+
+static struct ckd_space s;
+
+static int setup(void **state)
+{
+	(void)state;
+	ckd_space_init(&s, 1000, 1000);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ckd_space_fini(&s);
+	return 0;
+}
+
+static uint64_t alloc(uint32_t len, bool exact, uint32_t *size)
+{
+	uint64_t pos = 0;
+	uint32_t sz = 0;
+
+	assert_int_equal(ckd_space_alloc(&s, len, exact, &pos, &sz), 0);
+	if (size)
+		*size = sz;
+	return pos;
+}
+
+static void test_append_and_reuse(void **state)
+{
+	uint64_t a, b, c;
+
+	(void)state;
+	a = alloc(500, false, NULL);
+	b = alloc(500, false, NULL);
+	c = alloc(500, false, NULL);
+	assert_int_equal(a, 1000);
+	assert_int_equal(b, 1500);
+	assert_int_equal(c, 2000);
+	assert_int_equal(s.eof, 2500);
+	assert_int_equal(ckd_space_release(&s, b, 500), 0);
+	/* First fit reuses the hole, splitting it. */
+	assert_int_equal(alloc(200, false, NULL), 1500);
+	assert_int_equal(s.free.n, 1);
+	assert_int_equal(s.free.v[0].pos, 1700);
+	assert_int_equal(s.free.v[0].len, 300);
+}
+
+static void test_sliver_stays_with_allocation(void **state)
+{
+	uint32_t size;
+	uint64_t a;
+
+	(void)state;
+	a = alloc(1000, false, NULL);
+	alloc(100, false, NULL);
+	ckd_space_release(&s, a, 1000);
+	/* 1000 - 950 = 50 < CKD_SPACE_MIN_FREE: the track takes all. */
+	assert_int_equal(alloc(950, false, &size), a);
+	assert_int_equal(size, 1000);
+	assert_int_equal(s.free.n, 0);
+}
+
+static void test_exact_skips_sliver(void **state)
+{
+	uint32_t size;
+	uint64_t a, b;
+
+	(void)state;
+	a = alloc(2100, false, NULL);
+	b = alloc(100, false, NULL);
+	ckd_space_release(&s, a, 2100);
+	/* An L2 table (exact 2048) would leave 52 bytes: not here. */
+	assert_int_equal(alloc(2048, true, &size), b + 100);
+	assert_int_equal(size, 2048);
+	/* An exact fit is taken. */
+	a = alloc(2100 - 2048, true, &size);
+	assert_int_equal(a, 1000);
+	assert_int_equal(size, 52);
+}
+
+static void test_merge_and_eof_shrink(void **state)
+{
+	uint64_t a, b, c;
+
+	(void)state;
+	a = alloc(100, false, NULL);
+	b = alloc(100, false, NULL);
+	c = alloc(100, false, NULL);
+	ckd_space_release(&s, a, 100);
+	ckd_space_release(&s, b, 100);
+	assert_int_equal(s.free.n, 1);
+	assert_int_equal(s.free.v[0].len, 200);
+	/* Freeing the last extent moves the end down past all free space. */
+	ckd_space_release(&s, c, 100);
+	assert_int_equal(s.free.n, 0);
+	assert_int_equal(s.eof, 1000);
+}
+
+static void test_deferred_until_commit(void **state)
+{
+	uint64_t a;
+
+	(void)state;
+	a = alloc(500, false, NULL);
+	alloc(500, false, NULL);
+	assert_int_equal(ckd_space_defer(&s, a, 500), 0);
+	/* Still referenced by durable tables: not reused. */
+	assert_int_equal(alloc(500, false, NULL), 2000);
+	assert_int_equal(ckd_space_free_total(&s, NULL), 0);
+	assert_int_equal(ckd_space_commit(&s), 0);
+	assert_int_equal(s.pending.n, 0);
+	assert_int_equal(alloc(500, false, NULL), a);
+}
+
+static void test_limit(void **state)
+{
+	uint64_t pos;
+	uint32_t size;
+
+	(void)state;
+	s.eof = CKD_SPACE_LIMIT - 100;
+	assert_int_equal(ckd_space_alloc(&s, 200, false, &pos, &size), -ENOSPC);
+	assert_int_equal(ckd_space_alloc(&s, 100, false, &pos, &size), 0);
+}
+
+static void test_free_total(void **state)
+{
+	uint64_t a, b, largest = 0;
+
+	(void)state;
+	a = alloc(300, false, NULL);
+	alloc(10, false, NULL);
+	b = alloc(700, false, NULL);
+	alloc(10, false, NULL);
+	ckd_space_release(&s, a, 300);
+	ckd_space_release(&s, b, 700);
+	assert_int_equal(ckd_space_free_total(&s, &largest), 1000);
+	assert_int_equal(largest, 700);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_append_and_reuse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sliver_stays_with_allocation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exact_skips_sliver, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge_and_eof_shrink, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_until_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_free_total, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `ccwpass dasdinit` as a user runs it (the binary is argv[1]). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "image/ckd_image.h"
+#include "image_test.h"
+
+static const char *ccwpass;
+static char *dir;
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = it_mkdtemp();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	it_rmdir(dir);
+	return 0;
+}
+
+static int run(char **out, const char *args)
+{
+	return it_run(out, "cd '%s' && '%s' dasdinit %s", dir, ccwpass, args);
+}
+
+static void test_help(void **state)
+{
+	char *out;
+
+	(void)state;
+	assert_int_equal(run(&out, "--help"), 0);
+	assert_non_null(strstr(out, "Usage: ccwpass dasdinit"));
+	assert_non_null(strstr(out, "--volser"));
+	free(out);
+	assert_int_equal(run(&out, "--bogus x.cckd"), 2);
+	free(out);
+	assert_int_equal(run(&out, ""), 2);
+	assert_non_null(strstr(out, "need FILE"));
+	free(out);
+}
+
+static void test_default_cdl_cckd(void **state)
+{
+	struct ckd_image *img;
+	struct error err;
+	char *out, *path = it_path(dir, "d.cckd");
+
+	(void)state;
+	assert_int_equal(run(&out, "--volser lnx9 d.cckd"), 0);
+	assert_non_null(strstr(out, "10017 cylinders"));
+	assert_non_null(strstr(out, "volser LNX9"));
+	assert_non_null(strstr(out, "CCKD"));
+	free(out);
+	img = ckd_image_open(path, CKD_OPEN_RDONLY, &err);
+	assert_non_null(img);
+	assert_int_equal(ckd_image_format(img), CKD_IMAGE_CCKD);
+	assert_int_equal(ckd_image_geometry(img)->cyls, 10017);
+	ckd_image_close(img);
+	/* Exists: refused, naming the file; --force replaces it. */
+	assert_int_equal(run(&out, "-q d.cckd 3390-1"), 1);
+	assert_non_null(strstr(out, "d.cckd: already exists"));
+	free(out);
+	assert_int_equal(run(&out, "-q --force -t 3390-1 d.cckd"), 0);
+	assert_string_equal(out, "");
+	free(out);
+	img = ckd_image_open(path, CKD_OPEN_RDONLY, &err);
+	assert_int_equal(ckd_image_geometry(img)->cyls, 1113);
+	ckd_image_close(img);
+	free(path);
+}
+
+static void test_options(void **state)
+{
+	struct ckd_image *img;
+	struct error err;
+	struct stat st;
+	char *out, *path = it_path(dir, "p.ckd");
+
+	(void)state;
+	assert_int_equal(run(&out, "--blank --format plain --cyls 3 p.ckd"), 0);
+	assert_non_null(strstr(out, "blank"));
+	free(out);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 512 + 45 * 56832);
+	img = ckd_image_open(path, CKD_OPEN_RDONLY, &err);
+	assert_int_equal(ckd_image_format(img), CKD_IMAGE_PLAIN);
+	ckd_image_close(img);
+	assert_int_equal(run(&out, "-t 3390-7 x.cckd"), 2);
+	assert_non_null(strstr(out, "unknown model"));
+	free(out);
+	assert_int_equal(run(&out, "--cyls 0 x.cckd"), 2);
+	free(out);
+	assert_int_equal(run(&out, "--format qcow x.cckd"), 2);
+	free(out);
+	assert_int_equal(run(&out, "--volser TOOLONG7 x.cckd"), 2);
+	free(out);
+	assert_int_equal(run(&out, "--volser 'A B' x.cckd"), 1);
+	assert_non_null(strstr(out, "volume serial"));
+	free(out);
+	assert_int_equal(run(&out, "-t 3390-3 x.cckd 3390-9"), 2);
+	assert_non_null(strstr(out, "model given twice"));
+	free(out);
+	free(path);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_default_cdl_cckd),
+		cmocka_unit_test(test_options),
+	};
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s PATH-TO-CCWPASS\n", argv[0]);
+		return 2;
+	}
+	ccwpass = argv[1];
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

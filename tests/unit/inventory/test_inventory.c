@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Inventory parser: the shipped default, every key, and rejected lines. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inventory/inventory.h"
+
+static struct inventory inv;
+
+static void test_default_mirrors_seed(void **state)
+{
+	struct error err = { 0 };
+	const struct inv_sch *s;
+
+	assert_int_equal(inventory_default(&inv, "/var/lib/ccwpass", &err), 0);
+	assert_int_equal(inv.nschs, 1);
+	s = &inv.schs[0];
+	assert_int_equal(s->schid.cssid, 0);
+	assert_int_equal(s->schid.ssid, 0);
+	assert_int_equal(s->schid.num, 0x0313);
+	assert_int_equal(s->devno.num, 0x2b09);
+	assert_memory_equal(s->chpids, ((uint8_t[8]){ 0x1a, 0x2a, 0x3a, 0x0a }), 8);
+	assert_int_equal(s->pim, 0xf0);
+	assert_int_equal(s->pam, 0xf0);
+	assert_int_equal(s->pom, 0xff);
+	assert_string_equal(s->model, "3390-9");
+	assert_string_equal(s->volser, "0X2B09");
+	assert_string_equal(s->image, "/var/lib/ccwpass/0X2B09.cckd");
+	assert_int_equal(s->create, INV_CREATE_CDL);
+	assert_false(s->readonly);
+	/* The four paths exist implicitly, as FICON channels. */
+	assert_int_equal(inv.nchps, 4);
+	for (unsigned int i = 0; i < inv.nchps; i++)
+		assert_int_equal(inv.chps[i].type, 0x1b);
+}
+
+static void test_all_keys(void **state)
+{
+	static const char text[] =
+		"# two DASDs\n"
+		"[chpid 40]\n"
+		"type = 0x11   # something else\n"
+		"\n"
+		"[subchannel 0.1.0001]\n"
+		"  devno = 0.1.1234\n"
+		"  chpids = 40,41\n"
+		"  device = 3390-1\n"
+		"  cylinders = 20\n"
+		"  image = /abs/a.img\n"
+		"  readonly = yes\n"
+		"  device-model = 0c\n"
+		"  cu-model = e9\n"
+		"  ssid = 0100\n"
+		"  unit-address = 07\n"
+		"  serial = ZZ00000000A1\n"
+		"[subchannel 0.1.0002]\n"
+		"devno = 0.1.1235\n"
+		"chpids = 40\n"
+		"device = 3390-3\n"
+		"image = b.cckd\n"
+		"create = blank\n";
+	struct error err = { 0 };
+	const struct inv_sch *a, *b;
+
+	assert_int_equal(inventory_parse(&inv, text, "t.conf", "/etc/x", &err), 0);
+	assert_int_equal(inv.nschs, 2);
+	a = &inv.schs[0];
+	b = &inv.schs[1];
+	assert_int_equal(a->schid.ssid, 1);
+	assert_int_equal(a->pim, 0xc0);     /* derived from two chpids */
+	assert_int_equal(a->pam, 0xc0);
+	assert_int_equal(a->pom, 0xff);
+	assert_int_equal(a->cyls, 20);
+	assert_true(a->readonly);
+	assert_int_equal(a->dev_model, 0x0c);
+	assert_int_equal(a->cu_model, 0xe9);
+	assert_int_equal(a->ssid, 0x100);
+	assert_int_equal(a->unit_addr, 7);
+	assert_string_equal(a->serial, "ZZ00000000A1");
+	assert_string_equal(b->image, "/etc/x/b.cckd");
+	assert_int_equal(b->create, INV_CREATE_BLANK);
+	assert_string_equal(b->volser, "0X1235");  /* default for created volumes */
+	assert_int_equal(b->dev_model, -1);
+	assert_int_equal(inv.nchps, 2);
+	assert_int_equal(inv.chps[0].chpid, 0x40);
+	assert_int_equal(inv.chps[0].type, 0x11);
+	assert_int_equal(inv.chps[1].chpid, 0x41);
+	assert_int_equal(inv.chps[1].type, 0x1b);
+}
+
+struct bad_case {
+	const char *text;
+	const char *expect;   /* substring of the message, after "bad.conf:" */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "devno = 0.0.0001\n", "1: 'devno' outside a section" },
+	{ "[disk 0.0.0001]\n", "1: unknown section kind 'disk'" },
+	{ "[subchannel 0.0.313]\n", "1: subchannel id '0.0.313' is not of the form" },
+	{ "[subchannel 0.0.0313\n", "1: malformed section header" },
+	{ "[subchannel]\n", "1: section header needs exactly a kind and an id" },
+	{ "[chpid 1ff]\n", "1: chpid '1ff' is not a hex byte" },
+	{ "[chpid 1a]\ntype = 1b\n[chpid 1a]\n", "3: chpid 1a already defined at line 1" },
+	{ "[chpid 1a]\ncolour = red\n", "2: unknown key 'colour' in [chpid]" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\ndevno = 0.0.0002\n",
+	  "3: 'devno' given twice" },
+	{ "[subchannel 0.0.0001]\npim = fg\n", "2: pim: 'fg' is not a hex byte" },
+	{ "[subchannel 0.0.0001]\nchpids = 1 2 3 4 5 6 7 8 9\n", "2: chpids: more than 8" },
+	{ "[subchannel 0.0.0001]\nchpids = ,\n", "2: chpids: at least one" },
+	{ "[subchannel 0.0.0001]\ndevice = 3380-K\n", "2: device '3380-K' is not a known model" },
+	{ "[subchannel 0.0.0001]\nvolser = toolong7\n", "2: volser: 'toolong7' must be 1 to 6" },
+	{ "[subchannel 0.0.0001]\nvolser = ab\n", "2: volser: 'ab' may hold only" },
+	{ "[subchannel 0.0.0001]\ncreate = maybe\n", "2: create: 'maybe' is not" },
+	{ "[subchannel 0.0.0001]\nreadonly = perhaps\n", "2: readonly: 'perhaps' is not yes or no" },
+	{ "[subchannel 0.0.0001]\ncylinders = -3\n", "2: cylinders: '-3'" },
+	{ "[subchannel 0.0.0001]\nimage =\n", "2: 'image' has no value" },
+	{ "[subchannel 0.0.0001]\njust words\n", "2: expected 'key = value'" },
+	{ "[subchannel 0.0.0001]\nchpids = 1a\ndevice = 3390-1\nimage = a\n",
+	  "1: subchannel 0.0.0001: devno is missing" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.1.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n",
+	  "1: subchannel 0.0.0001: devno must be in the same css" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\ndevice = 3390-1\nimage = a\n",
+	  "1: subchannel 0.0.0001: chpids is missing" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\nimage = a\n",
+	  "1: subchannel 0.0.0001: device is missing" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\n",
+	  "1: subchannel 0.0.0001: image is missing" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\npim = c0\n",
+	  "1: subchannel 0.0.0001: pim c0 names paths without a chpid" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
+	  "readonly = yes\ncreate = cdl\n", "1: subchannel 0.0.0001: a readonly image cannot be created" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
+	  "[subchannel 0.0.0001]\n", "6: subchannel 0.0.0001 already defined at line 1" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
+	  "[subchannel 0.0.0002]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = b\n",
+	  "6: subchannel 0.0.0002: devno already used by the subchannel at line 1" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
+	  "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\ndevice = 3390-1\nimage = a\n",
+	  "6: subchannel 0.0.0002: image /d/a already used" },
+	{ "# nothing\n", "bad.conf: no [subchannel] defined" },
+};
+
+static void test_bad_lines(void **state)
+{
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		struct error err = { 0 };
+		char want[256];
+
+		assert_int_equal(inventory_parse(&inv, bad_cases[i].text, "bad.conf",
+						 "/d", &err), -EINVAL);
+		snprintf(want, sizeof(want), "%s%s",
+			 strncmp(bad_cases[i].expect, "bad.conf", 8) ? "bad.conf:" : "",
+			 bad_cases[i].expect);
+		if (!strstr(err.msg, want))
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err.msg, want);
+	}
+}
+
+static void test_long_line_and_nul(void **state)
+{
+	char text[2048];
+	struct error err = { 0 };
+
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	assert_int_equal(inventory_parse(&inv, text, "long.conf", NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "long.conf:1: line longer than"));
+}
+
+static void test_load_file(void **state)
+{
+	char path[] = "/tmp/ccwpass-inv-XXXXXX";
+	struct error err = { 0 };
+	int fd = mkstemp(path);
+	static const char text[] =
+		"[subchannel 0.0.0007]\ndevno = 0.0.1234\nchpids = 1a\n"
+		"device = 3390-1\nimage = vol.img\n";
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	assert_int_equal(inventory_load(&inv, path, &err), 0);
+	assert_string_equal(inv.schs[0].image, "/tmp/vol.img");
+	unlink(path);
+	assert_int_equal(inventory_load(&inv, path, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, path));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_mirrors_seed),
+		cmocka_unit_test(test_all_keys),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_long_line_and_nul),
+		cmocka_unit_test(test_load_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
