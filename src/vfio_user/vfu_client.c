@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vfio-user client core (QEMU docs/interop/vfio-user.rst, "Connection
+ * Initiation", "Command Concurrency": server requests may arrive between a
+ * request and its reply; "VFIO_USER_DMA_READ" / "_WRITE").
+ *
+ * One call is on the wire at a time (call_lock). The socket is read by one
+ * thread at a time (the "reader", chosen under lock): a caller waiting for
+ * its reply becomes the reader when nobody else is, answers DMA requests
+ * that arrive first, and hands a reply it reads to whoever waits for it.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "vfio_user/vfu_client_priv.h"
+#include "vfio_user/vfu_transport.h"
+
+struct client_wait {
+	uint16_t msg_id;
+	uint16_t cmd;
+	bool done;
+	struct vfu_rx_msg reply;
+};
+
+struct vfu_client {
+	int fd;
+	pthread_mutex_t call_lock;     /* one request at a time */
+	pthread_mutex_t send_lock;     /* one message at a time */
+	pthread_mutex_t lock;          /* fields below */
+	pthread_cond_t cond;
+	bool reader;                   /* somebody reads the socket */
+	bool dead;
+	int dead_err;
+	uint16_t next_id;
+	struct client_wait *wait;      /* the call in progress */
+	struct vfu_rx rx;              /* the reader's */
+
+	struct vfu_caps server_caps;
+	uint16_t server_minor;
+
+	pthread_mutex_t dma_lock;
+	struct vfu_dma_table dma;
+	vfu_client_dma_fn *dma_fn;
+	void *dma_opaque;
+};
+
+int vfu_client_fd(const struct vfu_client *c)
+{
+	return c->fd;
+}
+
+const struct vfu_caps *vfu_client_server_caps(const struct vfu_client *c)
+{
+	return &c->server_caps;
+}
+
+uint16_t vfu_client_server_minor(const struct vfu_client *c)
+{
+	return c->server_minor;
+}
+
+static void mark_dead(struct vfu_client *c, int err)
+{
+	pthread_mutex_lock(&c->lock);
+	if (!c->dead) {
+		c->dead = true;
+		c->dead_err = err;
+		shutdown(c->fd, SHUT_RDWR);
+	}
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void vfu_client_shutdown(struct vfu_client *c)
+{
+	mark_dead(c, -ENOTCONN);
+}
+
+static int send_locked(struct vfu_client *c, struct vfu_hdr *h,
+		       const struct iovec *iov, int niov, const int *fds,
+		       size_t nfds)
+{
+	int ret;
+
+	pthread_mutex_lock(&c->send_lock);
+	ret = vfu_send_msg(c->fd, h, iov, niov, fds, nfds, -1);
+	pthread_mutex_unlock(&c->send_lock);
+	if (ret < 0)
+		mark_dead(c, ret);
+	return ret;
+}
+
+/* ---- answering server requests ---------------------------------------- */
+
+static int dma_serve(struct vfu_client *c, bool write, uint64_t iova,
+		     void *buf, size_t len)
+{
+	int ret;
+
+	pthread_mutex_lock(&c->dma_lock);
+	if (c->dma_fn)
+		ret = c->dma_fn(c->dma_opaque, write, iova, buf, len);
+	else
+		ret = vfu_dma_table_copy(&c->dma, iova, buf, len, write);
+	pthread_mutex_unlock(&c->dma_lock);
+	return ret;
+}
+
+static void answer_request(struct vfu_client *c, struct vfu_rx_msg *raw)
+{
+	struct vfu_hdr h = {
+		.msg_id = raw->hdr.msg_id, .cmd = raw->hdr.cmd,
+		.flags = VFU_F_TYPE_REPLY,
+	};
+	uint8_t fixed[VFU_DMA_ACCESS_SIZE];
+	struct iovec iov[2] = { { .iov_base = fixed,
+				  .iov_len = VFU_DMA_ACCESS_SIZE } };
+	struct vfu_dma_access a;
+	struct vfu_msg m;
+	uint8_t *data = NULL;
+	int niov = 1;
+	int ret;
+
+	ret = vfu_msg_decode(raw->buf, raw->hdr.size, raw->nfds, &m);
+	if (!ret && m.hdr.cmd != VFU_CMD_DMA_READ &&
+	    m.hdr.cmd != VFU_CMD_DMA_WRITE)
+		ret = -EINVAL;     /* nothing else goes server -> client */
+	if (!ret) {
+		a = m.u.dma;
+		if (m.hdr.cmd == VFU_CMD_DMA_READ) {
+			data = malloc(a.count ? (size_t)a.count : 1);
+			ret = data ? dma_serve(c, false, a.addr, data,
+					       (size_t)a.count) : -ENOMEM;
+			iov[1].iov_base = data;
+			iov[1].iov_len = (size_t)a.count;
+			niov = 2;
+		} else {
+			ret = dma_serve(c, true, a.addr, (void *)a.data,
+					(size_t)a.count);
+		}
+		a.data = NULL;
+		vfu_dma_access_encode(fixed, &a);
+	}
+	if (ret < 0) {
+		h.flags |= VFU_F_ERROR;
+		h.error = (uint32_t)-ret;
+		niov = 0;
+	}
+	if (!(raw->hdr.flags & VFU_F_NO_REPLY))
+		send_locked(c, &h, iov, niov, NULL, 0);
+	free(data);
+}
+
+/* Route one received message; consumes it. */
+static void dispatch(struct vfu_client *c, struct vfu_rx_msg *m)
+{
+	struct client_wait *w;
+
+	if (!vfu_hdr_is_reply(&m->hdr)) {
+		answer_request(c, m);
+		vfu_rx_msg_free(m);
+		return;
+	}
+	pthread_mutex_lock(&c->lock);
+	w = c->wait;
+	if (w && !w->done && w->msg_id == m->hdr.msg_id &&
+	    w->cmd == m->hdr.cmd) {
+		w->reply = *m;
+		w->done = true;
+		pthread_cond_broadcast(&c->cond);
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	pthread_mutex_unlock(&c->lock);
+	log_msg(LOG_WARNING, "vfio-user client: unexpected reply to %s",
+		vfu_cmd_name(m->hdr.cmd));
+	vfu_rx_msg_free(m);
+	mark_dead(c, -EPROTO);
+}
+
+/* As the reader: read and dispatch one message. 1, 0 (timeout), -errno. */
+static int read_one(struct vfu_client *c, int timeout_ms)
+{
+	struct vfu_rx_msg m;
+	int ret;
+
+	for (;;) {
+		ret = vfu_rx_step(&c->rx, c->fd, &m);
+		if (ret == 1) {
+			dispatch(c, &m);
+			return 1;
+		}
+		if (ret == 0)
+			ret = vfu_wait_readable(c->fd, timeout_ms);
+		if (ret == -ETIMEDOUT)
+			return 0;
+		if (ret < 0) {
+			mark_dead(c, ret);
+			return ret;
+		}
+	}
+}
+
+/* Wait (under c->lock) while another thread reads; false on timeout. */
+static bool wait_reader_free(struct vfu_client *c, int timeout_ms)
+{
+	struct timespec until;
+
+	if (!c->reader || c->dead)
+		return true;
+	if (timeout_ms == 0)
+		return false;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (c->reader && !c->dead) {
+		if (timeout_ms < 0)
+			pthread_cond_wait(&c->cond, &c->lock);
+		else if (pthread_cond_timedwait(&c->cond, &c->lock, &until))
+			return false;
+	}
+	return true;
+}
+
+int vfu_client_service(struct vfu_client *c, int timeout_ms)
+{
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	if (!wait_reader_free(c, timeout_ms) || c->reader) {
+		pthread_mutex_unlock(&c->lock);
+		return 0;
+	}
+	if (c->dead) {
+		ret = c->dead_err;
+		pthread_mutex_unlock(&c->lock);
+		return ret;
+	}
+	c->reader = true;
+	pthread_mutex_unlock(&c->lock);
+	ret = read_one(c, timeout_ms);
+	pthread_mutex_lock(&c->lock);
+	c->reader = false;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+/* Wait for w, reading the socket whenever nobody else does. */
+static int wait_reply(struct vfu_client *c, struct client_wait *w)
+{
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	while (!w->done && !c->dead) {
+		if (c->reader) {
+			pthread_cond_wait(&c->cond, &c->lock);
+			continue;
+		}
+		c->reader = true;
+		pthread_mutex_unlock(&c->lock);
+		read_one(c, -1);
+		pthread_mutex_lock(&c->lock);
+		c->reader = false;
+		pthread_cond_broadcast(&c->cond);
+	}
+	ret = w->done ? 0 : c->dead_err;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+/* Send a request and wait for its reply (kept in *reply on success). */
+static int call_raw(struct vfu_client *c, uint16_t cmd,
+		    const struct iovec *iov, int niov, const int *fds,
+		    size_t nfds, struct vfu_rx_msg *reply)
+{
+	struct client_wait w = { .cmd = cmd };
+	struct vfu_hdr h = { .cmd = cmd, .flags = VFU_F_TYPE_COMMAND };
+	int ret;
+
+	pthread_mutex_lock(&c->call_lock);
+	pthread_mutex_lock(&c->lock);
+	if (c->dead) {
+		ret = c->dead_err;
+		pthread_mutex_unlock(&c->lock);
+		goto out;
+	}
+	w.msg_id = h.msg_id = c->next_id++;
+	c->wait = &w;
+	pthread_mutex_unlock(&c->lock);
+
+	ret = send_locked(c, &h, iov, niov, fds, nfds);
+	if (!ret)
+		ret = wait_reply(c, &w);
+	pthread_mutex_lock(&c->lock);
+	c->wait = NULL;
+	pthread_mutex_unlock(&c->lock);
+	if (!ret) {
+		*reply = w.reply;
+		if (reply->hdr.flags & VFU_F_ERROR) {
+			int e = (int)(reply->hdr.error & 0xffff);
+
+			ret = e ? -e : -EIO;
+			vfu_rx_msg_free(reply);
+		}
+	} else if (w.done) {
+		vfu_rx_msg_free(&w.reply);
+	}
+out:
+	pthread_mutex_unlock(&c->call_lock);
+	return ret;
+}
+
+int vfu_client_call(struct vfu_client *c, uint16_t cmd, const void *payload,
+		    size_t len, const int *fds, size_t nfds, void *reply,
+		    size_t reply_size, size_t *reply_len)
+{
+	struct iovec iov = { .iov_base = (void *)payload, .iov_len = len };
+
+	return vfu_client_callv(c, cmd, &iov, len ? 1 : 0, fds, nfds, reply,
+				reply_size, reply_len);
+}
+
+int vfu_client_callv(struct vfu_client *c, uint16_t cmd,
+		     const struct iovec *iov, int niov, const int *fds,
+		     size_t nfds, void *reply, size_t reply_size,
+		     size_t *reply_len)
+{
+	struct vfu_rx_msg r;
+	size_t n;
+	int ret;
+
+	ret = call_raw(c, cmd, iov, niov, fds, nfds, &r);
+	if (reply_len)
+		*reply_len = 0;
+	if (ret < 0)
+		return ret;
+	n = r.hdr.size - VFU_HDR_SIZE;
+	if (reply_len)
+		*reply_len = n;
+	if (reply)
+		memcpy(reply, r.buf + VFU_HDR_SIZE, n < reply_size ? n
+								   : reply_size);
+	/* Replies never carry fds in what ccwpass negotiates. */
+	vfu_rx_msg_free(&r);
+	return 0;
+}
+
+/* ---- set-up --------------------------------------------------------------- */
+
+static int negotiate(struct vfu_client *c, struct error *err)
+{
+	static const char json[] = "{\"capabilities\":{\"max_msg_fds\":8,"
+				   "\"max_data_xfer_size\":1048576}}";
+	uint8_t buf[VFU_VERSION_SIZE + sizeof(json)];
+	uint8_t reply[VFU_VERSION_SIZE + VFU_MAX_JSON];
+	struct vfu_version v;
+	size_t n;
+	int ret;
+
+	vfu_version_encode(buf, VFU_PROTO_MAJOR, VFU_PROTO_MINOR);
+	memcpy(buf + VFU_VERSION_SIZE, json, sizeof(json));
+	ret = vfu_client_call(c, VFU_CMD_VERSION, buf, sizeof(buf), NULL, 0,
+			      reply, sizeof(reply), &n);
+	if (ret == -ECONNRESET || ret == -EPIPE)
+		return error_setf(err, ECONNREFUSED, "vfio-user: the server "
+				  "closed the connection (busy?)");
+	if (ret < 0)
+		return error_setf(err, -ret, "vfio-user: version rejected: %s",
+				  strerror(-ret));
+	if (n > sizeof(reply) || vfu_version_decode(reply, n, &v) < 0 ||
+	    v.major != VFU_PROTO_MAJOR || v.minor > VFU_PROTO_MINOR)
+		return error_setf(err, EPROTO, "vfio-user: bad version reply");
+	if (v.json && vfu_caps_parse_json(v.json, v.json_len,
+					  &c->server_caps) < 0)
+		return error_setf(err, EPROTO,
+				  "vfio-user: bad server capabilities");
+	c->server_minor = v.minor;
+	return 0;
+}
+
+int vfu_client_open_fd(int fd, struct vfu_client **cp, struct error *err)
+{
+	struct vfu_client *c = calloc(1, sizeof(*c));
+	int ret;
+
+	*cp = NULL;
+	if (!c) {
+		close(fd);
+		return error_setf(err, ENOMEM, "vfio-user: out of memory");
+	}
+	c->fd = fd;
+	pthread_mutex_init(&c->call_lock, NULL);
+	pthread_mutex_init(&c->send_lock, NULL);
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	pthread_mutex_init(&c->dma_lock, NULL);
+	vfu_rx_init(&c->rx, VFU_MAX_MSG_SIZE);
+	vfu_caps_default(&c->server_caps);
+	vfu_dma_table_init(&c->dma, VFU_MAX_DMA_MAPS);
+	c->dead_err = -ENOTCONN;
+	ret = negotiate(c, err);
+	if (ret < 0) {
+		vfu_client_close(c);
+		return ret;
+	}
+	*cp = c;
+	return 0;
+}
+
+int vfu_client_connect(const char *path, struct vfu_client **cp,
+		       struct error *err)
+{
+	int fd, ret;
+
+	*cp = NULL;
+	ret = vfu_connect_unix(path, &fd, err);
+	if (ret < 0)
+		return ret;
+	ret = vfu_client_open_fd(fd, cp, err);
+	if (ret < 0)
+		error_prefix(err, "%s", path);
+	return ret;
+}
+
+void vfu_client_close(struct vfu_client *c)
+{
+	if (!c)
+		return;
+	close(c->fd);
+	vfu_rx_reset(&c->rx);
+	vfu_dma_table_fini(&c->dma);
+	pthread_mutex_destroy(&c->dma_lock);
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->send_lock);
+	pthread_mutex_destroy(&c->call_lock);
+	free(c);
+}
+
+void vfu_client_set_dma_handler(struct vfu_client *c, vfu_client_dma_fn *fn,
+				void *opaque)
+{
+	pthread_mutex_lock(&c->dma_lock);
+	c->dma_fn = fn;
+	c->dma_opaque = opaque;
+	pthread_mutex_unlock(&c->dma_lock);
+}
+
+int vfu_client_dma_track(struct vfu_client *c, const struct vfu_dma_region *r)
+{
+	int ret;
+
+	pthread_mutex_lock(&c->dma_lock);
+	ret = vfu_dma_table_add(&c->dma, r);
+	pthread_mutex_unlock(&c->dma_lock);
+	return ret;
+}
+
+int vfu_client_dma_untrack(struct vfu_client *c, uint64_t iova, uint64_t size)
+{
+	int i;
+
+	pthread_mutex_lock(&c->dma_lock);
+	i = vfu_dma_table_find(&c->dma, iova, size);
+	if (i >= 0)
+		vfu_dma_table_remove(&c->dma, (size_t)i);
+	pthread_mutex_unlock(&c->dma_lock);
+	return i < 0 ? i : 0;
+}

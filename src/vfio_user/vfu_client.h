@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A blocking vfio-user client (QEMU docs/interop/vfio-user.rst), used by
+ * the tests and by the QEMU preload library.
+ *
+ * Threading: calls may come from any number of threads; they are
+ * serialised (one request on the wire at a time). The server may send
+ * DMA_READ / DMA_WRITE requests at any time, also between a request and
+ * its reply. Whoever is waiting for a reply reads the socket and answers
+ * such requests on the way; when no call is in progress, somebody must
+ * call vfu_client_service() (typically a thread looping on it), or server
+ * DMA stalls. Only one thread reads the socket at a time; the others wait.
+ *
+ * DMA requests are served from the regions given to vfu_client_dma_map()
+ * with a vaddr (bounds and permissions checked), or by a handler installed
+ * with vfu_client_set_dma_handler().
+ */
+#ifndef CCWPASS_VFIO_USER_VFU_CLIENT_H
+#define CCWPASS_VFIO_USER_VFU_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vfio_user/vfu_proto.h"
+
+struct error;
+struct vfu_client;
+
+/* Connect to path and negotiate. -ECONNREFUSED if the server refused or
+ * closed the connection (e.g. it already serves a client). */
+int vfu_client_connect(const char *path, struct vfu_client **cp,
+		       struct error *err);
+/* Same on a connected socket, which the client takes. */
+int vfu_client_open_fd(int fd, struct vfu_client **cp, struct error *err);
+/* Wake every thread blocked in the client (they get -ENOTCONN). */
+void vfu_client_shutdown(struct vfu_client *c);
+/* No other thread may be inside the client any more. */
+void vfu_client_close(struct vfu_client *c);
+
+int vfu_client_fd(const struct vfu_client *c);
+/* The server's capabilities and version from the negotiation. */
+const struct vfu_caps *vfu_client_server_caps(const struct vfu_client *c);
+uint16_t vfu_client_server_minor(const struct vfu_client *c);
+
+/*
+ * Read one incoming message (waiting up to timeout_ms, -1 forever) and
+ * answer it if it is a DMA request. Returns 1, 0 (nothing arrived, or
+ * another thread is reading), or -errno when the connection is gone.
+ */
+int vfu_client_service(struct vfu_client *c, int timeout_ms);
+
+/*
+ * Serve DMA requests with fn instead of the mapped regions. fn gets the
+ * request's address and length and returns 0 or -errno (sent back).
+ */
+typedef int vfu_client_dma_fn(void *opaque, bool write, uint64_t iova,
+			      void *buf, size_t len);
+void vfu_client_set_dma_handler(struct vfu_client *c, vfu_client_dma_fn *fn,
+				void *opaque);
+
+/*
+ * Raw request: payload of len bytes and nfds descriptors; the reply's
+ * payload (without header) is copied to reply (up to reply_size bytes) and
+ * its full length stored in *reply_len. Returns 0, the server's -errno
+ * for an error reply, or -ENOTCONN / -EPROTO when the connection failed.
+ */
+int vfu_client_call(struct vfu_client *c, uint16_t cmd, const void *payload,
+		    size_t len, const int *fds, size_t nfds, void *reply,
+		    size_t reply_size, size_t *reply_len);
+
+/* Typed requests; 0 or -errno unless stated. */
+int vfu_client_device_info(struct vfu_client *c, struct vfu_device_info *info);
+/*
+ * Region info as the VFIO ioctl: buf holds argsz bytes (argsz >= 32);
+ * returns the payload bytes received. The reply's argsz field is the size
+ * needed for the capability chain (see vfu_caps_find()).
+ */
+int vfu_client_region_info(struct vfu_client *c, uint32_t index, void *buf,
+			   uint32_t argsz);
+int vfu_client_irq_info(struct vfu_client *c, uint32_t index,
+			struct vfu_irq_info *info);
+/* flags as struct vfio_irq_set; eventfds in fds (nfds 0 or count),
+ * bools (count bytes) for DATA_BOOL. */
+int vfu_client_set_irqs(struct vfu_client *c, uint32_t index, uint32_t flags,
+			uint32_t start, uint32_t count, const int *fds,
+			size_t nfds, const uint8_t *bools);
+/* Bytes transferred (count <= server's max_data_xfer_size) or -errno. */
+int vfu_client_region_read(struct vfu_client *c, uint32_t index,
+			   uint64_t offset, void *buf, uint32_t count);
+int vfu_client_region_write(struct vfu_client *c, uint32_t index,
+			    uint64_t offset, const void *buf, uint32_t count);
+int vfu_client_reset(struct vfu_client *c);
+/*
+ * Offer [iova, iova + size) to the server: with fd >= 0 the server mmaps
+ * fd at offset; vaddr (may be NULL) is where this process sees the memory,
+ * used to answer the server's DMA requests. prot: VFU_DMA_READ | _WRITE.
+ */
+int vfu_client_dma_map(struct vfu_client *c, uint64_t iova, uint64_t size,
+		       uint32_t prot, int fd, uint64_t offset, void *vaddr);
+int vfu_client_dma_unmap(struct vfu_client *c, uint64_t iova, uint64_t size);
+
+#endif

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * DMA region table of a vfio-user server (QEMU docs/interop/vfio-user.rst,
+ * "VFIO_USER_DMA_MAP": a map over an existing region fails with EEXIST;
+ * "VFIO_USER_DMA_UNMAP": address and size must match a previous map).
+ */
+#include "vfio_user/vfu_dma.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vfio_user/vfu_proto.h"
+
+static uint64_t last_byte(const struct vfu_dma_region *r)
+{
+	return r->iova + (r->size - 1);
+}
+
+void vfu_dma_table_init(struct vfu_dma_table *t, size_t max)
+{
+	memset(t, 0, sizeof(*t));
+	t->max = max;
+}
+
+void vfu_dma_table_fini(struct vfu_dma_table *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+/* First index whose region starts above iova. */
+static size_t upper_bound(const struct vfu_dma_table *t, uint64_t iova)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->v[mid].iova <= iova)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int vfu_dma_table_lookup(const struct vfu_dma_table *t, uint64_t iova)
+{
+	size_t i = upper_bound(t, iova);
+
+	if (i == 0 || last_byte(&t->v[i - 1]) < iova)
+		return -ENOENT;
+	return (int)(i - 1);
+}
+
+int vfu_dma_table_add(struct vfu_dma_table *t, const struct vfu_dma_region *r)
+{
+	size_t i;
+
+	if (r->size == 0 || r->iova > UINT64_MAX - (r->size - 1))
+		return -EINVAL;
+	i = upper_bound(t, r->iova);
+	/* The previous region must end before r; the next start after it. */
+	if ((i > 0 && last_byte(&t->v[i - 1]) >= r->iova) ||
+	    (i < t->n && t->v[i].iova <= last_byte(r)))
+		return -EEXIST;
+	if (t->n >= t->max)
+		return -ENOSPC;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 8;
+		struct vfu_dma_region *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	memmove(&t->v[i + 1], &t->v[i], (t->n - i) * sizeof(*t->v));
+	t->v[i] = *r;
+	t->n++;
+	return 0;
+}
+
+int vfu_dma_table_find(const struct vfu_dma_table *t, uint64_t iova,
+		       uint64_t size)
+{
+	int i = vfu_dma_table_lookup(t, iova);
+
+	if (i < 0 || t->v[i].iova != iova || t->v[i].size != size)
+		return -ENOENT;
+	return i;
+}
+
+void vfu_dma_table_remove(struct vfu_dma_table *t, size_t index)
+{
+	if (index >= t->n)
+		return;
+	memmove(&t->v[index], &t->v[index + 1],
+		(t->n - index - 1) * sizeof(*t->v));
+	t->n--;
+}
+
+int vfu_dma_table_check(const struct vfu_dma_table *t, uint64_t iova,
+			uint64_t len, uint32_t prot)
+{
+	uint64_t last;
+	int i;
+
+	if (len == 0)
+		return 0;
+	if (iova > UINT64_MAX - (len - 1))
+		return -EFAULT;
+	last = iova + (len - 1);
+	i = vfu_dma_table_lookup(t, iova);
+	if (i < 0)
+		return -EFAULT;
+	for (size_t k = (size_t)i; k < t->n; k++) {
+		const struct vfu_dma_region *r = &t->v[k];
+
+		if ((r->prot & prot) != prot)
+			return -EFAULT;
+		if (last_byte(r) >= last)
+			return 0;
+		/* Continue only into a region that starts right after r. */
+		if (k + 1 >= t->n || t->v[k + 1].iova != last_byte(r) + 1)
+			return -EFAULT;
+	}
+	return -EFAULT;
+}
+
+/* Bytes of [addr, addr + left) that region r holds (addr inside r). */
+static uint64_t piece(const struct vfu_dma_region *r, uint64_t addr,
+		      uint64_t left)
+{
+	uint64_t avail = r->size - (addr - r->iova);
+
+	return avail < left ? avail : left;
+}
+
+int vfu_dma_table_copy(const struct vfu_dma_table *t, uint64_t iova,
+		       void *buf, size_t len, bool write)
+{
+	uint32_t prot = write ? VFU_DMA_WRITE : VFU_DMA_READ;
+	uint8_t *b = buf;
+	size_t pos;
+	int ret, i = 0;
+
+	ret = vfu_dma_table_check(t, iova, len, prot);
+	if (ret)
+		return ret;
+	/* All pieces must be directly accessible before anything is copied. */
+	for (pos = 0; pos < len; pos += (size_t)piece(&t->v[i], iova + pos,
+						      len - pos)) {
+		i = vfu_dma_table_lookup(t, iova + pos);
+		if (i < 0 || !t->v[i].vaddr)
+			return -EFAULT;
+	}
+	for (pos = 0; pos < len; ) {
+		const struct vfu_dma_region *r =
+			&t->v[vfu_dma_table_lookup(t, iova + pos)];
+		uint64_t n = piece(r, iova + pos, len - pos);
+		uint8_t *p = (uint8_t *)r->vaddr + (iova + pos - r->iova);
+
+		if (write)
+			memcpy(p, b + pos, (size_t)n);
+		else
+			memcpy(b + pos, p, (size_t)n);
+		pos += (size_t)n;
+	}
+	return 0;
+}
+
+int vfu_dma_mmap(int fd, uint64_t offset, uint64_t size, uint32_t prot,
+		 void **vaddr)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	int mprot = (prot & VFU_DMA_READ ? PROT_READ : 0) |
+		    (prot & VFU_DMA_WRITE ? PROT_WRITE : 0);
+	struct stat st;
+	void *p;
+
+	*vaddr = NULL;
+	if (pg <= 0 || offset % (uint64_t)pg || size == 0 || size > SIZE_MAX ||
+	    offset > (uint64_t)INT64_MAX || size > (uint64_t)INT64_MAX - offset)
+		return -EINVAL;
+	/*
+	 * Only regular files (memfd, shm, hugetlbfs) that really hold the
+	 * range: touching a mapping beyond the end of its file is SIGBUS.
+	 */
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size < 0 ||
+	    offset + size > (uint64_t)st.st_size)
+		return -EINVAL;
+	p = mmap(NULL, (size_t)size, mprot, MAP_SHARED, fd, (off_t)offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	*vaddr = p;
+	return 0;
+}
+
+void vfu_dma_munmap(const struct vfu_dma_region *r)
+{
+	if (r->vaddr)
+		munmap(r->vaddr, (size_t)r->size);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The table of client memory regions a vfio-user server may access
+ * (QEMU docs/interop/vfio-user.rst, "VFIO_USER_DMA_MAP" / "_UNMAP"): a
+ * sorted array of non-overlapping [iova, iova + size) ranges. Every range
+ * computation works on the inclusive last byte, so nothing overflows even
+ * for a region that ends at 2^64. No locking here: the server wraps it.
+ */
+#ifndef CCWPASS_VFIO_USER_VFU_DMA_H
+#define CCWPASS_VFIO_USER_VFU_DMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One client memory region as the device sees it. */
+struct vfu_dma_region {
+	uint64_t iova;
+	uint64_t size;
+	uint32_t prot;       /* VFU_DMA_READ | VFU_DMA_WRITE */
+	void *vaddr;         /* server mapping of the client's fd, or NULL:
+			      * accessed with DMA_READ / DMA_WRITE messages */
+};
+
+struct vfu_dma_table {
+	struct vfu_dma_region *v;   /* sorted by iova */
+	size_t n;
+	size_t cap;
+	size_t max;                 /* most regions allowed */
+};
+
+void vfu_dma_table_init(struct vfu_dma_table *t, size_t max);
+/* Frees the array; mappings must have been released by the caller. */
+void vfu_dma_table_fini(struct vfu_dma_table *t);
+
+/* Returns 0, -EINVAL (size 0, range wraps), -EEXIST (overlaps),
+ * -ENOSPC (table full) or -ENOMEM. */
+int vfu_dma_table_add(struct vfu_dma_table *t, const struct vfu_dma_region *r);
+/* Index of the region exactly [iova, iova + size), or -ENOENT. */
+int vfu_dma_table_find(const struct vfu_dma_table *t, uint64_t iova,
+		       uint64_t size);
+void vfu_dma_table_remove(struct vfu_dma_table *t, size_t index);
+/* Index of the region holding iova, or -ENOENT. */
+int vfu_dma_table_lookup(const struct vfu_dma_table *t, uint64_t iova);
+/*
+ * 0 when every byte of [iova, iova + len) lies in regions that allow prot
+ * (adjacent regions may be crossed), else -EFAULT. len 0 is always fine.
+ */
+int vfu_dma_table_check(const struct vfu_dma_table *t, uint64_t iova,
+			uint64_t len, uint32_t prot);
+
+/*
+ * Copy between buf and [iova, iova + len) through the regions' vaddr
+ * (write: buf -> memory). -EFAULT, touching nothing, unless every byte is
+ * in regions with a vaddr and the permission.
+ */
+int vfu_dma_table_copy(const struct vfu_dma_table *t, uint64_t iova,
+		       void *buf, size_t len, bool write);
+
+/*
+ * mmap size bytes of fd at offset (MAP_SHARED, protection from prot).
+ * Returns 0 and *vaddr, or -EINVAL (unaligned offset, size too big) or
+ * the -errno of mmap.
+ */
+int vfu_dma_mmap(int fd, uint64_t offset, uint64_t size, uint32_t prot,
+		 void **vaddr);
+void vfu_dma_munmap(const struct vfu_dma_region *r);
+
+#endif

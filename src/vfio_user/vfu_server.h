@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A vfio-user server for one device (QEMU docs/interop/vfio-user.rst,
+ * "Client/server interactions"): it owns a listening socket, serves one
+ * client at a time, answers the protocol itself and calls the device
+ * through an ops table. It knows nothing about the device's bus.
+ *
+ * Threading model
+ * - Everything that reads the socket runs on the thread of the event loop
+ *   given at creation (the loop thread): accept, message decoding and every
+ *   device op. Several servers may share one loop; a client can only stall
+ *   its own server for at most timeout_ms.
+ * - vfu_dma_read / vfu_dma_write / vfu_dma_map_ptr / vfu_irq_trigger may be
+ *   called from any thread (channel-program workers), and also from device
+ *   ops on the loop thread.
+ * - Mapped (fd) regions are copied under the DMA table lock, so a
+ *   DMA_UNMAP waits for copies in progress. Pointers from vfu_dma_map_ptr
+ *   stay valid until the device agrees to unmap the region (dma_unmap op)
+ *   or until client_gone returns.
+ * - Unmapped (message) regions go through DMA_READ / DMA_WRITE requests to
+ *   the client. A worker thread sends the request and sleeps until the loop
+ *   thread receives the reply. On the loop thread itself (a device op doing
+ *   DMA) the server reads the socket in place; client commands that arrive
+ *   meanwhile are queued and handled, in order, after the op returns.
+ *   Hence a device op must never wait for a worker that does message DMA.
+ * - A second client that connects while one is served is accepted and
+ *   closed at once (it sees end-of-file); the first client is unaffected.
+ * - When the client goes away (or is dropped for a protocol error), the
+ *   client_gone op runs on the loop thread, then the server drops the DMA
+ *   table and closes the eventfds; the next client starts afresh.
+ */
+#ifndef CCWPASS_VFIO_USER_VFU_SERVER_H
+#define CCWPASS_VFIO_USER_VFU_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vfio_user/vfu_dma.h"
+#include "vfio_user/vfu_proto.h"
+
+struct error;
+struct evloop;
+struct vfu_server;
+
+/* Static description of the device; copied by vfu_server_create(). */
+struct vfu_region_desc {
+	uint64_t size;
+	uint32_t flags;       /* VFIO_REGION_INFO_FLAG_READ | _WRITE */
+	uint64_t offset;      /* reported in region info (device fd offset) */
+	const struct vfu_region_cap *caps;   /* e.g. VFIO_REGION_INFO_CAP_TYPE */
+	unsigned nr_caps;
+};
+
+struct vfu_irq_desc {
+	uint32_t count;       /* sub-indexes */
+	uint32_t flags;       /* VFIO_IRQ_INFO_* (EVENTFD, MASKABLE, ...) */
+};
+
+struct vfu_device_desc {
+	uint32_t flags;       /* VFIO_DEVICE_FLAGS_* (RESET enables reset op) */
+	uint32_t num_regions;
+	const struct vfu_region_desc *regions;
+	uint32_t num_irqs;
+	const struct vfu_irq_desc *irqs;
+};
+
+/*
+ * Device callbacks, all on the loop thread; dev is the config's dev.
+ * Ranges and indexes are validated against the description first.
+ */
+struct vfu_device_ops {
+	/* Return bytes done (0..len) or -errno (sent to the client). */
+	int (*region_read)(void *dev, uint32_t index, uint64_t offset,
+			   void *buf, uint32_t len);
+	int (*region_write)(void *dev, uint32_t index, uint64_t offset,
+			    const void *buf, uint32_t len);
+	/* 0 or -errno. Only called when the device has VFIO_DEVICE_FLAGS_RESET. */
+	int (*reset)(void *dev);
+	/*
+	 * Optional. Told before the server changes its eventfd table (flags as
+	 * in struct vfio_irq_set; fds NULL unless eventfds were sent; count 0
+	 * with DATA_NONE|ACTION_TRIGGER disables the index). -errno vetoes.
+	 */
+	int (*set_irqs)(void *dev, uint32_t index, uint32_t flags,
+			uint32_t start, uint32_t count, const int *fds);
+	/* Optional. A region was added. */
+	void (*dma_map)(void *dev, const struct vfu_dma_region *r);
+	/*
+	 * Optional. The client unmaps r: return 0 once the device no longer
+	 * uses it (e.g. after resetting itself), or -errno to refuse.
+	 */
+	int (*dma_unmap)(void *dev, const struct vfu_dma_region *r);
+	/* Optional. The client connected (after version negotiation). */
+	void (*client_ready)(void *dev);
+	/*
+	 * Optional. A connection ended (every connection, negotiated or not):
+	 * stop using the client's memory and eventfds before returning.
+	 */
+	void (*client_gone)(void *dev);
+};
+
+struct vfu_server_config {
+	const char *name;         /* for log lines, e.g. the mdev UUID */
+	const char *path;         /* socket to listen on; NULL: attach only */
+	struct evloop *loop;
+	const struct vfu_device_desc *desc;
+	const struct vfu_device_ops *ops;
+	void *dev;
+	int timeout_ms;           /* client I/O bound; 0: 30000, -1: none */
+};
+
+/* Returns 0 or -errno with err naming the server. */
+int vfu_server_create(const struct vfu_server_config *cfg,
+		      struct vfu_server **sp, struct error *err);
+/* Drops the client (client_gone), closes and removes the socket. Any
+ * thread; must not race with other calls on the same server. */
+void vfu_server_destroy(struct vfu_server *s);
+
+/* Serve an already connected socket (takes it). -EBUSY with a client. */
+int vfu_server_attach_fd(struct vfu_server *s, int fd);
+/* Drop the current client, if any (e.g. the device is being removed). */
+void vfu_server_disconnect(struct vfu_server *s);
+bool vfu_server_has_client(struct vfu_server *s);
+const char *vfu_server_path(const struct vfu_server *s);
+
+/*
+ * Client memory access for the device. Returns 0, -EFAULT when any byte
+ * of the range is not mapped with the needed permission (nothing is
+ * touched), -ENOTCONN / -ETIMEDOUT / -EIO when a message round trip fails.
+ */
+int vfu_dma_read(struct vfu_server *s, uint64_t iova, void *buf, size_t len);
+int vfu_dma_write(struct vfu_server *s, uint64_t iova, const void *buf,
+		  size_t len);
+/* Direct pointer to [iova, iova + len) if it lies in one fd-mapped region
+ * with the permission, else NULL. See the lifetime rule above. */
+void *vfu_dma_map_ptr(struct vfu_server *s, uint64_t iova, size_t len,
+		      bool write);
+
+/* Signal the eventfd of (index, sub-index 0). 0, -ENOENT (no eventfd set),
+ * -EINVAL (bad index) or -errno of write. */
+int vfu_irq_trigger(struct vfu_server *s, uint32_t index);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Raw vfio-user byte streams for the protocol tests: a fixture with the
+ * test device on a live server and one raw connection, and helpers to send
+ * exact bytes (with fds) and to check replies.
+ */
+#ifndef CCWPASS_TESTS_VFU_RAW_H
+#define CCWPASS_TESTS_VFU_RAW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vfio_user/vfu_proto.h"
+#include "vfu_testdev.h"
+
+struct fixture {
+	char dir[256];
+	char path[300];
+	struct testloop tl;
+	struct testdev dev;
+	int fd;                 /* raw connection */
+	unsigned conns;         /* connections made to dev */
+	uint16_t id;
+};
+
+struct raw_reply {
+	struct vfu_hdr h;
+	uint8_t payload[4096];
+	size_t len;
+};
+
+int raw_connect(const char *path);
+/* Exact bytes (a peer that already left is fine). */
+void raw_bytes(int fd, const void *buf, size_t len, const int *fds,
+	       size_t nfds);
+/* A message with a correct size field. */
+void raw_msg(int fd, uint16_t id, uint16_t cmd, uint32_t flags,
+	     const void *payload, size_t len, const int *fds, size_t nfds);
+/* 1 with a message, 0 at end of stream. */
+int raw_recv(int fd, struct raw_reply *r);
+void expect_reply_ok(int fd, uint16_t id, uint16_t cmd);
+void expect_error(int fd, uint16_t id, int err);
+void expect_eof(int fd);
+void raw_version(int fd, uint16_t id);
+void raw_dma_map(int fd, uint16_t id, uint64_t addr, uint64_t size,
+		 uint32_t flags);
+
+/* Close the raw connection; the server must serve a real client. */
+void assert_alive(struct fixture *f);
+
+/* cmocka fixtures: negotiated raw connection, or none yet (setup_raw). */
+int setup(void **state);
+int setup_raw(void **state);
+int teardown(void **state);
+
+#endif
