@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/error.h"
@@ -35,6 +36,7 @@ struct vfu_client {
 	pthread_mutex_t lock;          /* fields below */
 	pthread_cond_t cond;
 	bool reader;                   /* somebody reads the socket */
+	int timeout_ms;                /* per call; -1 none */
 	bool dead;
 	int dead_err;
 	uint16_t next_id;
@@ -65,12 +67,24 @@ uint16_t vfu_client_server_minor(const struct vfu_client *c)
 	return c->server_minor;
 }
 
+void vfu_client_set_timeout(struct vfu_client *c, int timeout_ms)
+{
+	pthread_mutex_lock(&c->lock);
+	c->timeout_ms = timeout_ms <= 0 ? -1 : timeout_ms;
+	pthread_mutex_unlock(&c->lock);
+}
+
+bool vfu_client_dead(const struct vfu_client *c)
+{
+	return __atomic_load_n(&c->dead, __ATOMIC_ACQUIRE);
+}
+
 static void mark_dead(struct vfu_client *c, int err)
 {
 	pthread_mutex_lock(&c->lock);
 	if (!c->dead) {
-		c->dead = true;
 		c->dead_err = err;
+		__atomic_store_n(&c->dead, true, __ATOMIC_RELEASE);
 		shutdown(c->fd, SHUT_RDWR);
 	}
 	pthread_cond_broadcast(&c->cond);
@@ -256,20 +270,67 @@ int vfu_client_service(struct vfu_client *c, int timeout_ms)
 	return ret;
 }
 
-/* Wait for w, reading the socket whenever nobody else does. */
+/* Milliseconds left until deadline (at least 1), 0 when it has passed. */
+static int ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms <= 0 ? 0 : ms > 1000000 ? 1000000 : (int)ms + 1;
+}
+
+/*
+ * Wait for w, reading the socket whenever nobody else does. With a call
+ * timeout, a reply that does not come in time kills the connection
+ * (-ETIMEDOUT): a late reply could no longer be matched safely.
+ */
 static int wait_reply(struct vfu_client *c, struct client_wait *w)
 {
-	int ret;
+	struct timespec deadline;
+	int timeout, ret;
 
 	pthread_mutex_lock(&c->lock);
+	timeout = c->timeout_ms;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout > 0 ? timeout / 1000 : 0;
+	deadline.tv_nsec += timeout > 0 ? (long)(timeout % 1000) * 1000000L : 0;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
 	while (!w->done && !c->dead) {
+		int left = timeout > 0 ? ms_left(&deadline) : -1;
+
+		if (left == 0) {
+			pthread_mutex_unlock(&c->lock);
+			log_msg(LOG_ERR, "vfio-user client: no reply to %s in %d ms",
+				vfu_cmd_name(w->cmd), timeout);
+			mark_dead(c, -ETIMEDOUT);
+			pthread_mutex_lock(&c->lock);
+			break;
+		}
 		if (c->reader) {
-			pthread_cond_wait(&c->cond, &c->lock);
+			/* Poll the deadline while another thread reads. */
+			struct timespec until;
+
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 50 * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			if (left < 0)
+				pthread_cond_wait(&c->cond, &c->lock);
+			else
+				pthread_cond_timedwait(&c->cond, &c->lock, &until);
 			continue;
 		}
 		c->reader = true;
 		pthread_mutex_unlock(&c->lock);
-		read_one(c, -1);
+		read_one(c, left);
 		pthread_mutex_lock(&c->lock);
 		c->reader = false;
 		pthread_cond_broadcast(&c->cond);
@@ -409,6 +470,7 @@ int vfu_client_open_fd(int fd, struct vfu_client **cp, struct error *err)
 	vfu_caps_default(&c->server_caps);
 	vfu_dma_table_init(&c->dma, VFU_MAX_DMA_MAPS);
 	c->dead_err = -ENOTCONN;
+	c->timeout_ms = -1;
 	ret = negotiate(c, err);
 	if (ret < 0) {
 		vfu_client_close(c);

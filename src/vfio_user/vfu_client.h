@@ -39,6 +39,15 @@ void vfu_client_shutdown(struct vfu_client *c);
 void vfu_client_close(struct vfu_client *c);
 
 int vfu_client_fd(const struct vfu_client *c);
+
+/*
+ * Bound every later call: a reply that has not come after timeout_ms
+ * (<= 0: no bound, the default) ends the connection with -ETIMEDOUT, since
+ * a late reply could not be matched any more.
+ */
+void vfu_client_set_timeout(struct vfu_client *c, int timeout_ms);
+/* True once the connection has failed (closed, reset, timed out). */
+bool vfu_client_dead(const struct vfu_client *c);
 /* The server's capabilities and version from the negotiation. */
 const struct vfu_caps *vfu_client_server_caps(const struct vfu_client *c);
 uint16_t vfu_client_server_minor(const struct vfu_client *c);

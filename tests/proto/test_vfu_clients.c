@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -265,6 +266,49 @@ static void test_worker_dma_timeout(void **state)
 	testdev_stop(&d2);
 }
 
+
+/* A server that negotiates and then never answers: swallows requests. */
+static void *mute_server(void *arg)
+{
+	int fd = *(int *)arg;
+	static const char json[] = "{\"capabilities\":{\"max_msg_fds\":8}}";
+	uint8_t v[4 + sizeof(json)];
+	struct raw_reply r;
+
+	assert_int_equal(raw_recv(fd, &r), 1);
+	assert_int_equal(r.h.cmd, VFU_CMD_VERSION);
+	vfu_version_encode(v, 0, 1);
+	memcpy(v + 4, json, sizeof(json));
+	raw_msg(fd, r.h.msg_id, VFU_CMD_VERSION, VFU_F_TYPE_REPLY, v, sizeof(v),
+		NULL, 0);
+	while (raw_recv(fd, &r) == 1)
+		;
+	return NULL;
+}
+
+static void test_client_call_timeout(void **state)
+{
+	struct vfu_device_info di;
+	struct error err = { 0 };
+	struct vfu_client *c;
+	pthread_t t;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(pthread_create(&t, NULL, mute_server, &sv[1]), 0);
+	assert_int_equal(vfu_client_open_fd(sv[0], &c, &err), 0);
+	assert_false(vfu_client_dead(c));
+	vfu_client_set_timeout(c, 100);
+	/* The unanswered request ends the connection, and so do later ones. */
+	assert_int_equal(vfu_client_device_info(c, &di), -ETIMEDOUT);
+	assert_true(vfu_client_dead(c));
+	assert_int_equal(vfu_client_device_info(c, &di), -ETIMEDOUT);
+	vfu_client_close(c);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	close(sv[1]);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define T_RAW(fn) cmocka_unit_test_setup_teardown(fn, setup_raw, teardown)
 
@@ -278,6 +322,7 @@ int main(void)
 		T(test_two_devices_one_loop),
 		T(test_stalled_client_other_device),
 		T(test_worker_dma_timeout),
+		cmocka_unit_test(test_client_call_timeout),
 	};
 
 	return cmocka_run_group_tests_name("vfu_clients", tests, NULL, NULL);

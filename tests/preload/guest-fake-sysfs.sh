@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Guest test of the preload library alone (no ccwpassd needed): Debian's
+# qemu-system-s390x 7.2 with -device vfio-ccw and LD_PRELOAD, its sysfs
+# reads served by a small fake /sys bind-mounted in a private mount
+# namespace (unshare -m), the device by pl_testsrv --ccw (answers SENSE ID
+# with 3990-E9 / 3390-0C). Booted twice: plain guest RAM (DMA messages) and
+# a shared memfd backend (zero-copy). The guest's `lscss -d 0.0.1234` must
+# show the 3390 behind the 3990 — a real SSCH round trip through QEMU, the
+# library and vfio-user, with the sense data DMA-written into guest memory.
+#
+# Needs root (mount namespace) and qemu-system-s390x, else skips (77).
+# Env: PL_LIB, PL_TESTSRV (set by meson), GUEST_TIMEOUT (default 300 s).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+TIMEOUT=${GUEST_TIMEOUT:-300}
+UUID=0b7c5e3a-9d2f-4c1e-8a6b-3f2e1d0c9b8a
+GROUP=7
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (unshare -m, mount --bind)"
+command -v unshare >/dev/null || skip "no unshare"
+command -v qemu-system-s390x >/dev/null || skip "no qemu-system-s390x"
+[ -f "${PL_LIB:-}" ] && [ -x "${PL_TESTSRV:-}" ] || skip "PL_LIB / PL_TESTSRV not set"
+
+PASSED=0
+FAILED=0
+pass() { PASSED=$((PASSED + 1)); printf 'PASS: %s\n' "$1"; }
+fail() { FAILED=$((FAILED + 1)); printf 'FAIL: %s\n' "$1"; }
+check() {   # check DESC COMMAND...
+    local desc=$1
+    shift
+    if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+has_line() { grep -Eq -- "$2" "$1"; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ccwpass-preload-fake.XXXXXX")
+SPID=
+cleanup() {
+    [ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+    rm -rf -- "$WORK"
+}
+trap cleanup EXIT
+
+"$ROOT/scripts/guest-kit" --quiet || { fail "guest kit builds"; exit 1; }
+
+# What QEMU 7.2 reads at realize (shared/research/qemu-vfio-ccw-interface.md):
+# realpath(sysfsdev), pimpampom, chpids, chp type, the iommu_group link.
+SYS=$WORK/sys
+SCH=$SYS/bus/css/devices/0.0.0313
+mkdir -p "$SCH/$UUID" "$SYS/devices/css0/chp0.1b" \
+    "$WORK/run/sys/kernel/iommu_groups/$GROUP/devices" "$WORK/run/vfio-user"
+echo "80 80 ff" >"$SCH/pimpampom"
+echo "1b 00 00 00 00 00 00 00 " >"$SCH/chpids"
+echo "1b" >"$SYS/devices/css0/chp0.1b/type"
+ln -s "../../../../../kernel/iommu_groups/$GROUP" "$SCH/$UUID/iommu_group"
+: >"$WORK/run/sys/kernel/iommu_groups/$GROUP/devices/$UUID"
+
+"$PL_TESTSRV" --ccw "$WORK/run/vfio-user/$UUID.sock" 3 3>"$WORK/ready" \
+    >"$WORK/server.log" 2>&1 &
+SPID=$!
+for _ in $(seq 100); do
+    [ -s "$WORK/ready" ] && break
+    sleep 0.05
+done
+check "test server listens" test -s "$WORK/ready"
+
+cat >"$WORK/wrap.sh" <<WRAP
+#!/bin/bash
+exec unshare -m --propagation private bash -c 'mount --bind "$SYS" /sys &&
+    exec env LD_PRELOAD="$PL_LIB" CCWPASS_RUNTIME_DIR="$WORK/run" \
+    CCWPASS_PRELOAD_DEBUG=1 "\$@"' wrap "\$@"
+WRAP
+chmod +x "$WORK/wrap.sh"
+
+cat >"$WORK/guest.sh" <<'GUEST'
+#!/bin/bash
+lscss -d 0.0.1234
+GUEST
+
+boot() {   # boot NAME MAP_WORDS EXTRA_QEMU_ARGS...
+    local name=$1 mode=$2 out=$WORK/$1.out log=$WORK/$1.log rc=0
+    shift 2
+    QEMU_WRAPPER="$WORK/wrap.sh" "$ROOT/scripts/guest-run" \
+        --timeout "$TIMEOUT" --log "$log" --script "$WORK/guest.sh" -- \
+        -nic none \
+        -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$SCH/$UUID" \
+        "$@" >"$out" 2>/dev/null || rc=$?
+    local n0=$FAILED
+    check "$name: guest-run exits 0 (got $rc)" test "$rc" -eq 0
+    check "$name: QEMU got a device fd" \
+        has_line "$log" 'ccwpass-preload: ioctl\([0-9]+, VFIO_GROUP_GET_DEVICE_FD, .*\) = [0-9]+'
+    check "$name: guest RAM mapped with $mode" \
+        has_line "$log" "ccwpass-preload: map iova 0x0 size 0x40000000 .*: $mode"
+    check "$name: the guest's SSCH went through pwrite" \
+        has_line "$log" 'ccwpass-preload: pwrite\([0-9]+, 124 bytes, offset 0x0\) = 124'
+    check "$name: lscss -d 0.0.1234 shows 3390/0c on 3990/e9" \
+        has_line "$out" '^0\.0\.1234 +0\.0\.[0-9a-f]{4} +3390/0c +3990/e9 +80 +80 +80 +1b000000'
+    if [ "$FAILED" -ne "$n0" ]; then
+        sed 's/^/  | /' "$out"
+        grep -a 'ccwpass-preload\|qemu-system' "$log" | tail -n 20 | sed 's/^/  log| /'
+    fi
+}
+
+boot plain "DMA messages"
+boot memfd "shared file, zero-copy" \
+    -object memory-backend-memfd,id=mem,size=1G,share=on -machine memory-backend=mem
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
