@@ -8,6 +8,9 @@
 
 static const struct cli_command *const commands[] = {
 	&cmd_dasdinit,
+	&cmd_run,
+	&cmd_lscss,
+	&cmd_status,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -12,6 +12,9 @@ struct cli_command {
 
 /* Each cmd_<name>.c defines one of these. */
 extern const struct cli_command cmd_dasdinit;
+extern const struct cli_command cmd_run;
+extern const struct cli_command cmd_lscss;
+extern const struct cli_command cmd_status;
 
 /* "ccwpass <cmd>: " + message on stderr; returns exit code 1 (usage: 2). */
 int cli_fail(const char *cmd, const char *fmt, ...)

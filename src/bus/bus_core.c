@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Driver core: devices from the channel subsystem, driver registration,
+ * notifications and the queries the sysfs view renders from
+ * (Linux drivers/base/core.c, bus.c; drivers/s390/cio/css.c for what a
+ * subchannel device shows).
+ */
+#include "bus/bus_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "css/css_device.h"
+
+void bus_emit(struct bus *b, const struct bus_event *ev)
+{
+	if (b->listener)
+		b->listener(ev, b->listener_opaque);
+}
+
+struct bus_dev *bus_find_dev(struct bus *b, const char *name)
+{
+	for (size_t i = 0; i < b->ndevs; i++)
+		if (!strcmp(b->devs[i].name, name))
+			return &b->devs[i];
+	return NULL;
+}
+
+struct bus_dev *bus_find_ccwdev(struct bus *b, const char *devname)
+{
+	for (size_t i = 0; i < b->ndevs; i++)
+		if (b->devs[i].ccwdev && !strcmp(b->devs[i].devname, devname))
+			return &b->devs[i];
+	return NULL;
+}
+
+struct bus_drv *bus_find_drv(struct bus *b, const char *name)
+{
+	for (unsigned int i = 0; i < b->ndrvs; i++)
+		if (!strcmp(b->drvs[i].ops->name, name))
+			return &b->drvs[i];
+	return NULL;
+}
+
+/* The static part of a subchannel: type, QDIO, device number (STSCH). */
+static int dev_init(struct bus_dev *d, struct css_subchannel *sch,
+		    struct error *err)
+{
+	struct css_busid schid = css_sch_id(sch);
+	struct css_schib schib;
+
+	memset(d, 0, sizeof(*d));
+	d->sch = sch;
+	css_busid_format(schid, d->name);
+	if (css_stsch(sch, &schib) != 0)
+		return error_setf(err, ENODEV, "sch %s: not operational",
+				  d->name);
+	d->st = (uint8_t)((schib.pmcw.chars & PMCW_CHARS_ST) >>
+			  PMCW_CHARS_ST_SHIFT);
+	d->qdio = schib.pmcw.flags & PMCW_FLAGS_QF;
+	d->dnv = schib.pmcw.flags & PMCW_FLAGS_DNV;
+	if (d->dnv) {
+		struct css_busid devno = {
+			.cssid = 0, .ssid = schid.ssid, .num = schib.pmcw.devno,
+		};
+
+		css_busid_format(devno, d->devname);
+	}
+	return 0;
+}
+
+struct bus *bus_new(struct css *css, struct error *err)
+{
+	struct css_subchannel *sch = NULL;
+	struct bus *b = calloc(1, sizeof(*b));
+	size_t n = 0;
+
+	if (!b)
+		goto nomem;
+	b->css = css;
+	pthread_mutex_init(&b->lock, NULL);
+	while ((sch = css_next_subchannel(css, sch)))
+		n++;
+	b->devs = calloc(n ? n : 1, sizeof(*b->devs));
+	if (!b->devs)
+		goto nomem;
+	while ((sch = css_next_subchannel(css, sch))) {
+		if (b->ndevs == n)
+			break;
+		if (dev_init(&b->devs[b->ndevs], sch, err) < 0)
+			goto fail;
+		b->ndevs++;
+	}
+	b->drvs[b->ndrvs++] = (struct bus_drv){
+		.ops = &bus_io_subchannel_driver, .opaque = b,
+	};
+	return b;
+nomem:
+	error_setf(err, ENOMEM, "driver core: out of memory");
+fail:
+	if (b) {
+		free(b->devs);
+		pthread_mutex_destroy(&b->lock);
+		free(b);
+	}
+	return NULL;
+}
+
+void bus_shutdown(struct bus *b)
+{
+	pthread_mutex_lock(&b->lock);
+	for (size_t i = b->ndevs; i-- > 0;)
+		if (b->devs[i].drv)
+			bus_detach(b, &b->devs[i]);
+	pthread_mutex_unlock(&b->lock);
+}
+
+void bus_free(struct bus *b)
+{
+	if (!b)
+		return;
+	bus_shutdown(b);
+	for (size_t i = 0; i < b->ndevs; i++)
+		free(b->devs[i].override);
+	free(b->devs);
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+}
+
+int bus_register_driver(struct bus *b, const struct bus_driver *drv,
+			void *opaque, struct error *err)
+{
+	const struct bus_mdev_type *t = drv ? drv->mdev : NULL;
+	int ret = 0;
+
+	if (!drv || !drv->name || !*drv->name ||
+	    strlen(drv->name) >= BUS_NAME_MAX || !drv->probe || !drv->remove)
+		return error_setf(err, EINVAL, "driver %s: incomplete ops table",
+				  drv && drv->name ? drv->name : "(null)");
+	if (t && (!t->name || !t->device_api || !t->create || !t->remove ||
+		  !t->mdev_driver || !t->max_instances ||
+		  t->max_instances > BUS_MAX_INSTANCES))
+		return error_setf(err, EINVAL, "driver %s: bad mdev type",
+				  drv->name);
+	pthread_mutex_lock(&b->lock);
+	if (bus_find_drv(b, drv->name) || !strcmp(drv->name, BUS_CCW_DASD_ECKD))
+		ret = error_setf(err, EEXIST, "driver %s: already registered",
+				 drv->name);
+	else if (b->ndrvs == BUS_MAX_DRIVERS)
+		ret = error_setf(err, ENOSPC, "driver %s: too many drivers",
+				 drv->name);
+	else
+		b->drvs[b->ndrvs++] = (struct bus_drv){
+			.ops = drv, .opaque = opaque,
+		};
+	pthread_mutex_unlock(&b->lock);
+	return ret;
+}
+
+void bus_set_listener(struct bus *b, bus_event_fn *fn, void *opaque)
+{
+	pthread_mutex_lock(&b->lock);
+	b->listener = fn;
+	b->listener_opaque = opaque;
+	pthread_mutex_unlock(&b->lock);
+}
+
+void bus_set_group_filter(struct bus *b,
+			  bool (*reserved)(unsigned int n, void *opaque),
+			  void *opaque)
+{
+	pthread_mutex_lock(&b->lock);
+	b->reserved = reserved;
+	b->reserved_opaque = opaque;
+	pthread_mutex_unlock(&b->lock);
+}
+
+void bus_probe_all(struct bus *b)
+{
+	for (size_t i = 0; i < b->ndevs; i++)
+		bus_drivers_probe(b, BUS_CSS, b->devs[i].name);
+}
+
+/* ---- queries ---- */
+
+static void fill_sch(struct bus *b, const struct bus_dev *d,
+		     struct bus_sch_info *out)
+{
+	const struct css_device *cdev = css_sch_device(d->sch);
+	struct css_schib schib;
+	const struct bus_mdev *m;
+
+	memset(out, 0, sizeof(*out));
+	memcpy(out->name, d->name, sizeof(out->name));
+	out->schid = css_sch_id(d->sch);
+	out->st = d->st;
+	out->qdio = d->qdio;
+	out->dnv = d->dnv;
+	snprintf(out->dev_busid, sizeof(out->dev_busid), "%s",
+		 d->dnv ? d->devname : "none");
+	if (css_stsch(d->sch, &schib) == 0) {
+		out->pim = schib.pmcw.pim;
+		out->pam = schib.pmcw.pam;
+		out->pom = schib.pmcw.pom;
+		for (int i = 0; i < 8; i++)
+			if (out->pim & (0x80 >> i))
+				out->chpids[i] = schib.pmcw.chpid[i];
+	}
+	if (d->override) {
+		out->has_override = true;
+		snprintf(out->override, sizeof(out->override), "%s",
+			 d->override);
+	}
+	if (d->drv)
+		snprintf(out->driver, sizeof(out->driver), "%s",
+			 d->drv->ops->name);
+	if (d->parent) {
+		out->mtype = d->drv->ops->mdev;
+		out->available = out->mtype->max_instances - d->nmdevs;
+		for (m = b->mdevs; m; m = m->next)
+			if (m->parent == d && out->nmdevs < BUS_MAX_INSTANCES)
+				memcpy(out->mdevs[out->nmdevs++], m->uuid,
+				       BUS_UUID_SIZE);
+	}
+	out->ccwdev = d->ccwdev;
+	if (d->ccw_bound)
+		snprintf(out->ccw_driver, sizeof(out->ccw_driver), "%s",
+			 BUS_CCW_DASD_ECKD);
+	if (cdev) {
+		out->cu_type = cdev->cu_type;
+		out->cu_model = cdev->cu_model;
+		out->dev_type = cdev->dev_type;
+		out->dev_model = cdev->dev_model;
+	}
+}
+
+int bus_sch_info(struct bus *b, const char *name, struct bus_sch_info *out)
+{
+	struct bus_dev *d;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&b->lock);
+	d = bus_find_dev(b, name);
+	if (d) {
+		fill_sch(b, d, out);
+		ret = 0;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return ret;
+}
+
+int bus_ccwdev_info(struct bus *b, const char *devname,
+		    struct bus_sch_info *out)
+{
+	struct bus_dev *d;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&b->lock);
+	d = bus_find_ccwdev(b, devname);
+	if (d) {
+		fill_sch(b, d, out);
+		ret = 0;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return ret;
+}
+
+int bus_mdev_info(struct bus *b, const char *uuid, struct bus_mdev_info *out)
+{
+	struct bus_mdev *m;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&b->lock);
+	m = bus_find_mdev(b, uuid);
+	if (m) {
+		bus_mdev_fill(m, out);
+		ret = 0;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return ret;
+}
+
+int bus_group_info(struct bus *b, unsigned int group,
+		   struct bus_mdev_info *out)
+{
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&b->lock);
+	for (struct bus_mdev *m = b->mdevs; m; m = m->next)
+		if (m->group == group) {
+			bus_mdev_fill(m, out);
+			ret = 0;
+			break;
+		}
+	pthread_mutex_unlock(&b->lock);
+	return ret;
+}
+
+int bus_chp_info(struct bus *b, uint8_t chpid, struct bus_chp_info *out)
+{
+	int type = css_chp_type(b->css, chpid);
+
+	if (type < 0)
+		return -ENOENT;
+	out->chpid = chpid;
+	out->type = (uint8_t)type;
+	out->online = css_chp_online(b->css, chpid);
+	return 0;
+}
+
+bool bus_driver_exists(struct bus *b, enum bus_kind k, const char *driver)
+{
+	bool found;
+
+	if (k == BUS_CCW)
+		return !strcmp(driver, BUS_CCW_DASD_ECKD);
+	pthread_mutex_lock(&b->lock);
+	found = bus_find_drv(b, driver) != NULL;
+	pthread_mutex_unlock(&b->lock);
+	return found;
+}
+
+void bus_for_each_sch(struct bus *b, bus_sch_fn *fn, void *opaque)
+{
+	struct bus_sch_info *info = malloc(sizeof(*info));
+
+	if (!info)
+		return;
+	pthread_mutex_lock(&b->lock);
+	for (size_t i = 0; i < b->ndevs; i++) {
+		fill_sch(b, &b->devs[i], info);
+		fn(info, opaque);
+	}
+	pthread_mutex_unlock(&b->lock);
+	free(info);
+}
+
+void bus_for_each_mdev(struct bus *b, bus_mdev_fn *fn, void *opaque)
+{
+	struct bus_mdev_info info;
+
+	pthread_mutex_lock(&b->lock);
+	for (struct bus_mdev *m = b->mdevs; m; m = m->next) {
+		bus_mdev_fill(m, &info);
+		fn(&info, opaque);
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+void bus_for_each_chp(struct bus *b, bus_chp_fn *fn, void *opaque)
+{
+	struct bus_chp_info info;
+
+	for (unsigned int c = 0; c < 256; c++)
+		if (bus_chp_info(b, (uint8_t)c, &info) == 0)
+			fn(&info, opaque);
+}
+
+/* The ccw bus's one driver, as a table for bus_for_each_driver(). */
+static const struct bus_driver ccw_dasd_eckd = {
+	.name = BUS_CCW_DASD_ECKD,
+	.module = "dasd_eckd_mod",
+};
+
+void bus_for_each_driver(struct bus *b, enum bus_kind k, bus_driver_fn *fn,
+			 void *opaque)
+{
+	if (k == BUS_CCW) {
+		fn(&ccw_dasd_eckd, opaque);
+		return;
+	}
+	pthread_mutex_lock(&b->lock);
+	for (unsigned int i = 0; i < b->ndrvs; i++)
+		fn(b->drvs[i].ops, opaque);
+	pthread_mutex_unlock(&b->lock);
+}

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ccwpassd: the host. Builds the channel subsystem from the inventory,
+ * puts the driver core over it (io_subchannel built in, vfio_ccw
+ * registered), applies driverctl's saved overrides, probes, serves the
+ * sysfs view at <runtime>/sys and runs until SIGTERM/SIGINT; then unbinds
+ * everything (mdevs in use get the REQ interrupt), unmounts and exits 0.
+ * docs/daemon.md.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "bus/bus.h"
+#include "common/log.h"
+#include "css/css.h"
+#include "daemon/host.h"
+#include "daemon/nsexec.h"
+#include "daemon/overrides.h"
+#include "daemon/pidfile.h"
+#include "daemon/uevent.h"
+#include "daemon/vcc_driver.h"
+#include "inventory/inventory.h"
+#include "sysfs/sysfs.h"
+#include "sysfs/sysfs_ns.h"
+
+#define DEFAULT_CONFIG    "/etc/ccwpass/inventory.conf"
+#define DEFAULT_IMAGE_DIR "/var/lib/ccwpass"
+#define FUSE_SUPER_MAGIC  0x65735546
+
+struct options {
+	const char *config;
+	const char *runtime_dir;
+	const char *etc_dir;
+	const char *trace;
+	const char *mdevctl;
+	const char *image_dir;
+	int release_timeout_ms;
+	bool foreground;
+};
+
+struct daemon {
+	struct options opt;
+	struct inventory inv;
+	struct pidfile *pid;
+	struct css *css;
+	struct bus *bus;
+	struct vcc_options vopt;
+	struct uevent_runner *uev;
+	struct sysfs_tree *tree;
+	struct sysfs_mount *mnt;
+	char sockets[PATH_MAX];
+	char mountpoint[PATH_MAX];
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: ccwpassd [OPTIONS]\n"
+"\n"
+"The ccwpass host: a software channel subsystem with 3390 DASDs, vfio_ccw\n"
+"mediated devices served over vfio-user, and a /sys view for driverctl,\n"
+"mdevctl and QEMU (reach it with 'ccwpass run').\n"
+"\n"
+"  -c, --config FILE       inventory (default " DEFAULT_CONFIG "; when that\n"
+"                          file is absent: the built-in inventory with\n"
+"                          images under " DEFAULT_IMAGE_DIR ")\n"
+"  -r, --runtime-dir DIR   sysfs view, sockets, pid file (default\n"
+"                          $" SYSFS_NS_RUNTIME_ENV " or " SYSFS_NS_RUNTIME_DIR ")\n"
+"  -e, --etc-dir DIR       where driverctl.d/ and mdevctl.d/ are (default /etc)\n"
+"  -f, --foreground        do not detach; log to stderr\n"
+"  -t, --trace FILE        trace guest channel programs and IRBs to FILE\n"
+"  -l, --log-level LEVEL   err, warning, notice (default), info, debug\n"
+"      --mdevctl PROGRAM   run for MDEV_STATE=registered (default mdevctl;\n"
+"                          'none' disables mdev autostart)\n"
+"      --release-timeout MS  wait for a VMM to release a removed mdev\n"
+"  -h, --help              this text\n"
+"  -V, --version           version\n");
+}
+
+static int parse_level(const char *s)
+{
+	static const char *const names[] = {
+		"emerg", "alert", "crit", "err", "warning", "notice", "info",
+		"debug",
+	};
+
+	if (!strcmp(s, "error"))
+		return LOG_ERR;
+	for (int i = 0; i < 8; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	if (s[0] >= '0' && s[0] <= '7' && !s[1])
+		return s[0] - '0';
+	return -1;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_MDEVCTL = 256, OPT_RELEASE };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "runtime-dir", required_argument, NULL, 'r' },
+		{ "etc-dir", required_argument, NULL, 'e' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "mdevctl", required_argument, NULL, OPT_MDEVCTL },
+		{ "release-timeout", required_argument, NULL, OPT_RELEASE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, level;
+
+	o->mdevctl = "mdevctl";
+	while ((c = getopt_long(argc, argv, "c:r:e:ft:l:hV", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 'r': o->runtime_dir = optarg; break;
+		case 'e': o->etc_dir = optarg; break;
+		case 'f': o->foreground = true; break;
+		case 't': o->trace = optarg; break;
+		case 'l':
+			level = parse_level(optarg);
+			if (level < 0) {
+				fprintf(stderr, "ccwpassd: unknown log level '%s'\n",
+					optarg);
+				return 2;
+			}
+			log_set_level(level);
+			break;
+		case OPT_MDEVCTL:
+			o->mdevctl = strcmp(optarg, "none") ? optarg : NULL;
+			break;
+		case OPT_RELEASE:
+			o->release_timeout_ms = atoi(optarg);
+			break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("ccwpassd " CCWPASS_VERSION "\n"); exit(0);
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "ccwpassd: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	o->runtime_dir = sysfs_ns_runtime_dir(o->runtime_dir);
+	if (!o->etc_dir)
+		o->etc_dir = "/etc";
+	o->image_dir = DEFAULT_IMAGE_DIR;
+	return 0;
+}
+
+static int mkdir_one(const char *path, mode_t mode, struct error *err)
+{
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		return error_setf(err, errno, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+static int load_inventory(struct daemon *d, struct error *err)
+{
+	struct stat st;
+	int ret;
+
+	if (d->opt.config)
+		return inventory_load(&d->inv, d->opt.config, err);
+	if (stat(DEFAULT_CONFIG, &st) == 0)
+		return inventory_load(&d->inv, DEFAULT_CONFIG, err);
+	log_msg(LOG_NOTICE, "%s not found: using the built-in inventory "
+		"(images under %s)", DEFAULT_CONFIG, d->opt.image_dir);
+	ret = mkdir_one(d->opt.image_dir, 0755, err);
+	if (ret < 0)
+		return ret;
+	return inventory_default(&d->inv, d->opt.image_dir, err);
+}
+
+/* The host's own IOMMU groups keep their numbers. */
+static bool host_group_reserved(unsigned int n, void *opaque)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%u", n);
+	return stat(path, &st) == 0;
+}
+
+/* Sockets of a daemon that died; we hold the pid lock, so none is live. */
+static void clean_sockets(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+
+		if (n > 5 && !strcmp(e->d_name + n - 5, ".sock")) {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	}
+	closedir(d);
+}
+
+static void clean_stale_mount(const char *path)
+{
+	struct statfs sfs;
+
+	if (statfs(path, &sfs) == 0 && sfs.f_type == FUSE_SUPER_MAGIC) {
+		log_msg(LOG_NOTICE, "removing the stale view at %s", path);
+		umount2(path, MNT_DETACH);
+	}
+}
+
+static int start(struct daemon *d, struct error *err)
+{
+	struct uevent_options uo = {
+		.runtime_dir = d->opt.runtime_dir,
+		.etc_dir = strcmp(d->opt.etc_dir, "/etc") ? d->opt.etc_dir : NULL,
+		.mdevctl = d->opt.mdevctl,
+	};
+	int ret;
+
+	ret = load_inventory(d, err);
+	if (ret < 0)
+		return ret;
+	d->css = host_build(&d->inv, NULL, err);
+	if (!d->css)
+		return -(err->errnum ? err->errnum : EINVAL);
+	d->bus = bus_new(d->css, err);
+	if (!d->bus)
+		return -err->errnum;
+	snprintf(d->sockets, sizeof(d->sockets), "%s/%s", d->opt.runtime_dir,
+		 SYSFS_NS_SOCKETS);
+	ret = mkdir_one(d->sockets, 0755, err);
+	if (ret < 0)
+		return ret;
+	clean_sockets(d->sockets);
+	d->vopt.socket_dir = d->sockets;
+	d->vopt.trace_path = d->opt.trace;
+	d->vopt.release_timeout_ms = d->opt.release_timeout_ms;
+	ret = vcc_driver_register(d->bus, &d->vopt, err);
+	if (ret < 0)
+		return ret;
+	bus_set_group_filter(d->bus, host_group_reserved, NULL);
+	ret = uevent_start(&uo, &d->uev, err);
+	if (ret < 0)
+		return ret;
+	bus_set_listener(d->bus, uevent_post, d->uev);
+	overrides_apply(d->bus, d->opt.etc_dir);
+	bus_probe_all(d->bus);
+	d->tree = sysfs_tree_new(d->bus);
+	if (!d->tree)
+		return error_setf(err, ENOMEM, "sysfs view: out of memory");
+	snprintf(d->mountpoint, sizeof(d->mountpoint), "%s/%s",
+		 d->opt.runtime_dir, SYSFS_NS_SYS);
+	clean_stale_mount(d->mountpoint);
+	ret = sysfs_mount(d->tree, d->mountpoint, &d->mnt, err);
+	if (ret < 0)
+		return ret;
+	uevent_resume(d->uev);
+	return 0;
+}
+
+static void stop(struct daemon *d)
+{
+	uevent_stop(d->uev);
+	d->uev = NULL;
+	if (d->bus) {
+		bus_set_listener(d->bus, NULL, NULL);
+		bus_shutdown(d->bus);
+	}
+	sysfs_unmount(d->mnt);
+	sysfs_tree_free(d->tree);
+	bus_free(d->bus);
+	if (d->css)
+		css_free(d->css);
+}
+
+/* Background: the parent waits for the child's verdict on a pipe. */
+static int daemonize(void)
+{
+	char msg[600];
+	int p[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		return p[1];
+	}
+	close(p[1]);
+	n = read(p[0], msg, sizeof(msg) - 1);
+	if (n > 0 && msg[0] == '0')
+		exit(0);
+	if (n > 1) {
+		msg[n] = '\0';
+		fprintf(stderr, "ccwpassd: %s\n", msg + 1);
+	}
+	exit(1);
+}
+
+static void report(int fd, const char *msg)
+{
+	char buf[600];
+	int n;
+
+	if (fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%c%s", msg ? '1' : '0', msg ? msg : "");
+	if (write(fd, buf, (size_t)n) < 0)
+		log_msg(LOG_WARNING, "cannot report to the parent");
+	close(fd);
+}
+
+static void detach_output(const char *runtime_dir)
+{
+	char path[PATH_MAX];
+	int fd = open("/dev/null", O_RDONLY);
+
+	if (fd >= 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+	snprintf(path, sizeof(path), "%s/ccwpassd.log", runtime_dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+	}
+}
+
+static int wait_for_signal(void)
+{
+	sigset_t set;
+	int sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			return sig;
+		log_msg(LOG_NOTICE, "SIGHUP ignored (restart to reload the inventory)");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct daemon d;
+	struct error err = { 0 };
+	sigset_t set;
+	int notify = -1, ret, sig;
+
+	if (argc > 1 && !strcmp(argv[1], "--ns-exec"))
+		return nsexec_main(argc - 1, argv + 1);
+	ret = parse_options(argc, argv, &d.opt);
+	if (ret)
+		return ret;
+	if (mkdir_one(d.opt.runtime_dir, 0755, &err) < 0 ||
+	    pidfile_acquire(d.opt.runtime_dir, &d.pid, &err) < 0) {
+		fprintf(stderr, "ccwpassd: %s\n", err.msg);
+		return 1;
+	}
+	if (!d.opt.foreground) {
+		notify = daemonize();
+		if (notify < 0) {
+			fprintf(stderr, "ccwpassd: cannot detach: %s\n",
+				strerror(errno));
+			return 1;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	pidfile_write(d.pid, getpid());
+	if (start(&d, &err) < 0) {
+		if (notify < 0)
+			log_msg(LOG_ERR, "%s", err.msg);
+		report(notify, err.msg);   /* the parent prints it */
+		stop(&d);
+		pidfile_release(d.pid);
+		return 1;
+	}
+	log_msg(LOG_NOTICE, "ccwpassd %s ready: %u subchannel%s, view at %s",
+		CCWPASS_VERSION, d.inv.nschs, d.inv.nschs == 1 ? "" : "s",
+		d.mountpoint);
+	if (notify >= 0) {
+		report(notify, NULL);
+		detach_output(d.opt.runtime_dir);
+	}
+	sig = wait_for_signal();
+	log_msg(LOG_NOTICE, "%s: shutting down", strsignal(sig));
+	stop(&d);
+	pidfile_release(d.pid);
+	return 0;
+}

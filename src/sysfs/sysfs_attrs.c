@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Attributes of subchannels, channel paths, ccw devices, buses, drivers and
+ * modules, with the kernel's formats and errnos:
+ * drivers/s390/cio/css.c (type "%01x", modalias "css:t%01X",
+ * driver_override, chpids eight "%02x " + newline, pimpampom
+ * "%02x %02x %02x", dev_busid, the ST/MODALIAS uevent variables),
+ * drivers/s390/cio/chp.c (status "online"/"offline", written "on"/"off"/
+ * "1"/"0" as sscanf "%5s" + strncasecmp; type "%x"; cmg/shared "unknown"),
+ * drivers/s390/cio/device.c (cutype/devtype "%04x/%02x", online,
+ * availability, the ccw modalias), drivers/base/bus.c (bind, unbind,
+ * drivers_probe), drivers/base/driver.c (driver_set_override).
+ */
+#include "sysfs/sysfs_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static enum bus_kind kind_of(const struct sysfs_node *n)
+{
+	return n->bus == SB_CCW ? BUS_CCW : BUS_CSS;
+}
+
+/* Attributes of an object that went away read as the kernel's -ENODEV. */
+static struct bus_sch_info *sch_get(struct sysfs_tree *t,
+				    const struct sysfs_node *n, int *err)
+{
+	struct bus_sch_info *s = malloc(sizeof(*s));
+
+	*err = -ENOMEM;
+	if (!s)
+		return NULL;
+	if (bus_sch_info(t->bus, n->sch, s) < 0) {
+		free(s);
+		*err = -ENODEV;
+		return NULL;
+	}
+	return s;
+}
+
+#define WITH_SCH(t, n, s)                       \
+	int err_;                               \
+	struct bus_sch_info *s = sch_get(t, n, &err_); \
+	if (!s)                                 \
+		return err_
+
+/* ---- subchannel ---- */
+
+static int sch_type_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			 struct sysfs_buf *b)
+{
+	WITH_SCH(t, n, s);
+	sysfs_bprintf(b, "%01x\n", s->st);
+	free(s);
+	return 0;
+}
+
+static int sch_modalias_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			     struct sysfs_buf *b)
+{
+	WITH_SCH(t, n, s);
+	sysfs_bprintf(b, "css:t%01X\n", s->st);
+	free(s);
+	return 0;
+}
+
+static int sch_override_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			     struct sysfs_buf *b)
+{
+	WITH_SCH(t, n, s);
+	sysfs_bprintf(b, "%s\n", s->has_override ? s->override : "(null)");
+	free(s);
+	return 0;
+}
+
+static int sch_override_store(struct sysfs_tree *t, const struct sysfs_node *n,
+			      const char *buf, size_t len)
+{
+	char *value, *nl;
+	int ret;
+
+	if (len >= SYSFS_PAGE - 1)
+		return -EINVAL;
+	value = strdup(buf);
+	if (!value)
+		return -ENOMEM;
+	nl = strchr(value, '\n');
+	if (nl)
+		*nl = '\0';
+	ret = bus_set_override(t->bus, n->sch, value[0] ? value : NULL);
+	free(value);
+	return ret;
+}
+
+static int sch_chpids_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			   struct sysfs_buf *b)
+{
+	WITH_SCH(t, n, s);
+	for (int i = 0; i < 8; i++)
+		sysfs_bprintf(b, "%02x ", s->pim & (0x80 >> i) ? s->chpids[i] : 0);
+	sysfs_bprintf(b, "\n");
+	free(s);
+	return 0;
+}
+
+static int sch_pimpampom_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			      struct sysfs_buf *b)
+{
+	WITH_SCH(t, n, s);
+	sysfs_bprintf(b, "%02x %02x %02x\n", s->pim, s->pam, s->pom);
+	free(s);
+	return 0;
+}
+
+static int sch_dev_busid_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			      struct sysfs_buf *b)
+{
+	WITH_SCH(t, n, s);
+	sysfs_bprintf(b, "%s\n", s->dev_busid);
+	free(s);
+	return 0;
+}
+
+static int sch_uevent_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			   struct sysfs_buf *b)
+{
+	WITH_SCH(t, n, s);
+	if (s->driver[0])
+		sysfs_bprintf(b, "DRIVER=%s\n", s->driver);
+	sysfs_bprintf(b, "ST=%01X\nMODALIAS=css:t%01X\n", s->st, s->st);
+	free(s);
+	return 0;
+}
+
+/* Writing uevent asks for a synthetic event; there is no udev to tell. */
+static int uevent_store(struct sysfs_tree *t, const struct sysfs_node *n,
+			const char *buf, size_t len)
+{
+	return 0;
+}
+
+static int empty_show(struct sysfs_tree *t, const struct sysfs_node *n,
+		      struct sysfs_buf *b)
+{
+	return 0;
+}
+
+const struct sysfs_attr sysfs_sch_attrs[] = {
+	{ "chpids", 0444, sch_chpids_show, NULL },
+	{ "dev_busid", 0444, sch_dev_busid_show, NULL },
+	{ "driver_override", 0644, sch_override_show, sch_override_store },
+	{ "modalias", 0444, sch_modalias_show, NULL },
+	{ "pimpampom", 0444, sch_pimpampom_show, NULL },
+	{ "type", 0444, sch_type_show, NULL },
+	{ "uevent", 0644, sch_uevent_show, uevent_store },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct sysfs_attr sysfs_css0_attrs[] = {
+	{ "uevent", 0644, empty_show, uevent_store },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* ---- channel paths ---- */
+
+static int chp_get(struct sysfs_tree *t, const struct sysfs_node *n,
+		   struct bus_chp_info *c)
+{
+	return bus_chp_info(t->bus, n->chpid, c) < 0 ? -ENODEV : 0;
+}
+
+static int chp_status_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			   struct sysfs_buf *b)
+{
+	struct bus_chp_info c;
+	int ret = chp_get(t, n, &c);
+
+	if (ret == 0)
+		sysfs_bprintf(b, "%s\n", c.online ? "online" : "offline");
+	return ret;
+}
+
+static int chp_status_store(struct sysfs_tree *t, const struct sysfs_node *n,
+			    const char *buf, size_t len)
+{
+	char cmd[6];
+
+	if (sscanf(buf, "%5s", cmd) != 1)
+		return 0;
+	if (!strncasecmp(cmd, "on", 2) || !strcmp(cmd, "1"))
+		return bus_chp_vary(t->bus, n->chpid, true);
+	if (!strncasecmp(cmd, "off", 3) || !strcmp(cmd, "0"))
+		return bus_chp_vary(t->bus, n->chpid, false);
+	return -EINVAL;
+}
+
+static int chp_configure_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			      struct sysfs_buf *b)
+{
+	struct bus_chp_info c;
+	int ret = chp_get(t, n, &c);
+
+	if (ret == 0)
+		sysfs_bprintf(b, "1\n");  /* configured */
+	return ret;
+}
+
+static int chp_type_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			 struct sysfs_buf *b)
+{
+	struct bus_chp_info c;
+	int ret = chp_get(t, n, &c);
+
+	if (ret == 0)
+		sysfs_bprintf(b, "%x\n", c.type);
+	return ret;
+}
+
+static int unknown_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			struct sysfs_buf *b)
+{
+	sysfs_bprintf(b, "unknown\n");
+	return 0;
+}
+
+const struct sysfs_attr sysfs_chp_attrs[] = {
+	{ "chid", 0444, empty_show, NULL },
+	{ "chid_external", 0444, empty_show, NULL },
+	{ "cmg", 0444, unknown_show, NULL },
+	{ "configure", 0444, chp_configure_show, NULL },
+	{ "shared", 0444, unknown_show, NULL },
+	{ "status", 0644, chp_status_show, chp_status_store },
+	{ "type", 0444, chp_type_show, NULL },
+	{ "uevent", 0644, empty_show, uevent_store },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* ---- buses and drivers ---- */
+
+static int drivers_probe_store(struct sysfs_tree *t, const struct sysfs_node *n,
+			       const char *buf, size_t len)
+{
+	char name[BUS_UUID_SIZE];
+	struct bus_mdev_info m;
+
+	if (sysfs_text_name(buf, name, sizeof(name)) < 0)
+		return -ENODEV;
+	if (n->bus == SB_MDEV)   /* every mdev has its driver */
+		return bus_mdev_info(t->bus, name, &m) < 0 ? -ENODEV : 0;
+	return bus_drivers_probe(t->bus, kind_of(n), name);
+}
+
+static int bind_store(struct sysfs_tree *t, const struct sysfs_node *n,
+		      const char *buf, size_t len)
+{
+	char name[CSS_BUSID_STRLEN];
+
+	if (sysfs_text_name(buf, name, sizeof(name)) < 0)
+		return -ENODEV;
+	return bus_bind(t->bus, kind_of(n), n->drv, name);
+}
+
+static int unbind_store(struct sysfs_tree *t, const struct sysfs_node *n,
+			const char *buf, size_t len)
+{
+	char name[CSS_BUSID_STRLEN];
+
+	if (sysfs_text_name(buf, name, sizeof(name)) < 0)
+		return -ENODEV;
+	return bus_unbind(t->bus, kind_of(n), n->drv, name);
+}
+
+const struct sysfs_attr sysfs_bus_attrs[] = {
+	{ "drivers_probe", 0200, NULL, drivers_probe_store },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct sysfs_attr sysfs_driver_attrs[] = {
+	{ "bind", 0200, NULL, bind_store },
+	{ "unbind", 0200, NULL, unbind_store },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int initstate_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			  struct sysfs_buf *b)
+{
+	sysfs_bprintf(b, "live\n");
+	return 0;
+}
+
+const struct sysfs_attr sysfs_module_attrs[] = {
+	{ "initstate", 0444, initstate_show, NULL },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* ---- ccw devices ---- */
+
+static struct bus_sch_info *ccw_get(struct sysfs_tree *t,
+				    const struct sysfs_node *n, int *err)
+{
+	struct bus_sch_info *s = sch_get(t, n, err);
+
+	if (s && (!s->ccwdev || strcmp(s->dev_busid, n->dev))) {
+		free(s);
+		*err = -ENODEV;
+		return NULL;
+	}
+	return s;
+}
+
+#define WITH_CCW(t, n, s)                       \
+	int err_;                               \
+	struct bus_sch_info *s = ccw_get(t, n, &err_); \
+	if (!s)                                 \
+		return err_
+
+static int ccw_cutype_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			   struct sysfs_buf *b)
+{
+	WITH_CCW(t, n, s);
+	sysfs_bprintf(b, "%04x/%02x\n", s->cu_type, s->cu_model);
+	free(s);
+	return 0;
+}
+
+static int ccw_devtype_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			    struct sysfs_buf *b)
+{
+	WITH_CCW(t, n, s);
+	if (s->dev_type)
+		sysfs_bprintf(b, "%04x/%02x\n", s->dev_type, s->dev_model);
+	else
+		sysfs_bprintf(b, "n/a\n");
+	free(s);
+	return 0;
+}
+
+static void ccw_alias(struct sysfs_buf *b, const struct bus_sch_info *s)
+{
+	sysfs_bprintf(b, "ccw:t%04Xm%02X", s->cu_type, s->cu_model);
+	if (s->dev_type)
+		sysfs_bprintf(b, "dt%04Xdm%02X", s->dev_type, s->dev_model);
+	else
+		sysfs_bprintf(b, "dtdm");
+}
+
+static int ccw_modalias_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			     struct sysfs_buf *b)
+{
+	WITH_CCW(t, n, s);
+	ccw_alias(b, s);
+	sysfs_bprintf(b, "\n");
+	free(s);
+	return 0;
+}
+
+static int ccw_uevent_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			   struct sysfs_buf *b)
+{
+	WITH_CCW(t, n, s);
+	if (s->ccw_driver[0])
+		sysfs_bprintf(b, "DRIVER=%s\n", s->ccw_driver);
+	sysfs_bprintf(b, "CU_TYPE=%04X\nCU_MODEL=%02X\n", s->cu_type,
+		      s->cu_model);
+	sysfs_bprintf(b, "DEV_TYPE=%04X\nDEV_MODEL=%02X\nMODALIAS=",
+		      s->dev_type, s->dev_model);
+	ccw_alias(b, s);
+	sysfs_bprintf(b, "\n");
+	free(s);
+	return 0;
+}
+
+/* The host never sets its ccw devices online: they are for passthrough. */
+static int ccw_online_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			   struct sysfs_buf *b)
+{
+	WITH_CCW(t, n, s);
+	sysfs_bprintf(b, "0\n");
+	free(s);
+	return 0;
+}
+
+static int ccw_availability_show(struct sysfs_tree *t,
+				 const struct sysfs_node *n,
+				 struct sysfs_buf *b)
+{
+	WITH_CCW(t, n, s);
+	sysfs_bprintf(b, "%s\n", s->pam & s->pom ? "good" : "no path");
+	free(s);
+	return 0;
+}
+
+const struct sysfs_attr sysfs_ccwdev_attrs[] = {
+	{ "availability", 0444, ccw_availability_show, NULL },
+	{ "cutype", 0444, ccw_cutype_show, NULL },
+	{ "devtype", 0444, ccw_devtype_show, NULL },
+	{ "modalias", 0444, ccw_modalias_show, NULL },
+	{ "online", 0444, ccw_online_show, NULL },
+	{ "uevent", 0644, ccw_uevent_show, uevent_store },
+	{ NULL, 0, NULL, NULL },
+};

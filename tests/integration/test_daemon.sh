@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# ccwpassd life cycle and `ccwpass run`'s checks and argument repairs.
+. "$(dirname "$0")/lib.sh"
+write_inventory
+
+# no daemon: run refuses clearly
+out=$("$CCWPASS" run -r "$RT" -- true 2>&1) && rc=0 || rc=$?
+check "run without daemon fails" 1 "$rc"
+check "run says why" yes "$(grep -q "ccwpassd is not running" <<< "$out" && echo yes)"
+
+# config errors name the line / the image
+printf '[subchannel 0.0.0313]\ndevno = 0.0.2b09\nchpids = 1g\n' > "$T/bad.conf"
+out=$("$CCWPASSD" -f -c "$T/bad.conf" -r "$RT" 2>&1) && rc=0 || rc=$?
+check "bad config exit" 1 "$rc"
+check "bad config names the line" yes "$(grep -q "bad.conf:3" <<< "$out" && echo yes)"
+sed 's/create = cdl/create = no/' "$T/inventory.conf" > "$T/noimg.conf"
+out=$("$CCWPASSD" -f -c "$T/noimg.conf" -r "$RT" 2>&1) && rc=0 || rc=$?
+check "missing image exit" 1 "$rc"
+check "missing image named" yes "$(grep -q "2b09.cckd" <<< "$out" && echo yes)"
+
+# background start reports readiness, a second daemon is refused
+"$CCWPASSD" -c "$T/inventory.conf" -r "$RT" -e "$ETC"
+DPID=$(cat "$RT/ccwpassd.pid")
+check "background daemon runs" 0 "$(kill -0 "$DPID" && echo 0)"
+check "status" yes "$("$CCWPASS" status -r "$RT" | grep -q "running (pid $DPID)" && echo yes)"
+out=$("$CCWPASSD" -f -c "$T/inventory.conf" -r "$RT" 2>&1) && rc=0 || rc=$?
+check "second daemon refused" 1 "$rc"
+check "second daemon message" yes "$(grep -q "already runs on $RT (pid $DPID)" <<< "$out" && echo yes)"
+check "lscss" "0.0.2b09 0.0.0313  3390/0e 3990/e9      f0  f0  ff   1a2a3a0a 00000000" \
+    "$("$CCWPASS" lscss -r "$RT" | sed -n 3p)"
+
+# run: QEMU gets the preload library, the runtime dir and repaired options
+mkdir -p "$T/bin"
+cat > "$T/bin/qemu-system-s390x" <<'QEMU'
+#!/bin/sh
+echo "ARGS $*"
+echo "PRELOAD ${LD_PRELOAD:-none}"
+echo "RUNTIME $CCWPASS_RUNTIME_DIR"
+echo "SYS $(cat /sys/bus/css/devices/0.0.0313/pimpampom)"
+QEMU
+chmod +x "$T/bin/qemu-system-s390x"
+# the library next to the build tree's ccwpass (found by run itself), else a
+# stand-in (also in sanitizer builds: an ASan library cannot go into sh)
+LIB=$(dirname "$CCWPASS")/../preload/libccwpass-preload.so
+if [ -f "$LIB" ] && LD_PRELOAD=$LIB /bin/true 2>/dev/null; then
+    unset CCWPASS_PRELOAD
+    WANT="PRELOAD $(dirname "$CCWPASS")/../preload/libccwpass-preload.so"
+else
+    export CCWPASS_PRELOAD=$T/libstandin.so
+    cp "$(ldconfig -p | awk '/libz.so.1 /{print $NF; exit}')" "$CCWPASS_PRELOAD"
+    WANT="PRELOAD $CCWPASS_PRELOAD"
+fi
+out=$(PATH="$T/bin:$PATH" "$CCWPASS" run -r "$RT" -- \
+      qemu-system-s390x -M s390-ccw-virtio,s390-squash-mcss=on -m 512 2> "$T/note")
+check "qemu args repaired" "ARGS -M s390-ccw-virtio -m 512" "$(grep ARGS <<< "$out")"
+check "qemu preload" "$WANT" "$(grep PRELOAD <<< "$out")"
+check "qemu runtime dir" "RUNTIME $RT" "$(grep RUNTIME <<< "$out")"
+check "qemu sees the view" "SYS f0 f0 ff" "$(grep SYS <<< "$out")"
+check "note printed" yes "$(grep -q "removed 's390-squash-mcss=on' from -M" "$T/note" && echo yes)"
+out=$(PATH="$T/bin:$PATH" "$CCWPASS" run -q -r "$RT" -- \
+      qemu-system-s390x -machine s390-squash-css=on -nographic 2> "$T/note")
+check "whole -machine dropped" "ARGS -nographic" "$(grep ARGS <<< "$out")"
+check "quiet" "" "$(cat "$T/note")"
+out=$("$CCWPASS" run -r "$RT" -- sh -c 'echo ${LD_PRELOAD:-none}')
+check "no preload for others" none "$out"
+
+# SIGTERM: clean exit, view unmounted, pid file gone - also while a
+# `ccwpass run` namespace still has the view bound
+"$CCWPASS" run -r "$RT" -- sh -c "touch $T/ns-up; exec sleep 60" &
+SLEEPER=$!
+wait_for test -e "$T/ns-up" || true
+kill -TERM "$DPID"
+wait_for sh -c "! kill -0 $DPID" || true
+check "daemon gone although a namespace holds the view" no \
+    "$(kill -0 "$DPID" 2>/dev/null && echo yes || echo no)"
+kill "$SLEEPER" 2>/dev/null || true
+wait "$SLEEPER" 2>/dev/null || true
+DPID=
+check "unmounted" no "$(grep -q " $RT/sys " /proc/mounts && echo yes || echo no)"
+check "pid file removed" no "$([ -e "$RT/ccwpassd.pid" ] && echo yes || echo no)"
+finish

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `ccwpass run`'s argument repairs (src/cli/run_args.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli/run_args.h"
+
+static char joined[1024];
+
+static const char *join(char **argv)
+{
+	joined[0] = '\0';
+	for (char **p = argv; *p; p++) {
+		if (p != argv)
+			strcat(joined, " ");
+		strcat(joined, *p);
+	}
+	return joined;
+}
+
+#define QEMU(note, ...)                                                  \
+	({                                                               \
+		char *a_[] = { __VA_ARGS__ };                            \
+		char **r_ = run_fix_qemu_args((int)(sizeof(a_) / sizeof(*a_)), \
+					      a_, note, sizeof(note));   \
+		assert_non_null(r_);                                     \
+		join(r_);                                                \
+		run_args_free(r_);                                       \
+		joined;                                                  \
+	})
+
+static void test_is(void **state)
+{
+	assert_true(run_is_qemu("qemu-system-s390x"));
+	assert_true(run_is_qemu("/usr/bin/qemu-system-s390x"));
+	assert_true(run_is_qemu("qemu-kvm"));
+	assert_false(run_is_qemu("qemu-img"));
+	assert_false(run_is_qemu("/opt/qemu-system/bin/sh"));
+	assert_true(run_is_mdevctl("/usr/sbin/mdevctl"));
+	assert_false(run_is_mdevctl("mdevctl2"));
+}
+
+static void test_squash_removed(void **state)
+{
+	char note[512] = "";
+
+	assert_string_equal(QEMU(note, "qemu-system-s390x", "-M",
+				 "s390-ccw-virtio,s390-squash-mcss=on", "-m",
+				 "512"),
+			    "qemu-system-s390x -M s390-ccw-virtio -m 512");
+	assert_non_null(strstr(note, "removed 's390-squash-mcss=on' from -M"));
+	note[0] = '\0';
+	/* the feature page's spelling, -machine, bare boolean */
+	assert_string_equal(QEMU(note, "qemu-system-s390x", "-machine",
+				 "s390-ccw-virtio,s390-squash-css=on,accel=tcg"),
+			    "qemu-system-s390x -machine s390-ccw-virtio,accel=tcg");
+	note[0] = '\0';
+	assert_string_equal(QEMU(note, "qemu-system-s390x", "--machine",
+				 "s390-squash-mcss,type=s390-ccw-virtio"),
+			    "qemu-system-s390x --machine type=s390-ccw-virtio");
+	/* nothing left: the option goes */
+	note[0] = '\0';
+	assert_string_equal(QEMU(note, "qemu-system-s390x", "-nographic", "-M",
+				 "s390-squash-mcss=off", "-m", "1G"),
+			    "qemu-system-s390x -nographic -m 1G");
+	assert_non_null(strstr(note, "s390-squash-mcss=off"));
+}
+
+static void test_untouched(void **state)
+{
+	char note[512] = "";
+
+	assert_string_equal(QEMU(note, "qemu-system-s390x", "-M",
+				 "s390-ccw-virtio", "-device",
+				 "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/x"),
+			    "qemu-system-s390x -M s390-ccw-virtio -device "
+			    "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/x");
+	assert_string_equal(note, "");
+	/* ",," is a literal comma inside a value, not a separator */
+	assert_string_equal(QEMU(note, "qemu-system-s390x", "-M",
+				 "s390-ccw-virtio,x=a,,s390-squash-mcss=on"),
+			    "qemu-system-s390x -M s390-ccw-virtio,x=a,,s390-squash-mcss=on");
+	assert_string_equal(note, "");
+	/* similar names stay, -device values stay, a trailing -M stays */
+	assert_string_equal(QEMU(note, "qemu-system-s390x", "-M",
+				 "s390-squash-mcssx=on", "-device",
+				 "s390-squash-mcss=on", "-M"),
+			    "qemu-system-s390x -M s390-squash-mcssx=on -device "
+			    "s390-squash-mcss=on -M");
+	assert_string_equal(note, "");
+}
+
+static void test_mdevctl_typo(void **state)
+{
+	char note[512] = "";
+	char *a[] = { "mdevctl", "define", "-u", "x", "-p", "0.0.0313", "-t",
+		      "vfio-ccw_io", "-a" };
+	char *b[] = { "mdevctl", "define", "--type=vfio-ccw_io" };
+	char *c[] = { "mdevctl", "start", "-u", "vfio-ccw_io" };
+	char **r;
+
+	r = run_fix_mdevctl_args(9, a, note, sizeof(note));
+	assert_string_equal(join(r),
+			    "mdevctl define -u x -p 0.0.0313 -t vfio_ccw-io -a");
+	run_args_free(r);
+	assert_non_null(strstr(note, "typo"));
+	r = run_fix_mdevctl_args(3, b, note, sizeof(note));
+	assert_string_equal(join(r), "mdevctl define --type=vfio_ccw-io");
+	run_args_free(r);
+	note[0] = '\0';
+	r = run_fix_mdevctl_args(4, c, note, sizeof(note));
+	assert_string_equal(join(r), "mdevctl start -u vfio-ccw_io");
+	run_args_free(r);
+	assert_string_equal(note, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_is),
+		cmocka_unit_test(test_squash_removed),
+		cmocka_unit_test(test_untouched),
+		cmocka_unit_test(test_mdevctl_typo),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
