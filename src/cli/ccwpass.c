@@ -11,6 +11,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_run,
 	&cmd_lscss,
 	&cmd_status,
+	&cmd_readblk,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

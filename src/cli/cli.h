@@ -15,6 +15,7 @@ extern const struct cli_command cmd_dasdinit;
 extern const struct cli_command cmd_run;
 extern const struct cli_command cmd_lscss;
 extern const struct cli_command cmd_status;
+extern const struct cli_command cmd_readblk;
 
 /* "ccwpass <cmd>: " + message on stderr; returns exit code 1 (usage: 2). */
 int cli_fail(const char *cmd, const char *fmt, ...)

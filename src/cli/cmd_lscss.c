@@ -22,7 +22,6 @@
 struct lscss {
 	char root[PATH_MAX];
 	bool vfio;
-	int rows;
 };
 
 static void usage(FILE *f)
@@ -81,13 +80,6 @@ static void row(const char *sch, void *opaque)
 	       pp[0], pp[1], pp[2]);
 	snprintf(rel, sizeof(rel), "bus/css/devices/%s/chpids", sch);
 	chpid_words(view_attr(l->root, rel, chp, sizeof(chp)), words);
-	if (!l->rows++) {
-		if (l->vfio)
-			printf("Device   Subchan.  PIM PAM POM  CHPIDs             mdev\n");
-		else
-			printf("Device   Subchan.  DevType CU Type Use  PIM PAM POM  CHPIDs\n");
-		printf("----------------------------------------------------------------------\n");
-	}
 	if (l->vfio) {
 		char mdevs[256] = "";
 
@@ -144,6 +136,12 @@ static int run(int argc, char **argv)
 	if (sysfs_ns_check_daemon(rt, NULL, &err) < 0)
 		return cli_fail(CMD, "%s", err.msg);
 	snprintf(l.root, sizeof(l.root), "%s/%s", rt, SYSFS_NS_SYS);
+	/* Like lscss, the header comes even when no subchannel is listed. */
+	if (l.vfio)
+		printf("Device   Subchan.  PIM PAM POM  CHPIDs             mdev\n");
+	else
+		printf("Device   Subchan.  DevType CU Type Use  PIM PAM POM  CHPIDs\n");
+	printf("----------------------------------------------------------------------\n");
 	if (view_list(l.root, "bus/css/devices", row, &l) < 0)
 		return cli_fail(CMD, "cannot read %s/bus/css/devices", l.root);
 	return 0;

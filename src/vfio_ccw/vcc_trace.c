@@ -165,7 +165,30 @@ static void add_flags(struct line *l, uint8_t flags)
 struct ccw_walk {
 	struct vcc_trace *t;
 	const char *sch;
+	struct css_mem *guest;
 };
+
+/* Parameter bytes shown for commands that send few bytes to the device
+ * (Define Extent, Locate Record, PSF, Set PGID, ...). */
+#define TRACE_PARAM_MAX 32
+
+static void add_params(struct line *l, struct css_mem *guest,
+		       const struct css_ccw *c)
+{
+	uint8_t b[TRACE_PARAM_MAX];
+	size_t n = c->count < TRACE_PARAM_MAX ? c->count : TRACE_PARAM_MAX;
+
+	if (!guest || !n || c->count > 3 * TRACE_PARAM_MAX ||
+	    (c->flags & (CCW_FLAG_IDA | CCW_FLAG_MIDA)) ||
+	    !(CCW_CMD_IS_WRITE(c->cmd) || CCW_CMD_IS_CONTROL(c->cmd)) ||
+	    css_mem_read(guest, c->cda, b, n))
+		return;
+	add(l, " data=");
+	for (size_t i = 0; i < n; i++)
+		add(l, "%02x", b[i]);
+	if (n < c->count)
+		add(l, "..");
+}
 
 static void trace_ccw(void *opaque, uint32_t addr, const struct css_ccw *c)
 {
@@ -179,6 +202,7 @@ static void trace_ccw(void *opaque, uint32_t addr, const struct css_ccw *c)
 		add(&l, "(%s)", name);
 	add_flags(&l, c->flags);
 	add(&l, " count=%u cda=%08x", c->count, c->cda);
+	add_params(&l, w->guest, c);
 	emit(w->t, &l);
 }
 
@@ -186,7 +210,7 @@ void vcc_trace_ssch(struct vcc_trace *t, const char *sch,
 		    const struct css_orb *orb, const struct cp_program *cp,
 		    int ret)
 {
-	struct ccw_walk w = { .t = t, .sch = sch };
+	struct ccw_walk w = { .t = t, .sch = sch, .guest = cp ? cp->guest : NULL };
 	struct line l;
 
 	if (!t)

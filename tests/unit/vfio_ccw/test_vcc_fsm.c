@@ -664,7 +664,10 @@ static void test_trace(void **state)
 
 	fire(f, VCC_EVENT_OPEN);
 	put_ccw1(&f->mem, PROG, 0xe4, CCW_FLAG_SLI | CCW_FLAG_CC, 8, DATA);
-	put_ccw1(&f->mem, PROG + 8, 0x03, CCW_FLAG_SLI, 0, 0);
+	put_ccw1(&f->mem, PROG + 8, 0x03, CCW_FLAG_SLI | CCW_FLAG_CC, 0, 0);
+	/* A control command with parameter bytes: shown as data=. */
+	memcpy(f->mem.buf + DATA + 0x100, "\xde\xad\xbe\xef", 4);
+	put_ccw1(&f->mem, PROG + 16, 0x03, CCW_FLAG_SLI, 4, DATA + 0x100);
 	assert_int_equal(ssch(f, PROG), VCC_IO_REGION_SIZE);
 	assert_int_equal(async_cmd(f, VFIO_CCW_ASYNC_CMD_HSCH), 8);
 	css_chp_vary(f->cf.css, 0x40, false);
@@ -677,10 +680,12 @@ static void test_trace(void **state)
 			       "ctrl0=00c2 lpm=80 ctrl1=00 cpa=00001000"));
 	assert_non_null(strstr(buf, " ccw 00001000 cmd=e4(SENSE_ID) "
 			       "flags=60(CC,SLI) count=8 cda=00002000\n"));
-	assert_non_null(strstr(buf, " ccw 00001008 cmd=03(NOP) flags=20(SLI) "
+	assert_non_null(strstr(buf, " ccw 00001008 cmd=03(NOP) flags=60(CC,SLI) "
 			       "count=0 cda=00000000\n"));
+	assert_non_null(strstr(buf, " ccw 00001010 cmd=03(NOP) flags=20(SLI) "
+			       "count=4 cda=00002100 data=deadbeef\n"));
 	assert_non_null(strstr(buf, " irb flags=00c0 ctrl=4007 fctl=4 actl=000 stctl=07 cc=0 "));
-	assert_non_null(strstr(buf, " cpa=00001010 dstat=0c cstat=00 count=0"));
+	assert_non_null(strstr(buf, " cpa=00001018 dstat=0c cstat=00 "));
 	assert_non_null(strstr(buf, " hsch ret=0\n"));
 	assert_non_null(strstr(buf, " crw rsc=4 erc=06 rsid=0040\n"));
 	assert_non_null(strstr(buf, " open state STANDBY\n"));

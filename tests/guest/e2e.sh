@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# Acceptance: the QEMU documentation's vfio-ccw session (seeds/003), for
+# real. ccwpassd serves two 3390 DASDs; the host side is set up with the
+# real driverctl and mdevctl (subchannel 0.0.0313, as the seed) and with the
+# seed's manual sysfs procedure (0.0.0314); Debian's unmodified
+# qemu-system-s390x 7.2 boots the unmodified s390x guest kit through
+# `ccwpass run`. Boots:
+#   1. the seed: device at fe.0.1234; lscss -d, chccwdev -e, dmesg lines
+#      verbatim; known data written to /dev/dasda1 and read back.
+#   then the daemon is killed (SIGKILL): the data must already be in the
+#   image file (read on the host); ccwpassd restarts and, from the saved
+#   driverctl override and mdevctl definition, recreates the same mdev.
+#   2. the same DASD at another devno (fe.0.5678): the data reads back.
+#   3. two DASDs on two subchannels in one guest, both online and usable.
+#   4. bootindex=1 and no -kernel: QEMU's s390-ccw BIOS probes the DASD and
+#      gives up cleanly (not bootable); nothing hangs, the mdev still works.
+# Prints ok/FAIL per check and exits non-zero on any failure; skips (77)
+# without root, /dev/fuse, QEMU or the built binaries.
+# Env: CCWPASS_BUILD (meson build root), GUEST_TIMEOUT (default 300 s).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=${CCWPASS_BUILD:-$ROOT/build}
+DAEMON=$BUILD/src/daemon/ccwpassd
+CLI=$BUILD/src/cli/ccwpass
+TIMEOUT=${GUEST_TIMEOUT:-300}
+U1=7e270a25-e163-4922-af60-757fc8ed48c6    # the seed's UUID
+U2=6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920    # seed 000's UUID
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ -x "$DAEMON" ] && [ -x "$CLI" ] || skip "ccwpassd / ccwpass not built in $BUILD"
+[ "$(id -u)" = 0 ] || skip "needs root (mount namespace, FUSE)"
+[ -c /dev/fuse ] || skip "needs /dev/fuse"
+command -v qemu-system-s390x >/dev/null || skip "needs qemu-system-s390x"
+
+FAILS=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; FAILS=$((FAILS + 1)); }
+check() {   # check DESC COMMAND...
+    local desc=$1
+    shift
+    if "$@"; then ok "$desc"; else bad "$desc"; fi
+}
+has() { grep -Eq -- "$2" "$1"; }          # has FILE ERE
+has_line() { grep -Fxq -- "$2" "$1"; }    # has_line FILE EXACT-LINE
+
+W=$(mktemp -d /tmp/ccwpass-e2e.XXXXXX)
+RT=$W/rt
+ETC=$W/etc
+mkdir -p "$RT" "$ETC"
+DPID=
+cleanup() {
+    if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
+        kill -TERM "$DPID"; wait "$DPID" 2>/dev/null
+    fi
+    if grep -q " $RT/sys " /proc/mounts; then umount -l "$RT/sys"; fi
+    if ((FAILS)) && [ -f "$W/daemon.log" ]; then
+        echo "---- daemon log ----"; tail -n 30 "$W/daemon.log"
+    fi
+    rm -rf -- "$W"
+}
+trap cleanup EXIT
+
+"$ROOT/scripts/guest-kit" --quiet || { bad "guest kit builds"; exit 1; }
+
+cat >"$W/inventory.conf" <<'INV'
+[subchannel 0.0.0313]
+devno  = 0.0.2b09
+chpids = 1a 2a 3a 0a
+pim    = f0
+pam    = f0
+pom    = ff
+device = 3390-9
+image  = 2b09.cckd
+volser = 0X2B09
+create = cdl
+
+[subchannel 0.0.0314]
+devno     = 0.0.2b0a
+chpids    = 1a 2a
+device    = 3390-1
+cylinders = 50
+image     = 2b0a.cckd
+volser    = 0X2B0A
+create    = cdl
+INV
+
+start_daemon() {
+    "$DAEMON" -f -c "$W/inventory.conf" -r "$RT" -e "$ETC" -t "$W/trace.txt" \
+        >>"$W/daemon.log" 2>&1 &
+    DPID=$!
+    for _ in $(seq 500); do
+        "$CLI" status -r "$RT" >/dev/null 2>&1 && return 0
+        kill -0 "$DPID" 2>/dev/null || break
+        sleep 0.02
+    done
+    bad "ccwpassd starts"; cat "$W/daemon.log"; exit 1
+}
+ns() { "$CLI" run -q -r "$RT" -e "$ETC" -- "$@"; }
+
+# boot NAME GUEST-SCRIPT QEMU-ARGS...: console session in $W/NAME.out
+boot() {
+    local name=$1 script=$2
+    shift 2
+    QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
+        "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/$name.log" \
+        --script "$script" -- "$@" >"$W/$name.out" 2>"$W/$name.err"
+}
+show() { echo "---- $1 ----"; cat "$W/$1.out" "$W/$1.err"; }
+
+start_daemon
+
+# ---- Step 1 of the seed: the host (driverctl + mdevctl; and by hand) ----
+ns driverctl -b css set-override 0.0.0313 vfio_ccw
+check "driverctl -b css set-override 0.0.0313 vfio_ccw" test $? -eq 0
+ns mdevctl define -u "$U1" -p 0.0.0313 -t vfio_ccw-io -a &&
+    ns mdevctl start -u "$U1"
+check "mdevctl define -a + start $U1 on 0.0.0313" test $? -eq 0
+ns sh -ec "
+    echo 0.0.0314 > /sys/bus/css/devices/0.0.0314/driver/unbind
+    echo 0.0.0314 > /sys/bus/css/drivers/vfio_ccw/bind
+    echo $U2 > /sys/bus/css/devices/0.0.0314/mdev_supported_types/vfio_ccw-io/create"
+check "manual unbind / bind / create $U2 on 0.0.0314" test $? -eq 0
+
+# ---- Boot 1: the seed's guest session, plus known data ----
+cat >"$W/g1.sh" <<'EOF'
+lscss -d 0.0.1234
+chccwdev -e 0.0.1234
+dmesg -t | grep -E 'dasd|0\.0\.1234'
+dd if=/dev/urandom of=/tmp/data bs=4096 count=1024 2>/dev/null
+echo "wrote $(sha256sum </tmp/data)"
+dd if=/tmp/data of=/dev/dasda1 bs=4096 seek=300 conv=fsync 2>/dev/null
+echo 3 >/proc/sys/vm/drop_caches
+echo "read $(dd if=/dev/dasda1 bs=4096 skip=300 count=1024 2>/dev/null | sha256sum)"
+EOF
+boot seed "$W/g1.sh" -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1"
+check "boot 1 (seed) runs its script" test $? -eq 0
+O=$W/seed.out
+check "lscss header" has "$O" '^Device +Subchan\. +DevType CU Type Use +PIM PAM POM +CHPIDs?'
+check "lscss -d 0.0.1234: 3390/0e 3990/e9, f0 f0 ff, 1a2a3a0a 00000000" \
+    has "$O" '^0\.0\.1234 0\.0\.[0-9a-f]{4}  3390/0e 3990/e9 +f0  f0  ff   1a2a3a0a 00000000 *$'
+check "chccwdev: Setting device 0.0.1234 online" has_line "$O" "Setting device 0.0.1234 online"
+check "chccwdev: Done" has_line "$O" "Done"
+for l in "dasd-eckd 0.0.1234: A channel path to the device has become operational" \
+         "dasd-eckd 0.0.1234: New DASD 3390/0E (CU 3990/01) with 10017 cylinders, 15 heads, 224 sectors" \
+         "dasd-eckd 0.0.1234: DASD with 4 KB/block, 7212240 KB total size, 48 KB/track, compatible disk layout"; do
+    check "dmesg: $l" has_line "$O" "$l"
+done
+check "dmesg: dasda:VOL1/  0X2B09: dasda1" grep -Fq "dasda:VOL1/  0X2B09: dasda1" "$O"
+SUM=$(sed -n 's/^wrote \([0-9a-f]\{64\}\).*/\1/p' "$O")
+check "guest wrote data (checksum $SUM)" test -n "$SUM"
+check "guest reads back what it wrote" has "$O" "^read $SUM"
+((FAILS)) && show seed
+
+# ---- Durability: kill the daemon outright; the data is in the image ----
+kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+umount -l "$RT/sys" 2>/dev/null
+HOST=$("$CLI" readblk --partition "$W/2b09.cckd" 300 1024 | sha256sum | cut -d' ' -f1)
+check "image file holds the data after SIGKILL (host read $HOST)" test "$HOST" = "$SUM"
+
+# ---- Restart: saved override + mdevctl definition bring the mdev back ----
+start_daemon
+for _ in $(seq 500); do
+    [ -e "$RT/sys/bus/mdev/devices/$U1" ] && break
+    sleep 0.02
+done
+check "after restart, mdev $U1 is back (driverctl override + mdevctl -a)" \
+    test -e "$RT/sys/bus/mdev/devices/$U1"
+ns sh -ec "
+    echo 0.0.0314 > /sys/bus/css/devices/0.0.0314/driver/unbind
+    echo 0.0.0314 > /sys/bus/css/drivers/vfio_ccw/bind
+    echo $U2 > /sys/bus/css/devices/0.0.0314/mdev_supported_types/vfio_ccw-io/create"
+check "0.0.0314 passed through again by hand" test $? -eq 0
+
+# ---- Boot 2: another devno, a second boot reads the data back ----
+cat >"$W/g2.sh" <<'EOF'
+lscss -d 0.0.5678
+chccwdev -e 0.0.5678
+echo "read $(dd if=/dev/dasda1 bs=4096 skip=300 count=1024 2>/dev/null | sha256sum)"
+EOF
+boot devno "$W/g2.sh" -device "vfio-ccw,devno=fe.0.5678,sysfsdev=/sys/bus/mdev/devices/$U1"
+check "boot 2 (devno fe.0.5678) runs its script" test $? -eq 0
+check "lscss -d 0.0.5678 shows the DASD" \
+    has "$W/devno.out" '^0\.0\.5678 0\.0\.[0-9a-f]{4}  3390/0e 3990/e9 +f0  f0  ff   1a2a3a0a 00000000'
+check "chccwdev -e 0.0.5678" has_line "$W/devno.out" "Setting device 0.0.5678 online"
+check "second boot reads the data back" has "$W/devno.out" "^read $SUM"
+((FAILS)) && show devno
+
+# ---- Boot 3: two DASDs on two subchannels in one guest ----
+cat >"$W/g3.sh" <<'EOF'
+lscss -d 0.0.1234,0.0.1235
+chccwdev -e 0.0.1234,0.0.1235
+dmesg -t | grep -E 'VOL1'
+lsdasd
+dd if=/dev/urandom of=/tmp/d2 bs=4096 count=256 2>/dev/null
+echo "wrote2 $(sha256sum </tmp/d2)"
+B=$(basename "$(readlink -f /sys/bus/ccw/devices/0.0.1235/block/* 2>/dev/null || ls -d /sys/bus/ccw/devices/0.0.1235/block/*)")
+dd if=/tmp/d2 of=/dev/${B}1 bs=4096 seek=10 conv=fsync 2>/dev/null
+echo 3 >/proc/sys/vm/drop_caches
+echo "read2 $(dd if=/dev/${B}1 bs=4096 skip=10 count=256 2>/dev/null | sha256sum)"
+echo "read1 $(dd if=/dev/dasda1 bs=4096 skip=300 count=1024 2>/dev/null | sha256sum)"
+EOF
+boot two "$W/g3.sh" \
+    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1" \
+    -device "vfio-ccw,devno=fe.0.1235,sysfsdev=/sys/bus/mdev/devices/$U2"
+check "boot 3 (two DASDs) runs its script" test $? -eq 0
+O=$W/two.out
+check "lscss: 0.0.1235 with PIM c0 and CHPIDs 1a2a0000" \
+    has "$O" '^0\.0\.1235 0\.0\.[0-9a-f]{4}  3390/0e 3990/e9 +c0  c0  ff   1a2a0000 00000000'
+check "both volumes' labels: 0X2B09 and 0X2B0A" \
+    sh -c "grep -q 'VOL1/  0X2B09:' '$O' && grep -q 'VOL1/  0X2B0A:' '$O'"
+check "lsdasd: two active DASDs" test "$(grep -c ' active ' "$O")" -eq 2
+S2=$(sed -n 's/^wrote2 \([0-9a-f]\{64\}\).*/\1/p' "$O")
+check "second DASD reads back what was written" has "$O" "^read2 ${S2:-none}"
+check "first DASD still holds boot 1's data" has "$O" "^read1 $SUM"
+((FAILS)) && show two
+
+# ---- Boot 4: the BIOS probes the DASD (bootindex, no -kernel) ----
+: >"$W/trace.txt"
+timeout "$TIMEOUT" "$CLI" run -q -r "$RT" -e "$ETC" -- qemu-system-s390x \
+    -M s390-ccw-virtio -cpu max -m 512 -nographic -no-reboot -nic none \
+    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1,bootindex=1" \
+    >"$W/bios.out" 2>&1 </dev/null
+RC=$?
+check "BIOS boot attempt ends by itself (QEMU exit $RC, not the timeout)" test "$RC" -ne 124
+check "the BIOS read the IPL record through the mdev" has "$W/trace.txt" 'cmd=02\(READ_IPL\)'
+check "the BIOS reports the volume as not bootable" has "$W/bios.out" 'IPL1 data invalid|[Nn]ot bootable|no IPL'
+check "ccwpassd survived" kill -0 "$DPID"
+cat >"$W/g4.sh" <<'EOF'
+chccwdev -e 0.0.1234
+echo "read $(dd if=/dev/dasda1 bs=4096 skip=300 count=1024 2>/dev/null | sha256sum)"
+EOF
+boot after "$W/g4.sh" -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1"
+check "the mdev works after the BIOS probe" has "$W/after.out" "^read $SUM"
+((FAILS)) && { cat "$W/bios.out"; show after; }
+
+if ((FAILS)); then echo "$FAILS check(s) failed"; exit 1; fi
+echo "all checks passed"
