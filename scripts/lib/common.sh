@@ -10,7 +10,7 @@ CCWPASS_HOST_PKGS=(
     zlib1g-dev libfuse3-dev fuse3 libcmocka-dev
     clang libclang-rt-14-dev
     qemu-system-misc mdevctl driverctl hercules
-    cpio uuid-runtime util-linux kmod
+    cpio uuid-runtime util-linux kmod bc
 )
 
 # shellcheck source=scripts/lib/deps.sh

@@ -21,6 +21,24 @@ bool ckd_have_bzip2(void)
 #endif
 }
 
+/*
+ * zlib runs at some 35 MB/s on data that does not compress (encrypted or
+ * already compressed blocks), which would cap guest writes there. A track
+ * whose first CKD_COMPRESS_PROBE bytes do not shrink by an eighth at the
+ * fastest level is stored raw without trying the whole of it.
+ */
+static bool worth_compressing(const uint8_t *p, size_t len)
+{
+	uint8_t out[CKD_COMPRESS_PROBE + CKD_COMPRESS_PROBE / 8 + 64];
+	uLongf clen = sizeof(out);
+
+	if (len < 2 * CKD_COMPRESS_PROBE)
+		return true;
+	if (compress2(out, &clen, p, CKD_COMPRESS_PROBE, Z_BEST_SPEED) != Z_OK)
+		return true;
+	return clen <= CKD_COMPRESS_PROBE - CKD_COMPRESS_PROBE / 8;
+}
+
 size_t ckd_compress_track(uint8_t *out, size_t outsize, const uint8_t *trk,
 			  size_t len, int method, int level)
 {
@@ -28,6 +46,8 @@ size_t ckd_compress_track(uint8_t *out, size_t outsize, const uint8_t *trk,
 
 	if (method == CCKD_COMPRESS_NONE || len < CKD_COMPRESS_MIN ||
 	    outsize <= CKD_HA_SIZE)
+		return 0;
+	if (!worth_compressing(trk + CKD_HA_SIZE, len - CKD_HA_SIZE))
 		return 0;
 	if (level < Z_NO_COMPRESSION || level > Z_BEST_COMPRESSION)
 		level = Z_DEFAULT_COMPRESSION;

@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "common/byteorder.h"
+#include "image/ckd_compress.h"
 #include "image/ckd_header.h"
 #include "image/ckd_image.h"
 #include "image/ckd_io.h"
@@ -173,6 +174,36 @@ static void test_compressed_on_disk(void **state)
 	assert_true(file_size() < before + len / 10 + 2048);
 	img = open_ok(CKD_OPEN_RDONLY);
 	assert_true(it_track_equals(img, 20, buf, len));
+	ckd_image_close(img);
+}
+
+/* Random (incompressible) records are stored raw, without a full try. */
+static void test_incompressible_stored_raw(void **state)
+{
+	struct ckd_image *img = open_ok(0);
+	uint64_t before = file_size();
+	static uint8_t out[CKD_3390_TRACK_SIZE + 1024];
+	struct ckd_track_builder b;
+	uint8_t rnd[4096];
+	uint32_t x = 12345;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rnd); i++) {
+		x = x * 1103515245u + 12345u;
+		rnd[i] = (uint8_t)(x >> 16);
+	}
+	ckd_track_begin(&b, buf, sizeof(buf), 1, 6);
+	for (uint8_t r = 1; r <= 12; r++)
+		ckd_track_add(&b, r, NULL, 0, rnd, sizeof(rnd));
+	len = ckd_track_finish(&b);
+	assert_int_equal(ckd_compress_track(out, sizeof(out), buf, len,
+					    CCKD_COMPRESS_ZLIB, -1), 0);
+	assert_int_equal(ckd_image_write_track(img, 21, buf, len), 0);
+	ckd_image_close(img);
+	assert_true(file_size() >= before + len);
+	img = open_ok(CKD_OPEN_RDONLY);
+	assert_true(it_track_equals(img, 21, buf, len));
 	ckd_image_close(img);
 }
 
@@ -596,6 +627,7 @@ int main(void)
 		T(test_fresh_volume),
 		T(test_write_read_reopen),
 		T(test_compressed_on_disk),
+		T(test_incompressible_stored_raw),
 		T(test_header_open_and_closed),
 		T(test_null_collapse),
 		T(test_r1eof_in_linux_image),
