@@ -10,9 +10,8 @@
 #include "css/css_device.h"
 #include "dasd/eckd.h"
 #include "image/ckd_image.h"
+#include "image/ckd_track.h"
 #include "inventory/inventory.h"
-
-#define CKD_3390_TRACK_SLOT 56832
 
 struct progress_ctx {
 	const struct host_options *opt;
@@ -33,7 +32,7 @@ static int create_volume(const struct inv_sch *s, const struct eckd_model *m,
 		.devtype = m->dev_type,
 		.cyls = s->cyls ? s->cyls : m->cyls,
 		.heads = m->heads,
-		.trksize = CKD_3390_TRACK_SLOT,
+		.trksize = CKD_3390_TRACK_SIZE,
 	};
 	struct progress_ctx pc = { .opt = opt, .image = s->image };
 	struct ckd_init_options io = {

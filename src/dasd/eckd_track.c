@@ -11,25 +11,25 @@
 
 #include "common/byteorder.h"
 #include "dasd/eckd_geom.h"
+#include "image/ckd_track.h"
 
-static const uint8_t eot_marker[ECKD_EOT_LEN] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-};
+_Static_assert(ECKD_HA_LEN == CKD_HA_SIZE && ECKD_COUNT_LEN == CKD_COUNT_SIZE &&
+	       ECKD_EOT_LEN == CKD_EOT_SIZE, "one track layout");
 
+/* The image layer's walker is the one parser of track bytes. */
 int eckd_track_rec_at(const uint8_t *buf, size_t len, size_t off,
 		      struct eckd_rec *rec)
 {
-	if (off > len || len - off < ECKD_COUNT_LEN)
-		return -EUCLEAN;
-	if (!memcmp(buf + off, eot_marker, ECKD_EOT_LEN))
-		return 0;
+	struct ckd_record r;
+	size_t pos = off;
+	int rc = ckd_track_next(buf, len, &pos, &r, NULL);
+
+	if (rc <= 0)
+		return rc;
 	rec->off = off;
-	rec->r = buf[off + 4];
-	rec->kl = buf[off + 5];
-	rec->dl = ld_be16(buf + off + 6);
-	/* The record must be followed at least by the end marker. */
-	if (eckd_rec_end(rec) > len || len - eckd_rec_end(rec) < ECKD_EOT_LEN)
-		return -EUCLEAN;
+	rec->r = r.count.rec;
+	rec->kl = r.count.kl;
+	rec->dl = r.count.dl;
 	return 1;
 }
 
@@ -74,20 +74,12 @@ size_t eckd_track_format(uint8_t *buf, size_t off, const uint8_t count[8],
 	rec->kl = count[5];
 	rec->dl = ld_be16(count + 6);
 	memset(buf + eckd_rec_key(rec), 0, (size_t)rec->kl + rec->dl);
-	memcpy(buf + eckd_rec_end(rec), eot_marker, ECKD_EOT_LEN);
+	memset(buf + eckd_rec_end(rec), 0xff, ECKD_EOT_LEN);
 	return eckd_rec_end(rec) + ECKD_EOT_LEN;
 }
 
 size_t eckd_track_init(uint8_t *buf, const uint8_t cchh[4])
 {
-	uint8_t count[ECKD_COUNT_LEN];
-	struct eckd_rec rec;
-
-	buf[0] = 0;
-	memcpy(buf + 1, cchh, 4);
-	memcpy(count, cchh, 4);
-	count[4] = 0;
-	count[5] = 0;
-	st_be16(count + 6, 8);
-	return eckd_track_format(buf, ECKD_R0_OFF, count, &rec);
+	return ckd_track_null(buf, ECKD_EMPTY_TRACK_LEN, ld_be16(cchh),
+			      ld_be16(cchh + 2), CKD_NULL_R0);
 }

@@ -155,6 +155,9 @@ static int write_tables(struct ckd_image *img, struct cckd_image *c,
 {
 	uint8_t raw[CCKD_L2TAB_SIZE];
 
+	/* Every entry is defined even when a table below fails: the
+	   caller gives back whatever differs from the durable L1. */
+	memcpy(newl1, c->l1, c->nl1 * sizeof(*newl1));
 	*lo = c->nl1;
 	*hi = 0;
 	for (uint32_t i = 0; i < c->nl1; i++) {
@@ -163,7 +166,6 @@ static int write_tables(struct ckd_image *img, struct cckd_image *c,
 		uint32_t size;
 		int rc;
 
-		newl1[i] = c->l1[i];
 		if (!c->l2_dirty[i])
 			continue;
 		*lo = i < *lo ? i : *lo;

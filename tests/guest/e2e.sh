@@ -10,7 +10,8 @@
 #   then the daemon is killed (SIGKILL): the data must already be in the
 #   image file (read on the host); ccwpassd restarts and, from the saved
 #   driverctl override and mdevctl definition, recreates the same mdev.
-#   2. the same DASD at another devno (fe.0.5678): the data reads back.
+#   2. the same DASD at another devno (fe.0.5678), QEMU given seed 000's
+#      -M s390-ccw-virtio,s390-squash-mcss=on: the data reads back.
 #   3. two DASDs on two subchannels in one guest, both online and usable.
 #   4. bootindex=1 and no -kernel: QEMU's s390-ccw BIOS probes the DASD and
 #      gives up cleanly (not bootable); nothing hangs, the mdev still works.
@@ -103,7 +104,7 @@ ns() { "$CLI" run -q -r "$RT" -e "$ETC" -- "$@"; }
 boot() {
     local name=$1 script=$2
     shift 2
-    QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
+    QEMU_WRAPPER="$CLI run -r $RT -e $ETC --" \
         "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/$name.log" \
         --script "$script" -- "$@" >"$W/$name.out" 2>"$W/$name.err"
 }
@@ -179,8 +180,11 @@ lscss -d 0.0.5678
 chccwdev -e 0.0.5678
 echo "read $(dd if=/dev/dasda1 bs=4096 skip=300 count=1024 2>/dev/null | sha256sum)"
 EOF
-boot devno "$W/g2.sh" -device "vfio-ccw,devno=fe.0.5678,sysfsdev=/sys/bus/mdev/devices/$U1"
-check "boot 2 (devno fe.0.5678) runs its script" test $? -eq 0
+boot devno "$W/g2.sh" -M s390-ccw-virtio,s390-squash-mcss=on \
+    -device "vfio-ccw,devno=fe.0.5678,sysfsdev=/sys/bus/mdev/devices/$U1"
+check "boot 2 (devno fe.0.5678, seed 000's -M) runs its script" test $? -eq 0
+check "ccwpass run says what it did with s390-squash-mcss" \
+    has "$W/devno.log" "^ccwpass run: removed 's390-squash-mcss=on' from -M"
 check "lscss -d 0.0.5678 shows the DASD" \
     has "$W/devno.out" '^0\.0\.5678 0\.0\.[0-9a-f]{4}  3390/0e 3990/e9 +f0  f0  ff   1a2a3a0a 00000000'
 check "chccwdev -e 0.0.5678" has_line "$W/devno.out" "Setting device 0.0.5678 online"
