@@ -300,6 +300,62 @@ static int bind_etc(const char *etc, struct error *err)
 	return 0;
 }
 
+/* Undo mountinfo's octal escapes (\040 for a blank, ...) in place. */
+static void unescape_mountinfo(char *s)
+{
+	char *d = s;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+				      (s[3] - '0'));
+			s += 4;
+		} else {
+			*d++ = *s++;
+		}
+	}
+	*d = '\0';
+}
+
+/*
+ * Nothing mounted in the new namespace may propagate back. Normally one
+ * recursive MS_PRIVATE on / does it; in a chroot (or a container whose
+ * root is not a mount point) that is EINVAL, so every mount the process
+ * can see is made private one by one instead.
+ */
+static int make_mounts_private(struct error *err)
+{
+	char line[4096], mp[PATH_MAX];
+	FILE *f;
+	int n = 0;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+		return 0;
+	if (errno != EINVAL)
+		return error_setf(err, errno, "make / private: %s",
+				  strerror(errno));
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return error_setf(err, errno, "/ is not a mount point (chroot?) "
+				  "and /proc/self/mountinfo is unreadable: %s",
+				  strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		/* id parent major:minor root mount-point options ... */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		unescape_mountinfo(mp);
+		if (mount(NULL, mp, NULL, MS_PRIVATE, NULL) == 0)
+			n++;
+	}
+	fclose(f);
+	if (!n)
+		return error_setf(err, EINVAL, "cannot make any mount private "
+				  "(/ is not a mount point)");
+	log_msg(LOG_DEBUG, "/ is not a mount point: made %d mounts private", n);
+	return 0;
+}
+
 int sysfs_ns_enter(const struct sysfs_ns_options *opt, struct error *err)
 {
 	const char *etc = opt->etc_dir && *opt->etc_dir ? opt->etc_dir : "/etc";
@@ -320,9 +376,9 @@ int sysfs_ns_enter(const struct sysfs_ns_options *opt, struct error *err)
 		return error_setf(err, errno,
 				  "cannot make a mount namespace: %s (needs root)",
 				  strerror(errno));
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return error_setf(err, errno, "make / private: %s",
-				  strerror(errno));
+	ret = make_mounts_private(err);
+	if (ret < 0)
+		return ret;
 	if (mount("ccwpass-sys", stage, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "mode=0755,size=1m") < 0)
 		return error_setf(err, errno, "tmpfs on %s: %s", stage,

@@ -68,7 +68,10 @@ check "test server listens" test -s "$WORK/ready"
 
 cat >"$WORK/wrap.sh" <<WRAP
 #!/bin/bash
-exec unshare -m --propagation private bash -c 'mount --bind "$SYS" /sys &&
+# --propagation private needs / to be a mount point, which it is not in a
+# chroot; making /sys private is what the bind mount below needs.
+exec unshare -m --propagation unchanged bash -c 'mount --make-rprivate /sys &&
+    mount --bind "$SYS" /sys &&
     exec env LD_PRELOAD="$PL_LIB" CCWPASS_RUNTIME_DIR="$WORK/run" \
     CCWPASS_PRELOAD_DEBUG=1 "\$@"' wrap "\$@"
 WRAP
