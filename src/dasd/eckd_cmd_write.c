@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "common/byteorder.h"
 #include "dasd/eckd_geom.h"
 
 /* The file mask's write control allows this kind of write? */
@@ -170,6 +171,25 @@ static int format_position(struct eckd_device *d, uint8_t cmd,
 	return ECKD_DONE;
 }
 
+/*
+ * Counts a Hercules volume image can hold (ckd_track_check(), as cckdcdsk):
+ * R0 is CCHH 0 0 8 with the track's CCHH; every other record has a record
+ * number other than 0 and a head number below the heads per cylinder. The
+ * 3990 itself takes any count; one the image would refuse at write-back
+ * is rejected here (invalid parameter) before the track changes.
+ */
+static bool count_storable(const struct eckd_device *d, const uint8_t *count,
+			   bool r0)
+{
+	uint8_t cchh[4];
+
+	if (!r0)
+		return count[4] != 0 && ld_be16(count + 2) < d->heads;
+	eckd_cchh_store(cchh, d->ch.trk / d->heads, d->ch.trk % d->heads);
+	return !memcmp(count, cchh, 4) && count[4] == 0 && count[5] == 0 &&
+	       ld_be16(count + 6) == 8;
+}
+
 int eckd_cmd_format(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd)
 {
 	struct eckd_cache_slot *s;
@@ -184,6 +204,8 @@ int eckd_cmd_format(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd)
 		return rc;
 	if (css_io_get(io, count, sizeof(count)) < sizeof(count))
 		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
+	if (!count_storable(d, count, cmd == ECKD_CMD_WRITE_R0))
+		return eckd_reject(d, SNS7_F0_INVALID_PARM);
 	rc = format_position(d, cmd, &s, &off);
 	if (rc != ECKD_DONE)
 		return rc;

@@ -283,7 +283,8 @@ static int build_space(struct cckd_open *o)
 		s->eof = o->ext[i].pos + o->ext[i].size;
 		rc = ckd_space_release(s, at, o->ext[i].pos - at);
 		if (rc < 0)
-			return error_setf(o->err, ENOMEM, "out of memory");
+			return error_setf(o->err, ENOMEM, "%s: out of memory",
+					  o->img->path);
 		at = o->ext[i].pos + o->ext[i].size;
 	}
 	s->eof = at;

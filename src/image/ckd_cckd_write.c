@@ -11,7 +11,9 @@
  *  sync         1. every changed L2 table is written whole to new space
  *                  (or dropped: L1 entry 0 when all its tracks are default
  *                  null tracks);
- *               2. fdatasync: new track images and L2 tables are durable;
+ *               2. fdatasync: new track images and L2 tables are durable
+ *                  (if it fails, the image takes no more writes: a later
+ *                  fdatasync may succeed although pages were lost);
  *               3. the changed L1 entries are written in place (4 bytes
  *                  each, 4-aligned, so no entry straddles a sector);
  *               4. fdatasync: the switch is durable; deferred space and the
@@ -257,10 +259,18 @@ int cckd_sync(struct ckd_image *img)
 	if (!newl1)
 		return -ENOMEM;
 	rc = write_tables(img, c, newl1, &lo, &hi);
-	if (rc == 0)
-		rc = ckd_datasync(c->fd);
+	if (rc == 0 && ckd_datasync(c->fd) < 0) {
+		/* Linux may drop the pages whose write-back failed and report
+		   success to the next fdatasync: the track images written
+		   since the last sync cannot be trusted any more. */
+		c->failed = true;
+		log_msg(LOG_ERR, "%s: fdatasync failed; no more writes",
+			img->path);
+		rc = -EIO;
+	}
 	if (rc < 0) {
-		/* Nothing durable references the new tables: retry later. */
+		/* Nothing durable references the new tables: a failed table
+		   write can be retried later. */
 		drop_tables(c, newl1);
 		free(newl1);
 		return -EIO;
@@ -326,32 +336,47 @@ static void compute_stats(struct ckd_image *img, struct cckd_image *c)
 	h->free_imbed = (uint32_t)imbed;
 	h->free_total = (uint32_t)(gaps + imbed);
 	h->free_largest = (uint32_t)largest;
-	h->free_number = (int32_t)c->space.free.n;
-	h->free = c->space.free.n ? (uint32_t)c->space.free.v[0].pos : 0;
+	h->free_number = 0;
+	h->free = 0;
+	for (size_t i = c->space.free.n; i-- > 0;) {
+		if (c->space.free.v[i].len < CCKD_FREEBLK_SIZE)
+			continue;          /* not in the chain, see below */
+		h->free_number++;
+		h->free = (uint32_t)c->space.free.v[i].pos;
+	}
 	(void)img;
 }
 
-/* Old-format free chain: {next block position, this block's length}. */
+/* The next free block from index i on that can hold a chain entry. */
+static size_t chainable(const struct ckd_extent_list *l, size_t i)
+{
+	while (i < l->n && l->v[i].len < CCKD_FREEBLK_SIZE)
+		i++;
+	return i;
+}
+
+/*
+ * Old-format free chain: {next block position, this block's length}. A
+ * gap under 8 bytes (only a file written elsewhere has one) cannot hold
+ * an entry: it stays out of the chain, lost until cckdcdsk reclaims it.
+ */
 static int write_free_chain(struct ckd_image *img, struct cckd_image *c)
 {
 	const struct ckd_extent_list *l = &c->space.free;
 
-	for (size_t i = 0; i < l->n; i++) {
+	(void)img;
+	for (size_t i = chainable(l, 0); i < l->n;) {
 		uint8_t blk[CCKD_FREEBLK_SIZE];
-		uint32_t next = i + 1 < l->n ? (uint32_t)l->v[i + 1].pos : 0;
+		size_t n = chainable(l, i + 1);
+		uint32_t next = n < l->n ? (uint32_t)l->v[n].pos : 0;
 		int rc;
 
-		if (l->v[i].len < CCKD_FREEBLK_SIZE) {
-			log_msg(LOG_WARNING, "%s: free block at 0x%jx is too "
-				"short to chain (%ju bytes)", img->path,
-				(uintmax_t)l->v[i].pos, (uintmax_t)l->v[i].len);
-			continue;
-		}
 		cckd_st32(c->be, blk, next);
 		cckd_st32(c->be, blk + 4, (uint32_t)l->v[i].len);
 		rc = ckd_pwrite_full(c->fd, blk, sizeof(blk), l->v[i].pos);
 		if (rc < 0)
 			return rc;
+		i = n;
 	}
 	return 0;
 }

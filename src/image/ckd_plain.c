@@ -8,7 +8,8 @@
  *
  * Writes replace a whole slot in place (the format has nowhere else to put
  * it): durable after ckd_image_sync(), but a crash during a write can tear
- * that one track. Use CCKD for crash consistency.
+ * that one track. Use CCKD for crash consistency. After a failed fdatasync
+ * the image takes no more writes (a retry could report lost pages durable).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ struct plain_image {
 	unsigned int nfiles;
 	struct plain_file files[PLAIN_MAX_FILES];
 	uint8_t *slot;                 /* one zero-padded track slot */
+	bool failed;                   /* an fdatasync failed: no more writes */
 };
 
 static struct plain_file *file_of(struct plain_image *p, uint32_t trk)
@@ -87,6 +89,8 @@ static int plain_write_track(struct ckd_image *img, uint32_t trk,
 
 	if (!f)
 		return -EINVAL;
+	if (p->failed)
+		return -EIO;
 	memcpy(p->slot, buf, len);
 	memset(p->slot + len, 0, img->geo.trksize - len);
 	rc = ckd_pwrite_full(f->fd, p->slot, img->geo.trksize,
@@ -101,11 +105,20 @@ static int plain_sync(struct ckd_image *img)
 {
 	struct plain_image *p = img->priv;
 
+	if (p->failed)
+		return -EIO;
 	for (unsigned int i = 0; i < p->nfiles; i++) {
 		if (!p->files[i].dirty)
 			continue;
-		if (ckd_datasync(p->files[i].fd) < 0)
+		if (ckd_datasync(p->files[i].fd) < 0) {
+			/* Linux may drop the pages that failed and let the
+			   next fdatasync succeed: nothing written since the
+			   last sync can be made durable any more. */
+			p->failed = true;
+			log_msg(LOG_ERR, "%s: fdatasync failed; no more writes",
+				p->files[i].path);
 			return -EIO;
+		}
 		p->files[i].dirty = false;
 	}
 	return 0;

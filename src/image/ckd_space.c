@@ -68,6 +68,12 @@ int ckd_space_release(struct ckd_space *s, uint64_t pos, uint64_t len)
 	if (len == 0)
 		return 0;
 	i = lower_bound(l, pos);
+	/* Space outside the file or already free: a bookkeeping error that
+	   must not turn into an allocation over live data. */
+	if (pos < s->base || pos + len < pos || pos + len > s->eof ||
+	    (i < l->n && l->v[i].pos < pos + len) ||
+	    (i > 0 && l->v[i - 1].pos + l->v[i - 1].len > pos))
+		return -EINVAL;
 	/* Merge with the previous and next extents where they touch. */
 	if (i > 0 && l->v[i - 1].pos + l->v[i - 1].len == pos) {
 		i--;

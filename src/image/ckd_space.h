@@ -38,7 +38,10 @@ struct ckd_space {
 void ckd_space_init(struct ckd_space *s, uint64_t base, uint64_t eof);
 void ckd_space_fini(struct ckd_space *s);
 
-/* [pos, pos+len) is unreferenced now: free at once. Returns 0 or -ENOMEM. */
+/*
+ * [pos, pos+len) is unreferenced now: free at once. Returns 0, -ENOMEM, or
+ * -EINVAL (nothing changed) if the range is not allocated space below eof.
+ */
 int ckd_space_release(struct ckd_space *s, uint64_t pos, uint64_t len);
 /* [pos, pos+len) is still referenced by durable tables: free after commit. */
 int ckd_space_defer(struct ckd_space *s, uint64_t pos, uint64_t len);

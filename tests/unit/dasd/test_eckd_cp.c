@@ -817,6 +817,52 @@ static void test_invalid_track_format(void **state)
 	h_free(h);
 }
 
+/*
+ * Counts the volume image cannot hold (a user record numbered 0, a head
+ * number beyond the cylinder, a non-standard R0) are refused at the
+ * command (command reject, invalid parameter), the track unchanged -
+ * not taken into the cache to fail at write-back as an equipment check.
+ */
+static void test_unstorable_counts(void **state)
+{
+	struct harness *h = new_dev(1, CKD_NULL_LINUX);
+	uint8_t de[16], lr[16], cnt[8], rd[8];
+	struct tccw p[4];
+	struct tresult r;
+
+	(void)state;
+	for (int k = 0; k < 4; k++) {
+		bool r0 = k >= 2;
+
+		t_de(de, r0 ? 0xc2 : 0x00, 0xc4, 3, 3, 0x04);
+		t_lr(lr, r0 ? 0x43 : 0x03, 0x00, 1, 3, 0, 0);
+		t_count(cnt, 3, r0 ? 0 : 1, 0, r0 ? 8 : 100);
+		if (k == 0)
+			cnt[4] = 0;                 /* R0 as a user record */
+		else if (k == 1)
+			cnt[3] = 15;                /* head 15 */
+		else if (k == 2)
+			cnt[5] = 4;                 /* R0 with a key */
+		else
+			cnt[1] = 7;                 /* R0 of another cylinder */
+		p[0] = t_ccw(0x63, H_CC, 16, de);
+		p[1] = t_ccw(0x47, H_CC, 16, lr);
+		p[2] = t_ccw(r0 ? 0x15 : 0x1d, H_SLI, 8, cnt);
+		r = run(h, p, 3);
+		want_check(&r, 2, 0x80, 0x00, 0x04);
+	}
+	/* Track 3 still holds R1 of the null track. */
+	t_de(de, 0x40, 0xc0, 3, 3, 0);
+	t_lr(lr, 0x06, 0x00, 1, 3, 0, 0);
+	p[1] = t_ccw(0x47, H_CC, 16, lr);
+	p[2] = t_ccw(0x12, 0, 8, rd);
+	r = run(h, p, 3);
+	want_ok(&r, 2);
+	t_count(cnt, 3, 1, 0, 4096);
+	assert_memory_equal(rd, cnt, 8);
+	h_free(h);
+}
+
 static struct harness *readonly_dev(void)
 {
 #ifdef ECKD_FAKE_IMAGE
@@ -1088,6 +1134,7 @@ int main(void)
 		cmocka_unit_test(test_no_record_found),
 		cmocka_unit_test(test_end_of_cylinder),
 		cmocka_unit_test(test_invalid_track_format),
+		cmocka_unit_test(test_unstorable_counts),
 		cmocka_unit_test(test_write_inhibited),
 		cmocka_unit_test(test_chain_longer_than_domain),
 		cmocka_unit_test(test_incomplete_domain),

@@ -502,6 +502,47 @@ static void put_stored(uint32_t trk, const uint8_t *img, uint16_t len)
 	it_patch(path, l2ent_pos(trk), ent, 8);
 }
 
+/*
+ * A file written elsewhere with a 4-byte gap between two track images:
+ * the gap cannot hold a free-chain entry. The chain written at close must
+ * consist of real entries only (Hercules follows it from the header).
+ */
+static void test_free_chain_skips_tiny_gap(void **state)
+{
+	struct ckd_image *img;
+	uint32_t free_pos, nfree;
+	size_t n = file_size(), len5, len6;
+	uint8_t ent[8];
+
+	(void)state;
+	len5 = ckd_track_null(buf, sizeof(buf), 0, 5, CKD_NULL_R1EOF);
+	put_stored(5, buf, (uint16_t)len5);
+	len6 = ckd_track_null(buf, sizeof(buf), 0, 6, CKD_NULL_R1EOF);
+	it_patch(path, n + len5 + 4, buf, len6);
+	st_le32(ent, (uint32_t)(n + len5 + 4));
+	st_le16(ent + 4, (uint16_t)len6);
+	st_le16(ent + 6, (uint16_t)len6);
+	it_patch(path, l2ent_pos(6), ent, 8);
+	img = open_ok(0);
+	ckd_image_close(img);
+	free_pos = file_le32(512 + 20);
+	nfree = file_le32(512 + 32);
+	if (nfree == 0)
+		assert_int_equal(free_pos, 0);
+	for (uint32_t i = 0; i < nfree; i++) {
+		uint32_t blen;
+
+		assert_true(free_pos >= 1024 && free_pos + 8 <= file_size());
+		blen = file_le32(free_pos + 4);
+		assert_true(blen >= 8 && free_pos + blen <= file_size());
+		free_pos = file_le32(free_pos);
+	}
+	assert_int_equal(free_pos, 0);
+	img = open_ok(CKD_OPEN_RDONLY);
+	assert_true(it_track_equals(img, 6, buf, len6));
+	ckd_image_close(img);
+}
+
 static void expect_bad_read(uint32_t trk, const char *what)
 {
 	struct ckd_image *img = open_ok(CKD_OPEN_RDONLY);
@@ -607,16 +648,29 @@ static void test_io_errors(void **state)
 	assert_int_equal(ckd_image_write_track(img, 60, buf, len), -ENOSPC);
 	fail_pwrite_after = -1;
 	expect(img, 60, 1, false);
-	/* The first barrier of a sync fails: retried later, nothing lost. */
+	/* A table write fails (disk full): retried later, nothing lost. */
+	put(img, 62, 4, false);
+	fail_pwrite_after = 0;
+	assert_int_equal(ckd_image_sync(img), -EIO);
+	fail_pwrite_after = -1;
+	assert_int_equal(ckd_image_sync(img), 0);
+	/* The first barrier of a sync fails: the kernel may have dropped
+	   pages and a retried fdatasync would claim them durable, so the
+	   image takes no more writes and the track keeps its old image. */
 	put(img, 61, 3, false);
 	fail_sync_count = 1;
 	assert_int_equal(ckd_image_sync(img), -EIO);
-	assert_int_equal(ckd_image_sync(img), 0);
+	assert_int_equal(ckd_image_sync(img), -EIO);
+	len = it_track(buf, sizeof(buf), geo, 63, 5, false);
+	assert_int_equal(ckd_image_write_track(img, 63, buf, len), -EIO);
 	ckd_io = &ckd_io_libc;
 	ckd_image_close(img);
 	img = open_ok(CKD_OPEN_RDONLY);
 	expect(img, 60, 1, false);
-	expect(img, 61, 3, false);
+	expect(img, 62, 4, false);
+	len = ckd_track_null(want, sizeof(want), 61 / 15, 61 % 15,
+			     CKD_NULL_LINUX);
+	assert_true(it_track_equals(img, 61, want, len));
 	ckd_image_close(img);
 }
 
@@ -674,6 +728,7 @@ int main(void)
 		T(test_broken_headers),
 		T(test_broken_track_images),
 		T(test_zlib_bomb),
+		T(test_free_chain_skips_tiny_gap),
 		T(test_io_errors),
 		T(test_l2_write_error_gives_back_only_new_tables),
 	};

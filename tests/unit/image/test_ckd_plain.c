@@ -17,6 +17,7 @@
 
 #include "image/ckd_header.h"
 #include "image/ckd_image.h"
+#include "image/ckd_io.h"
 #include "image/ckd_track.h"
 #include "image_test.h"
 
@@ -127,6 +128,46 @@ static void test_bad_write_rejected(void **state)
 	assert_int_equal(ckd_image_write_track(img, 6, buf, len), -EINVAL);
 	buf[len - 1] = 0;
 	assert_int_equal(ckd_image_write_track(img, 5, buf, len), -EINVAL);
+	ckd_image_close(img);
+}
+
+static int sync_failures;
+
+static int failing_fdatasync(int fd)
+{
+	if (sync_failures > 0) {
+		sync_failures--;
+		errno = EIO;
+		return -1;
+	}
+	return fdatasync(fd);
+}
+
+static const struct ckd_io_ops failing_sync = {
+	.pread = pread, .pwrite = pwrite, .fdatasync = failing_fdatasync,
+	.ftruncate = ftruncate,
+};
+
+/*
+ * One failed fdatasync: Linux may have dropped the pages that failed, so a
+ * second fdatasync "succeeding" would prove nothing. The image refuses
+ * writes and syncs from then on.
+ */
+static void test_failed_sync_is_final(void **state)
+{
+	struct ckd_image *img = open_ok(path, 0);
+	const struct ckd_geometry *g = ckd_image_geometry(img);
+	size_t len = it_track(buf, sizeof(buf), g, 5, 1, false);
+
+	(void)state;
+	assert_int_equal(ckd_image_write_track(img, 5, buf, len), 0);
+	ckd_io = &failing_sync;
+	sync_failures = 1;
+	assert_int_equal(ckd_image_sync(img), -EIO);
+	assert_int_equal(ckd_image_sync(img), -EIO);
+	len = it_track(buf, sizeof(buf), g, 6, 1, false);
+	assert_int_equal(ckd_image_write_track(img, 6, buf, len), -EIO);
+	ckd_io = &ckd_io_libc;
 	ckd_image_close(img);
 }
 
@@ -296,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_geometry_and_contents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_read_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_write_rejected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_sync_is_final, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_never_modifies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locking, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),

@@ -149,6 +149,30 @@ static void test_free_total(void **state)
 	assert_int_equal(largest, 700);
 }
 
+/* Giving back space that is free already or not in the file is refused. */
+static void test_bad_release_refused(void **state)
+{
+	uint64_t a, b;
+
+	(void)state;
+	a = alloc(300, false, NULL);
+	b = alloc(300, false, NULL);
+	alloc(300, false, NULL);
+	assert_int_equal(ckd_space_release(&s, a, 300), 0);
+	assert_int_equal(ckd_space_release(&s, a, 300), -EINVAL);
+	assert_int_equal(ckd_space_release(&s, a + 100, 300), -EINVAL);
+	assert_int_equal(ckd_space_release(&s, b - 100, 200), -EINVAL);
+	assert_int_equal(ckd_space_release(&s, 500, 100), -EINVAL);
+	assert_int_equal(ckd_space_release(&s, 0xbdbdbdbd, 2048), -EINVAL);
+	assert_int_equal(ckd_space_release(&s, s.eof - 100, 200), -EINVAL);
+	assert_int_equal(s.eof, 1900);
+	assert_int_equal(s.free.n, 1);
+	assert_int_equal(ckd_space_free_total(&s, NULL), 300);
+	assert_int_equal(ckd_space_release(&s, b, 300), 0);
+	assert_int_equal(s.free.n, 1);
+	assert_int_equal(s.free.v[0].len, 600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +183,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deferred_until_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_total, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_release_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
