@@ -169,6 +169,20 @@ int bus_mdev_create(struct bus *b, const char *sch, const char *type,
 /* The mdev's `remove` with a non-zero value: 0, -ENODEV, driver errors. */
 int bus_mdev_remove(struct bus *b, const char *uuid);
 
+/*
+ * Generations: each registration of an mdev parent and each mdev gets a
+ * new non-zero number (bus_sch_info.parent_gen, bus_mdev_info.gen). A file
+ * opened on an object that was since replaced by one of the same name (the
+ * parent unbound and bound again, the mdev removed and created again) is
+ * stale: the kernel's writes to it fail with -ENODEV. These variants do
+ * the same when the object's generation is not gen (0: any).
+ */
+int bus_mdev_create_gen(struct bus *b, const char *sch,
+			unsigned long parent_gen, const char *type,
+			const char *buf, size_t len,
+			char uuid_out[BUS_UUID_SIZE]);
+int bus_mdev_remove_gen(struct bus *b, const char *uuid, unsigned long gen);
+
 /* chp status "on"/"off": vary the path in the css. 0, -ENODEV. */
 int bus_chp_vary(struct bus *b, uint8_t chpid, bool online);
 
@@ -191,6 +205,7 @@ struct bus_sch_info {
 	char driver[BUS_NAME_MAX];        /* "" unbound */
 	/* mdev parent (registered by the bound driver), else mtype NULL */
 	const struct bus_mdev_type *mtype;
+	unsigned long parent_gen;         /* this registration (0: none) */
 	unsigned int available;           /* available_instances */
 	unsigned int nmdevs;
 	char mdevs[BUS_MAX_INSTANCES][BUS_UUID_SIZE];
@@ -206,6 +221,7 @@ struct bus_mdev_info {
 	char parent[CSS_BUSID_STRLEN];
 	const struct bus_mdev_type *type;
 	unsigned int group;               /* IOMMU group number */
+	unsigned long gen;                /* this mdev (see bus_mdev_remove_gen) */
 };
 
 struct bus_chp_info {

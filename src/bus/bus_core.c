@@ -219,6 +219,7 @@ static void fill_sch(struct bus *b, const struct bus_dev *d,
 			 d->drv->ops->name);
 	if (d->parent) {
 		out->mtype = d->drv->ops->mdev;
+		out->parent_gen = d->parent_gen;
 		out->available = out->mtype->max_instances - d->nmdevs;
 		for (m = b->mdevs; m; m = m->next)
 			if (m->parent == d && out->nmdevs < BUS_MAX_INSTANCES)

@@ -47,6 +47,7 @@ static int dev_attach(struct bus *b, struct bus_dev *d, struct bus_drv *drv)
 	d->priv = priv;
 	if (drv->ops->mdev) {
 		d->parent = true;
+		d->parent_gen = ++b->gen;
 		bus_emit(b, &(struct bus_event){
 			.kind = BUS_EV_PARENT_REGISTERED, .sch = d->name,
 		});
@@ -65,6 +66,7 @@ void bus_detach(struct bus *b, struct bus_dev *d)
 	if (d->parent) {
 		bus_mdev_remove_all(b, d);
 		d->parent = false;
+		d->parent_gen = 0;
 		bus_emit(b, &(struct bus_event){
 			.kind = BUS_EV_PARENT_UNREGISTERED, .sch = d->name,
 		});

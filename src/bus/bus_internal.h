@@ -26,6 +26,7 @@ struct bus_dev {
 	struct bus_drv *drv;              /* NULL: unbound */
 	void *priv;                       /* from drv->ops->probe */
 	bool parent;                      /* mdev parent registered */
+	unsigned long parent_gen;         /* ... as registration number */
 	unsigned int nmdevs;
 	bool ccwdev;                      /* ccw device registered */
 	bool ccw_bound;                   /* ... and bound to dasd-eckd */
@@ -35,6 +36,7 @@ struct bus_mdev {
 	char uuid[BUS_UUID_SIZE];
 	struct bus_dev *parent;
 	unsigned int group;
+	unsigned long gen;
 	struct bus_mdev *next;            /* list in UUID order */
 };
 
@@ -50,6 +52,7 @@ struct bus {
 	void *listener_opaque;
 	bool (*reserved)(unsigned int n, void *opaque);
 	void *reserved_opaque;
+	unsigned long gen;                /* last generation handed out */
 };
 
 /* bus_core.c */

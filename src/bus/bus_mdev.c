@@ -52,6 +52,7 @@ void bus_mdev_fill(const struct bus_mdev *m, struct bus_mdev_info *out)
 	memcpy(out->parent, m->parent->name, sizeof(out->parent));
 	out->type = m->parent->drv->ops->mdev;
 	out->group = m->group;
+	out->gen = m->gen;
 }
 
 static bool group_used(const struct bus *b, unsigned int n)
@@ -130,6 +131,14 @@ void bus_mdev_remove_all(struct bus *b, struct bus_dev *d)
 int bus_mdev_create(struct bus *b, const char *sch, const char *type,
 		    const char *buf, size_t len, char uuid_out[BUS_UUID_SIZE])
 {
+	return bus_mdev_create_gen(b, sch, 0, type, buf, len, uuid_out);
+}
+
+int bus_mdev_create_gen(struct bus *b, const char *sch,
+			unsigned long parent_gen, const char *type,
+			const char *buf, size_t len,
+			char uuid_out[BUS_UUID_SIZE])
+{
 	char uuid[BUS_UUID_SIZE];
 	const struct bus_mdev_type *t;
 	struct error err = { 0 };
@@ -146,7 +155,8 @@ int bus_mdev_create(struct bus *b, const char *sch, const char *type,
 		return -ENOMEM;
 	pthread_mutex_lock(&b->lock);
 	d = bus_find_dev(b, sch);
-	if (!d || !d->parent || strcmp(d->drv->ops->mdev->name, type)) {
+	if (!d || !d->parent || strcmp(d->drv->ops->mdev->name, type) ||
+	    (parent_gen && d->parent_gen != parent_gen)) {
 		ret = -ENODEV;
 		goto fail;
 	}
@@ -167,6 +177,7 @@ int bus_mdev_create(struct bus *b, const char *sch, const char *type,
 	}
 	memcpy(m->uuid, uuid, sizeof(m->uuid));
 	m->parent = d;
+	m->gen = ++b->gen;
 	m->group = group_alloc(b);
 	mdev_link(b, m);
 	d->nmdevs++;
@@ -187,12 +198,17 @@ fail:
 
 int bus_mdev_remove(struct bus *b, const char *uuid)
 {
+	return bus_mdev_remove_gen(b, uuid, 0);
+}
+
+int bus_mdev_remove_gen(struct bus *b, const char *uuid, unsigned long gen)
+{
 	struct bus_mdev *m;
 	int ret = -ENODEV;
 
 	pthread_mutex_lock(&b->lock);
 	m = bus_find_mdev(b, uuid);
-	if (m)
+	if (m && (!gen || m->gen == gen))
 		ret = mdev_destroy(b, m, false);
 	pthread_mutex_unlock(&b->lock);
 	return ret;

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,11 @@ static int run(int argc, char **argv)
 	}
 	if (isatty(STDOUT_FILENO))
 		return cli_fail(CMD, "refusing to write binary blocks to a terminal");
+	/* The loop below must not wrap: FIRST + COUNT (+ the partition). */
+	if (first > ULLONG_MAX - part || count > ULLONG_MAX - (first + part))
+		return cli_fail(CMD, "%s: %llu blocks from block %s%s are past "
+				"the end of any volume", argv[optind], count,
+				argv[optind + 1], part ? " of partition 1" : "");
 	img = ckd_image_open(argv[optind], CKD_OPEN_RDONLY, &err);
 	if (!img)
 		return cli_fail(CMD, "%s", err.msg);

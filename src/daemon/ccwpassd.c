@@ -107,6 +107,19 @@ static int parse_level(const char *s)
 	return -1;
 }
 
+static int parse_ms(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > INT_MAX)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_MDEVCTL = 256, OPT_RELEASE };
@@ -147,7 +160,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->mdevctl = strcmp(optarg, "none") ? optarg : NULL;
 			break;
 		case OPT_RELEASE:
-			o->release_timeout_ms = atoi(optarg);
+			if (parse_ms(optarg, &o->release_timeout_ms) < 0) {
+				fprintf(stderr, "ccwpassd: --release-timeout '%s': "
+					"not a number of milliseconds (1-%d)\n",
+					optarg, INT_MAX);
+				return 2;
+			}
 			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ccwpassd " CCWPASS_VERSION "\n"); exit(0);
@@ -220,13 +238,29 @@ static void clean_sockets(const char *dir)
 	closedir(d);
 }
 
+/*
+ * The view of a daemon that died (we hold the pid lock, so no live one
+ * serves it). Its FUSE connection is gone: statfs() fails with ENOTCONN
+ * rather than reporting FUSE, and the mount would make ours fail. Several
+ * crashed daemons may have stacked their views.
+ */
 static void clean_stale_mount(const char *path)
 {
-	struct statfs sfs;
+	for (int i = 0; i < 64; i++) {
+		struct statfs sfs;
 
-	if (statfs(path, &sfs) == 0 && sfs.f_type == FUSE_SUPER_MAGIC) {
+		if (statfs(path, &sfs) == 0) {
+			if (sfs.f_type != FUSE_SUPER_MAGIC)
+				return;
+		} else if (errno != ENOTCONN && errno != ECONNABORTED) {
+			return;
+		}
 		log_msg(LOG_NOTICE, "removing the stale view at %s", path);
-		umount2(path, MNT_DETACH);
+		if (umount2(path, MNT_DETACH) < 0) {
+			log_msg(LOG_WARNING, "stale view at %s: cannot unmount: %s",
+				path, strerror(errno));
+			return;
+		}
 	}
 }
 
@@ -282,12 +316,17 @@ static int start(struct daemon *d, struct error *err)
 
 static void stop(struct daemon *d)
 {
+	/*
+	 * The view still takes writes: detach the runner from the driver
+	 * core before freeing it, or a bind racing with the shutdown would
+	 * post to freed memory.
+	 */
+	if (d->bus)
+		bus_set_listener(d->bus, NULL, NULL);
 	uevent_stop(d->uev);
 	d->uev = NULL;
-	if (d->bus) {
-		bus_set_listener(d->bus, NULL, NULL);
+	if (d->bus)
 		bus_shutdown(d->bus);
-	}
 	sysfs_unmount(d->mnt);
 	sysfs_tree_free(d->tree);
 	bus_free(d->bus);
@@ -320,6 +359,12 @@ static int daemonize(void)
 	if (n > 1) {
 		msg[n] = '\0';
 		fprintf(stderr, "ccwpassd: %s\n", msg + 1);
+	} else if (n == 1) {
+		fprintf(stderr, "ccwpassd: start-up failed\n");
+	} else {
+		/* It died before reporting (a crash, SIGKILL): say so. */
+		fprintf(stderr, "ccwpassd: the daemon (pid %d) exited while "
+			"starting\n", (int)pid);
 	}
 	exit(1);
 }

@@ -398,8 +398,11 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 		rc = perr(p, "subchannel %s: devno is missing", id);
 	else if (s->devno.cssid != s->schid.cssid || s->devno.ssid != s->schid.ssid)
 		rc = perr(p, "subchannel %s: devno must be in the same css and subchannel set", id);
-	else if (!mask_of_chpids(s->chpids))
+	else if (!(p->seen & (1u << key_bit(sch_keys, "chpids"))))
 		rc = perr(p, "subchannel %s: chpids is missing", id);
+	else if (!mask_of_chpids(s->chpids))
+		rc = perr(p, "subchannel %s: chpids names no channel path "
+			  "(00 marks an unused path position)", id);
 	else if (!s->model[0])
 		rc = perr(p, "subchannel %s: device is missing", id);
 	else if (!s->image[0])
@@ -514,11 +517,13 @@ int inventory_parse(struct inventory *inv, const char *text, const char *name,
 int inventory_load(struct inventory *inv, const char *path, struct error *err)
 {
 	char dir[4096], *slash, *text = NULL;
+	const char *nul;
 	struct stat st;
 	ssize_t n;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hang the start; it is refused below. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return error_setf(err, errno, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > INV_MAX_FILE) {
@@ -537,6 +542,17 @@ int inventory_load(struct inventory *inv, const char *path, struct error *err)
 		goto out;
 	}
 	text[n] = '\0';
+	/* The parser sees a C string: a NUL would silently end the file. */
+	nul = memchr(text, '\0', (size_t)n);
+	if (nul) {
+		unsigned int line = 1;
+
+		for (const char *c = text; c < nul; c++)
+			line += *c == '\n';
+		rc = error_setf(err, EINVAL, "%s:%u: NUL byte in line", path,
+				line);
+		goto out;
+	}
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash)

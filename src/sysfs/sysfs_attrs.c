@@ -6,7 +6,8 @@
  * driver_override, chpids eight "%02x " + newline, pimpampom
  * "%02x %02x %02x", dev_busid, the ST/MODALIAS uevent variables),
  * drivers/s390/cio/chp.c (status "online"/"offline", written "on"/"off"/
- * "1"/"0" as sscanf "%5s" + strncasecmp; type "%x"; cmg/shared "unknown"),
+ * "1"/"0" as the kernel's sscanf "%5s" + strncasecmp; type "%x";
+ * cmg/shared "unknown"),
  * drivers/s390/cio/device.c (cutype/devtype "%04x/%02x", online,
  * availability, the ccw modalias), drivers/base/bus.c (bind, unbind,
  * drivers_probe), drivers/base/driver.c (driver_set_override).
@@ -14,7 +15,6 @@
 #include "sysfs/sysfs_priv.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -135,11 +135,15 @@ static int sch_uevent_show(struct sysfs_tree *t, const struct sysfs_node *n,
 	return 0;
 }
 
-/* Writing uevent asks for a synthetic event; there is no udev to tell. */
+/*
+ * Writing uevent asks for a synthetic event (drivers/base/core.c
+ * uevent_store): a malformed request is -EINVAL; a valid one has no udev
+ * to tell here.
+ */
 static int uevent_store(struct sysfs_tree *t, const struct sysfs_node *n,
 			const char *buf, size_t len)
 {
-	return 0;
+	return sysfs_text_uevent(buf, len);
 }
 
 static int empty_show(struct sysfs_tree *t, const struct sysfs_node *n,
@@ -188,7 +192,8 @@ static int chp_status_store(struct sysfs_tree *t, const struct sysfs_node *n,
 {
 	char cmd[6];
 
-	if (sscanf(buf, "%5s", cmd) != 1)
+	/* Only an empty store is a no-op: blanks scan as an empty word. */
+	if (sysfs_text_word(buf, cmd, sizeof(cmd)) < 0)
 		return 0;
 	if (!strncasecmp(cmd, "on", 2) || !strcmp(cmd, "1"))
 		return bus_chp_vary(t->bus, n->chpid, true);
@@ -393,12 +398,21 @@ static int ccw_availability_show(struct sysfs_tree *t,
 	return 0;
 }
 
+/* The ccw device may have gone (io_subchannel unbound): -ENODEV first. */
+static int ccw_uevent_store(struct sysfs_tree *t, const struct sysfs_node *n,
+			    const char *buf, size_t len)
+{
+	WITH_CCW(t, n, s);
+	free(s);
+	return sysfs_text_uevent(buf, len);
+}
+
 const struct sysfs_attr sysfs_ccwdev_attrs[] = {
 	{ "availability", 0444, ccw_availability_show, NULL },
 	{ "cutype", 0444, ccw_cutype_show, NULL },
 	{ "devtype", 0444, ccw_devtype_show, NULL },
 	{ "modalias", 0444, ccw_modalias_show, NULL },
 	{ "online", 0444, ccw_online_show, NULL },
-	{ "uevent", 0644, ccw_uevent_show, uevent_store },
+	{ "uevent", 0644, ccw_uevent_show, ccw_uevent_store },
 	{ NULL, 0, NULL, NULL },
 };

@@ -3,7 +3,10 @@
  * mdev attributes (drivers/vfio/mdev/mdev_sysfs.c): the type's
  * available_instances "%u", device_api, name and write-only create; the
  * mdev's write-only remove (kstrtoul base 0; zero does nothing; any parse
- * error is -EINVAL) and its uevent.
+ * error is -EINVAL) and its uevent (stores checked as
+ * kobject_synth_uevent does). A file opened on a parent registration or an
+ * mdev that has since been replaced by one of the same name is stale:
+ * -ENODEV (kernfs deactivates the old node).
  */
 #include "sysfs/sysfs_priv.h"
 
@@ -19,7 +22,8 @@ static int mtype_get(struct sysfs_tree *t, const struct sysfs_node *n,
 
 	if (!s)
 		return -ENOMEM;
-	if (bus_sch_info(t->bus, n->sch, s) < 0 || !s->mtype) {
+	if (bus_sch_info(t->bus, n->sch, s) < 0 || !s->mtype ||
+	    (n->gen && s->parent_gen != n->gen)) {
 		free(s);
 		return -ENODEV;
 	}
@@ -78,7 +82,8 @@ static int create_store(struct sysfs_tree *t, const struct sysfs_node *n,
 		return ret;
 	snprintf(type, sizeof(type), "%s", s->mtype->name);
 	free(s);
-	return bus_mdev_create(t->bus, n->sch, type, buf, len, NULL);
+	return bus_mdev_create_gen(t->bus, n->sch, n->gen, type, buf, len,
+				   NULL);
 }
 
 const struct sysfs_attr sysfs_mtype_attrs[] = {
@@ -98,7 +103,16 @@ static int remove_store(struct sysfs_tree *t, const struct sysfs_node *n,
 		return -EINVAL;
 	if (!val)
 		return 0;
-	return bus_mdev_remove(t->bus, n->uuid);
+	return bus_mdev_remove_gen(t->bus, n->uuid, n->gen);
+}
+
+/* The mdev this file was opened on, not a later one of that UUID. */
+static int mdev_get(struct sysfs_tree *t, const struct sysfs_node *n,
+		    struct bus_mdev_info *m)
+{
+	if (bus_mdev_info(t->bus, n->uuid, m) < 0 || (n->gen && m->gen != n->gen))
+		return -ENODEV;
+	return 0;
 }
 
 static int mdev_uevent_show(struct sysfs_tree *t, const struct sysfs_node *n,
@@ -106,7 +120,7 @@ static int mdev_uevent_show(struct sysfs_tree *t, const struct sysfs_node *n,
 {
 	struct bus_mdev_info m;
 
-	if (bus_mdev_info(t->bus, n->uuid, &m) < 0)
+	if (mdev_get(t, n, &m) < 0)
 		return -ENODEV;
 	sysfs_bprintf(b, "DRIVER=%s\n", m.type->mdev_driver);
 	return 0;
@@ -115,7 +129,11 @@ static int mdev_uevent_show(struct sysfs_tree *t, const struct sysfs_node *n,
 static int mdev_uevent_store(struct sysfs_tree *t, const struct sysfs_node *n,
 			     const char *buf, size_t len)
 {
-	return 0;
+	struct bus_mdev_info m;
+
+	if (mdev_get(t, n, &m) < 0)
+		return -ENODEV;
+	return sysfs_text_uevent(buf, len);
 }
 
 const struct sysfs_attr sysfs_mdev_attrs[] = {

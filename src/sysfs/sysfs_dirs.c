@@ -287,6 +287,7 @@ static void list_mtype(struct lister *l, const struct bus_sch_info *s)
 
 		if (!strcmp(a->name, "name") && !s->mtype->pretty_name)
 			continue;
+		c.gen = s->parent_gen;   /* stale after a re-bind */
 		c.type = SYSFS_FILE;
 		c.mode = a->mode;
 		c.attr = a;
@@ -298,10 +299,14 @@ static void list_mtype(struct lister *l, const struct bus_sch_info *s)
 
 static void list_mdev(struct lister *l)
 {
+	struct sysfs_node dir = *l->dir;
 	struct bus_mdev_info m;
 
 	if (bus_mdev_info(l->t->bus, l->dir->uuid, &m) < 0)
 		return;
+	/* Its files belong to this mdev, not to a later one of that UUID. */
+	dir.gen = m.gen;
+	l->dir = &dir;
 	if (put_attrs(l, sysfs_mdev_attrs))
 		return;
 	put_link(l, "mdev_type", "../mdev_supported_types/%s", m.type->name);

@@ -158,6 +158,41 @@ static int fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 	return s.type == SYSFS_DIR ? -EISDIR : 0;
 }
 
+/*
+ * What sysfs has no method for fails as there (fs/namei.c without the inode
+ * operation, kernfs without syscall ops): creating a file -EACCES, the other
+ * namespace changes -EPERM - not libfuse's -ENOSYS.
+ */
+static int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	return -EACCES;
+}
+
+static int fs_mknod(const char *path, mode_t mode, dev_t rdev)
+{
+	return -EPERM;
+}
+
+static int fs_mkdir(const char *path, mode_t mode)
+{
+	return -EPERM;
+}
+
+static int fs_remove(const char *path)
+{
+	return -EPERM;
+}
+
+static int fs_two_paths(const char *from, const char *to)
+{
+	return -EPERM;
+}
+
+static int fs_rename(const char *from, const char *to, unsigned int flags)
+{
+	return -EPERM;
+}
+
 static const struct fuse_operations sysfs_ops = {
 	.init = fs_init,
 	.getattr = fs_getattr,
@@ -168,6 +203,14 @@ static const struct fuse_operations sysfs_ops = {
 	.write = fs_write,
 	.release = fs_release,
 	.truncate = fs_truncate,
+	.create = fs_create,
+	.mknod = fs_mknod,
+	.mkdir = fs_mkdir,
+	.unlink = fs_remove,
+	.rmdir = fs_remove,
+	.symlink = fs_two_paths,
+	.link = fs_two_paths,
+	.rename = fs_rename,
 };
 
 static void *loop_thread(void *opaque)
@@ -198,9 +241,15 @@ int sysfs_mount(struct sysfs_tree *t, const char *mountpoint,
 	struct sysfs_mount *m = calloc(1, sizeof(*m));
 	int ret;
 
+	if (!mountpoint) {
+		free(m);
+		return error_setf(err, EINVAL, "sysfs mount: no mount point");
+	}
 	if (!start_time)
 		start_time = time(NULL);
-	if (!m || !(m->mountpoint = strdup(mountpoint))) {
+	if (m)
+		m->mountpoint = strdup(mountpoint);
+	if (!m || !m->mountpoint) {
 		ret = error_setf(err, ENOMEM, "sysfs mount %s: out of memory",
 				 mountpoint);
 		goto fail;

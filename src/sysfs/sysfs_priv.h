@@ -64,6 +64,8 @@ struct sysfs_node {
 	char drv[BUS_NAME_MAX];             /* driver or module name */
 	uint8_t chpid;
 	unsigned int group;
+	/* the object's generation when looked up (bus.h); 0: not tracked */
+	unsigned long gen;
 };
 
 /* Rendered attribute content. */
@@ -111,6 +113,20 @@ int sysfs_dir_lookup(struct sysfs_tree *t, const struct sysfs_node *dir,
 int sysfs_text_name(const char *buf, char *out, size_t size);
 /* kstrtoul(buf, base 0): 0, -EINVAL, -ERANGE. */
 int sysfs_text_ulong(const char *buf, unsigned long *val);
+/*
+ * sscanf(buf, "%<size-1>s", out) as the kernel's vsscanf() does it: -ENODATA
+ * (nothing converted) only when buf is empty; otherwise skips the kernel's
+ * white space (\t \n \v \f \r, blank, 0xa0) and copies at most size - 1
+ * other bytes - so blanks only give an empty word. 0 or -ENODATA.
+ */
+int sysfs_text_word(const char *buf, char *out, size_t size);
+/*
+ * A write to a device's `uevent` (lib/kobject_uevent.c kobject_synth_uevent):
+ * an action (add remove change move online offline bind unbind), optionally
+ * followed by " UUID" and " KEY=VALUE" pairs (alphanumeric), one trailing
+ * newline or NUL. len is the store's byte count. 0 or -EINVAL.
+ */
+int sysfs_text_uevent(const char *buf, size_t len);
 /* "chp0.1a" <-> chpid; 0 or -EINVAL. */
 int sysfs_text_chp(const char *name, uint8_t *chpid);
 

@@ -4,19 +4,23 @@
  * fs/sysfs/file.c): a read starting at offset 0 renders the attribute, the
  * rest of that read sequence is served from the rendering; each write(2) of
  * up to a page is one store, a zero-length write stores nothing; opening a
- * file for an access it has no method for is -EACCES.
+ * file for an access it has no method for is -EACCES. Reads of one open file
+ * are serialised (FUSE serves the threads sharing an fd concurrently; kernfs
+ * holds the open file's mutex), so each gets a whole rendering.
  */
 #include "sysfs/sysfs_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct sysfs_file {
 	struct sysfs_tree *t;
 	struct sysfs_node node;
+	pthread_mutex_t lock;     /* the rendering below */
 	bool consumed;            /* a read used the current rendering */
 	int render_err;
 	struct sysfs_buf buf;
@@ -167,6 +171,7 @@ int sysfs_open(struct sysfs_tree *t, const char *path, int flags,
 		return -ENOMEM;
 	f->t = t;
 	f->node = n;
+	pthread_mutex_init(&f->lock, NULL);
 	if (acc != O_WRONLY)
 		render(f);
 	*out = f;
@@ -175,24 +180,30 @@ int sysfs_open(struct sysfs_tree *t, const char *path, int flags,
 
 ssize_t sysfs_read(struct sysfs_file *f, char *buf, size_t size, off_t off)
 {
+	ssize_t ret;
 	size_t n;
 
 	if (!f->node.attr->show)
 		return -EACCES;
 	if (off < 0)
 		return -EINVAL;
+	pthread_mutex_lock(&f->lock);
 	if (off == 0 && f->consumed)
 		render(f);
 	f->consumed = true;
-	if (f->render_err < 0)
-		return f->render_err;
-	if ((size_t)off >= f->buf.len)
-		return 0;
-	n = f->buf.len - (size_t)off;
-	if (n > size)
-		n = size;
-	memcpy(buf, f->buf.data + off, n);
-	return (ssize_t)n;
+	if (f->render_err < 0) {
+		ret = f->render_err;
+	} else if ((size_t)off >= f->buf.len) {
+		ret = 0;
+	} else {
+		n = f->buf.len - (size_t)off;
+		if (n > size)
+			n = size;
+		memcpy(buf, f->buf.data + off, n);
+		ret = (ssize_t)n;
+	}
+	pthread_mutex_unlock(&f->lock);
+	return ret;
 }
 
 ssize_t sysfs_write(struct sysfs_file *f, const char *buf, size_t size)
@@ -218,6 +229,9 @@ ssize_t sysfs_write(struct sysfs_file *f, const char *buf, size_t size)
 
 void sysfs_close(struct sysfs_file *f)
 {
+	if (!f)
+		return;
+	pthread_mutex_destroy(&f->lock);
 	free(f);
 }
 

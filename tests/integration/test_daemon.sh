@@ -78,4 +78,20 @@ wait "$SLEEPER" 2>/dev/null || true
 DPID=
 check "unmounted" no "$(grep -q " $RT/sys " /proc/mounts && echo yes || echo no)"
 check "pid file removed" no "$([ -e "$RT/ccwpassd.pid" ] && echo yes || echo no)"
+
+# a daemon that dies leaves a dead view on <runtime>/sys (statfs there
+# fails with ENOTCONN); the next daemon removes it and mounts its own
+"$CCWPASSD" -c "$T/inventory.conf" -r "$RT" -e "$ETC"
+DEAD=$(cat "$RT/ccwpassd.pid")
+kill -KILL "$DEAD"
+wait_for sh -c "! kill -0 $DEAD" || true
+out=$("$CCWPASS" status -r "$RT") && rc=0 || rc=$?
+check "status after SIGKILL: not running" 3 "$rc"
+check "status names the stale pid file" yes \
+    "$(grep -q "stale $RT/ccwpassd.pid" <<< "$out" && echo yes)"
+start_daemon
+check "one view mounted" 1 "$(grep -c " $RT/sys " /proc/mounts)"
+check "restarted daemon serves" "f0 f0 ff" \
+    "$(ns cat /sys/bus/css/devices/0.0.0313/pimpampom)"
+stop_daemon
 finish

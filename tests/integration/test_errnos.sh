@@ -14,6 +14,8 @@ check "two newlines" ENODEV "$(sysw /sys/bus/css/drivers/vfio_ccw/bind $'0.0.031
 check "drivers_probe unknown" ENODEV "$(sysw /sys/bus/css/drivers_probe 0.0.9999)"
 check "read write-only bind" EACCES "$(sysr /sys/bus/css/drivers/vfio_ccw/bind)"
 check "write read-only type" EACCES "$(sysw $S/type 1)"
+check "uevent: udev's change" "OK 7" "$(sysw $S/uevent $'change\n')"
+check "uevent: garbage" EINVAL "$(sysw $S/uevent garbage)"
 check "driver_override too long" EINVAL "$(sysw $S/driver_override "$(head -c 4095 /dev/zero | tr '\0' x)")"
 
 check "unbind" "OK 9" "$(sysw /sys/bus/css/drivers/io_subchannel/unbind $'0.0.0313\n')"
@@ -38,6 +40,28 @@ check "still there" "$UUID1" "$(ns ls /sys/bus/mdev/devices)"
 check "read write-only create" EACCES "$(sysr $TYPE/create)"
 check "remove" "OK 2" "$(sysw /sys/bus/mdev/devices/$UUID1/remove $'1\n')"
 check "chp status garbage" EINVAL "$(sysw /sys/devices/css0/chp0.1a/status bogus)"
+check "chp status blanks (echo >)" EINVAL "$(sysw /sys/devices/css0/chp0.1a/status $'\n')"
+check "chp still online" online "$(ns cat /sys/devices/css0/chp0.1a/status)"
+
+# one write(2) is one store of at most a page, whatever its size
+D=/sys/bus/css/drivers
+# (the store sees the first page; like the kernel's, it ends at the NUL)
+check "huge write: one store of a page" "OK 4096" \
+    "$(ns "$SYSFS_IO" writepad $D/vfio_ccw/unbind $'0.0.0314\n' 1048576)"
+check "it unbound" "" "$(ns readlink /sys/bus/css/devices/0.0.0314/driver || true)"
+check "override with NULs (python's way)" "OK 2000" \
+    "$(ns "$SYSFS_IO" writepad $S/driver_override $'vfio_ccw\n' 2000)"
+check "override value" vfio_ccw "$(ns cat $S/driver_override)"
+check "override of a page" EINVAL \
+    "$(ns "$SYSFS_IO" writepad $S/driver_override io_subchannel 100000)"
+check "override kept" vfio_ccw "$(ns cat $S/driver_override)"
+sysw $S/driver_override $'\n' >/dev/null
+
+# what sysfs has no method for fails as on sysfs, not with ENOSYS
+check "create a file" EACCES "$(ns "$SYSFS_IO" create $D/vfio_ccw/bnid)"
+check "mkdir" EPERM "$(ns "$SYSFS_IO" mkdir /sys/bus/css/x)"
+check "unlink an attribute" EPERM "$(ns "$SYSFS_IO" unlink /sys/bus/css/drivers_probe)"
+check "rmdir a directory" EPERM "$(ns "$SYSFS_IO" rmdir /sys/devices/css0/chp0.1a)"
 
 stop_daemon
 finish

@@ -6,7 +6,8 @@
  * balanced: instances + mdevs = max on every parent, every mdev in a group
  * of its own, every bound io_subchannel with its ccw device.
  *
- * Input: records of [op][target][len][len bytes].
+ * Input: records of [op][target][len][len bytes]; op 4 takes len * 17
+ * bytes (up to 4335: past a page, the most one store gets).
  */
 #include <assert.h>
 #include <fcntl.h>
@@ -40,13 +41,17 @@ static const char *const writable[] = {
 	"/devices/css0/chp0.1a/status",
 	"/devices/css0/chp0.2a/status",
 	"/devices/css0/0.0.0313/uevent",
+	"/devices/css0/0.0.0313/0.0.2b09/uevent",
+	"/devices/css0/0.0.0313/" FX_UUID1 "/uevent",
+	"/devices/css0/0.0.0313/driver_override",
 };
 
 /* Names the fuzzer would hardly guess, offered as whole values. */
 static const char *const values[] = {
 	"0.0.0313", "0.0.0314\n", "0.0.0315", "0.1.0020", "0.0.2b09",
 	"vfio_ccw\n", "io_subchannel", FX_UUID1, FX_UUID2 "\n", FX_UUID3,
-	"1", "0", "off", "on\n", "",
+	"1", "0", "off", "on\n", "", "change\n", "add " FX_UUID1 " A=1\n",
+	"\n",
 };
 
 static const char *const readable[] = {
@@ -119,13 +124,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos += 3;
 		if (len > size - pos)
 			len = size - pos;
-		switch (op % 4) {
-		case 0: {   /* raw bytes into an attribute */
+		if (op % 5 == 4) {
+			len = (size_t)data[pos - 1] * 17;
+			if (len > size - pos)
+				len = size - pos;
+		}
+		switch (op % 5) {
+		case 0:     /* raw bytes into an attribute */
+		case 4: {   /* ... up to more than a page */
 			struct sysfs_file *f;
 
 			path = writable[target % (sizeof(writable) / sizeof(*writable))];
 			if (sysfs_open(t, path, O_WRONLY, &f) == 0) {
-				sysfs_write(f, (const char *)data + pos, len);
+				ssize_t n = sysfs_write(f, (const char *)data + pos,
+							len);
+
+				assert(n < 0 || (size_t)n == (len < SYSFS_PAGE ?
+							      len : SYSFS_PAGE));
 				sysfs_close(f);
 			}
 			pos += len;
@@ -140,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			path = readable[target % (sizeof(readable) / sizeof(*readable))];
 			sysfs_read_file(t, path, buf, sizeof(buf));
 			break;
-		default: {
+		case 3: {
 			int n = 0;
 
 			path = dirs[target % (sizeof(dirs) / sizeof(*dirs))];

@@ -281,6 +281,43 @@ static void test_mdev_iteration_order(void **state)
 	assert_string_equal(order, "67");
 }
 
+/* A new parent registration or a new mdev of the same UUID: a new number. */
+static void test_generations(void **state)
+{
+	struct fx *fx = *state;
+	struct bus_sch_info info;
+	struct bus_mdev_info mi;
+	unsigned long pgen, mgen;
+
+	assert_int_equal(bus_sch_info(fx->bus, "0.0.0313", &info), 0);
+	pgen = info.parent_gen;
+	assert_true(pgen != 0);
+	assert_int_equal(create(fx, "0.0.0313", FX_UUID1), 0);
+	assert_int_equal(bus_mdev_info(fx->bus, FX_UUID1, &mi), 0);
+	mgen = mi.gen;
+	assert_true(mgen != 0 && mgen != pgen);
+	assert_int_equal(bus_mdev_remove_gen(fx->bus, FX_UUID1, mgen + 1), -ENODEV);
+	assert_int_equal(bus_mdev_info(fx->bus, FX_UUID1, &mi), 0);  /* kept */
+	assert_int_equal(bus_mdev_remove_gen(fx->bus, FX_UUID1, mgen), 0);
+	assert_int_equal(create(fx, "0.0.0313", FX_UUID1), 0);
+	assert_int_equal(bus_mdev_info(fx->bus, FX_UUID1, &mi), 0);
+	assert_true(mi.gen != mgen);
+	assert_int_equal(bus_mdev_remove_gen(fx->bus, FX_UUID1, mgen), -ENODEV);
+	/* unbind + bind: the parent's registration is a new one */
+	assert_int_equal(bus_unbind(fx->bus, BUS_CSS, "vfio_ccw", "0.0.0313"), 0);
+	assert_int_equal(bus_sch_info(fx->bus, "0.0.0313", &info), 0);
+	assert_true(info.parent_gen == 0 && !info.mtype);
+	assert_int_equal(bus_bind(fx->bus, BUS_CSS, "vfio_ccw", "0.0.0313"), 0);
+	assert_int_equal(bus_sch_info(fx->bus, "0.0.0313", &info), 0);
+	assert_true(info.parent_gen != 0 && info.parent_gen != pgen);
+	assert_int_equal(bus_mdev_create_gen(fx->bus, "0.0.0313", pgen,
+					     "vfio_ccw-io", FX_UUID2, 36, NULL),
+			 -ENODEV);
+	assert_int_equal(bus_mdev_create_gen(fx->bus, "0.0.0313", info.parent_gen,
+					     "vfio_ccw-io", FX_UUID2, 36, NULL),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +333,7 @@ int main(void)
 		T(test_group_numbers),
 		T(test_group_filter),
 		T(test_mdev_iteration_order),
+		T(test_generations),
 #undef T
 	};
 

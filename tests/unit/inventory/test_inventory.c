@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "inventory/inventory.h"
@@ -145,6 +146,8 @@ static const struct bad_case bad_cases[] = {
 	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
 	  "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\ndevice = 3390-1\nimage = a\n",
 	  "6: subchannel 0.0.0002: image /d/a already used" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 00 00\ndevice = 3390-1\nimage = a\n",
+	  "1: subchannel 0.0.0001: chpids names no channel path (00 marks an unused path position)" },
 	{ "# nothing\n", "bad.conf: no [subchannel] defined" },
 };
 
@@ -194,6 +197,33 @@ static void test_load_file(void **state)
 	assert_non_null(strstr(err.msg, path));
 }
 
+/* A file the parser cannot see whole is refused, naming where. */
+static void test_load_hostile_files(void **state)
+{
+	char path[] = "/tmp/ccwpass-inv-XXXXXX", fifo[64];
+	struct error err = { 0 };
+	int fd = mkstemp(path);
+	static const char text[] =
+		"[subchannel 0.0.0007]\ndevno = 0.0.1234\nchpids = 1a\n"
+		"device = 3390-1\nimage = vol.img\n# \0\n"
+		"[subchannel 0.0.0008]\ndevno = 0.0.1234\n";
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	assert_int_equal(inventory_load(&inv, path, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, ":6: NUL byte in line"));
+	assert_non_null(strstr(err.msg, path));
+	unlink(path);
+	/* a FIFO (no writer) is no inventory, and must not block */
+	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(inventory_load(&inv, fifo, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	unlink(fifo);
+	assert_int_equal(inventory_load(&inv, "/tmp", &err), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_long_line_and_nul),
 		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_load_hostile_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

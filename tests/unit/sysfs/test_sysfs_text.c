@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "sysfs/sysfs_priv.h"
@@ -57,6 +58,70 @@ static void test_ulong(void **state)
 	assert_true(v == ULONG_MAX);
 }
 
+/* vsscanf "%5s": only an empty buffer converts nothing. */
+static void test_word(void **state)
+{
+	char w[6];
+
+	assert_int_equal(sysfs_text_word("", w, sizeof(w)), -ENODATA);
+	assert_int_equal(sysfs_text_word("\n", w, sizeof(w)), 0);
+	assert_string_equal(w, "");
+	assert_int_equal(sysfs_text_word(" \t\v\f\r", w, sizeof(w)), 0);
+	assert_string_equal(w, "");
+	assert_int_equal(sysfs_text_word("  on\n", w, sizeof(w)), 0);
+	assert_string_equal(w, "on");
+	assert_int_equal(sysfs_text_word("offline", w, sizeof(w)), 0);
+	assert_string_equal(w, "offli");
+	assert_int_equal(sysfs_text_word("\xa0" "1 0", w, sizeof(w)), 0);
+	assert_string_equal(w, "1");
+	assert_int_equal(sysfs_text_word("\x85on", w, sizeof(w)), 0);
+	assert_string_equal(w, "\x85on");   /* not kernel white space */
+}
+
+/* kobject_synth_uevent's syntax: ACTION [UUID [KEY=VALUE ...]] */
+static void test_uevent(void **state)
+{
+	static const char *const good[] = {
+		"add", "change\n", "remove", "move", "online", "offline",
+		"bind", "unbind\n",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c6",
+		"change 7E270A25-E163-4922-AF60-757FC8ED48C6\n",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c6 A=1 bB2=x9\n",
+	};
+	static const char *const bad[] = {
+		"", "\n", "garbage", "ad", "adds", "Add", "change\n\n",
+		" add", "add ", "add\n ",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c",
+		"add 7e270a25-e163-4922-af60-757fc8ed48cX",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c6x",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c6 ",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c6 A",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c6 A=",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c6 =1",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c6 A_B=1",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c6 A=1  B=2",
+		"add 7e270a25-e163-4922-af60-757fc8ed48c6 A=1-2",
+	};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+		if (sysfs_text_uevent(good[i], strlen(good[i])) != 0)
+			fail_msg("refused \"%s\"", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		if (sysfs_text_uevent(bad[i], strlen(bad[i])) != -EINVAL)
+			fail_msg("accepted \"%s\"", bad[i]);
+	/* a trailing NUL counts like the newline (python's writes) */
+	assert_int_equal(sysfs_text_uevent("add\0", 4), 0);
+	assert_int_equal(sysfs_text_uevent("add\0\0", 5), -EINVAL);
+	/* Latin-1 letters are alphanumeric to the kernel */
+	{
+		const char *l1 = "add 7e270a25-e163-4922-af60-757fc8ed48c6 \xe9=\xc0";
+		const char *times = "add 7e270a25-e163-4922-af60-757fc8ed48c6 \xd7=1";
+
+		assert_int_equal(sysfs_text_uevent(l1, strlen(l1)), 0);
+		assert_int_equal(sysfs_text_uevent(times, strlen(times)), -EINVAL);
+	}
+}
+
 static void test_chp_name(void **state)
 {
 	uint8_t c = 0;
@@ -86,6 +151,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_ulong),
+		cmocka_unit_test(test_word),
+		cmocka_unit_test(test_uevent),
 		cmocka_unit_test(test_chp_name),
 		cmocka_unit_test(test_bprintf_bounds),
 	};

@@ -108,6 +108,21 @@ static ssize_t wr(struct tfx *x, const char *path, const char *text)
 	return sysfs_write_file(x->t, p, text);
 }
 
+/* One write(2) of exactly len bytes (NULs included). */
+static ssize_t raw_wr(struct tfx *x, const char *path, const char *data,
+		      size_t len)
+{
+	struct sysfs_file *f;
+	ssize_t n;
+	int ret = sysfs_open(x->t, canon(x->t, path), O_WRONLY, &f);
+
+	if (ret < 0)
+		return ret;
+	n = sysfs_write(f, data, len);
+	sysfs_close(f);
+	return n;
+}
+
 static mode_t mode_of(struct tfx *x, const char *path)
 {
 	struct sysfs_stat st;
@@ -336,6 +351,8 @@ static void test_mdev_links(void **state)
 	assert_int_equal(mode_of(x, p), 0200);
 	snprintf(p, sizeof(p), "%s/uevent", m);
 	assert_string_equal(rd(x, p), "DRIVER=vfio_ccw_mdev\n");
+	assert_int_equal(wr(x, p, "change\n"), 7);
+	assert_int_equal(wr(x, p, "chnage\n"), -EINVAL);
 	assert_string_equal(ls(x, "/kernel/iommu_groups"), "0 ");
 	assert_string_equal(canon(x->t, "/kernel/iommu_groups/0/devices/" FX_UUID1),
 			    "/devices/css0/0.0.0313/" FX_UUID1);
@@ -445,7 +462,16 @@ static void test_chp_attributes(void **state)
 	assert_string_equal(rd(x, "/devices/css0/0.0.0313/pimpampom"),
 			    "f0 b0 ff\n");
 	assert_int_equal(wr(x, st, "bogus"), -EINVAL);
-	assert_int_equal(wr(x, st, "   "), 3);       /* nothing to do */
+	/* the kernel's sscanf converts blanks to an empty word: -EINVAL */
+	assert_int_equal(wr(x, st, "   "), -EINVAL);
+	assert_int_equal(wr(x, st, "\n"), -EINVAL);   /* echo > status */
+	assert_string_equal(rd(x, st), "offline\n");
+	assert_int_equal(raw_wr(x, st, "\0on", 3), 3); /* empty: no-op */
+	assert_string_equal(rd(x, st), "offline\n");
+	assert_int_equal(wr(x, st, "\xa0on\n"), 4);   /* 0xa0 is blank */
+	assert_string_equal(rd(x, st), "online\n");
+	assert_int_equal(wr(x, st, "offline junk"), 12); /* first word */
+	assert_string_equal(rd(x, st), "offline\n");
 	assert_int_equal(wr(x, st, "  ONLINE\n"), 9);
 	assert_string_equal(rd(x, st), "online\n");
 	assert_int_equal(wr(x, st, "0"), 1);
@@ -496,6 +522,81 @@ static void test_stale_object(void **state)
 	assert_string_equal(ls(x, "/bus/mdev/devices"), "");
 }
 
+/*
+ * Files opened on an object that was replaced by one of the same name (the
+ * mdev removed and created again, the parent unbound and bound again) act
+ * on nothing: -ENODEV, as on the kernel's stale kernfs nodes.
+ */
+static void test_stale_generation(void **state)
+{
+	struct tfx *x = *state;
+	const char *type = "/devices/css0/0.0.0313/mdev_supported_types/"
+			   "vfio_ccw-io/";
+	const char *mdev = "/devices/css0/0.0.0313/" FX_UUID1 "/";
+	struct sysfs_file *create, *remove, *uev, *avail;
+	char path[256], b[64];
+
+	make_mdev(x);
+	snprintf(path, sizeof(path), "%screate", type);
+	assert_int_equal(sysfs_open(x->t, path, O_WRONLY, &create), 0);
+	snprintf(path, sizeof(path), "%savailable_instances", type);
+	assert_int_equal(sysfs_open(x->t, path, O_RDONLY, &avail), 0);
+	snprintf(path, sizeof(path), "%sremove", mdev);
+	assert_int_equal(sysfs_open(x->t, path, O_WRONLY, &remove), 0);
+	snprintf(path, sizeof(path), "%suevent", mdev);
+	assert_int_equal(sysfs_open(x->t, path, O_RDONLY, &uev), 0);
+	/* mdevctl stop + start: the same UUID, another mdev */
+	assert_int_equal(wr(x, "/bus/mdev/devices/" FX_UUID1 "/remove", "1"), 1);
+	snprintf(path, sizeof(path), "%screate", type);
+	assert_int_equal(wr(x, path, FX_UUID1), 36);
+	assert_int_equal(sysfs_write(remove, "1", 1), -ENODEV);
+	assert_int_equal(sysfs_read(uev, b, sizeof(b), 0), 21);  /* rendered */
+	assert_int_equal(sysfs_read(uev, b, sizeof(b), 0), -ENODEV);
+	assert_string_equal(ls(x, "/bus/mdev/devices"), FX_UUID1 " ");
+	/* the parent unbound and bound again */
+	assert_int_equal(wr(x, "/bus/mdev/devices/" FX_UUID1 "/remove", "1"), 1);
+	assert_int_equal(wr(x, "/bus/css/drivers/vfio_ccw/unbind", "0.0.0313"),
+			 8);
+	assert_int_equal(wr(x, "/bus/css/drivers/vfio_ccw/bind", "0.0.0313"),
+			 8);
+	assert_int_equal(sysfs_write(create, FX_UUID2, 36), -ENODEV);
+	assert_int_equal(sysfs_read(avail, b, sizeof(b), 0), 2);
+	assert_int_equal(sysfs_read(avail, b, sizeof(b), 0), -ENODEV);
+	assert_string_equal(ls(x, "/bus/mdev/devices"), "");
+	assert_int_equal(wr(x, path, FX_UUID2), 36);   /* a fresh open works */
+	sysfs_close(create);
+	sysfs_close(remove);
+	sysfs_close(uev);
+	sysfs_close(avail);
+}
+
+/* uevent stores: kobject_synth_uevent's syntax, and objects that went. */
+static void test_uevent_writes(void **state)
+{
+	struct tfx *x = *state;
+	const char *sch = "/devices/css0/0.0.0313/uevent";
+	struct sysfs_file *ccw, *mdev;
+
+	assert_int_equal(wr(x, sch, "change\n"), 7);
+	assert_int_equal(wr(x, sch, "add " FX_UUID1 " ACTION2=x\n"), 51);
+	assert_int_equal(wr(x, sch, "garbage\n"), -EINVAL);
+	assert_int_equal(wr(x, sch, "\n"), -EINVAL);
+	assert_int_equal(wr(x, "/devices/css0/uevent", "add"), 3);
+	assert_int_equal(wr(x, "/devices/css0/chp0.1a/uevent", "bogus"), -EINVAL);
+	assert_int_equal(sysfs_open(x->t, "/devices/css0/0.0.0313/0.0.2b09/uevent",
+				    O_WRONLY, &ccw), 0);
+	assert_int_equal(sysfs_write(ccw, "change", 6), 6);
+	make_mdev(x);   /* unbinds io_subchannel: the ccw device goes */
+	assert_int_equal(sysfs_write(ccw, "change", 6), -ENODEV);
+	sysfs_close(ccw);
+	assert_int_equal(sysfs_open(x->t, "/devices/css0/0.0.0313/" FX_UUID1
+				    "/uevent", O_WRONLY, &mdev), 0);
+	assert_int_equal(sysfs_write(mdev, "add", 3), 3);
+	assert_int_equal(wr(x, "/bus/mdev/devices/" FX_UUID1 "/remove", "1"), 1);
+	assert_int_equal(sysfs_write(mdev, "add", 3), -ENODEV);
+	sysfs_close(mdev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +612,8 @@ int main(void)
 		T(test_chp_attributes),
 		T(test_render_per_open),
 		T(test_stale_object),
+		T(test_uevent_writes),
+		T(test_stale_generation),
 #undef T
 	};
 
