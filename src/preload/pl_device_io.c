@@ -135,6 +135,12 @@ int pl_device_dma_map(struct pl_device *d, const struct pl_dma *m)
 	return ret;
 }
 
+/*
+ * A type1 unmap cannot be refused (the kernel resets a device that uses
+ * the pages, then unpins them), and QEMU frees the memory once the ioctl
+ * returns. So a server that refuses keeps nothing: its later DMA requests
+ * for the range are answered EFAULT, never from memory that is gone.
+ */
 void pl_device_dma_unmap(struct pl_device *d, const struct pl_dma *m)
 {
 	int ret;
@@ -142,8 +148,12 @@ void pl_device_dma_unmap(struct pl_device *d, const struct pl_dma *m)
 	if (pl_device_lost(d))
 		return;
 	ret = vfu_client_dma_unmap(d->c, m->iova, m->size);
-	if (ret < 0 && !pl_device_lost(d))
-		log_msg(LOG_WARNING, "mdev %s: DMA_UNMAP iova 0x%llx size "
-			"0x%llx: %s", d->name, (unsigned long long)m->iova,
-			(unsigned long long)m->size, strerror(-ret));
+	if (ret < 0) {
+		vfu_client_dma_forget(d->c, m->iova, m->size);
+		if (!pl_device_lost(d))
+			log_msg(LOG_WARNING, "mdev %s: DMA_UNMAP iova 0x%llx "
+				"size 0x%llx: %s (no longer served)", d->name,
+				(unsigned long long)m->iova,
+				(unsigned long long)m->size, strerror(-ret));
+	}
 }

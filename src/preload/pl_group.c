@@ -115,8 +115,11 @@ int pl_group_open(unsigned long id, int flags)
 		return ret;
 	}
 	pl_lock();
+	/* A group whose last reference was dropped by another thread (a
+	 * device going away) is on its way out: it cannot be reused. Our own
+	 * reference keeps the group alive until its fd holds one. */
 	for (g = registry; g; g = g->next)
-		if (g->id == id && atomic_load(&g->obj.refs) > 0)
+		if (g->id == id && pl_obj_tryget(&g->obj))
 			break;
 	if (g && g->fd_open) {
 		ret = -EBUSY;           /* one open file per group */
@@ -129,6 +132,7 @@ int pl_group_open(unsigned long id, int flags)
 			goto out;
 		}
 		g->obj.kind = PL_GROUP;
+		atomic_init(&g->obj.refs, 1);
 		g->id = id;
 		g->next = registry;
 		registry = g;
@@ -139,14 +143,13 @@ int pl_group_open(unsigned long id, int flags)
 	if (ret < 0) {
 		if (fd >= 0)
 			pl_real_close(fd);
-		/* a group nobody holds yet: take it out again */
-		pl_obj_get(&g->obj);
-		pl_obj_put(&g->obj);
-		goto out;
+		goto out;       /* a new group goes again with our reference */
 	}
 	g->fd_open = true;
 	ret = fd;
 out:
+	if (g)
+		pl_obj_put(&g->obj);
 	pl_unlock();
 	return ret;
 }

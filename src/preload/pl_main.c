@@ -141,6 +141,18 @@ void pl_obj_get(struct pl_obj *o)
 	atomic_fetch_add_explicit(&o->refs, 1, memory_order_relaxed);
 }
 
+bool pl_obj_tryget(struct pl_obj *o)
+{
+	int n = atomic_load_explicit(&o->refs, memory_order_relaxed);
+
+	while (n > 0)
+		if (atomic_compare_exchange_weak_explicit(&o->refs, &n, n + 1,
+							  memory_order_acquire,
+							  memory_order_relaxed))
+			return true;
+	return false;
+}
+
 void pl_obj_put(struct pl_obj *o)
 {
 	if (!o || atomic_fetch_sub_explicit(&o->refs, 1,

@@ -42,6 +42,9 @@ struct pl_group;
 struct pl_device;
 
 void pl_obj_get(struct pl_obj *o);
+/* A reference unless the last one is already gone (the object is being
+ * released by another thread): true when taken. */
+bool pl_obj_tryget(struct pl_obj *o);
 /* Drop a reference; the last one releases the object. */
 void pl_obj_put(struct pl_obj *o);
 /* QEMU closed fd, which was o's (called before fd is really closed). */

@@ -111,15 +111,22 @@ static void reg_put(struct vcc_private *p)
 
 /* ---- interrupts ---- */
 
+/*
+ * The server is used under lock: vcc_mdev_remove() takes it away under
+ * lock before destroying it, so it cannot be freed while we signal (the
+ * write never blocks: the server keeps its eventfds non-blocking).
+ */
 int vcc_irq_trigger(struct vcc_private *p, uint32_t index)
 {
-	struct vfu_server *srv = NULL;
+	struct vfu_server *srv;
+	int ret = -ENOENT;
 
 	pthread_mutex_lock(&p->lock);
-	if (p->mdev)
-		srv = vcc_mdev_server(p->mdev);
+	srv = p->mdev ? vcc_mdev_server(p->mdev) : NULL;
+	if (srv)
+		ret = vfu_irq_trigger(srv, index);
 	pthread_mutex_unlock(&p->lock);
-	return srv ? vfu_irq_trigger(srv, index) : -ENOENT;
+	return ret;
 }
 
 void vcc_bh_kick(struct vcc_private *p)

@@ -36,11 +36,12 @@ struct vcc_mdev {
 	struct evloop *loop;
 	pthread_t thread;
 	bool thread_started;
-	struct vfu_server *srv;
+	struct vfu_server *srv;       /* under p->lock once published */
 	struct vcc_guestmem gm;
 	int bh_fd;
 };
 
+/* p->lock held. */
 struct vfu_server *vcc_mdev_server(struct vcc_mdev *m)
 {
 	return m->srv;
@@ -90,11 +91,17 @@ static void *loop_main(void *opaque)
 
 void vcc_mdev_client_ready(struct vcc_private *p)
 {
-	struct vcc_mdev *m = get_mdev(p);
+	struct vfu_server *srv;
+	struct vcc_mdev *m;
 
+	pthread_mutex_lock(&p->lock);
+	m = p->mdev;
+	srv = m ? m->srv : NULL;
+	pthread_mutex_unlock(&p->lock);
 	if (!m)
 		return;
-	vcc_guestmem_attach(&m->gm, m->srv);
+	/* srv is NULL while the mdev is being removed: no guest memory. */
+	vcc_guestmem_attach(&m->gm, srv);
 	pthread_mutex_lock(&p->lock);
 	p->client = true;
 	pthread_mutex_unlock(&p->lock);
@@ -183,6 +190,7 @@ int vcc_mdev_create(struct vcc_private *p, const char *uuid,
 		.loop = NULL, .desc = &vcc_device_desc, .ops = &vcc_device_ops,
 		.dev = p,
 	};
+	struct vfu_server *srv;
 	struct vcc_mdev *m;
 	int ret;
 
@@ -212,8 +220,10 @@ int vcc_mdev_create(struct vcc_private *p, const char *uuid,
 	if (ret < 0)
 		goto fail_early;
 	ret = evloop_create(&m->loop, err);
-	if (ret < 0)
+	if (ret < 0) {
+		error_prefix(err, "mdev %s", uuid);
 		goto fail_early;
+	}
 	vcc_guestmem_init(&m->gm, m->loop);
 	m->bh_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (m->bh_fd < 0) {
@@ -237,9 +247,12 @@ int vcc_mdev_create(struct vcc_private *p, const char *uuid,
 	cfg.name = m->uuid;
 	cfg.path = m->path;
 	cfg.loop = m->loop;
-	ret = vfu_server_create(&cfg, &m->srv, err);
+	ret = vfu_server_create(&cfg, &srv, err);
 	if (ret < 0)
 		goto fail_published;
+	pthread_mutex_lock(&p->lock);
+	m->srv = srv;
+	pthread_mutex_unlock(&p->lock);
 	ret = pthread_create(&m->thread, NULL, loop_main, m);
 	if (ret) {
 		ret = error_setf(err, ret, "mdev %s: thread: %s", uuid,
@@ -319,6 +332,7 @@ static bool request_release(struct vcc_private *p, int timeout_ms)
 int vcc_mdev_remove(struct vcc_private *p, const char *uuid)
 {
 	struct vcc_mdev *m = get_mdev(p);
+	struct vfu_server *srv;
 	bool busy;
 
 	if (!m || !uuid || strcmp(m->uuid, uuid) != 0)
@@ -329,10 +343,15 @@ int vcc_mdev_remove(struct vcc_private *p, const char *uuid)
 		log_msg(LOG_NOTICE, "mdev %s: not released in %d ms; "
 			"disconnecting the client", uuid,
 			p->release_timeout_ms);
-	/* Drops a client still there (client_gone: CLOSE), removes the
-	 * socket; no op runs after this. */
-	vfu_server_destroy(m->srv);
+	/* Nobody signals through the server from now on (the loop thread
+	 * still runs the bottom half below); then destroying it drops a
+	 * client still there (client_gone: CLOSE) and removes the socket; no
+	 * op runs after this. */
+	pthread_mutex_lock(&p->lock);
+	srv = m->srv;
 	m->srv = NULL;
+	pthread_mutex_unlock(&p->lock);
+	vfu_server_destroy(srv);
 	/* The loop still runs the bottom half that ends the quiesce. */
 	busy = !vcc_wait_quiesce(p, VCC_QUIESCE_TIMEOUT_MS);
 	pthread_mutex_lock(&p->lock);
@@ -375,9 +394,14 @@ const char *vcc_mdev_socket(const struct vcc_private *p)
 
 bool vcc_mdev_in_use(const struct vcc_private *p)
 {
-	struct vcc_mdev *m = get_mdev(p);
+	struct vcc_private *q = (struct vcc_private *)p;
+	bool in_use;
 
-	return m && m->srv && vfu_server_has_client(m->srv);
+	pthread_mutex_lock(&q->lock);
+	in_use = q->mdev && q->mdev->srv &&
+		 vfu_server_has_client(q->mdev->srv);
+	pthread_mutex_unlock(&q->lock);
+	return in_use;
 }
 
 unsigned int vcc_available_instances(const struct vcc_private *p)

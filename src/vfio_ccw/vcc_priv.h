@@ -11,9 +11,11 @@
  *   client_ready / client_gone, the bottom half); before and after that on
  *   the thread calling the vcc.h API. Nothing waits for a css worker while
  *   holding it.
- * - lock is a leaf lock (any thread, held briefly): the IRBs the css
- *   worker collected (rxq), the CRW queue, the mdev pointer, the bottom-half
- *   kick, client presence.
+ * - lock is a leaf lock (any thread, held briefly; only the vfio-user
+ *   server's own leaf locks nest in it): the IRBs the css worker collected
+ *   (rxq), the CRW queue, the mdev pointer and its vfio-user server
+ *   (eventfds are signalled under it, so removal cannot free the server
+ *   under a signal), the bottom-half kick, client presence.
  * - css notify / chp_event callbacks (worker or varying thread) only take
  *   lock: they queue and kick the bottom half, which runs FSM INTERRUPT
  *   events on the loop thread (or inline when there is no loop).
@@ -186,6 +188,7 @@ extern const struct vfu_device_desc vcc_device_desc;
 extern const struct vfu_device_ops vcc_device_ops;
 
 /* ---- vcc_mdev.c ---- */
+/* lock held; NULL while the mdev is being removed. */
 struct vfu_server *vcc_mdev_server(struct vcc_mdev *m);
 struct vcc_guestmem *vcc_mdev_guestmem(struct vcc_mdev *m);
 /* Client connected / gone (loop thread). */

@@ -107,6 +107,13 @@ int vfu_client_reset(struct vfu_client *c);
  */
 int vfu_client_dma_map(struct vfu_client *c, uint64_t iova, uint64_t size,
 		       uint32_t prot, int fd, uint64_t offset, void *vaddr);
+/* Returns 0 or -errno; a region the server refuses to unmap stays served. */
 int vfu_client_dma_unmap(struct vfu_client *c, uint64_t iova, uint64_t size);
+/*
+ * Stop serving DMA requests for the region [iova, iova + size) locally,
+ * whatever the server says (the memory is going away): later requests for
+ * it are refused with EFAULT. Returns 0 or -ENOENT.
+ */
+int vfu_client_dma_forget(struct vfu_client *c, uint64_t iova, uint64_t size);
 
 #endif

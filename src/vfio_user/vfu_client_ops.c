@@ -206,3 +206,8 @@ int vfu_client_dma_unmap(struct vfu_client *c, uint64_t iova, uint64_t size)
 	vfu_client_dma_untrack(c, iova, size);
 	return 0;
 }
+
+int vfu_client_dma_forget(struct vfu_client *c, uint64_t iova, uint64_t size)
+{
+	return vfu_client_dma_untrack(c, iova, size);
+}

@@ -7,6 +7,7 @@
 #include "vfio_user/vfu_dma.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -181,6 +182,7 @@ int vfu_dma_mmap(int fd, uint64_t offset, uint64_t size, uint32_t prot,
 	int mprot = (prot & VFU_DMA_READ ? PROT_READ : 0) |
 		    (prot & VFU_DMA_WRITE ? PROT_WRITE : 0);
 	struct stat st;
+	int seals;
 	void *p;
 
 	*vaddr = NULL;
@@ -196,6 +198,16 @@ int vfu_dma_mmap(int fd, uint64_t offset, uint64_t size, uint32_t prot,
 	if (!S_ISREG(st.st_mode) || st.st_size < 0 ||
 	    offset + size > (uint64_t)st.st_size)
 		return -EINVAL;
+	/*
+	 * ...and that the client cannot shrink afterwards, or a later copy
+	 * would be a SIGBUS here: only memfds sealed against shrinking (as
+	 * QEMU's memory-backend-memfd is by default). Any other file is
+	 * refused with -EPERM; the client then maps the range without a file
+	 * and DMA goes through messages.
+	 */
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals < 0 || !(seals & F_SEAL_SHRINK))
+		return -EPERM;
 	p = mmap(NULL, (size_t)size, mprot, MAP_SHARED, fd, (off_t)offset);
 	if (p == MAP_FAILED)
 		return -errno;

@@ -59,8 +59,10 @@ int vfu_dma_table_copy(const struct vfu_dma_table *t, uint64_t iova,
 
 /*
  * mmap size bytes of fd at offset (MAP_SHARED, protection from prot).
- * Returns 0 and *vaddr, or -EINVAL (unaligned offset, size too big) or
- * the -errno of mmap.
+ * fd must be a memfd sealed against shrinking (F_SEAL_SHRINK) that holds
+ * the range, so no later access can fault. Returns 0 and *vaddr, -EINVAL
+ * (unaligned offset, size too big, not a regular file holding the range),
+ * -EPERM (the file could still shrink) or the -errno of mmap.
  */
 int vfu_dma_mmap(int fd, uint64_t offset, uint64_t size, uint32_t prot,
 		 void **vaddr);

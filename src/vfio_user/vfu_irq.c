@@ -4,7 +4,8 @@
  * "VFIO_USER_DEVICE_SET_IRQS"; semantics of struct vfio_irq_set in
  * <linux/vfio.h>): ACTION_TRIGGER with DATA_EVENTFD installs eventfds (none
  * sent: de-assign), with DATA_NONE / DATA_BOOL fires them; count 0 with
- * DATA_NONE disables the whole index. The server writes the eventfd.
+ * DATA_NONE disables the whole index. The server writes the eventfd, which
+ * it keeps non-blocking.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -83,11 +84,33 @@ static bool is_eventfd(int fd)
 	return !strcmp(link, "anon_inode:[eventfd]");
 }
 
+/*
+ * The eventfd's file is shared with the client, and a blocking eventfd
+ * whose counter is at its maximum blocks a write until somebody reads:
+ * a client could hang the loop thread (and every waiter on it). So the
+ * server keeps every eventfd it holds non-blocking; QEMU's are already.
+ * (A client that clears O_NONBLOCK again between this and the write can
+ * still win a race against us; it only stalls its own device.)
+ */
+static int set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return -errno;
+	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	return 0;
+}
+
 static int signal_fd(int fd)
 {
 	uint64_t one = 1;
 	ssize_t n;
+	int ret = set_nonblock(fd);
 
+	if (ret < 0)
+		return ret;
 	do {
 		n = write(fd, &one, sizeof(one));
 	} while (n < 0 && errno == EINTR);
@@ -105,7 +128,7 @@ int vfu_irq_table_set(struct vfu_irq_table *t, uint32_t index, uint32_t flags,
 	if (index >= t->num)
 		return -EINVAL;
 	for (size_t i = 0; i < nfds; i++)
-		if (!is_eventfd(fds[i]))
+		if (!is_eventfd(fds[i]) || set_nonblock(fds[i]) < 0)
 			return -EINVAL;
 	pthread_mutex_lock(&t->lock);
 	if (!(flags & VFIO_IRQ_SET_ACTION_TRIGGER)) {

@@ -130,6 +130,17 @@ void vfu_conn_mark_dead(struct vfu_server *s, struct vfu_conn *c)
 	vfu_pending_fail_all(s, c, -ENOTCONN);
 }
 
+/* c->dead may be set by any thread (a worker's send or DMA time-out). */
+static bool conn_dead(struct vfu_server *s, struct vfu_conn *c)
+{
+	bool dead;
+
+	pthread_mutex_lock(&s->lock);
+	dead = c->dead;
+	pthread_mutex_unlock(&s->lock);
+	return dead;
+}
+
 static struct vfu_conn *conn_new(int fd)
 {
 	struct vfu_conn *c = calloc(1, sizeof(*c));
@@ -269,13 +280,9 @@ static void on_accept(struct evloop *loop, int fd, uint32_t events,
 int vfu_conn_send(struct vfu_server *s, struct vfu_conn *c,
 		  struct vfu_hdr *h, const struct iovec *iov, int niov)
 {
-	bool dead;
 	int ret;
 
-	pthread_mutex_lock(&s->lock);
-	dead = c->dead;
-	pthread_mutex_unlock(&s->lock);
-	if (dead)
+	if (conn_dead(s, c))
 		return -ENOTCONN;
 	pthread_mutex_lock(&c->send_lock);
 	ret = vfu_send_msg(c->fd, h, iov, niov, NULL, 0, s->timeout_ms);
@@ -457,7 +464,7 @@ static void run_deferred(struct vfu_server *s, struct vfu_conn *c)
 {
 	struct vfu_deferred *d;
 
-	while (!c->dead && (d = c->deferred)) {
+	while (!conn_dead(s, c) && (d = c->deferred)) {
 		c->deferred = d->next;
 		if (!c->deferred)
 			c->deferred_tail = &c->deferred;
@@ -476,12 +483,12 @@ static void on_conn_event(struct evloop *loop, int fd, uint32_t events,
 
 	if (!c || c->fd != fd)
 		return;
-	for (int i = 0; i < VFU_BATCH && !c->dead; i++) {
+	for (int i = 0; i < VFU_BATCH && !conn_dead(s, c); i++) {
 		if (receive_one(s, c) <= 0)
 			break;
 		run_deferred(s, c);
 	}
-	if (c->dead)
+	if (conn_dead(s, c))
 		conn_teardown(s);
 }
 

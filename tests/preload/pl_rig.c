@@ -229,9 +229,12 @@ void rig_open_container(struct rig *r, unsigned group, enum rig_ram ram)
 	assert_true(status.flags & VFIO_GROUP_FLAGS_CONTAINER_SET);
 
 	if (ram == RIG_RAM_MEMFD) {
-		r->memfd = memfd_create("guest-ram", MFD_CLOEXEC);
+		r->memfd = memfd_create("guest-ram",
+					MFD_CLOEXEC | MFD_ALLOW_SEALING);
 		assert_true(r->memfd >= 0);
 		assert_int_equal(ftruncate(r->memfd, RIG_RAM_SIZE), 0);
+		/* As QEMU's memory-backend-memfd (seal=on) leaves it. */
+		assert_int_equal(fcntl(r->memfd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
 		r->ram = mmap(NULL, RIG_RAM_SIZE, PROT_READ | PROT_WRITE,
 			      MAP_SHARED, r->memfd, 0);
 	} else {

@@ -25,6 +25,7 @@ struct tsdev {
 	uint32_t resets, maps, maps_fd, async, clients, mapped;
 	uint32_t irq_fds[3];
 	bool eagain_sent;
+	bool refuse_unmap;
 };
 
 static struct tsdev dev;
@@ -136,6 +137,9 @@ static int ts_write(void *opaque, uint32_t index, uint64_t offset,
 	case PL_TS_IRQ:
 		vfu_irq_trigger(d->srv, ld_he32(p + PL_TS_ARG));
 		return (int)len;
+	case PL_TS_REFUSE_UNMAP:
+		d->refuse_unmap = true;
+		return (int)len;
 	default:
 		return -EINVAL;
 	}
@@ -209,6 +213,10 @@ static int ts_dma_unmap(void *opaque, const struct vfu_dma_region *r)
 	struct tsdev *d = opaque;
 
 	(void)r;
+	if (d->refuse_unmap) {
+		d->refuse_unmap = false;
+		return -EBUSY;
+	}
 	d->mapped--;
 	return 0;
 }

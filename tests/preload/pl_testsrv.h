@@ -39,6 +39,7 @@ enum pl_ts_op {
 	PL_TS_EAGAIN_ONCE = 3, /* EAGAIN, then success */
 	PL_TS_DIE = 4,         /* exit at once: ccwpassd crashed */
 	PL_TS_IRQ = 5,         /* signal eventfd of index arg */
+	PL_TS_REFUSE_UNMAP = 6, /* refuse the next DMA_UNMAP with EBUSY */
 };
 
 /* Result of the last command in the io region (irb area). */

@@ -551,6 +551,52 @@ static void test_group_semantics(void **state)
 	rig_close(&r);
 }
 
+/*
+ * A group is reopened on one thread while another closes the device that
+ * kept it alive (its fd was closed before): the open gets the old group or
+ * a new one, never one being freed (ASan: use after free).
+ */
+struct reopen {
+	int fd;
+	int err;
+	pthread_t t;
+};
+
+static void *reopen_main(void *opaque)
+{
+	struct reopen *a = opaque;
+
+	a->fd = open("/dev/vfio/7", O_RDWR | O_CLOEXEC);
+	a->err = errno;
+	return NULL;
+}
+
+static void test_group_reopen_race(void **state)
+{
+	struct vfio_group_status st = { .argsz = 8 };
+
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		struct reopen a = { .fd = -1 };
+		struct rig r;
+
+		rig_open(&r, GROUP_A, UUID_A, RIG_RAM_ANON);
+		assert_int_equal(close(r.grp), 0);
+		assert_int_equal(pthread_create(&a.t, NULL, reopen_main, &a), 0);
+		rig_close_device(&r);
+		pthread_join(a.t, NULL);
+		assert_true(a.fd >= 0);
+		assert_int_equal(ioctl(a.fd, VFIO_GROUP_GET_STATUS, &st), 0);
+		/* The old group still has the container, a new one not. */
+		if (st.flags & VFIO_GROUP_FLAGS_CONTAINER_SET)
+			assert_int_equal(ioctl(a.fd, VFIO_GROUP_UNSET_CONTAINER),
+					 0);
+		assert_int_equal(close(a.fd), 0);
+		assert_int_equal(close(r.ctr), 0);
+		munmap(r.ram, RIG_RAM_SIZE);
+	}
+}
+
 /* ---- a daemon that is not there, or dies ------------------------------ */
 
 struct open_args {
@@ -690,8 +736,9 @@ static void test_memtrack(void **state)
 
 	/* Shared memfd with its first page unmapped: the rest keeps the
 	 * right file offset. */
-	fa = memfd_create("a", MFD_CLOEXEC);
+	fa = memfd_create("a", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	assert_int_equal(ftruncate(fa, (off_t)sz), 0);
+	assert_int_equal(fcntl(fa, F_ADD_SEALS, F_SEAL_SHRINK), 0);
 	a = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, fa, 0);
 	assert_true(a != MAP_FAILED);
 	assert_int_equal(munmap(a, 4096), 0);
@@ -725,6 +772,20 @@ static void test_memtrack(void **state)
 	echo_at(&r, c, 0x40000000, 0);
 	munmap(c, sz);
 
+	/* A memfd that could still shrink: the server refuses the file (a
+	 * later shrink would fault in the server) and the library falls back
+	 * to DMA messages. */
+	fc = memfd_create("unsealed", MFD_CLOEXEC);
+	assert_true(fc >= 0);
+	assert_int_equal(ftruncate(fc, (off_t)sz), 0);
+	c = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, fc, 0);
+	assert_true(c != MAP_FAILED);
+	map_dma(r.ctr, c, 0x58000000, sz);
+	assert_int_equal(rig_stat(&r, PL_TS_MAPS_FD), fdmaps);
+	echo_at(&r, c, 0x58000000, 0);
+	munmap(c, sz);
+	close(fc);
+
 	/* The fd number was closed and reused for another file. */
 	c = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, fb, 0);
 	assert_true(c != MAP_FAILED);
@@ -749,7 +810,7 @@ static void test_memtrack(void **state)
 		};
 
 		assert_int_equal(ioctl(r.ctr, VFIO_IOMMU_UNMAP_DMA, &unmap), 0);
-		assert_int_equal(unmap.size, sz - 4096 + 8192 + 4096 + 2 * sz);
+		assert_int_equal(unmap.size, sz - 4096 + 8192 + 4096 + 3 * sz);
 	}
 	assert_int_equal(rig_stat(&r, PL_TS_MAPPED), 1);
 	rig_close(&r);
@@ -783,6 +844,44 @@ static void *io_main(void *opaque)
 			t->bad++;
 	}
 	return NULL;
+}
+
+/*
+ * A server that refuses an unmap keeps no access to the memory QEMU frees
+ * after the ioctl: the ioctl succeeds (type1 unmaps cannot fail), and the
+ * server's DMA to the range is answered EFAULT from then on.
+ */
+static void test_unmap_refused(void **state)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap), .iova = 0x60000000, .size = 0x10000,
+	};
+	uint8_t io[PL_TS_IO_SIZE];
+	uint8_t *extra;
+	struct rig r;
+
+	(void)state;
+	rig_open(&r, GROUP_A, UUID_A, RIG_RAM_ANON);
+	extra = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(extra != MAP_FAILED);
+	map_dma(r.ctr, extra, 0x60000000, 0x10000);
+	echo_at(&r, extra, 0x60000000, 0);
+	assert_int_equal(rig_command(&r, PL_TS_REFUSE_UNMAP, 0, 0, 0),
+			 PL_TS_IO_SIZE);
+	assert_int_equal(ioctl(r.ctr, VFIO_IOMMU_UNMAP_DMA, &unmap), 0);
+	assert_int_equal(unmap.size, 0x10000);
+	/* The server still has the region; the library serves it no more. */
+	assert_int_equal(rig_stat(&r, PL_TS_MAPPED), 2);
+	assert_int_equal(rig_command(&r, PL_TS_ECHO, 0, 0x60000000, 32),
+			 PL_TS_IO_SIZE);
+	assert_true(rig_wait_irq(&r, 0));
+	assert_int_equal(pread(r.dev, io, sizeof(io), 0), sizeof(io));
+	assert_int_equal((int32_t)ld_he32(io + PL_TS_RESULT), -EFAULT);
+	munmap(extra, 0x10000);
+	/* The device goes on working with the rest. */
+	echo_at(&r, r.ram + 0x2000, 0x2000, 0);
+	rig_close(&r);
 }
 
 /* Region I/O on several threads while the main thread maps and unmaps. */
@@ -1063,9 +1162,11 @@ int main(int argc, char **argv)
 		T(test_errno_mapping),
 		T(test_container_semantics),
 		T(test_group_semantics),
+		T(test_group_reopen_race),
 		T(test_no_daemon),
 		T(test_daemon_dies),
 		T(test_memtrack),
+		T(test_unmap_refused),
 		T(test_threads),
 		T(test_two_devices),
 		T(test_fork_before_devices),

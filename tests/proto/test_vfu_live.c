@@ -4,6 +4,7 @@
  * socket in a temporary directory, driven by the real vfu_client.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/vfio.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -75,10 +76,12 @@ static int td_cmd(struct vfu_client *c, uint32_t op, uint32_t len,
 
 static int make_memfd(size_t size, void **map)
 {
-	int fd = memfd_create("vfu-test", MFD_CLOEXEC);
+	int fd = memfd_create("vfu-test", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, (off_t)size), 0);
+	/* The server maps only memfds that can no longer shrink. */
+	assert_int_equal(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
 	*map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	assert_true(*map != MAP_FAILED);
 	return fd;
@@ -283,6 +286,62 @@ static void test_irqs(void **state)
 	}
 	close(e0);
 	close(e1);
+}
+
+/*
+ * A client's eventfd in blocking mode with its counter at the maximum:
+ * signalling it must not block the server (it would hang the loop thread
+ * and everything waiting for it). The counter is full, so the interrupt
+ * is pending anyway.
+ */
+static void test_irq_blocking_eventfd(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	uint64_t full = UINT64_MAX - 1, v;
+	int e = eventfd(0, EFD_CLOEXEC);
+	int ret;
+
+	assert_true(e >= 0);
+	assert_int_equal(write(e, &full, 8), 8);
+	assert_int_equal(vfu_client_set_irqs(f->c, 0, flags, 0, 1, &e, 1, NULL),
+			 0);
+	/* Failure guard only: a blocked server never replies. */
+	vfu_client_set_timeout(f->c, 10000);
+	ret = td_cmd(f->c, TD_IRQ0, 0, 0);
+	/* Unblock a stuck server before judging, so teardown can run. */
+	assert_int_equal(read(e, &v, 8), 8);
+	assert_int_equal(ret, TD_CMD_SIZE);
+	assert_int_equal(v, full);
+	/* Drained: the next signal arrives. */
+	assert_int_equal(td_cmd(f->c, TD_IRQ0, 0, 0), TD_CMD_SIZE);
+	assert_true(readable(e));
+	close(e);
+}
+
+/* A file the client could still shrink is not mmapped: a shrink after
+ * DMA_MAP would turn a later copy into SIGBUS in the server. */
+static void test_dma_fd_shrinkable_refused(void **state)
+{
+	struct fixture *f = *state;
+	int fd = memfd_create("vfu-unsealed", MFD_CLOEXEC);
+	void *mem;
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 2 * 4096), 0);
+	mem = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_true(mem != MAP_FAILED);
+	assert_int_equal(vfu_client_dma_map(f->c, 0x100000, 2 * 4096,
+					    VFU_DMA_READ | VFU_DMA_WRITE, fd, 0,
+					    mem), -EPERM);
+	assert_int_equal(f->dev.maps, 0);
+	/* The same range without the file is fine (message DMA). */
+	assert_int_equal(vfu_client_dma_map(f->c, 0x100000, 2 * 4096,
+					    VFU_DMA_READ | VFU_DMA_WRITE, -1, 0,
+					    mem), 0);
+	assert_int_equal(f->dev.maps, 1);
+	munmap(mem, 2 * 4096);
+	close(fd);
 }
 
 static void test_dma_fd(void **state)
@@ -536,7 +595,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_region_rw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_irqs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_irq_blocking_eventfd, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_dma_fd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dma_fd_shrinkable_refused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_dma_readonly_region, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dma_messages, setup,

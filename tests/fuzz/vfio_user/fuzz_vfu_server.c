@@ -8,6 +8,7 @@
  * command so those paths see hostile state too.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/vfio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -127,8 +128,9 @@ static int make_fd(int eventfd_kind)
 
 	if (eventfd_kind)
 		return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	fd = memfd_create("fuzz", MFD_CLOEXEC);
-	if (fd >= 0 && ftruncate(fd, 8192) < 0) {
+	fd = memfd_create("fuzz", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd >= 0 && (ftruncate(fd, 8192) < 0 ||
+			fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) < 0)) {
 		close(fd);
 		fd = -1;
 	}

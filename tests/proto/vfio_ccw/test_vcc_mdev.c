@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -178,6 +180,105 @@ static void test_remove_not_released(void **state)
 	vl_host_stop(&h);
 }
 
+/*
+ * Removal while CRWs are being signalled: the loop thread's bottom half
+ * and a VMM-side CRW reader both signal through the mdev's server while
+ * vcc_mdev_remove() destroys it. Nothing may signal through a destroyed
+ * server (ASan: use after free; TSan: the server pointer raced).
+ */
+struct crw_storm {
+	struct vl_host *h;
+	struct vcc_private *p;
+	bool stop;               /* __atomic */
+	unsigned varied, read;
+	pthread_t vary, drain;
+};
+
+static bool storm_stop(struct crw_storm *s)
+{
+	return __atomic_load_n(&s->stop, __ATOMIC_ACQUIRE);
+}
+
+static void *storm_vary(void *opaque)
+{
+	struct crw_storm *s = opaque;
+
+	while (!storm_stop(s)) {
+		if (css_chp_vary(s->h->css, VL_CHP_B, false) == 0 &&
+		    css_chp_vary(s->h->css, VL_CHP_B, true) == 0)
+			s->varied++;
+	}
+	return NULL;
+}
+
+static void *storm_drain(void *opaque)
+{
+	struct crw_storm *s = opaque;
+	uint8_t b[VCC_CRW_REGION_SIZE];
+
+	/* As QEMU's CRW handler: read the region (it re-signals while more
+	 * are queued), which keeps the queue from filling up. */
+	while (!storm_stop(s))
+		if (vcc_crw_read(s->p, 0, b, sizeof(b)) == sizeof(b))
+			s->read++;
+	return NULL;
+}
+
+static void test_remove_during_crw_storm(void **state)
+{
+	struct vl_host h;
+	struct crw_storm s;
+	struct error err = { 0 };
+
+	vl_host_start(&h, 1, 2000, false);
+	s = (struct crw_storm){ .h = &h, .p = h.dev[0].p };
+	assert_int_equal(pthread_create(&s.vary, NULL, storm_vary, &s), 0);
+	assert_int_equal(pthread_create(&s.drain, NULL, storm_drain, &s), 0);
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(vcc_mdev_remove(h.dev[0].p, h.dev[0].uuid), 0);
+		assert_null(vcc_mdev_uuid(h.dev[0].p));
+		assert_int_equal(vcc_mdev_create(h.dev[0].p, h.dev[0].uuid,
+						 &err), 0);
+	}
+	__atomic_store_n(&s.stop, true, __ATOMIC_RELEASE);
+	pthread_join(s.vary, NULL);
+	pthread_join(s.drain, NULL);
+	assert_true(s.varied > 0);
+	assert_true(s.read > 0);
+	assert_int_equal(dev_state(h.dev[0].p), VCC_STATE_STANDBY);
+	vl_host_stop(&h);
+}
+
+/* A set-up failure names the mdev (here: no descriptor for its loop). */
+static void test_create_error_names_mdev(void **state)
+{
+	struct vl_host h;
+	struct error err = { 0 };
+	struct rlimit old, tight;
+	int probe, ret;
+
+	vl_host_start(&h, 1, 2000, false);
+	assert_int_equal(vcc_mdev_remove(h.dev[0].p, h.dev[0].uuid), 0);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	/* Every descriptor below the highest one in use is taken. */
+	probe = dup(0);
+	assert_true(probe >= 0);
+	close(probe);
+	for (int fd = 0; fd < probe; fd++)
+		assert_true(fcntl(fd, F_GETFD) >= 0);
+	tight = old;
+	tight.rlim_cur = (rlim_t)probe;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &tight), 0);
+	ret = vcc_mdev_create(h.dev[0].p, h.dev[0].uuid, &err);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(ret, -EMFILE);
+	assert_non_null(strstr(err.msg, h.dev[0].uuid));
+	assert_null(vcc_mdev_uuid(h.dev[0].p));
+	/* Nothing was left behind: the mdev can be made now. */
+	assert_int_equal(vcc_mdev_create(h.dev[0].p, h.dev[0].uuid, &err), 0);
+	vl_host_stop(&h);
+}
+
 /* ---- the rules of the mdev ---- */
 
 static void test_mdev_rules(void **state)
@@ -236,6 +337,8 @@ int main(void)
 		cmocka_unit_test(test_two_mdevs),
 		cmocka_unit_test(test_req_on_remove),
 		cmocka_unit_test(test_remove_not_released),
+		cmocka_unit_test(test_remove_during_crw_storm),
+		cmocka_unit_test(test_create_error_names_mdev),
 		cmocka_unit_test(test_mdev_rules),
 	};
 

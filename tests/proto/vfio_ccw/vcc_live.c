@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/vfio.h>
 #include <linux/vfio_ccw.h>
 #include <poll.h>
@@ -159,8 +160,11 @@ int vl_guest_connect(struct vl_guest *g, const char *sock, enum vl_mem mode)
 	g->mode = mode;
 	g->memfd = g->io_efd = g->crw_efd = g->req_efd = -1;
 	if (mode == VL_MEMFD) {
-		g->memfd = memfd_create("vcc-guest", MFD_CLOEXEC);
-		if (g->memfd < 0 || ftruncate(g->memfd, (off_t)total) < 0)
+		g->memfd = memfd_create("vcc-guest",
+					MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		/* Sealed against shrinking, as QEMU's memfd backend is. */
+		if (g->memfd < 0 || ftruncate(g->memfd, (off_t)total) < 0 ||
+		    fcntl(g->memfd, F_ADD_SEALS, F_SEAL_SHRINK) < 0)
 			return -errno;
 		g->mem = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED,
 			      g->memfd, 0);
