@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Big-endian byte images of the channel-subsystem formats (Principles of
+ * Byte images of the channel-subsystem formats, big-endian as the
+ * architecture defines them (or in host order for QEMU's vfio-ccw regions:
+ * css_arch.h "enum css_order") (Principles of
  * Operation SA22-7832, ch. 15 "Operation-Request Block", "Channel-Command
  * Word", ch. 15 "Subchannel-Information Block" (PMCW), ch. 16
  * "Interruption-Response Block" (SCSW, ESW, ECW, EMW), ch. 17
@@ -70,22 +72,74 @@ _Static_assert(IRB_OFF_EMW == IRB_OFF_ECW + CSS_ECW_SIZE, "IRB: EMW at word 16")
 _Static_assert(IRB_OFF_EMW + IRB_EMW_SIZE == CSS_IRB_SIZE, "IRB is 24 words");
 _Static_assert(sizeof(((struct css_irb *)0)->emw) == IRB_EMW_SIZE, "EMW size");
 
-void css_orb_load(struct css_orb *orb, const uint8_t b[CSS_ORB_SIZE])
+/* Multi-byte fields in the order the image uses (css_arch.h). */
+static uint16_t ld16(enum css_order o, const uint8_t *p)
 {
-	orb->intparm = ld_be32(b + ORB_OFF_INTPARM);
-	orb->ctrl0 = ld_be16(b + ORB_OFF_CTRL0);
+	return o == CSS_ORDER_BE ? ld_be16(p) : ld_he16(p);
+}
+
+static uint32_t ld32(enum css_order o, const uint8_t *p)
+{
+	return o == CSS_ORDER_BE ? ld_be32(p) : ld_he32(p);
+}
+
+static uint64_t ld64(enum css_order o, const uint8_t *p)
+{
+	return o == CSS_ORDER_BE ? ld_be64(p) : ld_he64(p);
+}
+
+static void st16(enum css_order o, uint8_t *p, uint16_t v)
+{
+	if (o == CSS_ORDER_BE)
+		st_be16(p, v);
+	else
+		st_he16(p, v);
+}
+
+static void st32(enum css_order o, uint8_t *p, uint32_t v)
+{
+	if (o == CSS_ORDER_BE)
+		st_be32(p, v);
+	else
+		st_he32(p, v);
+}
+
+static void st64(enum css_order o, uint8_t *p, uint64_t v)
+{
+	if (o == CSS_ORDER_BE)
+		st_be64(p, v);
+	else
+		st_he64(p, v);
+}
+
+void css_orb_load_o(struct css_orb *orb, const uint8_t b[CSS_ORB_SIZE],
+		    enum css_order o)
+{
+	orb->intparm = ld32(o, b + ORB_OFF_INTPARM);
+	orb->ctrl0 = ld16(o, b + ORB_OFF_CTRL0);
 	orb->lpm = b[ORB_OFF_LPM];
 	orb->ctrl1 = b[ORB_OFF_CTRL1];
-	orb->cpa = ld_be32(b + ORB_OFF_CPA);
+	orb->cpa = ld32(o, b + ORB_OFF_CPA);
+}
+
+void css_orb_store_o(const struct css_orb *orb, uint8_t b[CSS_ORB_SIZE],
+		     enum css_order o)
+{
+	st32(o, b + ORB_OFF_INTPARM, orb->intparm);
+	st16(o, b + ORB_OFF_CTRL0, orb->ctrl0);
+	b[ORB_OFF_LPM] = orb->lpm;
+	b[ORB_OFF_CTRL1] = orb->ctrl1;
+	st32(o, b + ORB_OFF_CPA, orb->cpa);
+}
+
+void css_orb_load(struct css_orb *orb, const uint8_t b[CSS_ORB_SIZE])
+{
+	css_orb_load_o(orb, b, CSS_ORDER_BE);
 }
 
 void css_orb_store(const struct css_orb *orb, uint8_t b[CSS_ORB_SIZE])
 {
-	st_be32(b + ORB_OFF_INTPARM, orb->intparm);
-	st_be16(b + ORB_OFF_CTRL0, orb->ctrl0);
-	b[ORB_OFF_LPM] = orb->lpm;
-	b[ORB_OFF_CTRL1] = orb->ctrl1;
-	st_be32(b + ORB_OFF_CPA, orb->cpa);
+	css_orb_store_o(orb, b, CSS_ORDER_BE);
 }
 
 /*
@@ -123,72 +177,108 @@ void css_ccw_store(const struct css_ccw *ccw, uint8_t b[CSS_CCW_SIZE])
 	st_be32(b + 4, ccw->cda);
 }
 
-void css_scsw_load(struct css_scsw *scsw, const uint8_t b[CSS_SCSW_SIZE])
+void css_scsw_load_o(struct css_scsw *scsw, const uint8_t b[CSS_SCSW_SIZE],
+		     enum css_order o)
 {
-	scsw->flags = ld_be16(b + SCSW_OFF_FLAGS);
-	scsw->ctrl = ld_be16(b + SCSW_OFF_CTRL);
-	scsw->cpa = ld_be32(b + SCSW_OFF_CPA);
+	scsw->flags = ld16(o, b + SCSW_OFF_FLAGS);
+	scsw->ctrl = ld16(o, b + SCSW_OFF_CTRL);
+	scsw->cpa = ld32(o, b + SCSW_OFF_CPA);
 	scsw->dstat = b[SCSW_OFF_DSTAT];
 	scsw->cstat = b[SCSW_OFF_CSTAT];
-	scsw->count = ld_be16(b + SCSW_OFF_COUNT);
+	scsw->count = ld16(o, b + SCSW_OFF_COUNT);
+}
+
+void css_scsw_store_o(const struct css_scsw *scsw, uint8_t b[CSS_SCSW_SIZE],
+		      enum css_order o)
+{
+	st16(o, b + SCSW_OFF_FLAGS, scsw->flags);
+	st16(o, b + SCSW_OFF_CTRL, scsw->ctrl);
+	st32(o, b + SCSW_OFF_CPA, scsw->cpa);
+	b[SCSW_OFF_DSTAT] = scsw->dstat;
+	b[SCSW_OFF_CSTAT] = scsw->cstat;
+	st16(o, b + SCSW_OFF_COUNT, scsw->count);
+}
+
+void css_scsw_load(struct css_scsw *scsw, const uint8_t b[CSS_SCSW_SIZE])
+{
+	css_scsw_load_o(scsw, b, CSS_ORDER_BE);
 }
 
 void css_scsw_store(const struct css_scsw *scsw, uint8_t b[CSS_SCSW_SIZE])
 {
-	st_be16(b + SCSW_OFF_FLAGS, scsw->flags);
-	st_be16(b + SCSW_OFF_CTRL, scsw->ctrl);
-	st_be32(b + SCSW_OFF_CPA, scsw->cpa);
-	b[SCSW_OFF_DSTAT] = scsw->dstat;
-	b[SCSW_OFF_CSTAT] = scsw->cstat;
-	st_be16(b + SCSW_OFF_COUNT, scsw->count);
+	css_scsw_store_o(scsw, b, CSS_ORDER_BE);
 }
 
-void css_pmcw_load(struct css_pmcw *pmcw, const uint8_t b[CSS_PMCW_SIZE])
+static void pmcw_load(struct css_pmcw *pmcw, const uint8_t b[CSS_PMCW_SIZE],
+		      enum css_order o)
 {
-	pmcw->intparm = ld_be32(b + PMCW_OFF_INTPARM);
-	pmcw->flags = ld_be16(b + PMCW_OFF_FLAGS);
-	pmcw->devno = ld_be16(b + PMCW_OFF_DEVNO);
+	pmcw->intparm = ld32(o, b + PMCW_OFF_INTPARM);
+	pmcw->flags = ld16(o, b + PMCW_OFF_FLAGS);
+	pmcw->devno = ld16(o, b + PMCW_OFF_DEVNO);
 	pmcw->lpm = b[PMCW_OFF_LPM];
 	pmcw->pnom = b[PMCW_OFF_PNOM];
 	pmcw->lpum = b[PMCW_OFF_LPUM];
 	pmcw->pim = b[PMCW_OFF_PIM];
-	pmcw->mbi = ld_be16(b + PMCW_OFF_MBI);
+	pmcw->mbi = ld16(o, b + PMCW_OFF_MBI);
 	pmcw->pom = b[PMCW_OFF_POM];
 	pmcw->pam = b[PMCW_OFF_PAM];
 	memcpy(pmcw->chpid, b + PMCW_OFF_CHPID, sizeof(pmcw->chpid));
-	pmcw->chars = ld_be32(b + PMCW_OFF_CHARS);
+	pmcw->chars = ld32(o, b + PMCW_OFF_CHARS);
 }
 
-void css_pmcw_store(const struct css_pmcw *pmcw, uint8_t b[CSS_PMCW_SIZE])
+void css_pmcw_load(struct css_pmcw *pmcw, const uint8_t b[CSS_PMCW_SIZE])
 {
-	st_be32(b + PMCW_OFF_INTPARM, pmcw->intparm);
-	st_be16(b + PMCW_OFF_FLAGS, pmcw->flags);
-	st_be16(b + PMCW_OFF_DEVNO, pmcw->devno);
+	pmcw_load(pmcw, b, CSS_ORDER_BE);
+}
+
+static void pmcw_store(const struct css_pmcw *pmcw, uint8_t b[CSS_PMCW_SIZE],
+		       enum css_order o)
+{
+	st32(o, b + PMCW_OFF_INTPARM, pmcw->intparm);
+	st16(o, b + PMCW_OFF_FLAGS, pmcw->flags);
+	st16(o, b + PMCW_OFF_DEVNO, pmcw->devno);
 	b[PMCW_OFF_LPM] = pmcw->lpm;
 	b[PMCW_OFF_PNOM] = pmcw->pnom;
 	b[PMCW_OFF_LPUM] = pmcw->lpum;
 	b[PMCW_OFF_PIM] = pmcw->pim;
-	st_be16(b + PMCW_OFF_MBI, pmcw->mbi);
+	st16(o, b + PMCW_OFF_MBI, pmcw->mbi);
 	b[PMCW_OFF_POM] = pmcw->pom;
 	b[PMCW_OFF_PAM] = pmcw->pam;
 	memcpy(b + PMCW_OFF_CHPID, pmcw->chpid, sizeof(pmcw->chpid));
-	st_be32(b + PMCW_OFF_CHARS, pmcw->chars);
+	st32(o, b + PMCW_OFF_CHARS, pmcw->chars);
+}
+
+void css_pmcw_store(const struct css_pmcw *pmcw, uint8_t b[CSS_PMCW_SIZE])
+{
+	pmcw_store(pmcw, b, CSS_ORDER_BE);
+}
+
+void css_schib_load_o(struct css_schib *schib,
+		      const uint8_t b[CSS_SCHIB_SIZE], enum css_order o)
+{
+	pmcw_load(&schib->pmcw, b + SCHIB_OFF_PMCW, o);
+	css_scsw_load_o(&schib->scsw, b + SCHIB_OFF_SCSW, o);
+	schib->mba = ld64(o, b + SCHIB_OFF_MBA);
+	memcpy(schib->mda, b + SCHIB_OFF_MDA, sizeof(schib->mda));
+}
+
+void css_schib_store_o(const struct css_schib *schib,
+		       uint8_t b[CSS_SCHIB_SIZE], enum css_order o)
+{
+	pmcw_store(&schib->pmcw, b + SCHIB_OFF_PMCW, o);
+	css_scsw_store_o(&schib->scsw, b + SCHIB_OFF_SCSW, o);
+	st64(o, b + SCHIB_OFF_MBA, schib->mba);
+	memcpy(b + SCHIB_OFF_MDA, schib->mda, sizeof(schib->mda));
 }
 
 void css_schib_load(struct css_schib *schib, const uint8_t b[CSS_SCHIB_SIZE])
 {
-	css_pmcw_load(&schib->pmcw, b + SCHIB_OFF_PMCW);
-	css_scsw_load(&schib->scsw, b + SCHIB_OFF_SCSW);
-	schib->mba = ld_be64(b + SCHIB_OFF_MBA);
-	memcpy(schib->mda, b + SCHIB_OFF_MDA, sizeof(schib->mda));
+	css_schib_load_o(schib, b, CSS_ORDER_BE);
 }
 
 void css_schib_store(const struct css_schib *schib, uint8_t b[CSS_SCHIB_SIZE])
 {
-	css_pmcw_store(&schib->pmcw, b + SCHIB_OFF_PMCW);
-	css_scsw_store(&schib->scsw, b + SCHIB_OFF_SCSW);
-	st_be64(b + SCHIB_OFF_MBA, schib->mba);
-	memcpy(b + SCHIB_OFF_MDA, schib->mda, sizeof(schib->mda));
+	css_schib_store_o(schib, b, CSS_ORDER_BE);
 }
 
 void css_irb_store(const struct css_irb *irb, uint8_t b[CSS_IRB_SIZE])

@@ -238,6 +238,29 @@ struct css_crw {
 #define CRW_ERC_PMOD  0x08  /* installed, parameters modified */
 
 /* Architecture byte images (big-endian). */
+
+/*
+ * The order of the multi-byte fields of an image: the architecture's
+ * big-endian one, or the host's, in which QEMU's vfio-ccw io and schib
+ * regions carry the ORB, SCSW and SCHIB (docs/vfio-ccw.md "Byte order";
+ * on an s390 host the two are the same).
+ */
+enum css_order { CSS_ORDER_BE, CSS_ORDER_HOST };
+
+void css_orb_load_o(struct css_orb *orb, const uint8_t b[CSS_ORB_SIZE],
+		    enum css_order o);
+void css_orb_store_o(const struct css_orb *orb, uint8_t b[CSS_ORB_SIZE],
+		     enum css_order o);
+void css_scsw_load_o(struct css_scsw *scsw, const uint8_t b[CSS_SCSW_SIZE],
+		     enum css_order o);
+void css_scsw_store_o(const struct css_scsw *scsw, uint8_t b[CSS_SCSW_SIZE],
+		      enum css_order o);
+void css_schib_load_o(struct css_schib *schib,
+		      const uint8_t b[CSS_SCHIB_SIZE], enum css_order o);
+void css_schib_store_o(const struct css_schib *schib,
+		       uint8_t b[CSS_SCHIB_SIZE], enum css_order o);
+
+/* The same in big-endian order. */
 void css_orb_load(struct css_orb *orb, const uint8_t b[CSS_ORB_SIZE]);
 void css_orb_store(const struct css_orb *orb, uint8_t b[CSS_ORB_SIZE]);
 void css_ccw_load(struct css_ccw *ccw, const uint8_t b[CSS_CCW_SIZE], bool fmt1);
