@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* src/common: byte-order helpers, set-up errors, the log function. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/byteorder.h"
+#include "common/error.h"
+#include "common/log.h"
+
+static void test_byteorder(void **state)
+{
+	uint8_t b[8];
+
+	(void)state;
+	st_be16(b, 0x1234);
+	assert_memory_equal(b, "\x12\x34", 2);
+	st_be24(b, 0xabcdef);
+	assert_memory_equal(b, "\xab\xcd\xef", 3);
+	assert_int_equal(ld_be24(b), 0xabcdef);
+	st_be32(b, 0x01020304);
+	assert_memory_equal(b, "\x01\x02\x03\x04", 4);
+	assert_int_equal(ld_be32(b), 0x01020304);
+	st_be64(b, 0x0102030405060708ull);
+	assert_memory_equal(b, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+	assert_true(ld_be64(b) == 0x0102030405060708ull);
+	st_le16(b, 0x1234);
+	assert_memory_equal(b, "\x34\x12", 2);
+	assert_int_equal(ld_le16(b), 0x1234);
+	st_le32(b, 0x01020304);
+	assert_memory_equal(b, "\x04\x03\x02\x01", 4);
+	assert_int_equal(ld_le32(b), 0x01020304);
+	st_le64(b, 0x0102030405060708ull);
+	assert_memory_equal(b, "\x08\x07\x06\x05\x04\x03\x02\x01", 8);
+	assert_true(ld_le64(b) == 0x0102030405060708ull);
+	/* Host order is one of the two, and round-trips. */
+	st_he32(b, 0xdeadbeef);
+	assert_int_equal(ld_he32(b), 0xdeadbeef);
+	assert_true(ld_be32(b) == 0xdeadbeef || ld_le32(b) == 0xdeadbeef);
+}
+
+static void test_error(void **state)
+{
+	struct error err = { 0 };
+	char big[600];
+
+	(void)state;
+	/* A NULL err is allowed and the errno still comes back. */
+	assert_int_equal(error_setf(NULL, EINVAL, "x %d", 1), -EINVAL);
+	assert_int_equal(error_setf(&err, ENOENT, "%s: missing", "a.img"), -ENOENT);
+	assert_int_equal(err.errnum, ENOENT);
+	assert_string_equal(err.msg, "a.img: missing");
+	error_prefix(&err, "sch %s", "0.0.0313");
+	assert_string_equal(err.msg, "sch 0.0.0313: a.img: missing");
+	error_prefix(NULL, "ignored");
+	/* Long messages are cut, never overrun, and stay terminated. */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	error_setf(&err, EIO, "%s", big);
+	assert_int_equal(strlen(err.msg), sizeof(err.msg) - 1);
+	error_prefix(&err, "%s", big);
+	assert_int_equal(strlen(err.msg), sizeof(err.msg) - 1);
+	error_setf(&err, EIO, "tail");
+	error_prefix(&err, "%.*s", (int)sizeof(err.msg) - 4, big);
+	assert_true(strlen(err.msg) < sizeof(err.msg));
+}
+
+struct sink {
+	int calls;
+	int level;
+	char msg[128];
+};
+
+static void sink_fn(int level, const char *msg, void *opaque)
+{
+	struct sink *s = opaque;
+
+	s->calls++;
+	s->level = level;
+	snprintf(s->msg, sizeof(s->msg), "%s", msg);
+}
+
+static void test_log(void **state)
+{
+	struct sink s = { 0 };
+
+	(void)state;
+	log_set_sink(sink_fn, &s);
+	log_set_level(LOG_WARNING);
+	assert_true(log_enabled(LOG_ERR));
+	assert_false(log_enabled(LOG_INFO));
+	log_msg(LOG_INFO, "dropped");
+	assert_int_equal(s.calls, 0);
+	log_msg(LOG_ERR, "sch %s: %s", "0.0.0313", "kept");
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.level, LOG_ERR);
+	assert_string_equal(s.msg, "sch 0.0.0313: kept");
+	log_set_level(99);               /* clamped to debug */
+	assert_int_equal(log_get_level(), LOG_DEBUG);
+	log_msg(LOG_DEBUG, "now kept");
+	assert_int_equal(s.calls, 2);
+	log_set_sink(NULL, NULL);
+	log_set_level(LOG_NOTICE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_byteorder),
+		cmocka_unit_test(test_error),
+		cmocka_unit_test(test_log),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
