@@ -271,7 +271,8 @@ static int map_dma(struct pl_container *c, uint8_t *p)
 	PL_DEBUG("map iova 0x%llx size 0x%llx vaddr 0x%llx prot %u: %s",
 		 (unsigned long long)m.iova, (unsigned long long)m.size,
 		 (unsigned long long)m.vaddr, m.prot,
-		 m.fd >= 0 ? "shared file, zero-copy" : "DMA messages");
+		 m.fd >= 0 ? "shared file, zero-copy"
+			   : "no file, process_vm or DMA messages");
 	i = insert_map(c, &m);
 	if (i < 0) {
 		if (m.fd >= 0)

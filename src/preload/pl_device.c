@@ -123,6 +123,7 @@ static int read_layout(struct pl_device *d)
 int pl_device_connect(struct pl_group *g, const char *name,
 		      struct pl_device **dp)
 {
+	struct vfu_client_opts opts = { .process_vm = pl_process_vm_wanted() };
 	const struct vfu_caps *caps;
 	struct pl_device *d;
 	struct error err = { 0 };
@@ -143,7 +144,7 @@ int pl_device_connect(struct pl_group *g, const char *name,
 		return -ENAMETOOLONG;
 	}
 	for (int i = 1;; i++) {
-		ret = vfu_client_connect(d->path, &d->c, &err);
+		ret = vfu_client_connect_opts(d->path, &opts, &d->c, &err);
 		if (ret != -ECONNREFUSED || i == CONNECT_TRIES)
 			break;
 		nanosleep(&(struct timespec){ .tv_nsec = CONNECT_PAUSE_NS },
@@ -178,8 +179,10 @@ int pl_device_connect(struct pl_group *g, const char *name,
 	}
 	pl_obj_get((struct pl_obj *)g);
 	d->group = g;
-	PL_DEBUG("mdev %s: connected to %s: flags 0x%x, %u regions, %u irqs",
-		 name, d->path, d->flags, d->num_regions, d->num_irqs);
+	PL_DEBUG("mdev %s: connected to %s: flags 0x%x, %u regions, %u irqs, "
+		 "RAM without file: %s", name, d->path, d->flags,
+		 d->num_regions, d->num_irqs, vfu_client_process_vm(d->c) ?
+		 "process_vm (DMA messages as fallback)" : "DMA messages");
 	*dp = d;
 	return 0;
 }

@@ -119,10 +119,13 @@ int pl_device_dma_map(struct pl_device *d, const struct pl_dma *m)
 				 m->offset, (void *)(uintptr_t)m->vaddr);
 	if (ret < 0 && m->fd >= 0 && ret != -EEXIST && ret != -ENOSPC &&
 	    !pl_device_lost(d)) {
-		/* The server could not use the file: fall back to messages. */
+		/* The server could not use the file: map it without one
+		 * (process_vm when negotiated, else DMA messages). */
 		log_msg(LOG_WARNING, "mdev %s: iova 0x%llx: shared memory "
-			"refused (%s), using DMA messages", d->name,
-			(unsigned long long)m->iova, strerror(-ret));
+			"refused (%s), using %s", d->name,
+			(unsigned long long)m->iova, strerror(-ret),
+			vfu_client_process_vm(d->c) ? "process_vm access"
+						    : "DMA messages");
 		ret = vfu_client_dma_map(d->c, m->iova, m->size, m->prot, -1,
 					 0, (void *)(uintptr_t)m->vaddr);
 	}

@@ -103,6 +103,17 @@ int pl_call_timeout_ms(void)
 	return *end || v <= 0 || v > 3600000 ? 30000 : (int)v;
 }
 
+/*
+ * Offer ccwpassd direct access to guest RAM mapped without a file
+ * (CCWPASS_PRELOAD_PROCESS_VM, default on; "0" keeps DMA messages only).
+ */
+bool pl_process_vm_wanted(void)
+{
+	const char *s = getenv("CCWPASS_PRELOAD_PROCESS_VM");
+
+	return !s || strcmp(s, "0");
+}
+
 /* ---- objects ---------------------------------------------------------- */
 
 static pthread_mutex_t graph_lock;

@@ -61,6 +61,7 @@ int pl_make_fd(const char *name, int open_flags);
 /* Where ccwpassd publishes groups and sockets (CCWPASS_RUNTIME_DIR). */
 const char *pl_runtime_dir(void);
 int pl_call_timeout_ms(void);
+bool pl_process_vm_wanted(void);
 
 /* One DMA mapping of the container (VFIO_IOMMU_MAP_DMA). */
 struct pl_dma {

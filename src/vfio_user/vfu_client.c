@@ -45,6 +45,8 @@ struct vfu_client {
 
 	struct vfu_caps server_caps;
 	uint16_t server_minor;
+	bool process_vm;               /* VFU_CAP_PROCESS_VM negotiated */
+	uint64_t dma_requests;         /* atomic */
 
 	pthread_mutex_t dma_lock;
 	struct vfu_dma_table dma;
@@ -65,6 +67,16 @@ const struct vfu_caps *vfu_client_server_caps(const struct vfu_client *c)
 uint16_t vfu_client_server_minor(const struct vfu_client *c)
 {
 	return c->server_minor;
+}
+
+bool vfu_client_process_vm(const struct vfu_client *c)
+{
+	return c->process_vm;
+}
+
+uint64_t vfu_client_dma_requests(const struct vfu_client *c)
+{
+	return __atomic_load_n(&c->dma_requests, __ATOMIC_RELAXED);
 }
 
 void vfu_client_set_timeout(struct vfu_client *c, int timeout_ms)
@@ -146,6 +158,7 @@ static void answer_request(struct vfu_client *c, struct vfu_rx_msg *raw)
 	    m.hdr.cmd != VFU_CMD_DMA_WRITE)
 		ret = -EINVAL;     /* nothing else goes server -> client */
 	if (!ret) {
+		__atomic_add_fetch(&c->dma_requests, 1, __ATOMIC_RELAXED);
 		a = m.u.dma;
 		if (m.hdr.cmd == VFU_CMD_DMA_READ) {
 			data = malloc(a.count ? (size_t)a.count : 1);
@@ -419,20 +432,27 @@ int vfu_client_callv(struct vfu_client *c, uint16_t cmd,
 
 /* ---- set-up --------------------------------------------------------------- */
 
-static int negotiate(struct vfu_client *c, struct error *err)
+static int negotiate(struct vfu_client *c, const struct vfu_client_opts *o,
+		     struct error *err)
 {
 	static const char json[] = "{\"capabilities\":{\"max_msg_fds\":8,"
 				   "\"max_data_xfer_size\":1048576}}";
-	uint8_t buf[VFU_VERSION_SIZE + sizeof(json)];
+	static const char json_pvm[] = "{\"capabilities\":{\"max_msg_fds\":8,"
+				       "\"max_data_xfer_size\":1048576,"
+				       "\"" VFU_CAP_PROCESS_VM "\":true}}";
+	bool pvm = o && o->process_vm;
+	const char *text = pvm ? json_pvm : json;
+	size_t len = pvm ? sizeof(json_pvm) : sizeof(json);
+	uint8_t buf[VFU_VERSION_SIZE + sizeof(json_pvm)];
 	uint8_t reply[VFU_VERSION_SIZE + VFU_MAX_JSON];
 	struct vfu_version v;
 	size_t n;
 	int ret;
 
 	vfu_version_encode(buf, VFU_PROTO_MAJOR, VFU_PROTO_MINOR);
-	memcpy(buf + VFU_VERSION_SIZE, json, sizeof(json));
-	ret = vfu_client_call(c, VFU_CMD_VERSION, buf, sizeof(buf), NULL, 0,
-			      reply, sizeof(reply), &n);
+	memcpy(buf + VFU_VERSION_SIZE, text, len);
+	ret = vfu_client_call(c, VFU_CMD_VERSION, buf, VFU_VERSION_SIZE + len,
+			      NULL, 0, reply, sizeof(reply), &n);
 	if (ret == -ECONNRESET || ret == -EPIPE)
 		return error_setf(err, ECONNREFUSED, "vfio-user: the server "
 				  "closed the connection (busy?)");
@@ -446,11 +466,19 @@ static int negotiate(struct vfu_client *c, struct error *err)
 					  &c->server_caps) < 0)
 		return error_setf(err, EPROTO,
 				  "vfio-user: bad server capabilities");
+	/* Only what was proposed can be accepted (offset 0 is harmless). */
+	c->process_vm = pvm && c->server_caps.process_vm;
 	c->server_minor = v.minor;
 	return 0;
 }
 
 int vfu_client_open_fd(int fd, struct vfu_client **cp, struct error *err)
+{
+	return vfu_client_open_fd_opts(fd, NULL, cp, err);
+}
+
+int vfu_client_open_fd_opts(int fd, const struct vfu_client_opts *o,
+			    struct vfu_client **cp, struct error *err)
 {
 	struct vfu_client *c = calloc(1, sizeof(*c));
 	int ret;
@@ -471,7 +499,7 @@ int vfu_client_open_fd(int fd, struct vfu_client **cp, struct error *err)
 	vfu_dma_table_init(&c->dma, VFU_MAX_DMA_MAPS);
 	c->dead_err = -ENOTCONN;
 	c->timeout_ms = -1;
-	ret = negotiate(c, err);
+	ret = negotiate(c, o, err);
 	if (ret < 0) {
 		vfu_client_close(c);
 		return ret;
@@ -483,13 +511,19 @@ int vfu_client_open_fd(int fd, struct vfu_client **cp, struct error *err)
 int vfu_client_connect(const char *path, struct vfu_client **cp,
 		       struct error *err)
 {
+	return vfu_client_connect_opts(path, NULL, cp, err);
+}
+
+int vfu_client_connect_opts(const char *path, const struct vfu_client_opts *o,
+			    struct vfu_client **cp, struct error *err)
+{
 	int fd, ret;
 
 	*cp = NULL;
 	ret = vfu_connect_unix(path, &fd, err);
 	if (ret < 0)
 		return ret;
-	ret = vfu_client_open_fd(fd, cp, err);
+	ret = vfu_client_open_fd_opts(fd, o, cp, err);
 	if (ret < 0)
 		error_prefix(err, "%s", path);
 	return ret;

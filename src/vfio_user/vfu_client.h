@@ -33,6 +33,26 @@ int vfu_client_connect(const char *path, struct vfu_client **cp,
 		       struct error *err);
 /* Same on a connected socket, which the client takes. */
 int vfu_client_open_fd(int fd, struct vfu_client **cp, struct error *err);
+
+/* What to propose at negotiation (NULL: defaults, all false). */
+struct vfu_client_opts {
+	/*
+	 * Propose VFU_CAP_PROCESS_VM: a server that accepts it may read and
+	 * write this process's memory directly (process_vm_readv/_writev) in
+	 * the regions mapped without fd but with a vaddr, instead of sending
+	 * DMA_READ / DMA_WRITE requests (which must still be answered: the
+	 * server falls back to them when direct access fails).
+	 */
+	bool process_vm;
+};
+int vfu_client_connect_opts(const char *path, const struct vfu_client_opts *o,
+			    struct vfu_client **cp, struct error *err);
+int vfu_client_open_fd_opts(int fd, const struct vfu_client_opts *o,
+			    struct vfu_client **cp, struct error *err);
+/* True when the server accepted VFU_CAP_PROCESS_VM. */
+bool vfu_client_process_vm(const struct vfu_client *c);
+/* DMA_READ / DMA_WRITE requests received from the server so far. */
+uint64_t vfu_client_dma_requests(const struct vfu_client *c);
 /* Wake every thread blocked in the client (they get -ENOTCONN). */
 void vfu_client_shutdown(struct vfu_client *c);
 /* No other thread may be inside the client any more. */
@@ -104,6 +124,8 @@ int vfu_client_reset(struct vfu_client *c);
  * Offer [iova, iova + size) to the server: with fd >= 0 the server mmaps
  * fd at offset; vaddr (may be NULL) is where this process sees the memory,
  * used to answer the server's DMA requests. prot: VFU_DMA_READ | _WRITE.
+ * Without fd, once VFU_CAP_PROCESS_VM is negotiated, the request carries
+ * vaddr in its offset field (offset is not used).
  */
 int vfu_client_dma_map(struct vfu_client *c, uint64_t iova, uint64_t size,
 		       uint32_t prot, int fd, uint64_t offset, void *vaddr);

@@ -177,6 +177,9 @@ int vfu_client_dma_map(struct vfu_client *c, uint64_t iova, uint64_t size,
 	uint8_t req[VFU_DMA_MAP_SIZE];
 	int ret;
 
+	/* Negotiated: the server may copy from vaddr itself (0: it may not). */
+	if (fd < 0 && vfu_client_process_vm(c))
+		q.offset = (uint64_t)(uintptr_t)vaddr;
 	/* Track first: the local table rejects what the server would. */
 	ret = vfu_client_dma_track(c, &r);
 	if (ret < 0)

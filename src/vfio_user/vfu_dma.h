@@ -20,6 +20,8 @@ struct vfu_dma_region {
 	uint32_t prot;       /* VFU_DMA_READ | VFU_DMA_WRITE */
 	void *vaddr;         /* server mapping of the client's fd, or NULL:
 			      * accessed with DMA_READ / DMA_WRITE messages */
+	uint64_t remote;     /* without fd: the client's own address of iova
+			      * (VFU_CAP_PROCESS_VM), 0 when not given */
 };
 
 struct vfu_dma_table {

@@ -54,6 +54,8 @@ static int h_version(struct vfu_server *s, struct vfu_conn *c,
 	json = malloc(VFU_MAX_JSON);
 	if (!json)
 		return -ENOMEM;
+	/* Private: only echoed when proposed and granted (vfu_pvm.c). */
+	ours.process_vm = peer.process_vm && vfu_pvm_accept(s, c->peer_pid);
 	n = vfu_caps_encode_json(json, VFU_MAX_JSON, &ours);
 	if (n < 0) {
 		free(json);

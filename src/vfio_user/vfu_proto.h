@@ -98,7 +98,17 @@ struct vfu_caps {
 	uint64_t pgsizes;              /* default 4096 */
 	bool twin_socket;              /* twin_socket.supported */
 	bool write_multiple;
+	bool process_vm;               /* VFU_CAP_PROCESS_VM (private) */
 };
+
+/*
+ * ccwpass's private capability (a boolean; proposed by the client, echoed
+ * true by a server that accepts it). Once negotiated, a DMA_MAP without an
+ * fd carries in "offset" the client's virtual address of the range (0:
+ * none), and the server may access the range with process_vm_readv /
+ * process_vm_writev instead of DMA_READ / DMA_WRITE (docs/protocol.md).
+ */
+#define VFU_CAP_PROCESS_VM  "ccwpass.process_vm"
 
 struct vfu_version {
 	uint16_t major;
@@ -110,7 +120,8 @@ struct vfu_version {
 struct vfu_dma_map {
 	uint32_t argsz;
 	uint32_t flags;     /* VFU_DMA_READ / VFU_DMA_WRITE */
-	uint64_t offset;    /* into the fd */
+	uint64_t offset;    /* into the fd; without fd 0, or the client's
+			     * vaddr once VFU_CAP_PROCESS_VM is negotiated */
 	uint64_t addr;
 	uint64_t size;
 };

@@ -148,6 +148,7 @@ static struct vfu_conn *conn_new(int fd)
 	if (!c)
 		return NULL;
 	c->fd = fd;
+	c->peer_pid = vfu_peer_pid(fd);
 	vfu_rx_init(&c->rx, VFU_MAX_MSG_SIZE);
 	vfu_caps_default(&c->peer);
 	pthread_mutex_init(&c->send_lock, NULL);
@@ -518,6 +519,7 @@ int vfu_server_create(const struct vfu_server_config *cfg,
 	pthread_cond_init(&s->cond, NULL);
 	pthread_mutex_init(&s->dma_lock, NULL);
 	vfu_dma_table_init(&s->dma, VFU_MAX_DMA_MAPS);
+	vfu_pvm_reset(&s->pvm);
 	ret = desc_copy(&s->desc, cfg->desc, err, s->name);
 	if (ret < 0)
 		goto fail;
@@ -571,6 +573,7 @@ void vfu_server_destroy(struct vfu_server *s)
 		return;
 	evloop_call(s->loop, do_destroy, s);
 	vfu_irq_table_fini(&s->irq);
+	vfu_pvm_reset(&s->pvm);
 	vfu_dma_table_fini(&s->dma);
 	desc_free(&s->desc);
 	pthread_mutex_destroy(&s->dma_lock);

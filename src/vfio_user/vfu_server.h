@@ -17,8 +17,12 @@
  *   DMA_UNMAP waits for copies in progress. Pointers from vfu_dma_map_ptr
  *   stay valid until the device agrees to unmap the region (dma_unmap op)
  *   or until client_gone returns.
- * - Unmapped (message) regions go through DMA_READ / DMA_WRITE requests to
- *   the client. A worker thread sends the request and sleeps until the loop
+ * - Regions without fd whose client address is known (the private
+ *   capability VFU_CAP_PROCESS_VM, vfu_pvm.c) are copied with
+ *   process_vm_readv / _writev under the DMA table lock, like fd regions;
+ *   if that fails the access goes on with messages.
+ * - Other unmapped (message) regions go through DMA_READ / DMA_WRITE
+ *   requests to the client. A worker thread sends the request and sleeps until the loop
  *   thread receives the reply. On the loop thread itself (a device op doing
  *   DMA) the server reads the socket in place; client commands that arrive
  *   meanwhile are queued and handled, in order, after the op returns.
@@ -136,6 +140,24 @@ int vfu_dma_write(struct vfu_server *s, uint64_t iova, const void *buf,
  * with the permission, else NULL. See the lifetime rule above. */
 void *vfu_dma_map_ptr(struct vfu_server *s, uint64_t iova, size_t len,
 		      bool write);
+
+/* How device DMA to regions without fd was done, since creation. */
+struct vfu_dma_stats {
+	uint64_t messages;        /* DMA_READ / DMA_WRITE requests sent */
+	uint64_t pvm_copies;      /* pieces copied with process_vm_* */
+	uint64_t pvm_fallbacks;   /* pieces where process_vm_* failed and
+				   * messages did (the rest of) the work */
+	bool process_vm;          /* the current client has direct access */
+};
+void vfu_server_dma_stats(struct vfu_server *s, struct vfu_dma_stats *st);
+
+/*
+ * In-process tests only: accept VFU_CAP_PROCESS_VM from a client in the
+ * server's own process (process-wide; off by default, so that bytes on a
+ * socket whose both ends this process holds, e.g. a fuzzer's, can never
+ * make the server copy into its own memory).
+ */
+void vfu_server_allow_process_vm_self(bool allow);
 
 /* Signal the eventfd of (index, sub-index 0). 0, -ENOENT (no eventfd set),
  * -EINVAL (bad index) or -errno of write. */

@@ -2,7 +2,9 @@
 /*
  * Client memory for the device (QEMU docs/interop/vfio-user.rst, "Client
  * memory access", "VFIO_USER_DMA_MAP" / "_UNMAP" / "_READ" / "_WRITE"):
- * fd-backed regions are mmapped and copied directly; the others go through
+ * fd-backed regions are mmapped and copied directly; regions with a client
+ * address (VFU_CAP_PROCESS_VM) are copied with process_vm_* (vfu_pvm.c);
+ * the others, and whatever process_vm_* could not do, go through
  * DMA_READ / DMA_WRITE requests to the client, at most the client's
  * max_data_xfer_size per message. See vfu_server.h for the threading model.
  */
@@ -34,6 +36,20 @@ int vfu_dma_handle_map(struct vfu_server *s, const struct vfu_dma_map *m,
 		ret = vfu_dma_mmap(fd, m->offset, m->size, m->flags, &r.vaddr);
 		if (ret < 0)
 			goto out;
+	} else if (m->offset) {
+		bool pvm;
+
+		pthread_mutex_lock(&s->dma_lock);
+		pvm = s->pvm.negotiated;
+		pthread_mutex_unlock(&s->dma_lock);
+		/* Negotiated: offset is the client's address of the range, which
+		 * must not wrap. Otherwise it means nothing without an fd. */
+		if (pvm && m->offset > UINTPTR_MAX - (m->size - 1)) {
+			ret = -EINVAL;
+			goto out;
+		}
+		if (pvm)
+			r.remote = m->offset;
 	}
 	pthread_mutex_lock(&s->dma_lock);
 	ret = vfu_dma_table_add(&s->dma, &r);
@@ -59,8 +75,15 @@ static int unmap_one(struct vfu_server *s, uint64_t iova, uint64_t size)
 
 	pthread_mutex_lock(&s->dma_lock);
 	i = vfu_dma_table_find(&s->dma, iova, size);
-	if (i >= 0)
+	if (i >= 0) {
+		/*
+		 * The client is letting go of this memory: from now on only
+		 * messages reach it, which the client may refuse, also when
+		 * the device below keeps the region.
+		 */
+		s->dma.v[i].remote = 0;
 		r = s->dma.v[i];
+	}
 	pthread_mutex_unlock(&s->dma_lock);
 	if (i < 0)
 		return -ENOENT;
@@ -111,6 +134,7 @@ void vfu_dma_drop_all(struct vfu_server *s)
 	pthread_mutex_lock(&s->dma_lock);
 	old = s->dma;
 	vfu_dma_table_init(&s->dma, old.max);
+	vfu_pvm_reset(&s->pvm);
 	pthread_mutex_unlock(&s->dma_lock);
 	for (size_t i = 0; i < old.n; i++)
 		vfu_dma_munmap(&old.v[i]);
@@ -249,6 +273,7 @@ static int msg_xfer_one(struct vfu_server *s, uint16_t cmd, uint64_t iova,
 
 	vfu_dma_access_encode(fixed, &a);
 	h.msg_id = p.msg_id;
+	__atomic_add_fetch(&s->st_msgs, 1, __ATOMIC_RELAXED);
 	ret = vfu_conn_send(s, c, &h, iov, cmd == VFU_CMD_DMA_WRITE ? 2 : 1);
 	if (!ret)
 		ret = evloop_on_loop_thread(s->loop) ? vfu_conn_pump(s, c, &p)
@@ -289,6 +314,29 @@ static int msg_xfer(struct vfu_server *s, uint16_t cmd, uint64_t iova,
 
 /* ---- device API ------------------------------------------------------- */
 
+/*
+ * One piece of a region with a client address, under dma_lock: copy what
+ * process_vm_* can; *done tells the caller where messages take over.
+ */
+static void pvm_piece(struct vfu_server *s, bool write, uint64_t remote,
+		      uint8_t *buf, size_t len, size_t *done)
+{
+	int ret;
+
+	*done = 0;
+	if (!s->pvm.negotiated || s->pvm.broken)
+		return;
+	ret = vfu_pvm_copy(s, write, remote, buf, len, done);
+	if (!ret) {
+		__atomic_add_fetch(&s->st_pvm, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_add_fetch(&s->st_fallbacks, 1, __ATOMIC_RELAXED);
+	vfu_log(s, LOG_DEBUG, "process_vm_%s at 0x%llx+0x%zx: %s after %zu "
+		"bytes; the rest by messages", write ? "writev" : "readv",
+		(unsigned long long)remote, len, strerror(-ret), *done);
+}
+
 static int dma_access(struct vfu_server *s, bool write, uint64_t iova,
 		      uint8_t *buf, size_t len)
 {
@@ -321,11 +369,19 @@ static int dma_access(struct vfu_server *s, bool write, uint64_t iova,
 			else
 				memcpy(buf + pos, p, (size_t)n);
 		} else {
-			pthread_mutex_unlock(&s->dma_lock);
-			ret = msg_xfer(s, write ? VFU_CMD_DMA_WRITE
-						: VFU_CMD_DMA_READ,
-				       addr, buf + pos, n);
-			pthread_mutex_lock(&s->dma_lock);
+			size_t done = 0;
+
+			if (r.remote)
+				pvm_piece(s, write, r.remote + (addr - r.iova),
+					  buf + pos, (size_t)n, &done);
+			if (done < n) {
+				pthread_mutex_unlock(&s->dma_lock);
+				ret = msg_xfer(s, write ? VFU_CMD_DMA_WRITE
+							: VFU_CMD_DMA_READ,
+					       addr + done, buf + pos + done,
+					       n - done);
+				pthread_mutex_lock(&s->dma_lock);
+			}
 		}
 		pos += (size_t)n;
 	}
@@ -363,4 +419,15 @@ void *vfu_dma_map_ptr(struct vfu_server *s, uint64_t iova, size_t len,
 	}
 	pthread_mutex_unlock(&s->dma_lock);
 	return ptr;
+}
+
+void vfu_server_dma_stats(struct vfu_server *s, struct vfu_dma_stats *st)
+{
+	st->messages = __atomic_load_n(&s->st_msgs, __ATOMIC_RELAXED);
+	st->pvm_copies = __atomic_load_n(&s->st_pvm, __ATOMIC_RELAXED);
+	st->pvm_fallbacks = __atomic_load_n(&s->st_fallbacks,
+					    __ATOMIC_RELAXED);
+	pthread_mutex_lock(&s->dma_lock);
+	st->process_vm = s->pvm.negotiated && !s->pvm.broken;
+	pthread_mutex_unlock(&s->dma_lock);
 }

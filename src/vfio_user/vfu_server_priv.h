@@ -2,13 +2,15 @@
 /*
  * Internals shared by the server's files: vfu_server.c (sockets,
  * connection life cycle, message loop), vfu_handlers.c (one handler per
- * command), vfu_server_dma.c (device DMA and server->client requests) and
- * vfu_irq.c (eventfd table).
+ * command), vfu_server_dma.c (device DMA and server->client requests),
+ * vfu_pvm.c (direct access to the client process) and vfu_irq.c (eventfd
+ * table).
  */
 #ifndef CCWPASS_VFIO_USER_VFU_SERVER_PRIV_H
 #define CCWPASS_VFIO_USER_VFU_SERVER_PRIV_H
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
 #include "vfio_user/vfu_server.h"
@@ -43,8 +45,21 @@ struct vfu_deferred {
 	struct vfu_deferred *next;
 };
 
+/*
+ * Direct access to the client process's memory (VFU_CAP_PROCESS_VM),
+ * under the server's dma_lock. Set when the capability is accepted,
+ * cleared with the DMA table when the client goes.
+ */
+struct vfu_pvm {
+	bool negotiated;                  /* DMA_MAP offsets are addresses */
+	bool broken;                      /* gave up (EPERM, ESRCH): messages */
+	pid_t pid;                        /* the client (SO_PEERCRED) */
+	int pidfd;                        /* -1 when not negotiated */
+};
+
 struct vfu_conn {
 	int fd;
+	pid_t peer_pid;                   /* SO_PEERCRED at attach; 0 unknown */
 	struct vfu_rx rx;                 /* loop thread only */
 	bool negotiated;                  /* loop thread only */
 	struct vfu_caps peer;             /* client's capabilities */
@@ -83,6 +98,9 @@ struct vfu_server {
 
 	pthread_mutex_t dma_lock;
 	struct vfu_dma_table dma;
+	struct vfu_pvm pvm;               /* under dma_lock */
+	/* Counters (atomic): see struct vfu_dma_stats. */
+	uint64_t st_msgs, st_pvm, st_fallbacks;
 
 	struct vfu_irq_table irq;
 };
@@ -124,6 +142,23 @@ int vfu_dma_handle_unmap(struct vfu_server *s, const struct vfu_dma_unmap *m);
 int vfu_pending_complete(struct vfu_server *s, struct vfu_conn *c,
 			 const struct vfu_msg *m);
 void vfu_pending_fail_all(struct vfu_server *s, struct vfu_conn *c, int err);
+
+/* vfu_pvm.c */
+/* The pid of the process at the other end of socket fd, 0 if unknown. */
+pid_t vfu_peer_pid(int fd);
+/* Loop thread, negotiation: may the client have direct access? Opens
+ * s->pvm (under dma_lock) and returns true when so. */
+bool vfu_pvm_accept(struct vfu_server *s, pid_t pid);
+/* Forget the client process (under dma_lock). */
+void vfu_pvm_reset(struct vfu_pvm *p);
+/*
+ * Copy len bytes between buf and the client's address remote (write:
+ * buf -> client), under dma_lock. Returns 0, or -errno with *done set to
+ * the bytes copied before the failure. Gives up for good (p->broken) when
+ * the process cannot be accessed at all (EPERM, ESRCH, gone).
+ */
+int vfu_pvm_copy(struct vfu_server *s, bool write, uint64_t remote,
+		 uint8_t *buf, size_t len, size_t *done);
 
 /* vfu_irq.c */
 int vfu_irq_table_init(struct vfu_irq_table *t, const struct vfu_device_desc *d);

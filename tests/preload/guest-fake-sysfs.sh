@@ -3,7 +3,7 @@
 # qemu-system-s390x 7.2 with -device vfio-ccw and LD_PRELOAD, its sysfs
 # reads served by a small fake /sys bind-mounted in a private mount
 # namespace (unshare -m), the device by pl_testsrv --ccw (answers SENSE ID
-# with 3990-E9 / 3390-0C). Booted twice: plain guest RAM (DMA messages) and
+# with 3990-E9 / 3390-0C). Booted twice: plain guest RAM (process_vm) and
 # a shared memfd backend (zero-copy). The guest's `lscss -d 0.0.1234` must
 # show the 3390 behind the 3990 — a real SSCH round trip through QEMU, the
 # library and vfio-user, with the sense data DMA-written into guest memory.
@@ -82,9 +82,9 @@ cat >"$WORK/guest.sh" <<'GUEST'
 lscss -d 0.0.1234
 GUEST
 
-boot() {   # boot NAME MAP_WORDS EXTRA_QEMU_ARGS...
-    local name=$1 mode=$2 out=$WORK/$1.out log=$WORK/$1.log rc=0
-    shift 2
+boot() {   # boot NAME MAP_WORDS ACCESS_WORDS EXTRA_QEMU_ARGS...
+    local name=$1 mode=$2 access=$3 out=$WORK/$1.out log=$WORK/$1.log rc=0
+    shift 3
     QEMU_WRAPPER="$WORK/wrap.sh" "$ROOT/scripts/guest-run" \
         --timeout "$TIMEOUT" --log "$log" --script "$WORK/guest.sh" -- \
         -nic none \
@@ -96,6 +96,8 @@ boot() {   # boot NAME MAP_WORDS EXTRA_QEMU_ARGS...
         has_line "$log" 'ccwpass-preload: ioctl\([0-9]+, VFIO_GROUP_GET_DEVICE_FD, .*\) = [0-9]+'
     check "$name: guest RAM mapped with $mode" \
         has_line "$log" "ccwpass-preload: map iova 0x0 size 0x40000000 .*: $mode"
+    check "$name: RAM without file reached with $access" \
+        has_line "$log" "ccwpass-preload: mdev $UUID: connected .*RAM without file: $access"
     check "$name: the guest's SSCH went through pwrite" \
         has_line "$log" 'ccwpass-preload: pwrite\([0-9]+, 124 bytes, offset 0x0\) = 124'
     check "$name: lscss -d 0.0.1234 shows 3390/0c on 3990/e9" \
@@ -106,8 +108,10 @@ boot() {   # boot NAME MAP_WORDS EXTRA_QEMU_ARGS...
     fi
 }
 
-boot plain "DMA messages"
-boot memfd "shared file, zero-copy" \
+# Plain RAM: the test server (another process, root) reads and writes
+# QEMU's memory with process_vm_readv/writev; memfd RAM: zero-copy.
+boot plain "no file, process_vm or DMA messages" "process_vm"
+boot memfd "shared file, zero-copy" "process_vm" \
     -object memory-backend-memfd,id=mem,size=1G,share=on -machine memory-backend=mem
 
 echo "$PASSED passed, $FAILED failed"

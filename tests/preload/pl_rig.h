@@ -16,7 +16,8 @@
 #define RIG_RAM_SIZE (1u << 20)
 
 enum rig_ram {
-	RIG_RAM_ANON,     /* MAP_PRIVATE | MAP_ANONYMOUS: DMA messages */
+	RIG_RAM_ANON,     /* MAP_PRIVATE | MAP_ANONYMOUS: process_vm or
+			   * DMA messages */
 	RIG_RAM_MEMFD,    /* memfd, MAP_SHARED: zero-copy */
 };
 
@@ -61,7 +62,7 @@ ssize_t rig_command(struct rig *r, uint32_t op, uint32_t arg, uint64_t iova,
 int rig_wait_irq(struct rig *r, int i);
 
 /* cmocka teardown: close every VFIO fd a failed test left open, so the
- * next test finds its group free. */
+ * next test finds its group free, and restore the library's defaults. */
 int rig_close_leftovers(void **state);
 
 /* Run fn with stderr sent to a buffer; returns the text (static). */

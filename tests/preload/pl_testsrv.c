@@ -30,6 +30,17 @@ struct tsdev {
 
 static struct tsdev dev;
 
+static void ts_dma_stats(struct tsdev *d)
+{
+	struct vfu_dma_stats st;
+
+	vfu_server_dma_stats(d->srv, &st);
+	st_he32(d->io + PL_TS_MSGS, (uint32_t)st.messages);
+	st_he32(d->io + PL_TS_PVM, (uint32_t)st.pvm_copies);
+	st_he32(d->io + PL_TS_FALLBACKS, (uint32_t)st.pvm_fallbacks);
+	st_he32(d->io + PL_TS_PVM_ON, st.process_vm);
+}
+
 static int ts_echo(struct tsdev *d, uint64_t iova, uint32_t len)
 {
 	static uint8_t buf[MAX_ECHO];
@@ -153,6 +164,8 @@ static int ts_read(void *opaque, uint32_t index, uint64_t offset, void *buf,
 
 	switch (index) {
 	case VFIO_CCW_CONFIG_REGION_INDEX:
+		if (!ccw_mode)
+			ts_dma_stats(d);
 		memcpy(buf, d->io + offset, len);
 		break;
 	case 2:         /* schib: one usable path, then the counters */

@@ -46,6 +46,11 @@ enum pl_ts_op {
 #define PL_TS_RESULT      64   /* i32: 0 or -errno */
 #define PL_TS_SUM         68   /* u32: sum of the bytes read */
 #define PL_TS_DIRECT      72   /* u32: 1 when iova was fd-mapped */
+/* The server's DMA counters when the io region is read (vfu_dma_stats). */
+#define PL_TS_MSGS        76   /* u32: DMA_READ / DMA_WRITE requests sent */
+#define PL_TS_PVM         80   /* u32: pieces copied with process_vm_* */
+#define PL_TS_FALLBACKS   84   /* u32: process_vm_* failed, messages took over */
+#define PL_TS_PVM_ON      88   /* u32: 1 when the client has direct access */
 
 /*
  * The schib region: PMCW bytes QEMU copies on STSCH (pnom 9, lpum 10,

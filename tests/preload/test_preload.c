@@ -60,12 +60,23 @@ static int teardown(void **state)
 
 /* ---- the QEMU sequence ------------------------------------------------ */
 
-static void echo_round_trip(struct rig *r, uint64_t iova, uint32_t len,
-			    uint32_t direct)
-{
-	uint8_t io[PL_TS_IO_SIZE];
-	uint32_t sum = 0;
+/* How the server reached guest memory during one echo. */
+enum dma_path {
+	PATH_ANY,       /* not checked */
+	PATH_FD,        /* the memfd it mapped: no message, no process_vm */
+	PATH_PVM,       /* process_vm_readv/writev: no DMA message */
+	PATH_MSG,       /* DMA_READ / DMA_WRITE messages */
+};
 
+static void echo_path(struct rig *r, uint64_t iova, uint32_t len,
+		      enum dma_path path)
+{
+	uint8_t before[PL_TS_IO_SIZE], io[PL_TS_IO_SIZE];
+	uint32_t sum = 0, msgs, pvm;
+
+	/* The counters the previous echo left (only echoes do DMA). */
+	assert_int_equal(pread(r->dev, before, sizeof(before),
+			       (off_t)r->region_off[0]), sizeof(before));
 	for (uint32_t i = 0; i < len; i++) {
 		r->ram[iova + i] = (uint8_t)(i * 7 + 3);
 		sum += (uint8_t)(i * 7 + 3);
@@ -77,13 +88,42 @@ static void echo_round_trip(struct rig *r, uint64_t iova, uint32_t len,
 			 sizeof(io));
 	assert_int_equal((int32_t)ld_he32(io + PL_TS_RESULT), 0);
 	assert_int_equal(ld_he32(io + PL_TS_SUM), sum);
-	assert_int_equal(ld_he32(io + PL_TS_DIRECT), direct);
+	assert_int_equal(ld_he32(io + PL_TS_DIRECT), path == PATH_FD);
 	for (uint32_t i = 0; i < len; i++)
 		assert_int_equal(r->ram[iova + len + i],
 				 (uint8_t)~(uint8_t)(i * 7 + 3));
+	msgs = ld_he32(io + PL_TS_MSGS) - ld_he32(before + PL_TS_MSGS);
+	pvm = ld_he32(io + PL_TS_PVM) - ld_he32(before + PL_TS_PVM);
+	switch (path) {
+	case PATH_ANY:
+		break;
+	case PATH_FD:
+		assert_int_equal(msgs, 0);
+		assert_int_equal(pvm, 0);
+		break;
+	case PATH_PVM:
+		/* One read and one write, neither crossed the socket. */
+		assert_int_equal(ld_he32(io + PL_TS_PVM_ON), 1);
+		assert_int_equal(msgs, 0);
+		assert_int_equal(pvm, 2);
+		assert_int_equal(ld_he32(io + PL_TS_FALLBACKS),
+				 ld_he32(before + PL_TS_FALLBACKS));
+		break;
+	case PATH_MSG:
+		assert_int_equal(ld_he32(io + PL_TS_PVM_ON), 0);
+		assert_int_equal(msgs, 2);
+		assert_int_equal(pvm, 0);
+		break;
+	}
 }
 
-static void qemu_sequence(enum rig_ram ram)
+static void echo_round_trip(struct rig *r, uint64_t iova, uint32_t len,
+			    uint32_t direct)
+{
+	echo_path(r, iova, len, direct ? PATH_FD : PATH_ANY);
+}
+
+static void qemu_sequence(enum rig_ram ram, enum dma_path path)
 {
 	uint8_t cmd[PL_TS_ASYNC_SIZE] = { 0 }, crw[PL_TS_CRW_SIZE];
 	uint32_t clients, maps, maps_fd;
@@ -100,8 +140,8 @@ static void qemu_sequence(enum rig_ram ram)
 	assert_true(rig_stat(&r, PL_TS_RESETS) >= 1);
 
 	/* SSCH: DMA both ways, then the IO interrupt and the IRB read. */
-	echo_round_trip(&r, 0x1000, 256, ram == RIG_RAM_MEMFD);
-	echo_round_trip(&r, 0x7f000, 8192, ram == RIG_RAM_MEMFD);
+	echo_path(&r, 0x1000, 256, path);
+	echo_path(&r, 0x7f000, 8192, path);
 
 	/* HSCH/CSCH: the async region; CRW: empty queue reads zeros. */
 	assert_int_equal(pwrite(r.dev, cmd, sizeof(cmd),
@@ -130,13 +170,24 @@ static void qemu_sequence(enum rig_ram ram)
 static void test_qemu_sequence_memfd(void **state)
 {
 	(void)state;
-	qemu_sequence(RIG_RAM_MEMFD);
+	qemu_sequence(RIG_RAM_MEMFD, PATH_FD);
 }
 
+/* Plain RAM: the library proposes ccwpass.process_vm and the server (a
+ * separate process) copies guest memory without a single DMA message. */
 static void test_qemu_sequence_anon(void **state)
 {
 	(void)state;
-	qemu_sequence(RIG_RAM_ANON);
+	qemu_sequence(RIG_RAM_ANON, PATH_PVM);
+}
+
+/* CCWPASS_PRELOAD_PROCESS_VM=0: not proposed, DMA messages as before. */
+static void test_qemu_sequence_anon_messages(void **state)
+{
+	(void)state;
+	assert_int_equal(setenv("CCWPASS_PRELOAD_PROCESS_VM", "0", 1), 0);
+	qemu_sequence(RIG_RAM_ANON, PATH_MSG);
+	unsetenv("CCWPASS_PRELOAD_PROCESS_VM");
 }
 
 /* SET_IRQS with fd -1 de-assigns (the server sees no eventfd). */
@@ -1157,6 +1208,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		T(test_qemu_sequence_memfd),
 		T(test_qemu_sequence_anon),
+		T(test_qemu_sequence_anon_messages),
 		T(test_irq_clear),
 		T(test_region_info_argsz),
 		T(test_errno_mapping),

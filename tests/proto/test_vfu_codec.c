@@ -279,6 +279,44 @@ static void test_json_good(void **state)
 	assert_int_equal(vfu_caps_encode_json(buf, 10, &c), -ENOSPC);
 }
 
+/* ccwpass's private capability: a namespaced boolean, off by default. */
+static void test_json_process_vm(void **state)
+{
+	struct vfu_caps c;
+	char buf[256];
+
+	assert_int_equal(parse("{}", &c), 0);
+	assert_false(c.process_vm);
+	assert_int_equal(parse("{\"capabilities\":{\"ccwpass.process_vm\":"
+			       "true}}", &c), 0);
+	assert_true(c.process_vm);
+	assert_int_equal(parse("{\"capabilities\":{\"ccwpass.process_vm\":"
+			       "false}}", &c), 0);
+	assert_false(c.process_vm);
+	/* Only as a member of "capabilities", and only that exact name. */
+	assert_int_equal(parse("{\"ccwpass.process_vm\":true}", &c), 0);
+	assert_false(c.process_vm);
+	assert_int_equal(parse("{\"capabilities\":{\"process_vm\":true,"
+			       "\"ccwpass.process_vm \":true,\"ccwpass\":"
+			       "{\"process_vm\":true}}}", &c), 0);
+	assert_false(c.process_vm);
+	/* A boolean, nothing else. */
+	assert_int_equal(parse("{\"capabilities\":{\"ccwpass.process_vm\":"
+			       "1}}", &c), -EINVAL);
+	assert_int_equal(parse("{\"capabilities\":{\"ccwpass.process_vm\":"
+			       "\"true\"}}", &c), -EINVAL);
+	/* Encoded only when set; both forms parse back. */
+	vfu_caps_default(&c);
+	assert_true(vfu_caps_encode_json(buf, sizeof(buf), &c) > 0);
+	assert_null(strstr(buf, "process_vm"));
+	c.process_vm = true;
+	assert_true(vfu_caps_encode_json(buf, sizeof(buf), &c) > 0);
+	assert_non_null(strstr(buf, "\"ccwpass.process_vm\":true"));
+	vfu_caps_default(&c);
+	assert_int_equal(parse(buf, &c), 0);
+	assert_true(c.process_vm);
+}
+
 static void test_json_bad(void **state)
 {
 	static const char *const bad[] = {
@@ -342,7 +380,9 @@ static void test_caps_chain(void **state)
 static struct vfu_dma_region reg(uint64_t iova, uint64_t size, uint32_t prot,
 				 void *vaddr)
 {
-	return (struct vfu_dma_region){ iova, size, prot, vaddr };
+	return (struct vfu_dma_region){
+		.iova = iova, .size = size, .prot = prot, .vaddr = vaddr,
+	};
 }
 
 static void test_dma_table(void **state)
@@ -692,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_decode_version),
 		cmocka_unit_test(test_json_good),
 		cmocka_unit_test(test_json_bad),
+		cmocka_unit_test(test_json_process_vm),
 		cmocka_unit_test(test_caps_chain),
 		cmocka_unit_test(test_dma_table),
 		cmocka_unit_test(test_transport_roundtrip),

@@ -3,9 +3,12 @@
  * libFuzzer: a vfio-user server fed a byte stream through a socketpair.
  * Byte 0 picks up to three descriptors (bits 0-1: how many; bits 2-4:
  * eventfd instead of an 8 KiB memfd); bytes 1-2 (little-endian) are the
- * stream offset they are sent with; the rest is the stream. The peer's write side is then closed and the server runs
- * until it drops the connection. The device does DMA and raises IRQs on
- * command so those paths see hostile state too.
+ * stream offset they are sent with; the rest is the stream. The peer's
+ * write side is then closed and the server runs until it drops the
+ * connection. The device does DMA and raises IRQs on command so those
+ * paths see hostile state too. A proposed
+ * "ccwpass.process_vm" is refused (the peer is this very process), so the
+ * DMA_MAP offsets the fuzzer invents are never used as addresses.
  */
 #include <errno.h>
 #include <fcntl.h>

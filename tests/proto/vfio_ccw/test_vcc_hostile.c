@@ -31,6 +31,15 @@
 
 static enum vl_mem mem_mode;
 
+/* process_vm mode: direct access granted, not a single DMA message. */
+static void assert_no_messages(const struct vl_guest *g)
+{
+	if (mem_mode != VL_PROCESS_VM || !g->c)
+		return;
+	assert_true(vfu_client_process_vm(g->c));
+	assert_int_equal(vfu_client_dma_requests(g->c), 0);
+}
+
 struct fix {
 	struct vl_host h;
 	struct vl_guest g;
@@ -58,6 +67,7 @@ static int teardown(void **state)
 	vl_ccw1(g, PROG, 0x64, 0, 64, BUF);
 	vl_run(g, VL_ORB_LINUX, PROG, &irb);
 	assert_true(vl_final_ok(&irb, PROG + 8, 0));
+	assert_no_messages(g);
 	vl_guest_close(g);
 	vl_host_stop(&f->h);
 	free(f);
@@ -73,6 +83,12 @@ static int group_memfd(void **state)
 static int group_messages(void **state)
 {
 	mem_mode = VL_MESSAGES;
+	return 0;
+}
+
+static int group_process_vm(void **state)
+{
+	mem_mode = VL_PROCESS_VM;
 	return 0;
 }
 
@@ -384,5 +400,7 @@ int main(void)
 	fails = cmocka_run_group_tests_name("memfd", tests, group_memfd, NULL);
 	fails += cmocka_run_group_tests_name("messages", tests, group_messages,
 					     NULL);
+	fails += cmocka_run_group_tests_name("process_vm", tests,
+					     group_process_vm, NULL);
 	return fails;
 }

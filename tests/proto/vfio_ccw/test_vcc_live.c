@@ -35,6 +35,15 @@
 
 static enum vl_mem mem_mode;
 
+/* process_vm mode: direct access granted, not a single DMA message. */
+static void assert_no_messages(const struct vl_guest *g)
+{
+	if (mem_mode != VL_PROCESS_VM || !g->c)
+		return;
+	assert_true(vfu_client_process_vm(g->c));
+	assert_int_equal(vfu_client_dma_requests(g->c), 0);
+}
+
 struct fix {
 	struct vl_host h;
 	struct vl_guest g;
@@ -57,6 +66,7 @@ static int teardown(void **state)
 
 	if (f->g.mem)
 		assert_true(vl_guest_canary_ok(&f->g));
+	assert_no_messages(&f->g);
 	vl_guest_close(&f->g);
 	vl_host_stop(&f->h);
 	free(f);
@@ -72,6 +82,12 @@ static int group_memfd(void **state)
 static int group_messages(void **state)
 {
 	mem_mode = VL_MESSAGES;
+	return 0;
+}
+
+static int group_process_vm(void **state)
+{
+	mem_mode = VL_PROCESS_VM;
 	return 0;
 }
 
@@ -535,5 +551,7 @@ int main(void)
 	fails = cmocka_run_group_tests_name("memfd", tests, group_memfd, NULL);
 	fails += cmocka_run_group_tests_name("messages", tests, group_messages,
 					     NULL);
+	fails += cmocka_run_group_tests_name("process_vm", tests,
+					     group_process_vm, NULL);
 	return fails;
 }

@@ -24,6 +24,7 @@
 #include "image/ckd_image.h"
 #include "vfio_ccw/vcc_region.h"
 #include "vfio_user/vfu_client.h"
+#include "vfio_user/vfu_server.h"
 
 #define HEADS 15
 
@@ -177,7 +178,11 @@ int vl_guest_connect(struct vl_guest *g, const char *sock, enum vl_mem mode)
 		return -errno;
 	}
 	memset(g->mem + VL_MEM_SIZE, VL_CANARY, VL_GUARD);
-	ret = vfu_client_connect(sock, &g->c, &err);
+	if (mode == VL_PROCESS_VM)
+		vfu_server_allow_process_vm_self(true);
+	ret = vfu_client_connect_opts(sock, &(struct vfu_client_opts){
+					.process_vm = mode == VL_PROCESS_VM },
+				      &g->c, &err);
 	if (ret < 0)
 		return ret;
 	ret = vfu_client_dma_map(g->c, 0, VL_MEM_SIZE,

@@ -12,7 +12,10 @@
  * Guest memory: VL_MEM_SIZE bytes at guest address 0, followed by a
  * VL_GUARD canary area that is never mapped to the device. VL_MEMFD maps
  * it with a memfd (the server copies directly); VL_MESSAGES without fd
- * (every access is a DMA_READ / DMA_WRITE message the client answers).
+ * (every access is a DMA_READ / DMA_WRITE message the client answers);
+ * VL_PROCESS_VM without fd but with the private capability
+ * ccwpass.process_vm (the server copies with process_vm_readv/writev; it
+ * is allowed to do so into its own process for these tests).
  */
 #ifndef CCWPASS_TESTS_VCC_LIVE_H
 #define CCWPASS_TESTS_VCC_LIVE_H
@@ -68,7 +71,7 @@ void vl_host_start(struct vl_host *h, int ndev, int release_timeout_ms,
 		   bool trace);
 void vl_host_stop(struct vl_host *h);
 
-enum vl_mem { VL_MEMFD, VL_MESSAGES };
+enum vl_mem { VL_MEMFD, VL_MESSAGES, VL_PROCESS_VM };
 
 struct vl_guest {
 	struct vfu_client *c;
