@@ -9,6 +9,22 @@ TYPE=$S/mdev_supported_types/vfio_ccw-io
 # a real /sys entry stays usable next to the view
 check "/sys/class/net readable" yes "$(ns sh -c 'ls /sys/class/net | grep -qx lo && echo yes')"
 check "/sys/devices/system readable" yes "$(ns sh -c '[ -d /sys/devices/system/cpu ] && echo yes')"
+# ...is writable as before (write back the value it has)...
+check "real /sys attribute writable" yes "$(ns sh -c 'v=$(cat /sys/class/net/lo/tx_queue_len) && echo "$v" > /sys/class/net/lo/tx_queue_len && echo yes')"
+# ...and shows what appears after the namespace was made: a directory made
+# outside while a command runs inside, and one made inside seen outside.
+LATE=/sys/fs/cgroup/ccwpass-it-late.$$ INNER=/sys/fs/cgroup/ccwpass-it-inner.$$
+rmdir "$LATE" "$INNER" 2>/dev/null || true
+ns sh -c "touch $T/inside; while [ ! -e $T/go ]; do sleep 0.05; done
+          [ -d $LATE ] && echo late; mkdir $INNER && echo inner" > "$T/late" &
+NSPID=$!
+for _ in $(seq 200); do [ -e "$T/inside" ] && break; sleep 0.05; done
+mkdir "$LATE" && touch "$T/go"
+wait "$NSPID" || true
+check "entry made after entering visible inside" "late
+inner" "$(cat "$T/late")"
+check "entry made inside visible outside" yes "$([ -d "$INNER" ] && echo yes)"
+rmdir "$LATE" "$INNER" 2>/dev/null || true
 
 check "subchannel link" "../../../devices/css0/0.0.0313" "$(ns readlink $S)"
 check "driver at start" io_subchannel "$(ns sh -c "basename \$(readlink $S/driver)")"
