@@ -90,6 +90,7 @@ static struct css_device *make_device(const struct inv_sch *s,
 {
 	const struct eckd_model *m = eckd_model_find(s->model);
 	struct eckd_config cfg = { 0 };
+	char serial[13];
 
 	if (!m) {
 		error_setf(err, EINVAL, "unknown device model %s", s->model);
@@ -100,11 +101,9 @@ static struct css_device *make_device(const struct inv_sch *s,
 		return NULL;
 	cfg.dev_model = s->dev_model >= 0 ? (uint8_t)s->dev_model : 0;
 	cfg.cu_model = s->cu_model >= 0 ? (uint8_t)s->cu_model : 0;
-	/* Default identity: unique per device number (uid = serial.ssid.ua). */
-	cfg.ssid = s->ssid >= 0 ? (uint16_t)s->ssid :
-		(uint16_t)(s->devno.ssid << 12 | s->devno.num >> 8);
-	cfg.unit_addr = s->unit_addr >= 0 ? (uint8_t)s->unit_addr :
-		(uint8_t)(s->devno.num & 0xff);
+	/* Identity: as configured, else unique per device number (the
+	 * device derives the same serial from ssid and ua when none is set). */
+	inventory_identity(s, &cfg.ssid, &cfg.unit_addr, serial);
 	memcpy(cfg.serial, s->serial, sizeof(cfg.serial));
 	/* The device owns the image, even when it fails. */
 	return eckd_device_new(&cfg, err);

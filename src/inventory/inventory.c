@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "dasd/eckd.h"
+#include "dasd/eckd_ident.h"
 
 #define INV_MAX_FILE (1024 * 1024)
 #define INV_DEFAULT_CHP_TYPE CSS_CHP_TYPE_FC
@@ -383,6 +384,29 @@ static uint8_t mask_of_chpids(const uint8_t chpids[8])
 	return m;
 }
 
+void inventory_identity(const struct inv_sch *s, uint16_t *ssid,
+			uint8_t *unit_addr, char serial[13])
+{
+	*ssid = s->ssid >= 0 ? (uint16_t)s->ssid :
+		(uint16_t)(s->devno.ssid << 12 | s->devno.num >> 8);
+	*unit_addr = s->unit_addr >= 0 ? (uint8_t)s->unit_addr :
+		     (uint8_t)(s->devno.num & 0xff);
+	/* The parser checked the configured serial. */
+	if (eckd_serial_make(serial, s->serial, *ssid, *unit_addr))
+		serial[0] = '\0';
+}
+
+static bool same_identity(const struct inv_sch *a, const struct inv_sch *b)
+{
+	char sa[ECKD_SERIAL_LEN + 1], sb[ECKD_SERIAL_LEN + 1];
+	uint16_t ssa, ssb;
+	uint8_t ua, ub;
+
+	inventory_identity(a, &ssa, &ua, sa);
+	inventory_identity(b, &ssb, &ub, sb);
+	return ssa == ssb && ua == ub && !strcmp(sa, sb);
+}
+
 /* Whole-section checks, run at the end of each [subchannel]. */
 static int finish_sch(struct parser *p, struct inv_sch *s)
 {
@@ -436,6 +460,12 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 		if (!strcmp(inv->schs[i].image, s->image)) {
 			rc = perr(p, "subchannel %s: image %s already used by the subchannel at line %u",
 				  id, s->image, inv->schs[i].line);
+			goto out;
+		}
+		if (same_identity(&inv->schs[i], s)) {
+			rc = perr(p, "subchannel %s: device identity (ssid, unit-address, serial) "
+				  "already used by the subchannel at line %u",
+				  id, inv->schs[i].line);
 			goto out;
 		}
 	}

@@ -73,6 +73,17 @@ struct inventory {
 };
 
 /*
+ * The identity of the subchannel's 3390 (RCD; Linux's uid
+ * IBM.ZZ<serial>.<ssid>.<ua>): ssid and unit address as configured, else
+ * derived from the device number (ssid = subchannel set << 12 | devno
+ * high byte, ua = devno low byte); the serial as configured (right-aligned
+ * with zeros), else 000000<ssid><ua>. The parser rejects a subchannel
+ * whose identity another one has.
+ */
+void inventory_identity(const struct inv_sch *s, uint16_t *ssid,
+			uint8_t *unit_addr, char serial[13]);
+
+/*
  * Parse text (NUL-terminated) as if read from `name`; relative image paths
  * are taken relative to base_dir. Returns: 0, or -EINVAL with err =
  * "name:line: reason".

@@ -4,7 +4,15 @@
  * volume format byte followed by channel programs of (command, flags,
  * count, data) CCWs, executed through the channel subsystem (CSS_F_SYNC,
  * flat memory; tests/unit/dasd/harness_css.c) against a 2-cylinder memory
- * volume. Looks for crashes, hangs, leaks and undefined behaviour.
+ * volume. Looks for crashes, hangs, leaks and undefined behaviour, and
+ * aborts when a program breaks one of these invariants:
+ *   - each started program ends once at the device (end_program) and
+ *     gets exactly one final (primary) status;
+ *   - the residual count is never above the count of the CCW it is for;
+ *   - a unit check always comes with sense that is not empty (byte 0 or 1
+ *     names the condition) and is in the 24-byte compatible format (byte
+ *     27 bit 0x80): in the IRB with concurrent sense, else from the Sense
+ *     command that follows.
  *
  * CCW encoding: cmd, flags (CD/CC/SLI/SKIP/IDA only), count (big-endian
  * 16 bits, at most 9000), then up to count data bytes. A TIC (cmd 08) may
@@ -12,11 +20,13 @@
  * the IPL programs use, which end when the record is found or not found.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/byteorder.h"
 #include "common/log.h"
+#include "css/css_arch.h"
 #include "harness.h"
 #include "image/ckd_image.h"
 
@@ -72,6 +82,50 @@ static int parse_program(const uint8_t **data, size_t *size, struct tccw *p)
 	return n;
 }
 
+static void violated(const char *what, int prog)
+{
+	fprintf(stderr, "fuzz_eckd: program %d: invariant violated: %s\n",
+		prog, what);
+	abort();
+}
+
+static void check_sense(const uint8_t sense[32], int prog)
+{
+	if (!(sense[0] | sense[1]))
+		violated("unit check with empty sense", prog);
+	if (!(sense[27] & 0x80))
+		violated("sense not in the 24-byte compatible format", prog);
+}
+
+/* The invariants of one program's result (see the header). */
+static void check_result(struct harness *h, const struct tccw *prog, int n,
+			 const struct tresult *res, bool csense, int i)
+{
+	if (res->ends != 1)
+		violated("device saw the program end not exactly once", i);
+	if (res->statuses != 1 || !res->final_status)
+		violated("not exactly one final status", i);
+	if (res->last >= 0 && res->last < n && prog[res->last].cmd != H_TIC &&
+	    res->residual > prog[res->last].count)
+		violated("residual count above the CCW count", i);
+	if (!(res->dstat & DEV_STAT_UNIT_CHECK))
+		return;
+	if (csense) {
+		if (!res->sense_valid)
+			violated("unit check without concurrent sense", i);
+		check_sense(res->sense, i);
+	} else {
+		uint8_t sense[32] = { 0 };
+		struct tccw s = { .cmd = 0x04, .flags = H_SLI, .count = 32,
+				  .data = sense };
+		struct tresult sr;
+
+		if (h_run(h, &s, 1, 0x80, &sr) || sr.dstat != (DEV_STAT_CHN_END | DEV_STAT_DEV_END))
+			violated("Sense after a unit check failed", i);
+		check_sense(sense, i);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ckd_geometry geo = {
@@ -100,7 +154,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!n)
 			break;
 		h_set_csense(h, i != 3);
-		h_run(h, prog, n, (i & 1) ? 0x40 : 0x80, &res);
+		if (h_run(h, prog, n, (i & 1) ? 0x40 : 0x80, &res))
+			violated("the program could not be started", i);
+		check_result(h, prog, n, &res, i != 3, i);
 		for (int j = 0; j < n; j++)
 			if (prog[j].cmd != H_TIC)
 				free(prog[j].data);

@@ -580,6 +580,12 @@ static void test_vary(void **state)
 	run_ok(&f, &orb, &irb);                 /* no path: deferred cc 3 */
 	assert_int_equal((irb.scsw.flags & SCSW_FLAGS_CC) >> SCSW_FLAGS_CC_SHIFT, 3);
 	assert_int_equal(f.dev.nexec, 1);
+	/* No path was selected, none was found not operational: N and PNOM
+	 * stay 0 (docs/css.md, "Path selection"). */
+	assert_int_equal(irb.scsw.flags & SCSW_FLAGS_PNO, 0);
+	css_stsch(f.sch, &s);
+	assert_int_equal(s.pmcw.pnom, 0);
+	assert_int_equal(s.pmcw.pom, 0xff);
 
 	assert_int_equal(css_chp_vary(f.css, 0x40, true), 0);
 	assert_int_equal(f.chp_events, 3);
@@ -589,6 +595,51 @@ static void test_vary(void **state)
 	assert_int_equal(s.pmcw.pam, 0x80);
 	run_ok(&f, &orb, &irb);
 	assert_int_equal(f.dev.rec[1].path, 0x80);
+	fix_fini(&f);
+}
+
+static void vary_off_hook(struct tdev *d, struct css_ccw_io *io)
+{
+	struct fix *f = d->arg;
+
+	assert_int_equal(css_io_path(io), 0x80);
+	assert_int_equal(css_chp_vary(f->css, 0x40, false), 0);
+}
+
+/*
+ * The path in use is varied off while the program runs on it: the program
+ * ends normally on that path (it was selected and is connected); PAM loses
+ * the path for later starts. No path was found not operational during
+ * selection, so PNOM, POM and the SCSW N bit are untouched.
+ */
+static void test_vary_while_started(void **state)
+{
+	struct fix f;
+	struct css_orb orb = orb1(0x100);
+	struct css_irb irb;
+	struct css_schib s;
+
+	(void)state;
+	fix_init(&f, CSS_F_SYNC, 0xc0, false);
+	f.dev.arg = &f;
+	put_ccw1(&f, 0x100, 0x03, CCW_FLAG_CC, 0, 0);
+	put_ccw1(&f, 0x108, 0x03, 0, 0, 0);
+	tdev_add(&f.dev, (struct tdev_step){ .hook = vary_off_hook });
+	run_ok(&f, &orb, &irb);
+	assert_int_equal(f.dev.nexec, 2);
+	assert_int_equal(f.dev.rec[1].path, 0x80);
+	assert_int_equal(STCTL(irb.scsw), ST_FINAL);
+	assert_int_equal(irb.scsw.dstat, CE_DE);
+	assert_int_equal(irb.scsw.flags & (SCSW_FLAGS_CC | SCSW_FLAGS_PNO), 0);
+	assert_int_equal(irb.esw.sublog, 0x80u << ESW_SUBLOG_LPUM_SHIFT);
+	css_stsch(f.sch, &s);
+	assert_int_equal(s.pmcw.pam, 0x40);
+	assert_int_equal(s.pmcw.pom, 0xff);
+	assert_int_equal(s.pmcw.pnom, 0);
+	/* The next start selects the remaining path. */
+	run_ok(&f, &orb, &irb);
+	assert_int_equal(f.dev.rec[2].path, 0x40);
+	assert_int_equal(irb.scsw.flags & SCSW_FLAGS_PNO, 0);
 	fix_fini(&f);
 }
 
@@ -633,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_deferred_cc3),
 		cmocka_unit_test(test_path_selection),
 		cmocka_unit_test(test_vary),
+		cmocka_unit_test(test_vary_while_started),
 		cmocka_unit_test(test_subchannel_added_offline),
 	};
 

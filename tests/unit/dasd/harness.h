@@ -37,6 +37,10 @@ struct tresult {
 	uint16_t residual;
 	bool sense_valid;     /* concurrent sense taken with the status */
 	uint8_t sense[32];
+	int executed;         /* commands the device executed (TICs not) */
+	int ends;             /* the device's end_program() calls */
+	int statuses;         /* status-pending IRBs TEST SUBCHANNEL gave */
+	bool final_status;    /* the IRB held primary (final) status */
 };
 
 #define H_NPATHS 2            /* paths 0x80 and 0x40 */

@@ -5,7 +5,9 @@
  * format-1 CCWs, format-2 4 KB IDALs (ORB like Linux and the BIOS: format 1,
  * prefetch, 64-bit IDAWs) and the data areas, which are copied in from the
  * test's buffers before START SUBCHANNEL and out again after TEST
- * SUBCHANNEL.
+ * SUBCHANNEL. The subchannel's device is a pass-through around the 3390
+ * that only counts the commands the channel hands it and the ends of
+ * programs (tresult.executed, .ends).
  */
 #include "harness.h"
 
@@ -24,10 +26,86 @@
 #define IDAL_END   0x10000u
 #define DATA_BASE  0x10000u
 
+/* Forwards every call to the 3390 and counts execute() calls. */
+struct counting_dev {
+	struct css_device dev;        /* first member */
+	struct css_device *inner;
+	int executed;
+	int ends;
+};
+
+static struct counting_dev *to_counting(struct css_device *dev)
+{
+	return (struct counting_dev *)dev;
+}
+
+static uint8_t cnt_execute(struct css_device *dev, struct css_ccw_io *io)
+{
+	struct counting_dev *c = to_counting(dev);
+
+	c->executed++;
+	return c->inner->ops->execute(c->inner, io);
+}
+
+static size_t cnt_take_sense(struct css_device *dev, uint8_t *buf, size_t len)
+{
+	struct css_device *in = to_counting(dev)->inner;
+
+	return in->ops->take_sense(in, buf, len);
+}
+
+static uint8_t cnt_end_program(struct css_device *dev)
+{
+	struct counting_dev *c = to_counting(dev);
+
+	c->ends++;
+	return c->inner->ops->end_program(c->inner);
+}
+
+static void cnt_reset(struct css_device *dev)
+{
+	struct css_device *in = to_counting(dev)->inner;
+
+	in->ops->reset(in);
+}
+
+static void cnt_destroy(struct css_device *dev)
+{
+	struct counting_dev *c = to_counting(dev);
+
+	c->inner->ops->destroy(c->inner);
+	free(c);
+}
+
+static const struct css_device_ops counting_ops = {
+	.name = "3390 (counted)",
+	.execute = cnt_execute,
+	.take_sense = cnt_take_sense,
+	.end_program = cnt_end_program,
+	.reset = cnt_reset,
+	.destroy = cnt_destroy,
+};
+
+/* Wraps inner (owned by the wrapper from now on); NULL: inner destroyed. */
+static struct counting_dev *counting_new(struct css_device *inner)
+{
+	struct counting_dev *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		inner->ops->destroy(inner);
+		return NULL;
+	}
+	c->dev = *inner;
+	c->dev.ops = &counting_ops;
+	c->inner = inner;
+	return c;
+}
+
 struct harness {
 	struct css *css;
 	struct css_subchannel *sch;
 	struct css_device *dev;
+	struct counting_dev *cnt;
 	struct ckd_image *img;
 	uint8_t *mem;
 	struct css_flatmem fm;
@@ -66,29 +144,29 @@ struct harness *h_new(struct ckd_image *img, uint16_t ssid, uint8_t ua)
 	h->mem = calloc(1, MEM_SIZE);
 	h->css = css_new(CSS_F_SYNC);
 	h->dev = eckd_device_new(&cfg, &err);
-	if (!h->mem || !h->css || !h->dev)
+	if (h->dev) {
+		h->cnt = counting_new(h->dev);
+		if (!h->cnt)
+			h->dev = NULL;
+	}
+	if (!h->mem || !h->css || !h->cnt)
 		goto fail;
 	if (css_add_chp(h->css, 0x40, CSS_CHP_TYPE_FC, &err) ||
 	    css_add_chp(h->css, 0x41, CSS_CHP_TYPE_FC, &err))
 		goto fail;
-	sc.dev = h->dev;
-	if (css_add_subchannel(h->css, &sc, &h->sch, &err)) {
-		h->dev->ops->destroy(h->dev);
-		h->dev = NULL;
+	sc.dev = &h->cnt->dev;
+	if (css_add_subchannel(h->css, &sc, &h->sch, &err))
 		goto fail;
-	}
 	h->img = img;
 	css_flatmem_init(&h->fm, h->mem, MEM_SIZE);
 	if (modify(h, true))
 		goto fail;
 	return h;
 fail:
-	if (h->sch)
-		css_free(h->css);
-	else if (h->css)
-		css_free(h->css);
-	if (h->dev && !h->sch)
-		h->dev->ops->destroy(h->dev);
+	if (h->css)
+		css_free(h->css);     /* and the device, once added */
+	if (h->cnt && !h->sch)
+		h->cnt->dev.ops->destroy(&h->cnt->dev);
 	free(h->mem);
 	free(h);
 	return NULL;
@@ -140,7 +218,7 @@ int h_run(struct harness *h, const struct tccw *prog, int n, uint8_t lpm,
 		.intparm = 0x12345678, .lpm = lpm, .cpa = CCW_BASE,
 		.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_C64,
 	};
-	struct css_irb irb;
+	struct css_irb irb, again;
 	int i;
 
 	memset(res, 0, sizeof(*res));
@@ -179,16 +257,25 @@ int h_run(struct harness *h, const struct tccw *prog, int n, uint8_t lpm,
 		}
 		css_ccw_store(&ccw, h->mem + CCW_BASE + 8u * (uint32_t)i);
 	}
+	h->cnt->executed = 0;
+	h->cnt->ends = 0;
 	if (css_ssch(h->sch, &orb, &h->fm.mem) != 0)
 		return -1;
 	if (css_tsch(h->sch, &irb) != 0)
 		return -1;
+	/* The program's status was collected; no second one may follow. */
+	res->statuses = 1 + (css_tsch(h->sch, &again) == 0);
+	res->final_status = (irb.scsw.ctrl & (SCSW_STCTL_PRIMARY |
+					      SCSW_STCTL_STATUS_PEND)) ==
+			    (SCSW_STCTL_PRIMARY | SCSW_STCTL_STATUS_PEND);
 	for (i = 0; i < n; i++)
 		if (prog[i].cmd != H_TIC && prog[i].count && prog[i].data)
 			memcpy(prog[i].data, h->mem + addr[i], prog[i].count);
 	res->dstat = irb.scsw.dstat;
 	res->cstat = irb.scsw.cstat;
 	res->residual = irb.scsw.count;
+	res->executed = h->cnt->executed;
+	res->ends = h->cnt->ends;
 	res->last = (int)((irb.scsw.cpa - CCW_BASE) / 8) - 1;
 	if ((irb.scsw.dstat & DEV_STAT_UNIT_CHECK) &&
 	    (irb.esw.erw & ESW_ERW_CONS)) {

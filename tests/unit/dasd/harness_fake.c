@@ -140,6 +140,10 @@ int h_run(struct harness *h, const struct tccw *prog, int n, uint8_t lpm,
 			break;
 		i += (st & DEV_STAT_STAT_MOD) ? 2 : 1;
 	}
+	res->executed = executed;
+	res->ends = 1;
+	res->statuses = 1;
+	res->final_status = true;
 	res->dstat |= h->dev->ops->end_program(h->dev);
 	if ((res->dstat & DEV_STAT_UNIT_CHECK) && h->csense)
 		res->sense_valid = h->dev->ops->take_sense(h->dev, res->sense,

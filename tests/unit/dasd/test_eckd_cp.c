@@ -66,6 +66,10 @@ static struct tresult run(struct harness *h, const struct tccw *p, int n)
 	struct tresult r;
 
 	assert_int_equal(h_run(h, p, n, 0x80, &r), 0);
+	/* One program, one end at the device, one final status. */
+	assert_int_equal(r.ends, 1);
+	assert_int_equal(r.statuses, 1);
+	assert_true(r.final_status);
 	return r;
 }
 
@@ -299,6 +303,73 @@ static void test_recognition_and_characteristics(void **state)
 	h_free(h);
 }
 
+/*
+ * Every 3390 model of the model table through the command processor: the
+ * RDC reply is the 3390-9 image of test_eckd_pure.c with the model's
+ * cylinder fields (bytes 12-13 and 60-63), 15 tracks per cylinder, and
+ * Linux's reading of it (dasd_eckd: the 32-bit field when bytes 12-13 are
+ * 0xfffe) gives the model's cylinders. Cylinder counts: research note
+ * eckd-dasd-protocol.md ("Geometry"), IBM GC26-4573.
+ */
+static void test_model_table_rdc(void **state)
+{
+	static const struct {
+		const char *name;
+		uint32_t cyls;
+	} models[] = {
+		{ "3390-1", 1113 }, { "3390-2", 2226 }, { "3390-3", 3339 },
+		{ "3390-9", 10017 }, { "3390-27", 32760 }, { "3390-54", 65520 },
+	};
+	static const uint8_t rdc_3390_9[64] = {
+		0x39, 0x90, 0xe9, 0x33, 0x90, 0x0e, 0x10, 0x00,
+		0x00, 0x00, 0x20, 0x32, 0x27, 0x21, 0x00, 0x0f,
+		0xe0, 0x00, 0xe5, 0xa2, 0x05, 0x94, 0x02, 0x22,
+		0x13, 0x09, 0x06, 0x74, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x32, 0x32, 0x15, 0x02, 0xdf, 0xee, 0x00, 0x01,
+		0x06, 0x77, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0xff, 0x00, 0x00, 0x00, 0x00, 0x27, 0x21,
+	};
+	uint8_t want[64], rdc[64], sid[12];
+	struct tccw p[1];
+	struct tresult r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+		const struct eckd_model *m = eckd_model_find(models[i].name);
+		struct harness *h;
+		uint32_t cyls;
+
+		assert_non_null(m);
+		assert_int_equal(m->cyls, models[i].cyls);
+		assert_int_equal(m->heads, 15);
+		assert_ptr_equal(eckd_model_by_cyls(0x3390, models[i].cyls), m);
+
+		h = new_dev(models[i].cyls, CKD_NULL_R0);
+		memset(rdc, 0xaa, sizeof(rdc));
+		p[0] = t_ccw(0x64, 0, 64, rdc);
+		r = run(h, p, 1);
+		want_ok(&r, 0);
+		assert_int_equal(r.residual, 0);
+		memcpy(want, rdc_3390_9, sizeof(want));
+		st_be16(want + 12, (uint16_t)models[i].cyls);
+		st_be32(want + 60, models[i].cyls);
+		assert_memory_equal(rdc, want, sizeof(want));
+		cyls = ld_be16(rdc + 12) == 0xfffe ? ld_be32(rdc + 60)
+						   : ld_be16(rdc + 12);
+		assert_int_equal(cyls, models[i].cyls);
+		assert_int_equal(ld_be16(rdc + 14), 15);
+
+		/* Sense ID names the same device type and model. */
+		p[0] = t_ccw(0xe4, H_SLI, 12, sid);
+		r = run(h, p, 1);
+		want_ok(&r, 0);
+		assert_int_equal(ld_be16(sid + 4), 0x3390);
+		assert_int_equal(sid[6], m->dev_model);
+		h_free(h);
+	}
+}
+
 static void test_path_group_rules(void **state)
 {
 	struct harness *h = new_dev(1, CKD_NULL_R0);
@@ -527,6 +598,70 @@ static void test_ipl_probe(void **state)
 	r = run(h, p, 4);
 	want_ok(&r, 3);
 	assert_memory_equal(stage1, ipl2 + 4, 104);
+	h_free(h);
+}
+
+/*
+ * Seek, Search ID Equal, TIC back to the search, Read: the loop zipl's
+ * boot record and the BIOS use, here for a record that is not on the
+ * track. Outside a Locate Record domain the 3990 ends a search with "no
+ * record found" when the index point passes a second time without a
+ * record found (GA32-0274, "Search ID", "No record found"): every record
+ * of the track, R0 included, is compared exactly twice, then the search
+ * ends with unit check - never an endless loop.
+ */
+static void search_loop_missing(enum ckd_null_format nf, int nrecs)
+{
+	struct harness *h = new_dev(1, nf);
+	uint8_t seek[6] = { 0, 0, 0, 0, 0, 3 }, search[5] = { 0, 0, 0, 3, 13 };
+	uint8_t buf[4096];
+	struct tccw p[4];
+	struct tresult r;
+
+	p[0] = t_ccw(0x07, H_CC, 6, seek);
+	p[1] = t_ccw(0x31, H_CC, 5, search);
+	p[2] = t_ccw(H_TIC, 0, 1, NULL);
+	p[3] = t_ccw(0x06, 0, 4096, buf);
+	r = run(h, p, 4);
+	want_check(&r, 1, 0x00, 0x08, 0x00);
+	assert_int_equal(r.sense[31], 3);            /* head of the track */
+	assert_int_equal(r.executed, 1 + 2 * nrecs + 1);
+	/* The device is usable again afterwards. */
+	p[0] = t_ccw(0x03, 0, 0, NULL);
+	r = run(h, p, 1);
+	want_ok(&r, 0);
+	h_free(h);
+}
+
+static void test_search_tic_loop_no_record(void **state)
+{
+	(void)state;
+	search_loop_missing(CKD_NULL_LINUX, 13);     /* R0 + R1-R12 */
+	search_loop_missing(CKD_NULL_R0, 1);         /* R0 only */
+}
+
+static void test_search_tic_loop_passes_index_once(void **state)
+{
+	struct harness *h = new_dev(1, CKD_NULL_LINUX);
+	uint8_t seek[6] = { 0, 0, 0, 0, 0, 3 };
+	uint8_t s5[5] = { 0, 0, 0, 3, 5 }, s3[5] = { 0, 0, 0, 3, 3 }, cnt[8];
+	struct tccw p[6];
+	struct tresult r;
+
+	(void)state;
+	/* Search R5 from the index (R0-R5: 6 searches), then R3 from there:
+	 * R6-R12, index, R0-R3 (11 searches); Read Count gives R4. */
+	p[0] = t_ccw(0x07, H_CC, 6, seek);
+	p[1] = t_ccw(0x31, H_CC, 5, s5);
+	p[2] = t_ccw(H_TIC, 0, 1, NULL);
+	p[3] = t_ccw(0x31, H_CC, 5, s3);
+	p[4] = t_ccw(H_TIC, 0, 3, NULL);
+	p[5] = t_ccw(0x12, 0, 8, cnt);
+	r = run(h, p, 6);
+	want_ok(&r, 5);
+	assert_int_equal(r.executed, 1 + 6 + 11 + 1);
+	assert_int_equal(cnt[4], 4);
+	assert_int_equal(ld_be16(cnt + 2), 3);
 	h_free(h);
 }
 
@@ -1117,6 +1252,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recognition_and_characteristics),
+		cmocka_unit_test(test_model_table_rdc),
 		cmocka_unit_test(test_path_group_rules),
 		cmocka_unit_test(test_analysis_unformatted),
 		cmocka_unit_test(test_dasdfmt_then_analysis),
@@ -1125,6 +1261,8 @@ int main(void)
 		cmocka_unit_test(test_cdl_labels),
 		cmocka_unit_test(test_format_check_read_count),
 		cmocka_unit_test(test_ipl_probe),
+		cmocka_unit_test(test_search_tic_loop_no_record),
+		cmocka_unit_test(test_search_tic_loop_passes_index_once),
 		cmocka_unit_test(test_ipl2_multitrack_read),
 		cmocka_unit_test(test_read_count_multitrack),
 		cmocka_unit_test(test_write_r0_and_format),

@@ -52,7 +52,10 @@ void it_log_release(void);
 /* Run an external program; output (stdout+stderr) into *out (malloc'd). */
 int it_run(char **out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Is the Hercules utility on PATH? Prints a skip note if not. */
+/*
+ * Is the Hercules utility on PATH? Prints a skip note if not - or, when the
+ * environment has CI=true (CI installs hercules), fails the running test.
+ */
 bool it_have_tool(const char *name);
 
 #endif

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Inventory parser: the shipped default, every key, and rejected lines. */
+/*
+ * Inventory parser: the built-in default, the shipped etc/inventory.conf
+ * (CCWPASS_ETC_INVENTORY, set by meson) against it, every key, and
+ * rejected lines.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -41,6 +45,72 @@ static void test_default_mirrors_seed(void **state)
 	assert_int_equal(inv.nchps, 4);
 	for (unsigned int i = 0; i < inv.nchps; i++)
 		assert_int_equal(inv.chps[i].type, 0x1b);
+}
+
+/* The shipped etc/inventory.conf describes exactly the built-in default. */
+static void test_shipped_file_is_default(void **state)
+{
+	static struct inventory dflt;
+	char dir[4096], *slash;
+	struct error err = { 0 };
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", CCWPASS_ETC_INVENTORY);
+	slash = strrchr(dir, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+	if (inventory_load(&inv, CCWPASS_ETC_INVENTORY, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(inventory_default(&dflt, dir, &err), 0);
+
+	assert_int_equal(inv.nschs, 1);
+	assert_int_equal(inv.nschs, dflt.nschs);
+	for (unsigned int i = 0; i < inv.nschs; i++) {
+		const struct inv_sch *f = &inv.schs[i], *d = &dflt.schs[i];
+
+		assert_true(css_busid_eq(f->schid, d->schid));
+		assert_true(css_busid_eq(f->devno, d->devno));
+		assert_memory_equal(f->chpids, d->chpids, 8);
+		assert_int_equal(f->pim, d->pim);
+		assert_int_equal(f->pam, d->pam);
+		assert_int_equal(f->pom, d->pom);
+		assert_string_equal(f->model, d->model);
+		assert_int_equal(f->cyls, d->cyls);
+		assert_string_equal(f->image, d->image);
+		assert_int_equal(f->readonly, d->readonly);
+		assert_string_equal(f->volser, d->volser);
+		assert_int_equal(f->create, d->create);
+		assert_int_equal(f->dev_model, d->dev_model);
+		assert_int_equal(f->cu_model, d->cu_model);
+		assert_int_equal(f->ssid, d->ssid);
+		assert_int_equal(f->unit_addr, d->unit_addr);
+		assert_string_equal(f->serial, d->serial);
+	}
+	assert_int_equal(inv.nchps, dflt.nchps);
+	for (unsigned int i = 0; i < inv.nchps; i++) {
+		assert_int_equal(inv.chps[i].chpid, dflt.chps[i].chpid);
+		assert_int_equal(inv.chps[i].type, dflt.chps[i].type);
+	}
+
+	/* And both are the seed's host (docs/inventory.md). */
+	assert_int_equal(inv.schs[0].schid.num, 0x0313);
+	assert_int_equal(inv.schs[0].devno.num, 0x2b09);
+	assert_int_equal(inv.schs[0].devno.cssid | inv.schs[0].devno.ssid, 0);
+	assert_memory_equal(inv.schs[0].chpids,
+			    ((uint8_t[8]){ 0x1a, 0x2a, 0x3a, 0x0a }), 8);
+	assert_int_equal(inv.schs[0].pim, 0xf0);
+	assert_int_equal(inv.schs[0].pam, 0xf0);
+	assert_int_equal(inv.schs[0].pom, 0xff);
+	assert_string_equal(inv.schs[0].model, "3390-9");
+	assert_string_equal(inv.schs[0].volser, "0X2B09");
+	assert_int_equal(inv.schs[0].create, INV_CREATE_CDL);
+	assert_int_equal(inv.nchps, 4);
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_int_equal(inv.chps[i].chpid, inv.schs[0].chpids[i]);
+		assert_int_equal(inv.chps[i].type, 0x1b);     /* FICON */
+	}
+	strcat(dir, "/0X2B09.cckd");
+	assert_string_equal(inv.schs[0].image, dir);
 }
 
 static void test_all_keys(void **state)
@@ -146,6 +216,20 @@ static const struct bad_case bad_cases[] = {
 	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
 	  "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\ndevice = 3390-1\nimage = a\n",
 	  "6: subchannel 0.0.0002: image /d/a already used" },
+	/* Two devices with one uid (IBM.ZZ<serial>.<ssid>.<ua>). */
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.2b09\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
+	  "[subchannel 1.0.0001]\ndevno = 1.0.2b09\nchpids = 1a\ndevice = 3390-1\nimage = b\n",
+	  "6: subchannel 1.0.0001: device identity (ssid, unit-address, serial) already used "
+	  "by the subchannel at line 1" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
+	  "ssid = 0100\nunit-address = 07\n"
+	  "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\ndevice = 3390-1\nimage = b\n"
+	  "ssid = 100\nunit-address = 7\n",
+	  "8: subchannel 0.0.0002: device identity" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
+	  "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\ndevice = 3390-1\nimage = b\n"
+	  "ssid = 0000\nunit-address = 01\n",
+	  "6: subchannel 0.0.0002: device identity" },
 	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 00 00\ndevice = 3390-1\nimage = a\n",
 	  "1: subchannel 0.0.0001: chpids names no channel path (00 marks an unused path position)" },
 	{ "# nothing\n", "bad.conf: no [subchannel] defined" },
@@ -228,6 +312,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_mirrors_seed),
+		cmocka_unit_test(test_shipped_file_is_default),
 		cmocka_unit_test(test_all_keys),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_long_line_and_nul),

@@ -76,8 +76,9 @@ again:
 						   sizeof(target)) > 0);
 			assert_true(target[0] != '/');
 			*strrchr(out, '/') = '\0';
-			snprintf(rest, sizeof(rest), "%s/%s/%s", out, target,
-				 save ? save : "");
+			n = (size_t)snprintf(rest, sizeof(rest), "%s/%s/%s",
+					     out, target, save ? save : "");
+			assert_true(n < sizeof(rest));
 			snprintf(work, sizeof(work), "%s", rest);
 			save = NULL;
 			assert_true(++hops < 40);

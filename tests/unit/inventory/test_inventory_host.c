@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * From the inventory to what the guest reads: host_build() makes the
+ * channel subsystem and 3390s an inventory describes, and Read
+ * Configuration Data through START / TEST SUBCHANNEL shows each device's
+ * identity (research note eckd-dasd-protocol.md, "RCD layout": uid =
+ * vendor.serial.ssid.unit-address, unique per device).
+ *
+ * - the default inventory's device (0.0.0313 / 0.0.2b09): the full 256-byte
+ *   RCD reply, byte for byte;
+ * - several devices: every uid differs, is the one inventory_identity()
+ *   (whose uniqueness the parser checks) names, and serial, ssid, unit
+ *   address, device and control-unit model set in the inventory show up
+ *   in RCD.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/byteorder.h"
+#include "common/log.h"
+#include "css/css.h"
+#include "css/css_device.h"
+#include "daemon/host.h"
+#include "inventory/inventory.h"
+
+#define MEMSZ    0x10000u
+#define CCW_AT   0x100u
+#define DATA_AT  0x1000u
+#define OK_STAT  (DEV_STAT_CHN_END | DEV_STAT_DEV_END)
+
+static struct inventory inv;
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/ccwpass-invhost-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct css *build(void)
+{
+	struct host_options opt = { .css_flags = CSS_F_SYNC };
+	struct error err = { 0 };
+	struct css *css = host_build(&inv, &opt, &err);
+
+	if (!css)
+		fail_msg("host_build: %s", err.msg);
+	return css;
+}
+
+/* Read Configuration Data (256 bytes, no SLI) on the path lpm. */
+static void rcd(struct css *css, const char *schid, uint8_t lpm,
+		uint8_t out[256])
+{
+	struct css_ccw ccw = { .cmd = 0xfa, .count = 256, .cda = DATA_AT };
+	struct css_orb orb = {
+		.intparm = 0xc0ffee, .lpm = lpm, .cpa = CCW_AT,
+		.ctrl0 = ORB_CTRL0_FMT,
+	};
+	uint8_t *mem = calloc(1, MEMSZ);
+	struct css_subchannel *sch;
+	struct css_flatmem fm;
+	struct css_schib schib;
+	struct css_busid id;
+	struct css_irb irb;
+
+	assert_non_null(mem);
+	assert_int_equal(css_busid_parse(schid, &id), 0);
+	sch = css_find_subchannel(css, id);
+	assert_non_null(sch);
+	assert_int_equal(css_stsch(sch, &schib), 0);
+	schib.pmcw.flags |= PMCW_FLAGS_ENA | PMCW_FLAGS_MP;
+	schib.pmcw.lpm = schib.pmcw.pam;
+	assert_int_equal(css_msch(sch, &schib), 0);
+	css_ccw_store(&ccw, mem + CCW_AT);
+	css_flatmem_init(&fm, mem, MEMSZ);
+	assert_int_equal(css_ssch(sch, &orb, &fm.mem), 0);
+	assert_int_equal(css_tsch(sch, &irb), 0);
+	assert_int_equal(irb.scsw.dstat, OK_STAT);
+	assert_int_equal(irb.scsw.cstat, 0);
+	assert_int_equal(irb.scsw.count, 0);
+	memcpy(out, mem + DATA_AT, 256);
+	free(mem);
+}
+
+/* The default inventory's 3390-9 (devno 0.0.2b09: ssid 002b, ua 09). */
+static void test_default_device_rcd(void **state)
+{
+	static const uint8_t want[256] = {
+		/* 0: device NED - NED + serial valid, device, DASD */
+		0xd0, 0x01, 0x01, 0x00,
+		0xf0, 0xf0, 0xf3, 0xf3, 0xf9, 0xf0,      /* type "003390" */
+		0xf0, 0xf0, 0xc5,                        /* model "00E" */
+		0xc9, 0xc2, 0xd4,                        /* "IBM" */
+		0xe9, 0xe9,                              /* plant "ZZ" */
+		0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0,      /* "000000002B09" */
+		0xf0, 0xf0, 0xf2, 0xc2, 0xf0, 0xf9,
+		0x2b, 0x09,                              /* LSS, unit address */
+		/* 32: control unit NED */
+		0xd0, 0x02, 0x01, 0x00,
+		0xf0, 0xf0, 0xf3, 0xf9, 0xf9, 0xf0,      /* type "003990" */
+		0xf0, 0xc5, 0xf9,                        /* model "0E9" */
+		0xc9, 0xc2, 0xd4,
+		0xe9, 0xe9,
+		0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0,
+		0xf0, 0xf0, 0xf2, 0xc2, 0xf0, 0xf9,
+		0x00, 0x00,
+		/* 64-223: records 2-6 unused (no SNEQ: a base device) */
+		[224] = 0x80, 0x00,                      /* general NEQ */
+		0x00, 0x00,                              /* interface id: path 0 */
+		0x00, 0x00,
+		0x1e, 0x00,                              /* timeout 30 s */
+		0x00, 0x2b,                              /* subsystem id */
+		0x80, 0x09,                              /* path/cluster, ua */
+		0x09, 0x09,                              /* physical device id, addr */
+		0x00, 0x00, 0x00,                        /* storage adapter 0 */
+		0x80, 0x80,                              /* protocol, NEQ format */
+		0x09,                                    /* logical device address */
+	};
+	uint8_t b[256], other[256];
+	struct error err = { 0 };
+	struct css *css;
+
+	(void)state;
+	assert_int_equal(inventory_default(&inv, dir, &err), 0);
+	/* An unformatted volume is enough to ask the device who it is. */
+	inv.schs[0].create = INV_CREATE_BLANK;
+	css = build();
+	rcd(css, "0.0.0313", 0x80, b);                  /* CHPID 1a */
+	assert_memory_equal(b, want, sizeof(want));
+	/* On the fourth path (CHPID 0a) only the interface differs. */
+	rcd(css, "0.0.0313", 0x10, other);
+	assert_memory_equal(other, want, 224);
+	assert_int_equal(ld_be16(other + 226), 3);
+	assert_int_equal(other[238], 3);
+	assert_memory_equal(other + 239, want + 239, 256 - 239);
+	css_free(css);
+}
+
+struct uid {
+	uint8_t serial[12];
+	uint16_t ssid;
+	uint8_t ua;
+};
+
+static struct uid uid_of(const uint8_t b[256])
+{
+	struct uid u;
+
+	memcpy(u.serial, b + 18, 12);
+	u.ssid = ld_be16(b + 232);
+	u.ua = b[31];
+	/* The device NED, the CU NED and the NEQ agree with each other. */
+	assert_memory_equal(b + 32 + 18, u.serial, 12);
+	assert_int_equal(b[30], (uint8_t)u.ssid);
+	assert_int_equal(b[235], u.ua);
+	assert_int_equal(b[243], u.ua);
+	return u;
+}
+
+static void ebcdic_is(const uint8_t *b, const char *s)
+{
+	for (size_t i = 0; s[i]; i++) {
+		char c = s[i];
+		uint8_t e = c >= '0' && c <= '9' ? (uint8_t)(0xf0 + c - '0') :
+			    c >= 'A' && c <= 'I' ? (uint8_t)(0xc1 + c - 'A') :
+			    c >= 'J' && c <= 'R' ? (uint8_t)(0xd1 + c - 'J') :
+						   (uint8_t)(0xe2 + c - 'S');
+
+		if (b[i] != e)
+			fail_msg("byte %zu: %02x, want '%c'", i, b[i], c);
+	}
+}
+
+static void test_devices_have_unique_identity(void **state)
+{
+	static const char text[] =
+		"[subchannel 0.0.0313]\n"
+		"devno = 0.0.2b09\nchpids = 1a 2a\n"
+		"device = 3390-1\ncylinders = 1\nimage = a.cckd\ncreate = blank\n"
+		"[subchannel 0.0.0314]\n"        /* next unit address */
+		"devno = 0.0.2b0a\nchpids = 1a 2a\n"
+		"device = 3390-1\ncylinders = 1\nimage = b.cckd\ncreate = blank\n"
+		"[subchannel 0.0.0315]\n"        /* same low byte */
+		"devno = 0.0.3b09\nchpids = 1a 2a\n"
+		"device = 3390-1\ncylinders = 1\nimage = c.cckd\ncreate = blank\n"
+		"[subchannel 0.0.0316]\n"        /* everything set */
+		"devno = 0.0.4000\nchpids = 2a\n"
+		"device = 3390-1\ncylinders = 1\nimage = d.cckd\ncreate = blank\n"
+		"ssid = 0100\nunit-address = 07\nserial = ZZ00000000A1\n"
+		"device-model = 0c\ncu-model = e2\n";
+	static const char *const schs[4] = {
+		"0.0.0313", "0.0.0314", "0.0.0315", "0.0.0316",
+	};
+	uint8_t b[4][256];
+	struct uid u[4];
+	struct error err = { 0 };
+	struct css *css;
+
+	(void)state;
+	if (inventory_parse(&inv, text, "two.conf", dir, &err))
+		fail_msg("%s", err.msg);
+	css = build();
+	for (int i = 0; i < 4; i++) {
+		char want[13];
+		uint16_t ssid;
+		uint8_t ua;
+
+		rcd(css, schs[i], i == 3 ? 0x80 : 0x40, b[i]);
+		u[i] = uid_of(b[i]);
+		/* The identity the parser checks for uniqueness is the one the
+		 * host gives the device. */
+		inventory_identity(&inv.schs[i], &ssid, &ua, want);
+		assert_int_equal(u[i].ssid, ssid);
+		assert_int_equal(u[i].ua, ua);
+		ebcdic_is(u[i].serial, want);
+		assert_int_equal(strlen(want), 12);
+	}
+	for (int i = 0; i < 4; i++)
+		for (int j = i + 1; j < 4; j++)
+			if (!memcmp(&u[i].serial, &u[j].serial, 12) &&
+			    u[i].ssid == u[j].ssid && u[i].ua == u[j].ua)
+				fail_msg("%s and %s have the same uid", schs[i],
+					 schs[j]);
+	/* Derived from the device number: ssid = high byte, ua = low. */
+	ebcdic_is(b[0] + 18, "000000002B09");
+	assert_int_equal(u[0].ssid, 0x002b);
+	assert_int_equal(u[0].ua, 0x09);
+	ebcdic_is(b[1] + 18, "000000002B0A");
+	assert_int_equal(u[1].ua, 0x0a);
+	ebcdic_is(b[2] + 18, "000000003B09");
+	assert_int_equal(u[2].ssid, 0x003b);
+	/* As the inventory says. */
+	ebcdic_is(b[3] + 18, "ZZ00000000A1");
+	assert_int_equal(u[3].ssid, 0x0100);
+	assert_int_equal(u[3].ua, 0x07);
+	assert_int_equal(b[3][30], 0x00);               /* LSS = ssid & ff */
+	ebcdic_is(b[3] + 10, "00C");                    /* device model */
+	ebcdic_is(b[3] + 32 + 10, "0E2");               /* CU model */
+	ebcdic_is(b[0] + 10, "00E");
+	css_free(css);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_default_device_rcd, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_devices_have_unique_identity,
+						setup, teardown),
+	};
+
+	log_set_level(LOG_WARNING);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
