@@ -158,8 +158,9 @@ int bus_drivers_probe(struct bus *b, enum bus_kind k, const char *dev);
 int bus_set_override(struct bus *b, const char *sch, const char *driver);
 
 /*
- * mdev_supported_types/<type>/create with the bytes written: 36 or 37
- * bytes (the kernel ignores the 37th), a valid UUID (either case), else
+ * mdev_supported_types/<type>/create with the bytes written: a valid UUID
+ * (either case) of 36 bytes, optionally followed by one newline (stricter
+ * than the kernel, which ignores any 37th byte), else
  * -EINVAL; an mdev with that UUID anywhere -EEXIST; no instance left
  * -EUSERS; -ENODEV when sch is no parent of that type; else the driver's
  * result. On success *uuid_out (if non-NULL) gets the canonical UUID.

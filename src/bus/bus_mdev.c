@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The mdev core (Linux drivers/vfio/mdev/mdev_core.c, mdev_sysfs.c):
- * create_store takes 36 or 37 bytes holding a UUID (lib/uuid.c
- * uuid_is_valid: hex digits with '-' at 8, 13, 18, 23, either case; the
- * device is named by the lower-case form), refuses a UUID that exists
+ * create_store takes a UUID (lib/uuid.c uuid_is_valid: hex digits with '-'
+ * at 8, 13, 18, 23, either case; the device is named by the lower-case
+ * form) of 36 bytes, or 37 when the last is a newline (the kernel ignores
+ * whatever the 37th byte is; ccwpass is stricter), refuses a UUID that exists
  * anywhere on the host (-EEXIST) before counting instances (-EUSERS).
  * Every mdev sits in an IOMMU group of its own; group numbers are the
  * lowest free ones (an IDA), so freed numbers come back.
@@ -148,6 +149,8 @@ int bus_mdev_create_gen(struct bus *b, const char *sch,
 
 	if (len < BUS_UUID_LEN || len > BUS_UUID_LEN + 1)
 		return -EINVAL;
+	if (len == BUS_UUID_LEN + 1 && buf[BUS_UUID_LEN] != '\n')
+		return -EINVAL;         /* only echo's newline may follow */
 	if (bus_uuid_parse(buf, uuid) < 0)
 		return -EINVAL;
 	m = calloc(1, sizeof(*m));

@@ -449,8 +449,7 @@ int vcc_probe(struct css_subchannel *sch, const struct vcc_options *opt,
 		error_setf(err, -ret, "sch %s: out of memory", name);
 		goto fail;
 	}
-	css_sch_set_handlers(sch, vcc_sch_notify, vcc_sch_chp_event,
-			     (void *)p->handle);
+	vcc_sch_attach(p);
 	p->state = VCC_STATE_STANDBY;
 	css_log(sch, LOG_INFO, "bound to vfio_ccw");
 	vcc_trace_event(p->trace, p->name, "probe", "devno %04x",
@@ -461,6 +460,12 @@ int vcc_probe(struct css_subchannel *sch, const struct vcc_options *opt,
 fail:
 	private_free(p);
 	return ret;
+}
+
+void vcc_sch_attach(struct vcc_private *p)
+{
+	css_sch_set_handlers(p->sch, vcc_sch_notify, vcc_sch_chp_event,
+			     (void *)p->handle);
 }
 
 void vcc_remove(struct vcc_private *p)

@@ -149,6 +149,12 @@ void vcc_irb_flush(struct vcc_private *p);
  * completed. Returns true, or false after timeout_ms.
  */
 bool vcc_wait_quiesce(struct vcc_private *p, int timeout_ms);
+/*
+ * (Re)install vfio_ccw's css callbacks on p->sch (probe does; tests that
+ * borrow the host subchannel to make it status pending or busy behind the
+ * FSM's back put them back with it).
+ */
+void vcc_sch_attach(struct vcc_private *p);
 /* Signal an eventfd of the mdev's client (IO, CRW, REQ); -ENOENT if none. */
 int vcc_irq_trigger(struct vcc_private *p, uint32_t index);
 

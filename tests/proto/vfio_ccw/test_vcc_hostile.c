@@ -29,17 +29,6 @@
 #define HOLE 0x100000u        /* [1M, 2M) unmapped in test_hole */
 #define HOLE_SIZE 0x100000u
 
-static enum vl_mem mem_mode;
-
-/* process_vm mode: direct access granted, not a single DMA message. */
-static void assert_no_messages(const struct vl_guest *g)
-{
-	if (mem_mode != VL_PROCESS_VM || !g->c)
-		return;
-	assert_true(vfu_client_process_vm(g->c));
-	assert_int_equal(vfu_client_dma_requests(g->c), 0);
-}
-
 struct fix {
 	struct vl_host h;
 	struct vl_guest g;
@@ -51,7 +40,7 @@ static int setup(void **state)
 
 	vl_host_start(&f->h, 1, 2000, false);
 	assert_int_equal(vl_guest_connect(&f->g, vcc_mdev_socket(f->h.dev[0].p),
-					  mem_mode), 0);
+					  vl_mem_mode), 0);
 	*state = f;
 	return 0;
 }
@@ -67,28 +56,10 @@ static int teardown(void **state)
 	vl_ccw1(g, PROG, 0x64, 0, 64, BUF);
 	vl_run(g, VL_ORB_LINUX, PROG, &irb);
 	assert_true(vl_final_ok(&irb, PROG + 8, 0));
-	assert_no_messages(g);
+	vl_assert_no_messages(g);
 	vl_guest_close(g);
 	vl_host_stop(&f->h);
 	free(f);
-	return 0;
-}
-
-static int group_memfd(void **state)
-{
-	mem_mode = VL_MEMFD;
-	return 0;
-}
-
-static int group_messages(void **state)
-{
-	mem_mode = VL_MESSAGES;
-	return 0;
-}
-
-static int group_process_vm(void **state)
-{
-	mem_mode = VL_PROCESS_VM;
 	return 0;
 }
 
@@ -395,12 +366,5 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_hole, setup, teardown),
 	};
-	int fails;
-
-	fails = cmocka_run_group_tests_name("memfd", tests, group_memfd, NULL);
-	fails += cmocka_run_group_tests_name("messages", tests, group_messages,
-					     NULL);
-	fails += cmocka_run_group_tests_name("process_vm", tests,
-					     group_process_vm, NULL);
-	return fails;
+	return vl_run_mem_groups(tests, sizeof(tests) / sizeof(*tests));
 }

@@ -33,17 +33,6 @@
 #define BUF2  VL_BUF2
 #define CE_DE VL_CE_DE
 
-static enum vl_mem mem_mode;
-
-/* process_vm mode: direct access granted, not a single DMA message. */
-static void assert_no_messages(const struct vl_guest *g)
-{
-	if (mem_mode != VL_PROCESS_VM || !g->c)
-		return;
-	assert_true(vfu_client_process_vm(g->c));
-	assert_int_equal(vfu_client_dma_requests(g->c), 0);
-}
-
 struct fix {
 	struct vl_host h;
 	struct vl_guest g;
@@ -55,7 +44,7 @@ static int setup(void **state)
 
 	vl_host_start(&f->h, 1, 2000, true);
 	assert_int_equal(vl_guest_connect(&f->g, vcc_mdev_socket(f->h.dev[0].p),
-					  mem_mode), 0);
+					  vl_mem_mode), 0);
 	*state = f;
 	return 0;
 }
@@ -66,39 +55,11 @@ static int teardown(void **state)
 
 	if (f->g.mem)
 		assert_true(vl_guest_canary_ok(&f->g));
-	assert_no_messages(&f->g);
+	vl_assert_no_messages(&f->g);
 	vl_guest_close(&f->g);
 	vl_host_stop(&f->h);
 	free(f);
 	return 0;
-}
-
-static int group_memfd(void **state)
-{
-	mem_mode = VL_MEMFD;
-	return 0;
-}
-
-static int group_messages(void **state)
-{
-	mem_mode = VL_MESSAGES;
-	return 0;
-}
-
-static int group_process_vm(void **state)
-{
-	mem_mode = VL_PROCESS_VM;
-	return 0;
-}
-
-static enum vcc_state dev_state(struct vcc_private *p)
-{
-	enum vcc_state s;
-
-	vcc_fsm_lock(p);
-	s = p->state;
-	vcc_fsm_unlock(p);
-	return s;
 }
 
 static void assert_final_ok(const struct css_irb *irb, uint32_t cpa,
@@ -166,7 +127,7 @@ static void test_device_info(void **state)
 						 buf, 8), -EINVAL);
 	assert_int_equal(vfu_client_region_read(f->g.c, VCC_REGION_IO, 100,
 						buf, 25), -EINVAL);
-	assert_int_equal(dev_state(f->h.dev[0].p), VCC_STATE_IDLE);
+	assert_int_equal(vl_dev_state(f->h.dev[0].p), VCC_STATE_IDLE);
 	assert_true(vcc_mdev_in_use(f->h.dev[0].p));
 	assert_int_equal(vcc_available_instances(f->h.dev[0].p), 0);
 }
@@ -265,7 +226,7 @@ static void test_block_io(void **state)
 	/* The memory path used is the one the mapping allows. */
 	vcc_guestmem_stats(vcc_mdev_guestmem(f->h.dev[0].p->mdev), &direct,
 			   &locked);
-	if (mem_mode == VL_MEMFD) {
+	if (vl_mem_mode == VL_MEMFD) {
 		assert_true(direct > 0);
 		assert_int_equal(locked, 0);
 	} else {
@@ -303,7 +264,7 @@ static void test_residual_and_sense(void **state)
 	assert_int_equal((irb.esw.erw & ESW_ERW_SCNT) >> ESW_ERW_SCNT_SHIFT, 32);
 	assert_int_equal(irb.ecw[0], 0x80);           /* command reject */
 	assert_true(irb.scsw.ctrl & SCSW_STCTL_ALERT);
-	assert_int_equal(dev_state(f->h.dev[0].p), VCC_STATE_IDLE);
+	assert_int_equal(vl_dev_state(f->h.dev[0].p), VCC_STATE_IDLE);
 }
 
 /* ---- HSCH / CSCH interrupt a running program ---- */
@@ -325,7 +286,7 @@ static void test_halt_clear(void **state)
 
 	loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
-	assert_int_equal(dev_state(p), VCC_STATE_CP_PENDING);
+	assert_int_equal(vl_dev_state(p), VCC_STATE_CP_PENDING);
 	/* CP_PENDING: any io region request is busy (QEMU: cc 2). */
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), -EBUSY);
 	assert_int_equal(vl_io_write(g, SCSW_FCTL_HALT, 0, 0, 0), -EBUSY);
@@ -338,7 +299,7 @@ static void test_halt_clear(void **state)
 	assert_true(irb.scsw.ctrl & SCSW_STCTL_STATUS_PEND);
 	/* The CCW address is the guest's: inside the loop. */
 	assert_true(irb.scsw.cpa == PROG + 8 || irb.scsw.cpa == PROG + 16);
-	assert_int_equal(dev_state(p), VCC_STATE_IDLE);
+	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
 	/* IDLE: halt and clear are not for the io region. */
 	assert_int_equal(vl_io_write(g, SCSW_FCTL_HALT, 0, 0, 0), -EOPNOTSUPP);
 	assert_int_equal(vl_io_write(g, SCSW_FCTL_CLEAR, 0, 0, 0), -EOPNOTSUPP);
@@ -354,7 +315,7 @@ static void test_halt_clear(void **state)
 	assert_int_equal(vl_wait_irb(g, &irb), 0);
 	assert_int_equal(irb.scsw.ctrl, SCSW_FCTL_CLEAR | SCSW_STCTL_STATUS_PEND);
 	assert_int_equal(irb.scsw.cpa, 0);
-	assert_int_equal(dev_state(p), VCC_STATE_IDLE);
+	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
 	assert_int_equal(vl_async(g, 4), -EINVAL);
 	/* The device works after all that. */
 	vl_ccw1(g, PROG, 0x64, 0, 64, BUF);
@@ -403,7 +364,7 @@ static void test_schib_and_crw(void **state)
 	assert_int_equal((irb.scsw.flags & SCSW_FLAGS_CC) >> SCSW_FLAGS_CC_SHIFT,
 			 3);
 	assert_true(irb.scsw.ctrl & SCSW_STCTL_ALERT);
-	assert_int_equal(dev_state(f->h.dev[0].p), VCC_STATE_IDLE);
+	assert_int_equal(vl_dev_state(f->h.dev[0].p), VCC_STATE_IDLE);
 
 	/* Both on again: two CRWs (initialized), read until zero. */
 	assert_int_equal(css_chp_vary(f->h.css, VL_CHP_A, true), 0);
@@ -438,7 +399,7 @@ static void test_reset_running(void **state)
 	loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
 	assert_int_equal(vfu_client_reset(g->c), 0);
-	assert_int_equal(dev_state(p), VCC_STATE_IDLE);
+	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
 	/* Until the clear has been performed a start is busy; then the
 	 * device is as new and the old program's status never shows. */
 	vl_ccw1(g, PROG, 0x64, 0, 64, BUF);
@@ -461,12 +422,12 @@ static void test_states_over_the_wire(void **state)
 	vcc_fsm_lock(p);
 	vcc_fsm_event(p, VCC_EVENT_CLOSE);
 	vcc_fsm_unlock(p);
-	assert_int_equal(dev_state(p), VCC_STATE_STANDBY);
+	assert_int_equal(vl_dev_state(p), VCC_STATE_STANDBY);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), -EIO);
 	assert_int_equal(vl_async(g, VFIO_CCW_ASYNC_CMD_CSCH), -EIO);
 	/* Reset from STANDBY: CLOSE there is NOT_OPER (as Linux). */
 	assert_int_equal(vfu_client_reset(g->c), -EINVAL);
-	assert_int_equal(dev_state(p), VCC_STATE_NOT_OPER);
+	assert_int_equal(vl_dev_state(p), VCC_STATE_NOT_OPER);
 	/* NOT_OPER: -EIO, reset -EINVAL, STSCH still answers. */
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), -EIO);
 	assert_int_equal(vl_async(g, VFIO_CCW_ASYNC_CMD_HSCH), -EIO);
@@ -490,8 +451,8 @@ static void test_client_vanishes(void **state)
 	loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
 	vl_guest_close(g);                 /* mid-I/O */
-	assert_int_equal(vl_guest_reconnect(g, vcc_mdev_socket(p), mem_mode), 0);
-	assert_int_equal(dev_state(p), VCC_STATE_IDLE);
+	assert_int_equal(vl_guest_reconnect(g, vcc_mdev_socket(p), vl_mem_mode), 0);
+	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
 	vl_ccw1(g, PROG, 0xe4, CCW_FLAG_SLI, 40, BUF);
 	vl_run(g, VL_ORB_LINUX, PROG, &irb);
 	assert_int_equal(irb.scsw.dstat, CE_DE);
@@ -511,7 +472,7 @@ static void test_unmap_in_use(void **state)
 	loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
 	assert_int_equal(vfu_client_dma_unmap(g->c, 0, VL_MEM_SIZE), 0);
-	assert_int_equal(dev_state(p), VCC_STATE_IDLE);
+	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
 	/* Without memory a start cannot fetch its program. */
 	do {
 		ret = vl_ssch(g, VL_ORB_LINUX, 0xff, PROG);
@@ -546,12 +507,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unmap_in_use, setup,
 						teardown),
 	};
-	int fails;
-
-	fails = cmocka_run_group_tests_name("memfd", tests, group_memfd, NULL);
-	fails += cmocka_run_group_tests_name("messages", tests, group_messages,
-					     NULL);
-	fails += cmocka_run_group_tests_name("process_vm", tests,
-					     group_process_vm, NULL);
-	return fails;
+	return vl_run_mem_groups(tests, sizeof(tests) / sizeof(*tests));
 }

@@ -22,6 +22,7 @@
 #include "common/byteorder.h"
 #include "dasd/eckd.h"
 #include "image/ckd_image.h"
+#include "vfio_ccw/vcc_priv.h"
 #include "vfio_ccw/vcc_region.h"
 #include "vfio_user/vfu_client.h"
 #include "vfio_user/vfu_server.h"
@@ -548,4 +549,56 @@ int vl_write_read(struct vl_guest *g, uint32_t trk, uint8_t rec,
 out:
 	free(want);
 	return ret;
+}
+
+/* ---- test groups ------------------------------------------------------ */
+
+enum vl_mem vl_mem_mode;
+
+static int group_memfd(void **state)
+{
+	vl_mem_mode = VL_MEMFD;
+	return 0;
+}
+
+static int group_messages(void **state)
+{
+	vl_mem_mode = VL_MESSAGES;
+	return 0;
+}
+
+static int group_process_vm(void **state)
+{
+	vl_mem_mode = VL_PROCESS_VM;
+	return 0;
+}
+
+int vl_run_mem_groups(const struct CMUnitTest *tests, size_t n)
+{
+	int fails;
+
+	fails = _cmocka_run_group_tests("memfd", tests, n, group_memfd, NULL);
+	fails += _cmocka_run_group_tests("messages", tests, n, group_messages,
+					 NULL);
+	fails += _cmocka_run_group_tests("process_vm", tests, n,
+					 group_process_vm, NULL);
+	return fails;
+}
+
+void vl_assert_no_messages(const struct vl_guest *g)
+{
+	if (vl_mem_mode != VL_PROCESS_VM || !g->c)
+		return;
+	assert_true(vfu_client_process_vm(g->c));
+	assert_int_equal(vfu_client_dma_requests(g->c), 0);
+}
+
+int vl_dev_state(struct vcc_private *p)
+{
+	int s;
+
+	vcc_fsm_lock(p);
+	s = p->state;
+	vcc_fsm_unlock(p);
+	return s;
 }

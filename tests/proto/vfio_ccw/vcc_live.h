@@ -158,6 +158,22 @@ void vl_fill(uint8_t *p, size_t len, uint32_t seed);
 int vl_write_read(struct vl_guest *g, uint32_t trk, uint8_t rec,
 		  enum vl_addr wa, enum vl_addr ra, uint32_t seed);
 
+/* ---- test groups: every test once per guest memory mode ---------- */
+
+/* The mode of the group running now (set by vl_run_mem_groups). */
+extern enum vl_mem vl_mem_mode;
+/*
+ * Run n cmocka tests as three groups, "memfd", "messages" and
+ * "process_vm", with vl_mem_mode set for each. Returns the failures.
+ */
+struct CMUnitTest;
+int vl_run_mem_groups(const struct CMUnitTest *tests, size_t n);
+/* process_vm mode: direct access was granted and the client never
+ * answered a DMA message (other modes: nothing checked). Asserts. */
+void vl_assert_no_messages(const struct vl_guest *g);
+/* The mdev's FSM state (an enum vcc_state), read under its lock. */
+int vl_dev_state(struct vcc_private *p);
+
 /* A test temporary directory. */
 void vl_tmpdir(char *buf, size_t size);
 void vl_rmdir(const char *dir);

@@ -77,12 +77,22 @@ static void test_create_lengths(void **state)
 	assert_int_equal(create(fx, "0.0.0313", "not-a-uuid-but-36-characters-long!!"),
 			 -EINVAL);
 	assert_int_equal(fx->create_calls, 0);
-	/* 37 bytes: echo's newline (the kernel ignores whatever it is) */
+	/* 37 bytes: only echo's newline may follow (the kernel ignores
+	 * whatever the 37th byte is; ccwpass is stricter). */
+	snprintf(buf, sizeof(buf), "%sx", FX_UUID2);
+	assert_int_equal(create(fx, "0.0.0314", buf), -EINVAL);
+	snprintf(buf, sizeof(buf), "%s ", FX_UUID2);
+	assert_int_equal(create(fx, "0.0.0314", buf), -EINVAL);
+	snprintf(buf, sizeof(buf), "%s\r", FX_UUID2);
+	assert_int_equal(create(fx, "0.0.0314", buf), -EINVAL);
+	assert_int_equal(bus_mdev_create(fx->bus, "0.0.0314", "vfio_ccw-io",
+					 FX_UUID2 "\0", 37, NULL), -EINVAL);
+	assert_int_equal(fx->create_calls, 0);
 	snprintf(buf, sizeof(buf), "%s\n", FX_UUID1);
 	assert_int_equal(create(fx, "0.0.0313", buf), 0);
 	assert_string_equal(fx->last_created, FX_UUID1);
-	snprintf(buf, sizeof(buf), "%sx", FX_UUID2);
-	assert_int_equal(create(fx, "0.0.0314", buf), 0);
+	/* 36 bytes, no newline (mdevctl's write). */
+	assert_int_equal(create(fx, "0.0.0314", FX_UUID2), 0);
 	assert_string_equal(fx->last_created, FX_UUID2);
 }
 

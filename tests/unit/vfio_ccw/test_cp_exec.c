@@ -71,6 +71,16 @@ static void expect_pattern(struct env *e, unsigned int n, uint32_t addr,
 				 (size_t)addr + i);
 }
 
+/* Bytes [addr, addr + len) are command n's data from offset off on. */
+static void expect_pattern_at(struct env *e, unsigned int n, uint32_t addr,
+			      size_t off, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (e->m.buf[addr + i] != cpdev_pattern(n, off + i))
+			fail_msg("command %u byte %zu at 0x%zx wrong", n, off + i,
+				 (size_t)addr + i);
+}
+
 static void expect_end(struct env *e, uint32_t cpa, uint8_t dstat,
 		       uint8_t cstat)
 {
@@ -173,6 +183,67 @@ static void e_fmt1_idal(void **state)
 	assert_int_equal(e->f.dev.wlen, 4096);
 	assert_int_equal(e->f.dev.wdata[2047], 'a');
 	assert_int_equal(e->f.dev.wdata[2048], 'b');
+}
+
+/* Bytes [addr, addr + len) hold the last command's data from offset off. */
+static void expect_last(struct env *e, uint32_t addr, size_t off, size_t len)
+{
+	expect_pattern_at(e, e->f.dev.ncmds - 1, addr, off, len);
+}
+
+/*
+ * A format-0 CCW with the IDA flag: its IDAL is read in the format and
+ * block size the ORB gives (C64 = 0: format-1 IDAWs, 2K; C64: format-2,
+ * 4K; C64 + I2K: format-2, 2K), only as many IDAWs as the count needs,
+ * and the data lands block by block where they point.
+ */
+static void e_fmt0_ida(void **state)
+{
+	struct env *e = *state;
+
+	/* C64 = 0: four 31-bit IDAWs, 2K blocks, the first one partial. */
+	put_ccw0(&e->m, G, 0x86, IDAL, CCW_FLAG_IDA, 4096);
+	put_idaw1(&e->m, IDAL, 0x5400);
+	put_idaw1(&e->m, IDAL + 4, 0x8000);
+	put_idaw1(&e->m, IDAL + 8, 0x6800);
+	put_idaw1(&e->m, IDAL + 12, 0x7800);       /* never needed */
+	tmem_clear_touched(&e->m);
+	run(e, ORB_CTRL0_PFCH);
+	expect_end(e, G + 8, CE_DE, 0);
+	assert_false(e->irb.scsw.flags & SCSW_FLAGS_FMT);
+	expect_last(e, 0x5400, 0, 0x400);
+	expect_last(e, 0x8000, 0x400, 0x800);
+	expect_last(e, 0x6800, 0xc00, 0x400);
+	assert_int_equal(e->m.buf[0x6c00], 0);
+	assert_int_equal(e->m.buf[0x7800], 0);
+	assert_true(tmem_touched(&e->m, IDAL, 12));
+	assert_false(tmem_touched(&e->m, IDAL + 12, 4));
+
+	/* C64: format-2 IDAWs, 4K blocks: two IDAWs for 0x100 + 0xf00. */
+	put_idaw2(&e->m, IDAL, 0x9f00);
+	put_idaw2(&e->m, IDAL + 8, 0xc000);
+	put_idaw2(&e->m, IDAL + 16, 0xe000);       /* never needed */
+	tmem_clear_touched(&e->m);
+	run(e, ORB_CTRL0_PFCH | ORB_CTRL0_C64);
+	expect_end(e, G + 8, CE_DE, 0);
+	expect_last(e, 0x9f00, 0, 0x100);
+	expect_last(e, 0xc000, 0x100, 0xf00);
+	assert_int_equal(e->m.buf[0xcf00], 0);
+	assert_int_equal(e->m.buf[0xe000], 0);
+	assert_true(tmem_touched(&e->m, IDAL, 16));
+	assert_false(tmem_touched(&e->m, IDAL + 16, 8));
+
+	/* C64 + I2K: format-2 IDAWs, 2K blocks, in reverse page order. */
+	put_idaw2(&e->m, IDAL, 0x11800);
+	put_idaw2(&e->m, IDAL + 8, 0x11000);
+	put_idaw2(&e->m, IDAL + 16, 0x12000);      /* never needed */
+	tmem_clear_touched(&e->m);
+	run(e, ORB_CTRL0_PFCH | ORB_CTRL0_C64 | ORB_CTRL0_I2K);
+	expect_end(e, G + 8, CE_DE, 0);
+	expect_last(e, 0x11800, 0, 0x800);
+	expect_last(e, 0x11000, 0x800, 0x800);
+	assert_int_equal(e->m.buf[0x12000], 0);
+	assert_false(tmem_touched(&e->m, IDAL + 16, 8));
 }
 
 /* The s390-ccw BIOS: format-0 Seek, Search ID Equal, TIC *-8, Read. */
@@ -335,6 +406,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(e_sense_id_rcd, setup, teardown),
 		cmocka_unit_test_setup_teardown(e_dasd_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(e_fmt1_idal, setup, teardown),
+		cmocka_unit_test_setup_teardown(e_fmt0_ida, setup, teardown),
 		cmocka_unit_test_setup_teardown(e_bios_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(e_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(e_skip_past_end, setup, teardown),

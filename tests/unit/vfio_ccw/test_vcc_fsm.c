@@ -259,11 +259,30 @@ static const struct expect table[VCC_NR_STATES][VCC_NR_EVENTS] = {
 	},
 };
 
+/* ASYNC_REQ with CLEAR SUBCHANNEL (the table's ASYNC_REQ column is HSCH). */
+static const struct expect table_csch[VCC_NR_STATES] = {
+	[VCC_STATE_NOT_OPER] = { VCC_STATE_NOT_OPER, -EIO },
+	[VCC_STATE_STANDBY] = { VCC_STATE_STANDBY, -EIO },
+	[VCC_STATE_IDLE] = { VCC_STATE_IDLE, VCC_CMD_REGION_SIZE },
+	[VCC_STATE_CP_PROCESSING] = { VCC_STATE_CP_PROCESSING, -EAGAIN },
+	/* the clear's status ends the program */
+	[VCC_STATE_CP_PENDING] = { VCC_STATE_IDLE, VCC_CMD_REGION_SIZE },
+};
+
+#define EV_CSCH VCC_NR_EVENTS   /* test_table's extra column */
+
+/*
+ * Every state x every event (ASYNC_REQ twice: HSCH and CSCH). CP_PROCESSING
+ * is forced here: it only exists while an io-region write is translated,
+ * under fsm_lock, so no other event can meet it except from inside the
+ * translation (test_cp_processing_natural does that for the requests).
+ */
 static void test_table(void **state)
 {
 	for (int s = 0; s < VCC_NR_STATES; s++) {
-		for (int e = 0; e < VCC_NR_EVENTS; e++) {
-			const struct expect *x = &table[s][e];
+		for (int e = 0; e <= EV_CSCH; e++) {
+			const struct expect *x = e == EV_CSCH ? &table_csch[s]
+							      : &table[s][e];
 			struct css_irb irb = final_irb(SCSW_FCTL_START);
 			void *st;
 			struct fix *f;
@@ -279,6 +298,9 @@ static void test_table(void **state)
 			case VCC_EVENT_ASYNC_REQ:
 				ret = async_cmd(f, VFIO_CCW_ASYNC_CMD_HSCH);
 				break;
+			case EV_CSCH:
+				ret = async_cmd(f, VFIO_CCW_ASYNC_CMD_CSCH);
+				break;
 			case VCC_EVENT_INTERRUPT:
 				inject(f, &irb);
 				break;
@@ -289,6 +311,7 @@ static void test_table(void **state)
 			if (ret != x->ret || state_of(f) != x->next)
 				print_error("%s x %s: ret %d state %s\n",
 					    vcc_state_name((enum vcc_state)s),
+					    e == EV_CSCH ? "ASYNC_REQ (CSCH)" :
 					    vcc_event_name((enum vcc_event)e),
 					    ret, vcc_state_name(state_of(f)));
 			assert_int_equal(ret, x->ret);
@@ -307,6 +330,94 @@ static void test_table(void **state)
 			teardown(&st);
 		}
 	}
+}
+
+/* ---- CP_PROCESSING reached by a real translation ---- */
+
+/*
+ * Guest memory that runs a hook at its first read: the translator's first
+ * CCW fetch, i.e. inside the io-region write, in CP_PROCESSING, with
+ * fsm_lock held by this thread (map() is left out so that every access is
+ * a read).
+ */
+struct hookmem {
+	struct css_mem mem;
+	struct tmem *inner;
+	struct fix *f;
+	bool fired;
+	enum vcc_state seen;
+	int io_ret, hsch_ret, csch_ret;
+};
+
+static void in_translation(struct hookmem *h)
+{
+	struct vcc_private *p = h->f->p;
+
+	h->seen = p->state;
+	/* What a second io-region write and the cmd region would do now
+	 * (the region entry points would wait for fsm_lock). */
+	vcc_fsm_event(p, VCC_EVENT_IO_REQ);
+	h->io_ret = vcc_io_get_ret(p->io_region);
+	st_he32(p->cmd_region, VFIO_CCW_ASYNC_CMD_HSCH);
+	vcc_fsm_event(p, VCC_EVENT_ASYNC_REQ);
+	h->hsch_ret = vcc_cmd_get_ret(p->cmd_region);
+	st_he32(p->cmd_region, VFIO_CCW_ASYNC_CMD_CSCH);
+	vcc_fsm_event(p, VCC_EVENT_ASYNC_REQ);
+	h->csch_ret = vcc_cmd_get_ret(p->cmd_region);
+}
+
+static int hook_read(struct css_mem *mem, uint64_t addr, void *buf,
+		     size_t len)
+{
+	struct hookmem *h = (struct hookmem *)mem;
+
+	if (!h->fired) {
+		h->fired = true;
+		in_translation(h);
+	}
+	return css_mem_read(&h->inner->mem, addr, buf, len);
+}
+
+static int hook_write(struct css_mem *mem, uint64_t addr, const void *buf,
+		      size_t len)
+{
+	return css_mem_write(&((struct hookmem *)mem)->inner->mem, addr, buf,
+			     len);
+}
+
+static const struct css_mem_ops hook_ops = {
+	.read = hook_read,
+	.write = hook_write,
+};
+
+static void test_cp_processing_natural(void **state)
+{
+	struct fix *f = *state;
+	struct hookmem h = { .mem.ops = &hook_ops, .inner = &f->mem, .f = f };
+	struct css_irb irb;
+
+	fire(f, VCC_EVENT_OPEN);
+	vcc_fsm_lock(f->p);
+	f->p->guest = &h.mem;
+	vcc_fsm_unlock(f->p);
+	assert_int_equal(ssch(f, PROG), VCC_IO_REGION_SIZE);
+	assert_true(h.fired);
+	assert_int_equal(h.seen, VCC_STATE_CP_PROCESSING);
+	assert_int_equal(h.io_ret, -EAGAIN);
+	assert_int_equal(h.hsch_ret, -EAGAIN);
+	assert_int_equal(h.csch_ret, -EAGAIN);
+	/* Neither halted nor cleared anything: the program ran to its end. */
+	assert_int_equal(state_of(f), VCC_STATE_IDLE);
+	read_irb(f, &irb);
+	assert_int_equal(irb.scsw.ctrl & SCSW_CTRL_FCTL, SCSW_FCTL_START);
+	assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+	assert_int_equal(irb.scsw.cpa, PROG + 8);
+	assert_int_equal(f->mem.buf[DATA], 0xff);
+	assert_int_equal(f->cf.dev.ncmds, 1);
+	assert_false(f->p->cp.initialized);
+	vcc_fsm_lock(f->p);
+	f->p->guest = &f->mem.mem;
+	vcc_fsm_unlock(f->p);
 }
 
 /* ---- requests in detail ---- */
@@ -371,6 +482,44 @@ static void test_io_region_functions(void **state)
 	assert_int_equal(vcc_io_read(f->p, 120, region, 5), -EINVAL);
 	/* Then a good one works. */
 	assert_int_equal(ssch(f, PROG), VCC_IO_REGION_SIZE);
+	assert_int_equal(f->cf.dev.ncmds, 1);
+}
+
+/*
+ * START and HALT meeting status pending on the host subchannel (cc 1): the
+ * status is made pending behind vfio_ccw's back (callbacks taken away,
+ * HALT SUBCHANNEL on the idle subchannel). Both requests are -EBUSY (QEMU:
+ * cc 2), nothing is translated or started, the state stays IDLE.
+ */
+static void test_busy_cc1(void **state)
+{
+	struct fix *f = *state;
+	struct css_schib schib;
+	struct css_irb irb;
+
+	fire(f, VCC_EVENT_OPEN);
+	css_sch_set_handlers(f->cf.sch, NULL, NULL, NULL);
+	assert_int_equal(css_hsch(f->cf.sch), 0);
+	assert_int_equal(css_stsch(f->cf.sch, &schib), 0);
+	assert_true(schib.scsw.ctrl & SCSW_STCTL_STATUS_PEND);
+	assert_int_equal(css_ssch(f->cf.sch, &(struct css_orb){ .ctrl0 = ORB_F1,
+				  .cpa = PROG }, &f->mem.mem), 1);
+	assert_int_equal(css_hsch(f->cf.sch), 1);
+
+	assert_int_equal(ssch(f, PROG), -EBUSY);
+	assert_int_equal(state_of(f), VCC_STATE_IDLE);
+	assert_false(f->p->cp.initialized);
+	assert_int_equal(async_cmd(f, VFIO_CCW_ASYNC_CMD_HSCH), -EBUSY);
+	assert_int_equal(state_of(f), VCC_STATE_IDLE);
+	assert_false(f->p->irb_posted);
+	assert_int_equal(f->cf.dev.ncmds, 0);
+	/* The status is still the host's halt status, untouched. */
+	assert_int_equal(css_tsch(f->cf.sch, &irb), 0);
+	assert_int_equal(irb.scsw.ctrl, SCSW_FCTL_HALT | SCSW_STCTL_STATUS_PEND);
+	vcc_sch_attach(f->p);
+	assert_int_equal(ssch(f, PROG), VCC_IO_REGION_SIZE);
+	read_irb(f, &irb);
+	assert_int_equal(irb.scsw.cpa, PROG + 8);
 	assert_int_equal(f->cf.dev.ncmds, 1);
 }
 
@@ -696,9 +845,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test_setup_teardown(test_cp_processing_natural, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_start_and_irb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_io_region_functions, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_busy_cc1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_immediate_cc3, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_cc3_and_crws, setup,
 						teardown),
