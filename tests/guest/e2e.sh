@@ -6,18 +6,30 @@
 # qemu-system-s390x 7.2 boots the unmodified s390x guest kit through
 # `ccwpass run`. Boots:
 #   1. the seed: device at fe.0.1234; lscss -d, chccwdev -e, dmesg lines
-#      verbatim; known data written to /dev/dasda1 and read back.
+#      verbatim; known data written to /dev/dasda1 and read back. The
+#      channel programs the guest sent from recognition to online
+#      (ccwpassd --trace, reduced by ccw-seq.sh to commands, flags, counts
+#      and status) equal tests/guest/expected/seed-online.ccws, and so
+#      does the trace in docs/traces/ that docs/guest-trace.md walks through.
 #   then the daemon is killed (SIGKILL): the data must already be in the
 #   image file (read on the host); ccwpassd restarts and, from the saved
 #   driverctl override and mdevctl definition, recreates the same mdev.
 #   2. the same DASD at another devno (fe.0.5678), QEMU given seed 000's
-#      -M s390-ccw-virtio,s390-squash-mcss=on: the data reads back.
-#   3. two DASDs on two subchannels in one guest, both online and usable.
+#      feature-page spelling -M s390-ccw-virtio,s390-squash-mcss=on: online
+#      (Done, New DASD), the data reads back.
+#   3. two DASDs on two subchannels in one guest, both online (both New
+#      DASD lines) and usable.
 #   4. bootindex=1 and no -kernel: QEMU's s390-ccw BIOS probes the DASD and
-#      gives up cleanly (not bootable); nothing hangs, the mdev still works.
+#      gives up cleanly (not bootable): QEMU exits 0 by itself (disabled
+#      wait + -no-reboot), nothing on its stderr from QEMU or the preload
+#      library. Then seed 000's own command line works with the mdev:
+#      -M s390-ccw-virtio,s390-squash-css=on and -device vfio-ccw with no
+#      devno; ccwpass run says what it did, the guest finds the DASD at the
+#      devno QEMU picked, brings it online and reads boot 1's data.
 # Prints ok/FAIL per check and exits non-zero on any failure; skips (77)
 # without root, /dev/fuse, QEMU or the built binaries.
-# Env: CCWPASS_BUILD (meson build root), GUEST_TIMEOUT (default 300 s).
+# Env: CCWPASS_BUILD (meson build root), GUEST_TIMEOUT (default 300 s),
+# CCWPASS_E2E_KEEP=DIR (copy the traces, consoles and outputs there).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -58,6 +70,10 @@ cleanup() {
     if grep -q " $RT/sys " /proc/mounts; then umount -l "$RT/sys"; fi
     if ((FAILS)) && [ -f "$W/daemon.log" ]; then
         echo "---- daemon log ----"; tail -n 30 "$W/daemon.log"
+    fi
+    if [ -n "${CCWPASS_E2E_KEEP:-}" ]; then
+        mkdir -p "$CCWPASS_E2E_KEEP" && cp -- "$W"/*.txt "$W"/*.log "$W"/*.out \
+            "$W"/*.err "$W"/*.ccws "$CCWPASS_E2E_KEEP"/ 2>/dev/null
     fi
     rm -rf -- "$W"
 }
@@ -153,6 +169,17 @@ SUM=$(sed -n 's/^wrote \([0-9a-f]\{64\}\).*/\1/p' "$O")
 check "guest wrote data (checksum $SUM)" test -n "$SUM"
 check "guest reads back what it wrote" has "$O" "^read $SUM"
 ((FAILS)) && show seed
+# The channel programs from recognition to online, as docs/guest-trace.md
+# shows them (only this boot's: the trace file is copied before boot 2).
+cp "$W/trace.txt" "$W/seed-trace.txt"
+"$HERE/ccw-seq.sh" "$W/seed-trace.txt" 0.0.0313 >"$W/seed-online.ccws"
+check "guest's channel programs, boot to online, match expected/seed-online.ccws ($(grep -c '^ssch' "$W/seed-online.ccws") starts)" \
+    cmp -s "$HERE/expected/seed-online.ccws" "$W/seed-online.ccws"
+if ! cmp -s "$HERE/expected/seed-online.ccws" "$W/seed-online.ccws"; then
+    diff -u "$HERE/expected/seed-online.ccws" "$W/seed-online.ccws" | head -n 60
+fi
+check "docs/traces/linux-online-io-offline.txt shows the same sequence" \
+    sh -c "'$HERE/ccw-seq.sh' '$ROOT/docs/traces/linux-online-io-offline.txt' | cmp -s '$HERE/expected/seed-online.ccws' -"
 
 # ---- Durability: kill the daemon outright; the data is in the image ----
 kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
@@ -178,6 +205,7 @@ check "0.0.0314 passed through again by hand" test $? -eq 0
 cat >"$W/g2.sh" <<'EOF'
 lscss -d 0.0.5678
 chccwdev -e 0.0.5678
+dmesg -t | grep -E 'dasd'
 echo "read $(dd if=/dev/dasda1 bs=4096 skip=300 count=1024 2>/dev/null | sha256sum)"
 EOF
 boot devno "$W/g2.sh" -M s390-ccw-virtio,s390-squash-mcss=on \
@@ -188,6 +216,9 @@ check "ccwpass run says what it did with s390-squash-mcss" \
 check "lscss -d 0.0.5678 shows the DASD" \
     has "$W/devno.out" '^0\.0\.5678 0\.0\.[0-9a-f]{4}  3390/0e 3990/e9 +f0  f0  ff   1a2a3a0a 00000000'
 check "chccwdev -e 0.0.5678" has_line "$W/devno.out" "Setting device 0.0.5678 online"
+check "chccwdev -e 0.0.5678: Done" has_line "$W/devno.out" "Done"
+check "dmesg: dasd-eckd 0.0.5678: New DASD 3390/0E (CU 3990/01) with 10017 cylinders, ..." \
+    has_line "$W/devno.out" "dasd-eckd 0.0.5678: New DASD 3390/0E (CU 3990/01) with 10017 cylinders, 15 heads, 224 sectors"
 check "second boot reads the data back" has "$W/devno.out" "^read $SUM"
 ((FAILS)) && show devno
 
@@ -195,7 +226,7 @@ check "second boot reads the data back" has "$W/devno.out" "^read $SUM"
 cat >"$W/g3.sh" <<'EOF'
 lscss -d 0.0.1234,0.0.1235
 chccwdev -e 0.0.1234,0.0.1235
-dmesg -t | grep -E 'VOL1'
+dmesg -t | grep -E 'dasd|VOL1'
 lsdasd
 dd if=/dev/urandom of=/tmp/d2 bs=4096 count=256 2>/dev/null
 echo "wrote2 $(sha256sum </tmp/d2)"
@@ -212,6 +243,10 @@ check "boot 3 (two DASDs) runs its script" test $? -eq 0
 O=$W/two.out
 check "lscss: 0.0.1235 with PIM c0 and CHPIDs 1a2a0000" \
     has "$O" '^0\.0\.1235 0\.0\.[0-9a-f]{4}  3390/0e 3990/e9 +c0  c0  ff   1a2a0000 00000000'
+for l in "dasd-eckd 0.0.1234: New DASD 3390/0E (CU 3990/01) with 10017 cylinders, 15 heads, 224 sectors" \
+         "dasd-eckd 0.0.1235: New DASD 3390/0E (CU 3990/01) with 50 cylinders, 15 heads, 224 sectors"; do
+    check "dmesg: $l" has_line "$O" "$l"
+done
 check "both volumes' labels: 0X2B09 and 0X2B0A" \
     sh -c "grep -q 'VOL1/  0X2B09:' '$O' && grep -q 'VOL1/  0X2B0A:' '$O'"
 check "lsdasd: two active DASDs" test "$(grep -c ' active ' "$O")" -eq 2
@@ -225,19 +260,37 @@ check "first DASD still holds boot 1's data" has "$O" "^read1 $SUM"
 timeout "$TIMEOUT" "$CLI" run -q -r "$RT" -e "$ETC" -- qemu-system-s390x \
     -M s390-ccw-virtio -cpu max -m 512 -nographic -no-reboot -nic none \
     -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1,bootindex=1" \
-    >"$W/bios.out" 2>&1 </dev/null
+    >"$W/bios.out" 2>"$W/bios.err" </dev/null
 RC=$?
-check "BIOS boot attempt ends by itself (QEMU exit $RC, not the timeout)" test "$RC" -ne 124
+# The BIOS ends in a disabled wait; with -no-reboot QEMU then exits 0.
+check "BIOS boot attempt ends by itself, QEMU exit 0 (got $RC; 124 = timeout)" test "$RC" -eq 0
+check "no errors from QEMU or the preload library on stderr" \
+    sh -c "! grep -Eai 'ccwpass-preload: (error|warning)|qemu-system-s390x:|abort|core dumped|segmentation|assert' '$W/bios.err'"
 check "the BIOS read the IPL record through the mdev" has "$W/trace.txt" 'cmd=02\(READ_IPL\)'
 check "the BIOS reports the volume as not bootable" has "$W/bios.out" 'IPL1 data invalid|[Nn]ot bootable|no IPL'
 check "ccwpassd survived" kill -0 "$DPID"
+# Seed 000's command line: the gone machine property, no devno.
 cat >"$W/g4.sh" <<'EOF'
-chccwdev -e 0.0.1234
+D=$(lscss | awk '$3 == "3390/0e" { print $1; exit }')
+echo "dasd at ${D:-none}"
+lscss -d "$D"
+chccwdev -e "$D"
 echo "read $(dd if=/dev/dasda1 bs=4096 skip=300 count=1024 2>/dev/null | sha256sum)"
 EOF
-boot after "$W/g4.sh" -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1"
-check "the mdev works after the BIOS probe" has "$W/after.out" "^read $SUM"
-((FAILS)) && { cat "$W/bios.out"; show after; }
+boot after "$W/g4.sh" -M s390-ccw-virtio,s390-squash-css=on \
+    -device "vfio-ccw,sysfsdev=/sys/bus/mdev/devices/$U1"
+check "boot 5 (seed 000: s390-squash-css=on, no devno) runs its script" test $? -eq 0
+check "ccwpass run: removed 's390-squash-css=on' from -M ... (vfio-ccw devices go to css fe ...)" \
+    has_line "$W/after.log" "ccwpass run: removed 's390-squash-css=on' from -M: QEMU 7.2 has no such machine property (vfio-ccw devices go to css fe: use devno=fe.x.xxxx, or let QEMU pick one)"
+D=$(sed -n 's/^dasd at \(0\.0\.[0-9a-f]\{4\}\)$/\1/p' "$W/after.out")
+check "the guest finds the DASD at the devno QEMU picked (${D:-none})" test -n "$D"
+D=${D:-none}
+check "lscss -d $D: 3390/0e 3990/e9, f0 f0 ff, 1a2a3a0a 00000000" \
+    has "$W/after.out" "^$D 0\\.0\\.[0-9a-f]{4}  3390/0e 3990/e9 +f0  f0  ff   1a2a3a0a 00000000"
+check "chccwdev -e $D: Setting device $D online" has_line "$W/after.out" "Setting device $D online"
+check "chccwdev -e $D: Done" has_line "$W/after.out" "Done"
+check "the mdev works after the BIOS probe (boot 1's data reads back)" has "$W/after.out" "^read $SUM"
+((FAILS)) && { cat "$W/bios.out" "$W/bios.err"; show after; }
 
 if ((FAILS)); then echo "$FAILS check(s) failed"; exit 1; fi
 echo "all checks passed"

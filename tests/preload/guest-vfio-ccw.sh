@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Guest test of the preload library: Debian's qemu-system-s390x 7.2 boots
 # the guest kit with -device vfio-ccw through `ccwpass run` against a live
-# ccwpassd, twice: with plain anonymous guest RAM (DMA messages) and with a
-# shared memfd memory backend (zero-copy). The guest must list the device
-# (lscss -d 0.0.1234), bring it online as a DASD and read it.
+# ccwpassd, twice: with plain anonymous guest RAM and with a shared memfd
+# memory backend. The guest must list the device (lscss -d 0.0.1234), bring
+# it online as a DASD and read it. With CCWPASS_PRELOAD_DEBUG the library
+# says how it handed guest RAM (1 GiB at iova 0) to ccwpassd: plain RAM has
+# no file, and the connection negotiated ccwpass.process_vm (ccwpassd
+# copies it with process_vm_readv/writev, docs/protocol.md "Direct access
+# to client memory"); memfd RAM is mapped as a shared file, zero-copy.
 #
 # Skips (exit 77) until ccwpassd and `ccwpass run` exist, or without root,
 # /dev/fuse or qemu-system-s390x. Prints PASS/FAIL per check and
@@ -94,7 +98,7 @@ GUEST
 boot() {   # boot NAME EXTRA_QEMU_ARGS...
     local name=$1 out=$WORK/$1.out rc=0
     shift
-    QEMU_WRAPPER="$CLI run --runtime-dir $RUN --" \
+    CCWPASS_PRELOAD_DEBUG=1 QEMU_WRAPPER="$CLI run --runtime-dir $RUN --" \
         "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$WORK/$name.log" \
         --script "$WORK/guest.sh" -- \
         -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$UUID" \
@@ -113,9 +117,22 @@ boot() {   # boot NAME EXTRA_QEMU_ARGS...
     fi
 }
 
+# How guest RAM reached ccwpassd (the library's debug lines in QEMU's
+# stderr, which guest-run puts in the log).
+RAM_MAP='^ccwpass-preload: map iova 0x0 size 0x40000000 vaddr 0x[0-9a-f]+ prot 3: '
+CONNECTED="^ccwpass-preload: mdev $UUID: connected to .*RAM without file: "
+
 boot plain -nic none
+check "plain: guest RAM mapped without a file" \
+    has_line "$WORK/plain.log" "${RAM_MAP}no file, process_vm or DMA messages"
+check "plain: 'RAM without file: process_vm' negotiated with ccwpassd" \
+    has_line "$WORK/plain.log" "${CONNECTED}process_vm \\(DMA messages as fallback\\)"
 boot memfd -nic none -object memory-backend-memfd,id=mem,size=1G,share=on \
     -machine memory-backend=mem
+check "memfd: guest RAM mapped as 'shared file, zero-copy'" \
+    has_line "$WORK/memfd.log" "${RAM_MAP}shared file, zero-copy"
+check "memfd: no guest RAM mapped without a file" \
+    sh -c "! grep -q '^ccwpass-preload: map .*: no file' '$WORK/memfd.log'"
 
 if [ "$FAILED" -ne 0 ]; then
     echo "  --- ccwpassd log ---"

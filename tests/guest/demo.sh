@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The README's main command: scripts/demo (default variant: driverctl +
+# mdevctl, plain guest RAM, devno fe.0.1234) with a host of its own
+# (--private: own ccwpassd, runtime dir, /etc state and volume in a
+# temporary directory; CCWPASS_BUILD: this build). It must exit 0 and its
+# output must show the seed's guest session: the lscss -d line (3390/0e
+# 3990/e9, f0 f0 ff, 1a2a3a0a 00000000), 'Setting device 0.0.1234 online',
+# 'Done', the three dasd-eckd lines and 'dasda:VOL1/  0X2B09: dasda1'
+# verbatim, and its own closing "(checked: ...)" line. Then the demo's
+# session check must reject that same session with a line missing or with
+# different checksums (so the demo's exit status means something).
+# Prints ok/FAIL per check; skips (77) without root, /dev/fuse, QEMU or the
+# built binaries.
+# Env: CCWPASS_BUILD (meson build root).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=${CCWPASS_BUILD:-$ROOT/build}
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ -x "$BUILD/src/daemon/ccwpassd" ] && [ -x "$BUILD/src/cli/ccwpass" ] \
+    || skip "ccwpassd / ccwpass not built in $BUILD"
+[ "$(id -u)" = 0 ] || skip "needs root (mount namespace, FUSE)"
+[ -c /dev/fuse ] || skip "needs /dev/fuse"
+command -v qemu-system-s390x >/dev/null || skip "needs qemu-system-s390x"
+
+FAILS=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; FAILS=$((FAILS + 1)); }
+check() {   # check DESC COMMAND...
+    local desc=$1
+    shift
+    if "$@"; then ok "$desc"; else bad "$desc"; fi
+}
+has_line() { grep -Fxq -- "$2" "$1"; }
+
+W=$(mktemp -d /tmp/ccwpass-demo-test.XXXXXX)
+cleanup() {
+    if grep -q " $W/host/run/sys " /proc/mounts; then umount -l "$W/host/run/sys"; fi
+    rm -rf -- "$W"
+}
+trap cleanup EXIT
+
+# No terminal: strip the demo's bold escapes before matching.
+CCWPASS_BUILD=$BUILD "$ROOT/scripts/demo" --private "$W/host" </dev/null \
+    >"$W/demo.raw" 2>"$W/demo.err"
+RC=$?
+sed 's/\x1b\[[0-9;]*m//g' "$W/demo.raw" >"$W/demo.out"
+O=$W/demo.out
+check "scripts/demo exits 0 (got $RC)" test "$RC" -eq 0
+check "lscss -d 0.0.1234: 3390/0e 3990/e9 f0 f0 ff 1a2a3a0a 00000000" \
+    grep -Eq '^0\.0\.1234 0\.0\.[0-9a-f]{4}  3390/0e 3990/e9 +f0  f0  ff   1a2a3a0a 00000000 *$' "$O"
+check "chccwdev: Setting device 0.0.1234 online" has_line "$O" "Setting device 0.0.1234 online"
+check "chccwdev: Done" has_line "$O" "Done"
+for l in "dasd-eckd 0.0.1234: A channel path to the device has become operational" \
+         "dasd-eckd 0.0.1234: New DASD 3390/0E (CU 3990/01) with 10017 cylinders, 15 heads, 224 sectors" \
+         "dasd-eckd 0.0.1234: DASD with 4 KB/block, 7212240 KB total size, 48 KB/track, compatible disk layout"; do
+    check "dmesg: $l" has_line "$O" "$l"
+done
+check "dmesg: dasda:VOL1/  0X2B09: dasda1" grep -Fq "dasda:VOL1/  0X2B09: dasda1" "$O"
+check "the demo checked the session itself" grep -q '^(checked: ' "$O"
+check "the private host's ccwpassd is gone afterwards" \
+    sh -c "! grep -q ' $W/host/run/sys ' /proc/mounts"
+
+# The session as the demo saw it: from its QEMU command line to the end.
+sed -n '/^\[root@host ~\]# ccwpass run -- qemu-system-s390x/,$p' "$O" >"$W/session"
+check "scripts/demo --check accepts the session" "$ROOT/scripts/demo" --check "$W/session"
+grep -vFx "Done" "$W/session" >"$W/no-done"
+check "scripts/demo --check rejects it without 'Done'" \
+    sh -c "! '$ROOT/scripts/demo' --check '$W/no-done' 2>/dev/null"
+grep -v 'New DASD' "$W/session" >"$W/no-new"
+check "scripts/demo --check rejects it without 'New DASD'" \
+    sh -c "! '$ROOT/scripts/demo' --check '$W/no-new' 2>/dev/null"
+sed 's|^[0-9a-f]\{64\}  -$|0000000000000000000000000000000000000000000000000000000000000000  -|' \
+    "$W/session" >"$W/bad-sum"
+check "scripts/demo --check rejects a different read checksum" \
+    sh -c "! '$ROOT/scripts/demo' --check '$W/bad-sum' 2>/dev/null"
+
+if ((FAILS)); then
+    echo "---- demo output ----"; cat "$W/demo.out" "$W/demo.err"
+    [ -f "$W/host/console.log" ] && { echo "---- console (tail) ----"; tail -n 40 "$W/host/console.log"; }
+    echo "$FAILS check(s) failed"; exit 1
+fi
+echo "all checks passed"
