@@ -18,22 +18,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=${CCWPASS_BUILD:-$ROOT/build}
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ -x "$BUILD/src/daemon/ccwpassd" ] && [ -x "$BUILD/src/cli/ccwpass" ] \
-    || skip "ccwpassd / ccwpass not built in $BUILD"
-[ "$(id -u)" = 0 ] || skip "needs root (mount namespace, FUSE)"
-[ -c /dev/fuse ] || skip "needs /dev/fuse"
-command -v qemu-system-s390x >/dev/null || skip "needs qemu-system-s390x"
-
-FAILS=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; FAILS=$((FAILS + 1)); }
-check() {   # check DESC COMMAND...
-    local desc=$1
-    shift
-    if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-has_line() { grep -Fxq -- "$2" "$1"; }
+# shellcheck source=tests/guest/lib.sh
+. "$HERE/lib.sh"
+need_host "$BUILD/src/daemon/ccwpassd" "$BUILD/src/cli/ccwpass"
 
 W=$(mktemp -d /tmp/ccwpass-demo-test.XXXXXX)
 cleanup() {

@@ -41,22 +41,9 @@ TIMEOUT=${GUEST_TIMEOUT:-300}
 U1=7e270a25-e163-4922-af60-757fc8ed48c6    # the seed's UUID
 U2=6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920    # seed 000's UUID
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ -x "$DAEMON" ] && [ -x "$CLI" ] || skip "ccwpassd / ccwpass not built in $BUILD"
-[ "$(id -u)" = 0 ] || skip "needs root (mount namespace, FUSE)"
-[ -c /dev/fuse ] || skip "needs /dev/fuse"
-command -v qemu-system-s390x >/dev/null || skip "needs qemu-system-s390x"
-
-FAILS=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; FAILS=$((FAILS + 1)); }
-check() {   # check DESC COMMAND...
-    local desc=$1
-    shift
-    if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-has() { grep -Eq -- "$2" "$1"; }          # has FILE ERE
-has_line() { grep -Fxq -- "$2" "$1"; }    # has_line FILE EXACT-LINE
+# shellcheck source=tests/guest/lib.sh
+. "$HERE/lib.sh"
+need_host "$DAEMON" "$CLI"
 
 W=$(mktemp -d /tmp/ccwpass-e2e.XXXXXX)
 RT=$W/rt

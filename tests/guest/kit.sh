@@ -15,17 +15,9 @@ ROOT=$(cd "$HERE/../.." && pwd)
 SHARED=${CCWPASS_CACHE:-/var/cache/ccwpass}
 unset SOURCE_DATE_EPOCH CCWPASS_GUEST_EXTRA_PKGS CCWPASS_GUEST_KERNEL_PKG
 
-skip() { echo "SKIP: $*"; exit 77; }
+# shellcheck source=tests/guest/lib.sh
+. "$HERE/lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root (scripts/guest-kit builds as root)"
-
-FAILS=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; FAILS=$((FAILS + 1)); }
-check() {   # check DESC COMMAND...
-    local desc=$1
-    shift
-    if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
 
 CCWPASS_CACHE=$SHARED "$ROOT/scripts/guest-kit" --quiet || { bad "the shared guest kit builds"; exit 1; }
 [ -d "$SHARED/debs" ] && [ -f "$SHARED/guest/stamp" ] || skip "no shared kit in $SHARED"
