@@ -27,6 +27,26 @@ check "readblk: two blocks" "0 8192" "$? $(stat -c %s "$T/out")"
 out=$("$CCWPASS" readblk "$T/v.cckd" 179 2 2>&1 > "$T/out")
 check "readblk: past the end" "1 4096" "$? $(stat -c %s "$T/out")"
 
+# dasdinit's progress: a line rewritten in place on a terminal (script(1)
+# gives it one), ending at 100 %, then the summary; never into a pipe or
+# with -q.
+if command -v script >/dev/null; then
+    script -qec "'$CCWPASS' dasdinit -c 20 '$T/p.cckd' 3390-3" /dev/null > "$T/tty" 2>&1
+    check "dasdinit: progress on a terminal" yes \
+        "$(grep -q $'\rccwpass dasdinit: '"$T"'/p.cckd: 300/300 tracks (100%)' "$T/tty" && echo yes)"
+    check "dasdinit: summary after it" yes \
+        "$(grep -q "$T/p.cckd: 3390 volume, 20 cylinders x 15 tracks" "$T/tty" && echo yes)"
+else
+    check "script(1) for a terminal" present missing
+fi
+out=$("$CCWPASS" dasdinit -c 20 "$T/q.cckd" 3390-3 2>&1 | tr '\r' '#')
+check "dasdinit: no progress into a pipe" no "$(grep -q '#' <<< "$out" && echo yes || echo no)"
+check "dasdinit: summary into a pipe" yes "$(grep -q "20 cylinders x 15 tracks" <<< "$out" && echo yes)"
+check "dasdinit -q: silent" "" "$("$CCWPASS" dasdinit -q -c 20 "$T/r.cckd" 3390-3 2>&1)"
+out=$("$CCWPASS" dasdinit -c 20 "$T/r.cckd" 3390-3 2>&1)
+check "dasdinit: an existing file is refused" 1 "$?"
+check "dasdinit: and named" yes "$(grep -q "$T/r.cckd" <<< "$out" && echo yes)"
+
 for bad in abc 10x -5 0 99999999999; do
     out=$("$CCWPASSD" -f -c "$T/none.conf" -r "$T/rt" --release-timeout "$bad" 2>&1)
     check "ccwpassd --release-timeout $bad refused" 2 "$?"
