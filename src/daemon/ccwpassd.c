@@ -284,9 +284,14 @@ static int start(struct daemon *d, struct error *err)
 		return -err->errnum;
 	snprintf(d->sockets, sizeof(d->sockets), "%s/%s", d->opt.runtime_dir,
 		 SYSFS_NS_SOCKETS);
-	ret = mkdir_one(d->sockets, 0755, err);
+	/* Only root reaches the sockets (each is 0600 too), also when the
+	 * directory was left behind with another mode. */
+	ret = mkdir_one(d->sockets, 0700, err);
 	if (ret < 0)
 		return ret;
+	if (chmod(d->sockets, 0700) < 0)
+		return error_setf(err, errno, "%s: %s", d->sockets,
+				  strerror(errno));
 	clean_sockets(d->sockets);
 	d->vopt.socket_dir = d->sockets;
 	d->vopt.trace_path = d->opt.trace;

@@ -49,6 +49,8 @@ ns sh -c "echo \"$UUID1\" > $TYPE/create"
 check "available_instances after create" 0 "$(ns cat $TYPE/available_instances)"
 check "type devices link" "/sys/devices/css0/0.0.0313/$UUID1" "$(ns realpath $TYPE/devices/$UUID1)"
 check "socket" yes "$([ -S "$RT/vfio-user/$UUID1.sock" ] && echo yes)"
+check "socket mode" "600 root" "$(stat -c '%a %U' "$RT/vfio-user/$UUID1.sock")"
+check "socket directory mode" "700 root" "$(stat -c '%a %U' "$RT/vfio-user")"
 
 # QEMU 7.2 realize: realpath of sysfsdev, parent basename, schib files,
 # chp type, iommu_group link
