@@ -153,6 +153,30 @@ void vcc_bh_kick(struct vcc_private *p)
 	}
 }
 
+/* Status that ends the start function (no subchannel/device activity). */
+static bool irb_is_final(const struct css_irb *irb)
+{
+	return !(irb->scsw.ctrl & (SCSW_ACTL_SCH_ACTIVE |
+				   SCSW_ACTL_DEV_ACTIVE));
+}
+
+/* Full rxq, under p->lock: drop the oldest intermediate IRB (the oldest
+ * of all when every one is final). */
+static void rxq_drop(struct vcc_private *p)
+{
+	unsigned int i = 0;
+
+	while (i < p->rx_n &&
+	       irb_is_final(&p->rxq[(p->rx_head + i) % VCC_RXQ_MAX]))
+		i++;
+	if (i == p->rx_n)
+		i = 0;
+	for (; i + 1 < p->rx_n; i++)
+		p->rxq[(p->rx_head + i) % VCC_RXQ_MAX] =
+			p->rxq[(p->rx_head + i + 1) % VCC_RXQ_MAX];
+	p->rx_n--;
+}
+
 /* Worker thread: collect the status and queue it. */
 static void vcc_sch_notify(struct css_subchannel *sch, void *opaque)
 {
@@ -163,14 +187,21 @@ static void vcc_sch_notify(struct css_subchannel *sch, void *opaque)
 		return;
 	/* cc 1: an earlier TSCH took this status already (merged PCI). */
 	if (css_tsch(sch, &irb) == 0) {
+		bool keep = true;
+
 		pthread_mutex_lock(&p->lock);
 		if (p->rx_n == VCC_RXQ_MAX) {
-			p->rx_head = (p->rx_head + 1) % VCC_RXQ_MAX;
-			p->rx_n--;
+			/* Nobody processes: intermediate status gives, never
+			 * the final status that ends a program. */
 			p->rx_lost++;
+			keep = irb_is_final(&irb);
+			if (keep)
+				rxq_drop(p);
 		}
-		p->rxq[(p->rx_head + p->rx_n) % VCC_RXQ_MAX] = irb;
-		p->rx_n++;
+		if (keep) {
+			p->rxq[(p->rx_head + p->rx_n) % VCC_RXQ_MAX] = irb;
+			p->rx_n++;
+		}
 		pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
 		vcc_bh_kick(p);
@@ -316,11 +347,30 @@ static void irb_show(struct vcc_private *p, const uint8_t *irb)
 	vcc_irq_trigger(p, VFIO_CCW_IO_IRQ_INDEX);
 }
 
+/* Full queue: drop the oldest intermediate IRB (the oldest of all when
+ * every one is final). */
+static void irbq_drop(struct vcc_irbq *q)
+{
+	unsigned int i = 0;
+
+	while (i < q->n && q->final[(q->head + i) % VCC_IRBQ_MAX])
+		i++;
+	if (i == q->n)
+		i = 0;
+	for (; i + 1 < q->n; i++) {
+		unsigned int to = (q->head + i) % VCC_IRBQ_MAX;
+		unsigned int from = (q->head + i + 1) % VCC_IRBQ_MAX;
+
+		memcpy(q->irb[to], q->irb[from], CSS_IRB_SIZE);
+		q->final[to] = q->final[from];
+	}
+	q->n--;
+}
+
 void vcc_irb_post(struct vcc_private *p, const struct css_irb *irb)
 {
 	struct vcc_irbq *q = &p->irbq;
-	bool final = !(irb->scsw.ctrl & (SCSW_ACTL_SCH_ACTIVE |
-					 SCSW_ACTL_DEV_ACTIVE));
+	bool final = irb_is_final(irb);
 	unsigned int slot;
 	uint8_t bytes[CSS_IRB_SIZE];
 
@@ -334,8 +384,7 @@ void vcc_irb_post(struct vcc_private *p, const struct css_irb *irb)
 		p->irbs_dropped++;
 		if (!final)
 			return;
-		q->head = (q->head + 1) % VCC_IRBQ_MAX;
-		q->n--;
+		irbq_drop(q);
 	}
 	slot = (q->head + q->n) % VCC_IRBQ_MAX;
 	memcpy(q->irb[slot], bytes, CSS_IRB_SIZE);

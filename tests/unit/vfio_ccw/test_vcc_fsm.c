@@ -640,6 +640,38 @@ static void test_irb_one_at_a_time(void **state)
 	for (int i = 0; i <= VCC_IRBQ_MAX; i++)
 		read_irb(f, &got);
 	assert_int_equal(got.scsw.count, VCC_IRBQ_MAX + 4);
+	/*
+	 * A full queue that holds a final status and intermediate ones: a
+	 * new final status pushes out the oldest intermediate one, never
+	 * the final status before it.
+	 */
+	irb.scsw.count = 1000;                  /* shown at once */
+	inject(f, &irb);
+	irb.scsw.count = 1001;                  /* the queue's oldest: final */
+	inject(f, &irb);
+	for (int i = 1; i < VCC_IRBQ_MAX; i++) {
+		struct css_irb mid = irb;
+
+		mid.scsw.ctrl |= SCSW_ACTL_SCH_ACTIVE | SCSW_ACTL_DEV_ACTIVE;
+		mid.scsw.ctrl &= (uint16_t)~SCSW_STCTL_SECONDARY;
+		mid.scsw.count = (uint16_t)(2000 + i);
+		inject(f, &mid);
+	}
+	assert_int_equal(f->p->irbq.n, VCC_IRBQ_MAX);
+	irb.scsw.count = 1002;
+	inject(f, &irb);
+	assert_int_equal(f->p->irbq.n, VCC_IRBQ_MAX);
+	read_irb(f, &got);
+	assert_int_equal(got.scsw.count, 1000);
+	read_irb(f, &got);
+	assert_int_equal(got.scsw.count, 1001);
+	read_irb(f, &got);
+	assert_int_equal(got.scsw.count, 2002);  /* 2001 gave way */
+	for (int i = 3; i < VCC_IRBQ_MAX; i++)
+		read_irb(f, &got);
+	read_irb(f, &got);
+	assert_int_equal(got.scsw.count, 1002);
+	assert_false(f->p->irb_posted);
 	/* CLOSE forgets IRBs nobody read. */
 	inject(f, &irb);
 	fire(f, VCC_EVENT_CLOSE);
