@@ -110,6 +110,14 @@ void expect_reply_ok(int fd, uint16_t id, uint16_t cmd)
 	assert_int_equal(r.h.flags, VFU_F_TYPE_REPLY);
 }
 
+void expect_reply(int fd, uint16_t id, uint16_t cmd, struct raw_reply *r)
+{
+	assert_int_equal(raw_recv(fd, r), 1);
+	assert_int_equal(r->h.msg_id, id);
+	assert_int_equal(r->h.cmd, cmd);
+	assert_int_equal(r->h.flags, VFU_F_TYPE_REPLY);
+}
+
 void expect_error(int fd, uint16_t id, int err)
 {
 	struct raw_reply r;
@@ -205,4 +213,42 @@ void raw_dma_map(int fd, uint16_t id, uint64_t addr, uint64_t size,
 
 	vfu_dma_map_encode(q, &m);
 	raw_msg(fd, id, VFU_CMD_DMA_MAP, 0, q, 32, NULL, 0);
+}
+
+void raw_dma_map_fds(int fd, uint16_t id, uint64_t addr, uint64_t size,
+		     uint32_t flags, uint64_t offset, const int *fds,
+		     size_t nfds)
+{
+	struct vfu_dma_map m = { .argsz = 32, .flags = flags, .offset = offset,
+				 .addr = addr, .size = size };
+	uint8_t q[32];
+
+	vfu_dma_map_encode(q, &m);
+	raw_msg(fd, id, VFU_CMD_DMA_MAP, 0, q, 32, fds, nfds);
+}
+
+void raw_region(int fd, uint16_t id, uint16_t cmd, uint32_t region,
+		uint64_t off, uint32_t count, const void *data,
+		size_t data_len, const int *fds, size_t nfds)
+{
+	struct vfu_region_access a = { .offset = off, .region = region,
+				       .count = count };
+	uint8_t q[16 + 1024] = { 0 };
+
+	assert_true(data_len <= sizeof(q) - 16);
+	vfu_region_access_encode(q, &a);
+	if (data)
+		memcpy(q + 16, data, data_len);
+	raw_msg(fd, id, cmd, 0, q, 16 + data_len, fds, nfds);
+}
+
+void raw_set_irqs(int fd, uint16_t id, uint32_t flags, uint32_t index,
+		  uint32_t start, uint32_t count, const int *fds, size_t nfds)
+{
+	struct vfu_irq_set s = { .argsz = 20, .flags = flags, .index = index,
+				 .start = start, .count = count };
+	uint8_t q[20];
+
+	vfu_irq_set_encode(q, &s);
+	raw_msg(fd, id, VFU_CMD_DEVICE_SET_IRQS, 0, q, 20, fds, nfds);
 }

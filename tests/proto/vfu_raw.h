@@ -45,6 +45,20 @@ void expect_eof(int fd);
 void raw_version(int fd, uint16_t id);
 void raw_dma_map(int fd, uint16_t id, uint64_t addr, uint64_t size,
 		 uint32_t flags);
+/* The same with an fd offset and fds attached. */
+void raw_dma_map_fds(int fd, uint16_t id, uint64_t addr, uint64_t size,
+		     uint32_t flags, uint64_t offset, const int *fds,
+		     size_t nfds);
+/* REGION_READ / _WRITE: the access header, then data_len bytes of data
+ * (zeros when data is NULL), whatever count says. */
+void raw_region(int fd, uint16_t id, uint16_t cmd, uint32_t region,
+		uint64_t off, uint32_t count, const void *data,
+		size_t data_len, const int *fds, size_t nfds);
+/* DEVICE_SET_IRQS without bool data. */
+void raw_set_irqs(int fd, uint16_t id, uint32_t flags, uint32_t index,
+		  uint32_t start, uint32_t count, const int *fds, size_t nfds);
+/* A successful reply to cmd, returned in r. */
+void expect_reply(int fd, uint16_t id, uint16_t cmd, struct raw_reply *r);
 
 /* Close the raw connection; the server must serve a real client. */
 void assert_alive(struct fixture *f);
