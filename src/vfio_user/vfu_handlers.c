@@ -158,6 +158,9 @@ static int h_set_irqs(struct vfu_server *s, const struct vfu_irq_set *q,
 	if (data == VFIO_IRQ_SET_DATA_EVENTFD &&
 	    (!trigger || !(d->flags & VFIO_IRQ_INFO_EVENTFD)))
 		return -EINVAL;
+	/* Before the device hears of it: a refused request changes nothing. */
+	if (vfu_irq_fds_check(raw->fds, raw->nfds) < 0)
+		return -EINVAL;
 	if (s->ops->set_irqs) {
 		ret = s->ops->set_irqs(s->dev, q->index, q->flags, q->start,
 				       q->count, fds);

@@ -119,17 +119,22 @@ static int signal_fd(int fd)
 	return 0;
 }
 
+int vfu_irq_fds_check(int *fds, size_t nfds)
+{
+	for (size_t i = 0; i < nfds; i++)
+		if (!is_eventfd(fds[i]) || set_nonblock(fds[i]) < 0)
+			return -EINVAL;
+	return 0;
+}
+
 int vfu_irq_table_set(struct vfu_irq_table *t, uint32_t index, uint32_t flags,
 		      uint32_t start, uint32_t count, const uint8_t *bools,
 		      int *fds, size_t nfds)
 {
 	int ret = 0;
 
-	if (index >= t->num)
+	if (index >= t->num || vfu_irq_fds_check(fds, nfds) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < nfds; i++)
-		if (!is_eventfd(fds[i]) || set_nonblock(fds[i]) < 0)
-			return -EINVAL;
 	pthread_mutex_lock(&t->lock);
 	if (!(flags & VFIO_IRQ_SET_ACTION_TRIGGER)) {
 		ret = 0;                  /* mask state is the device's */

@@ -166,6 +166,8 @@ void vfu_irq_table_fini(struct vfu_irq_table *t);
 /* Close every eventfd (client gone). */
 void vfu_irq_table_clear(struct vfu_irq_table *t);
 /* Apply a validated SET_IRQS; takes the fds (nfds 0 or count). */
+/* Every fd an eventfd (then made non-blocking): 0, else -EINVAL. */
+int vfu_irq_fds_check(int *fds, size_t nfds);
 int vfu_irq_table_set(struct vfu_irq_table *t, uint32_t index, uint32_t flags,
 		      uint32_t start, uint32_t count, const uint8_t *bools,
 		      int *fds, size_t nfds);

@@ -620,6 +620,58 @@ static void test_set_irqs_bad(void **state)
 	close(efd);
 }
 
+/* efd signalled within the failure guard; its counter is consumed. */
+static void assert_signalled(int efd)
+{
+	struct pollfd pfd = { .fd = efd, .events = POLLIN };
+	uint64_t cnt;
+
+	assert_int_equal(poll(&pfd, 1, VL_WAIT_MS), 1);
+	assert_int_equal(read(efd, &cnt, sizeof(cnt)), sizeof(cnt));
+}
+
+/*
+ * A refused SET_IRQS changes nothing, not even a second signal of an IRB
+ * already signalled (QEMU would inject it twice). A new IO eventfd is
+ * signalled once for it, which shows the moment the device would act has
+ * passed by the time B made progress.
+ */
+static void test_set_irqs_refused_quiet(void **state)
+{
+	struct fix *f = *state;
+	const uint32_t trig = VFIO_IRQ_SET_DATA_EVENTFD |
+			      VFIO_IRQ_SET_ACTION_TRIGGER;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	int efd2 = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), p[2];
+	uint8_t cmd[VCC_CMD_REGION_SIZE] = { 0 };
+	uint64_t cnt;
+	uint16_t id;
+
+	assert_true(efd >= 0 && efd2 >= 0);
+	assert_int_equal(pipe(p), 0);
+	id = f->id++;
+	raw_set_irqs(f->fd, id, trig, VFIO_CCW_IO_IRQ_INDEX, 0, 1, &efd, 1);
+	expect_reply_ok(f->fd, id, VFU_CMD_DEVICE_SET_IRQS);
+	/* The halt's IRB: shown, signalled, left unread. */
+	st_he32(cmd, VFIO_CCW_ASYNC_CMD_HSCH);
+	id = f->id++;
+	raw_region(f->fd, id, WR, VCC_REGION_ASYNC, 0, 4, cmd, 4, NULL, 0);
+	expect_count(f, id, WR, 4);
+	wait_irb_posted(f->pa);
+	assert_signalled(efd);
+	irqs_err(f, trig, VFIO_CCW_IO_IRQ_INDEX, 0, 1, &p[1], 1);
+	b_progress(f);
+	assert_int_equal(read(efd, &cnt, sizeof(cnt)), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_pipe_orphaned(p);
+	id = f->id++;
+	raw_set_irqs(f->fd, id, trig, VFIO_CCW_IO_IRQ_INDEX, 0, 1, &efd2, 1);
+	expect_reply_ok(f->fd, id, VFU_CMD_DEVICE_SET_IRQS);
+	assert_signalled(efd2);
+	close(efd);
+	close(efd2);
+}
+
 /* ---- DMA_MAP / DMA_UNMAP ---- */
 
 static void map_err(struct fix *f, uint64_t addr, uint64_t size,
@@ -860,6 +912,7 @@ int main(void)
 		T(test_io_region_bounds),
 		T(test_io_region_short),
 		T(test_async_region),
+		T(test_set_irqs_refused_quiet),
 		T(test_readonly_and_missing_regions),
 		T(test_region_read_bounds),
 		T(test_set_irqs_bad),
