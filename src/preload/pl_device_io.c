@@ -142,7 +142,9 @@ int pl_device_dma_map(struct pl_device *d, const struct pl_dma *m)
  * A type1 unmap cannot be refused (the kernel resets a device that uses
  * the pages, then unpins them), and QEMU frees the memory once the ioctl
  * returns. So a server that refuses keeps nothing: its later DMA requests
- * for the range are answered EFAULT, never from memory that is gone.
+ * for the range are answered EFAULT, never from memory that is gone; and
+ * it makes no direct (process_vm) copy after refusing or after the
+ * connection died (docs/protocol.md, "Unmap").
  */
 void pl_device_dma_unmap(struct pl_device *d, const struct pl_dma *m)
 {

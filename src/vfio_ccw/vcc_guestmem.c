@@ -147,9 +147,13 @@ void vcc_guestmem_attach(struct vcc_guestmem *gm, struct vfu_server *srv)
 }
 
 /*
- * Direct copies never block; locked ones only on DMA messages, which fail
- * at once once the server marked the connection dead (it does so before
- * client_gone), so the loop thread may wait for both there.
+ * Direct copies (memcpy on a shared mapping) never block. Locked ones
+ * block on DMA messages, which fail at once once the server marked the
+ * connection dead (it does so before client_gone), and in process_vm_*
+ * only as long as the client's page faults take (a userfaultfd or a slow
+ * file behind its RAM would stall this mdev, nothing else); after the
+ * connection died no process_vm copy starts. So the loop thread may wait
+ * for both there.
  */
 static void wait_idle(struct vcc_guestmem *gm, bool all)
 {

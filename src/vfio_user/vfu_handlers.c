@@ -22,7 +22,8 @@ static void reply_fixed(struct vfu_reply *r, size_t len)
 }
 
 static int h_version(struct vfu_server *s, struct vfu_conn *c,
-		     const struct vfu_version *v, struct vfu_reply *r)
+		     const struct vfu_version *v, pid_t sender,
+		     struct vfu_reply *r)
 {
 	struct vfu_caps ours = {
 		.max_msg_fds = VFU_MAX_FDS,
@@ -55,7 +56,7 @@ static int h_version(struct vfu_server *s, struct vfu_conn *c,
 	if (!json)
 		return -ENOMEM;
 	/* Private: only echoed when proposed and granted (vfu_pvm.c). */
-	ours.process_vm = peer.process_vm && vfu_pvm_accept(s, c->peer_pid);
+	ours.process_vm = peer.process_vm && vfu_pvm_accept(s, c, sender);
 	n = vfu_caps_encode_json(json, VFU_MAX_JSON, &ours);
 	if (n < 0) {
 		free(json);
@@ -262,11 +263,11 @@ int vfu_handle_command(struct vfu_server *s, struct vfu_conn *c,
 
 	switch (m->hdr.cmd) {
 	case VFU_CMD_VERSION:
-		return h_version(s, c, &m->u.version, r);
+		return h_version(s, c, &m->u.version, raw->sender, r);
 	case VFU_CMD_DMA_MAP:
 		fd = raw->nfds ? raw->fds[0] : -1;
 		raw->nfds = 0;      /* consumed either way */
-		return vfu_dma_handle_map(s, &m->u.dma_map, fd);
+		return vfu_dma_handle_map(s, &m->u.dma_map, fd, raw->sender);
 	case VFU_CMD_DMA_UNMAP:
 		ret = vfu_dma_handle_unmap(s, &m->u.dma_unmap);
 		if (ret < 0)

@@ -12,21 +12,29 @@
  * - Only root reaches the socket (0600 in a 0700 directory), and root may
  *   read and write any process's memory anyway.
  * - The server touches one process: the one that connected, named by the
- *   kernel (SO_PEERCRED at accept), never by the client. Never itself,
- *   unless a test says so (vfu_server_allow_process_vm_self).
+ *   kernel (SO_PEERCRED at accept) and pinned there by a pidfd, never by
+ *   the client; and only when that very process sent the VERSION (its
+ *   SCM_CREDENTIALS pid: the listening socket has SO_PASSCRED), so a
+ *   socket handed on to another process does not lend it the first one's
+ *   memory. DMA_MAPs that another process sends get no address. Never
+ *   itself, unless a test says so (vfu_server_allow_process_vm_self).
  * - Only inside ranges that process declared: every access is first
  *   checked against the DMA table exactly as for messages, and a declared
  *   address range that wraps is refused at DMA_MAP.
  * - The kernel checks ptrace access on every call and does not force
  *   access: a page the client mapped read-only stays read-only (EFAULT).
- * - A pid is only reused after its process ended: a pidfd taken at
- *   negotiation is polled right before every call, and a process seen
- *   gone is never accessed again.
+ * - A pid is only reused after its process ended: the pidfd taken at
+ *   accept is polled right before every call, and a process seen gone is
+ *   never accessed again. So is the socket: once the client hung up, or
+ *   the server gave up on the connection (vfu_pvm_stop), only messages
+ *   remain, which nobody answers. (What the process maps after an execve
+ *   under the same pid is not told apart: only root connects, see above.)
  * - Copies run under the DMA table lock and a region loses its address as
  *   soon as the client asks to unmap it (even when the device refuses),
  *   so nothing is touched after the client's DMA_UNMAP returned.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -63,12 +71,17 @@ void vfu_pvm_reset(struct vfu_pvm *p)
 {
 	if (p->negotiated && p->pidfd >= 0)
 		close(p->pidfd);
+	if (p->negotiated && p->sock >= 0)
+		close(p->sock);
 	memset(p, 0, sizeof(*p));
 	p->pidfd = -1;
+	p->sock = -1;
 }
 
-static int open_pidfd(pid_t pid)
+int vfu_pidfd_open(pid_t pid)
 {
+	if (pid <= 0)
+		return -1;
 #ifdef SYS_pidfd_open
 	/* Close-on-exec is implied. */
 	return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -78,9 +91,10 @@ static int open_pidfd(pid_t pid)
 #endif
 }
 
-bool vfu_pvm_accept(struct vfu_server *s, pid_t pid)
+bool vfu_pvm_accept(struct vfu_server *s, struct vfu_conn *c, pid_t sender)
 {
-	int pidfd;
+	pid_t pid = c->peer_pid;
+	int pidfd, sock;
 
 	if (pid <= 0) {
 		vfu_log(s, LOG_INFO, "%s refused: client pid unknown",
@@ -92,16 +106,32 @@ bool vfu_pvm_accept(struct vfu_server *s, pid_t pid)
 			VFU_CAP_PROCESS_VM);
 		return false;
 	}
-	pidfd = open_pidfd(pid);
-	if (pidfd < 0) {
-		vfu_log(s, LOG_NOTICE, "%s refused: pidfd_open(%d): %s",
-			VFU_CAP_PROCESS_VM, (int)pid, strerror(errno));
+	if (sender != pid) {
+		vfu_log(s, LOG_NOTICE, "%s refused: pid %d connected, the "
+			"VERSION came from %d", VFU_CAP_PROCESS_VM, (int)pid,
+			(int)sender);
+		return false;
+	}
+	if (c->peer_pidfd < 0) {
+		vfu_log(s, LOG_NOTICE, "%s refused: no pidfd for pid %d",
+			VFU_CAP_PROCESS_VM, (int)pid);
+		return false;
+	}
+	pidfd = fcntl(c->peer_pidfd, F_DUPFD_CLOEXEC, 0);
+	sock = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
+	if (pidfd < 0 || sock < 0) {
+		vfu_log(s, LOG_NOTICE, "%s refused: %s", VFU_CAP_PROCESS_VM,
+			strerror(errno));
+		if (pidfd >= 0)
+			close(pidfd);
+		if (sock >= 0)
+			close(sock);
 		return false;
 	}
 	pthread_mutex_lock(&s->dma_lock);
 	vfu_pvm_reset(&s->pvm);
 	s->pvm = (struct vfu_pvm){
-		.negotiated = true, .pid = pid, .pidfd = pidfd,
+		.negotiated = true, .pid = pid, .pidfd = pidfd, .sock = sock,
 	};
 	pthread_mutex_unlock(&s->dma_lock);
 	vfu_log(s, LOG_INFO, "%s: client memory of pid %d accessed directly",
@@ -109,12 +139,34 @@ bool vfu_pvm_accept(struct vfu_server *s, pid_t pid)
 	return true;
 }
 
-/* Has the process ended (or can we no longer tell)? */
-static bool peer_gone(int pidfd)
+void vfu_pvm_stop(struct vfu_server *s)
 {
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	__atomic_store_n(&s->pvm.off, true, __ATOMIC_RELEASE);
+}
 
-	return poll(&p, 1, 0) != 0;
+bool vfu_pvm_sender_ok(struct vfu_server *s, pid_t sender)
+{
+	bool ok;
+
+	pthread_mutex_lock(&s->dma_lock);
+	ok = s->pvm.negotiated && sender > 0 && sender == s->pvm.pid;
+	pthread_mutex_unlock(&s->dma_lock);
+	return ok;
+}
+
+/*
+ * Has the process ended, or the client hung up (or can we no longer
+ * tell)? The socket is a dup of the connection's: its state, not a
+ * number that could be reused.
+ */
+static bool peer_gone(const struct vfu_pvm *p)
+{
+	struct pollfd f[2] = {
+		{ .fd = p->pidfd, .events = POLLIN },
+		{ .fd = p->sock, .events = POLLRDHUP },
+	};
+
+	return poll(f, 2, 0) != 0;
 }
 
 int vfu_pvm_copy(struct vfu_server *s, bool write, uint64_t remote,
@@ -126,7 +178,7 @@ int vfu_pvm_copy(struct vfu_server *s, bool write, uint64_t remote,
 	*done = 0;
 	if (!p->negotiated || p->broken)
 		return -EPERM;
-	if (peer_gone(p->pidfd))
+	if (peer_gone(p))
 		ret = -ESRCH;
 	while (!ret && *done < len) {
 		size_t n = len - *done < PVM_MAX_CALL ? len - *done : PVM_MAX_CALL;

@@ -120,13 +120,19 @@ nomem:
 
 void vfu_conn_mark_dead(struct vfu_server *s, struct vfu_conn *c)
 {
+	bool current;
+
 	pthread_mutex_lock(&s->lock);
 	if (!c->dead) {
 		c->dead = true;
 		/* Wakes senders blocked on a full socket and the loop. */
 		shutdown(c->fd, SHUT_RDWR);
 	}
+	current = s->conn == c;
 	pthread_mutex_unlock(&s->lock);
+	/* The client may free its memory any moment now. */
+	if (current)
+		vfu_pvm_stop(s);
 	vfu_pending_fail_all(s, c, -ENOTCONN);
 }
 
@@ -148,7 +154,11 @@ static struct vfu_conn *conn_new(int fd)
 	if (!c)
 		return NULL;
 	c->fd = fd;
+	/* Every message then tells who sent it (listening sockets pass it
+	 * on; a socket attached otherwise gets it here). */
+	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
 	c->peer_pid = vfu_peer_pid(fd);
+	c->peer_pidfd = vfu_pidfd_open(c->peer_pid);
 	vfu_rx_init(&c->rx, VFU_MAX_MSG_SIZE);
 	vfu_caps_default(&c->peer);
 	pthread_mutex_init(&c->send_lock, NULL);
@@ -186,6 +196,8 @@ static void conn_teardown(struct vfu_server *s)
 	}
 	vfu_rx_reset(&c->rx);
 	close(c->fd);
+	if (c->peer_pidfd >= 0)
+		close(c->peer_pidfd);
 	pthread_mutex_destroy(&c->send_lock);
 	free(c);
 	vfu_log(s, LOG_INFO, "client disconnected");
@@ -220,6 +232,8 @@ static void do_attach(void *opaque)
 		pthread_mutex_lock(&s->lock);
 		s->conn = NULL;
 		pthread_mutex_unlock(&s->lock);
+		if (c->peer_pidfd >= 0)
+			close(c->peer_pidfd);
 		pthread_mutex_destroy(&c->send_lock);
 		free(c);
 	}

@@ -20,7 +20,7 @@
 /* ---- DMA_MAP / DMA_UNMAP ---------------------------------------------- */
 
 int vfu_dma_handle_map(struct vfu_server *s, const struct vfu_dma_map *m,
-		       int fd)
+		       int fd, pid_t sender)
 {
 	struct vfu_dma_region r = {
 		.iova = m->addr, .size = m->size, .prot = m->flags,
@@ -48,7 +48,9 @@ int vfu_dma_handle_map(struct vfu_server *s, const struct vfu_dma_map *m,
 			ret = -EINVAL;
 			goto out;
 		}
-		if (pvm)
+		/* Only the process itself declares its addresses (a process
+		 * it passed the socket to gets messages). */
+		if (pvm && vfu_pvm_sender_ok(s, sender))
 			r.remote = m->offset;
 	}
 	pthread_mutex_lock(&s->dma_lock);
@@ -110,6 +112,12 @@ int vfu_dma_handle_unmap(struct vfu_server *s, const struct vfu_dma_unmap *m)
 		return unmap_one(s, m->addr, m->size);
 	if (m->addr || m->size)
 		return -EINVAL;
+	/* The client lets go of all of it, also what the loop below does
+	 * not reach when the device refuses one region. */
+	pthread_mutex_lock(&s->dma_lock);
+	for (size_t i = 0; i < s->dma.n; i++)
+		s->dma.v[i].remote = 0;
+	pthread_mutex_unlock(&s->dma_lock);
 	for (;;) {
 		struct vfu_dma_region r;
 		bool any;
@@ -324,7 +332,8 @@ static void pvm_piece(struct vfu_server *s, bool write, uint64_t remote,
 	int ret;
 
 	*done = 0;
-	if (!s->pvm.negotiated || s->pvm.broken)
+	if (!s->pvm.negotiated || s->pvm.broken ||
+	    __atomic_load_n(&s->pvm.off, __ATOMIC_ACQUIRE))
 		return;
 	ret = vfu_pvm_copy(s, write, remote, buf, len, done);
 	if (!ret) {

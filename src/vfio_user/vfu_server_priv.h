@@ -55,11 +55,14 @@ struct vfu_pvm {
 	bool broken;                      /* gave up (EPERM, ESRCH): messages */
 	pid_t pid;                        /* the client (SO_PEERCRED) */
 	int pidfd;                        /* -1 when not negotiated */
+	int sock;                         /* a dup of the client's socket */
+	bool off;                         /* connection died (__atomic): messages */
 };
 
 struct vfu_conn {
 	int fd;
 	pid_t peer_pid;                   /* SO_PEERCRED at attach; 0 unknown */
+	int peer_pidfd;                   /* that process, pinned at attach; -1 */
 	struct vfu_rx rx;                 /* loop thread only */
 	bool negotiated;                  /* loop thread only */
 	struct vfu_caps peer;             /* client's capabilities */
@@ -135,7 +138,7 @@ void vfu_dma_drop_all(struct vfu_server *s);
 /* DMA_MAP (fd -1: message access; the fd is always consumed) and
  * DMA_UNMAP, validated. 0 or -errno for the reply. */
 int vfu_dma_handle_map(struct vfu_server *s, const struct vfu_dma_map *m,
-		       int fd);
+		       int fd, pid_t sender);
 int vfu_dma_handle_unmap(struct vfu_server *s, const struct vfu_dma_unmap *m);
 /* A reply from the client: complete its pending request. -EPROTO if no
  * request matches (the connection is then dropped). */
@@ -146,9 +149,19 @@ void vfu_pending_fail_all(struct vfu_server *s, struct vfu_conn *c, int err);
 /* vfu_pvm.c */
 /* The pid of the process at the other end of socket fd, 0 if unknown. */
 pid_t vfu_peer_pid(int fd);
-/* Loop thread, negotiation: may the client have direct access? Opens
- * s->pvm (under dma_lock) and returns true when so. */
-bool vfu_pvm_accept(struct vfu_server *s, pid_t pid);
+/* A pidfd for pid (-1 when pid is 0 or it cannot be opened). */
+int vfu_pidfd_open(pid_t pid);
+/*
+ * Loop thread, negotiation: may the client have direct access? Only when
+ * the VERSION came from the very process that connected (sender: its
+ * SCM_CREDENTIALS pid), which is still the one pinned at attach. Opens
+ * s->pvm (under dma_lock) and returns true when so.
+ */
+bool vfu_pvm_accept(struct vfu_server *s, struct vfu_conn *c, pid_t sender);
+/* The connection is dead: no direct copy any more (any thread). */
+void vfu_pvm_stop(struct vfu_server *s);
+/* May a DMA_MAP from sender carry a client address? */
+bool vfu_pvm_sender_ok(struct vfu_server *s, pid_t sender);
 /* Forget the client process (under dma_lock). */
 void vfu_pvm_reset(struct vfu_pvm *p);
 /*

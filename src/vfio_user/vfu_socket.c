@@ -74,8 +74,12 @@ int vfu_listen_unix(const char *path, int *fdp, struct error *err)
 	if (fd < 0)
 		return error_setf(err, errno, "vfio-user socket %s: socket: %s",
 				  path, strerror(errno));
-	/* The inode mode of an unbound socket becomes the file's mode. */
+	/* The inode mode of an unbound socket becomes the file's mode.
+	 * SO_PASSCRED: accepted sockets inherit it, so every message comes
+	 * with the pid of the process that sent it (vfu_pvm.c). */
 	if (fchmod(fd, 0600) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 },
+		       sizeof(int)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		ret = error_setf(err, errno, "vfio-user socket %s: bind: %s",
 				 path, strerror(errno));

@@ -35,12 +35,33 @@ void vfu_rx_reset(struct vfu_rx *rx)
 	rx->got = 0;
 }
 
-static void take_fds(struct vfu_rx_msg *m, struct msghdr *mh)
+/* The sender of one read part (0: no credentials came with it). */
+static void note_sender(struct vfu_rx_msg *m, pid_t pid)
 {
+	if (!m->sender_seen)
+		m->sender = pid;
+	else if (m->sender != pid)
+		m->sender = 0;
+	m->sender_seen = true;
+}
+
+static void take_cmsgs(struct vfu_rx_msg *m, struct msghdr *mh)
+{
+	pid_t pid = 0;
+
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		size_t n;
 		int fd;
 
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred u;
+
+			memcpy(&u, CMSG_DATA(c), sizeof(u));
+			pid = u.pid > 0 ? u.pid : 0;
+			continue;
+		}
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
 		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -56,13 +77,15 @@ static void take_fds(struct vfu_rx_msg *m, struct msghdr *mh)
 	}
 	if (mh->msg_flags & MSG_CTRUNC)
 		m->fds_dropped = true;   /* the kernel closed the rest */
+	note_sender(m, pid);
 }
 
 /* One recvmsg into dst; returns bytes, 0 = no data now, or -errno. */
 static ssize_t rx_read(struct vfu_rx *rx, int fd, uint8_t *dst, size_t len)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * VFU_MAX_FDS)];
+		char buf[CMSG_SPACE(sizeof(int) * VFU_MAX_FDS) +
+			 CMSG_SPACE(sizeof(struct ucred))];
 		struct cmsghdr align;
 	} ctl;
 	struct iovec iov = { .iov_base = dst, .iov_len = len };
@@ -77,8 +100,8 @@ static ssize_t rx_read(struct vfu_rx *rx, int fd, uint8_t *dst, size_t len)
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	if (mh.msg_controllen)
-		take_fds(&rx->cur, &mh);
+	if (n > 0 || mh.msg_controllen)
+		take_cmsgs(&rx->cur, &mh);
 	if (n == 0)
 		return -ECONNRESET;
 	return n;

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
 #include "vfio_user/vfu_proto.h"
@@ -26,6 +27,13 @@ struct vfu_rx_msg {
 	int fds[VFU_MAX_FDS];
 	size_t nfds;
 	bool fds_dropped;        /* more fds came than allowed: all closed */
+	/*
+	 * The pid the kernel vouches sent every byte of the message
+	 * (SCM_CREDENTIALS, when the receiving socket has SO_PASSCRED):
+	 * 0 when unknown or not the same for all of it.
+	 */
+	pid_t sender;
+	bool sender_seen;        /* internal: a part of it was read */
 };
 
 /* Receive state of one connection. */
@@ -65,8 +73,10 @@ int vfu_send_msg(int fd, struct vfu_hdr *h, const struct iovec *iov,
 int vfu_wait_readable(int fd, int timeout_ms);
 
 /*
- * Listening socket at path (mode 0600, non-blocking, close-on-exec). A stale
- * socket file nobody listens on is replaced; a live one is -EADDRINUSE.
+ * Listening socket at path (mode 0600, non-blocking, close-on-exec,
+ * SO_PASSCRED, which accepted sockets inherit: every message then carries
+ * its sender's pid). A stale socket file nobody listens on is replaced; a
+ * live one is -EADDRINUSE.
  */
 int vfu_listen_unix(const char *path, int *fdp, struct error *err);
 /* A connected client socket to path (non-blocking, close-on-exec). */

@@ -6,8 +6,10 @@
  * malformed VERSION), DMA_MAP offsets that are hostile addresses (wrapping:
  * refused; unmapped, kernel, past user space: the copy faults and the
  * server asks by message - only EFAULT ever reaches the device), and the
- * spec's meaning of offset when the capability was not negotiated.
- * The client is this process, which the server is allowed to serve here.
+ * spec's meaning of offset when the capability was not negotiated; a
+ * client process that negotiated, mapped and then exited (its socket
+ * handed on) is never accessed again. The client is this process, which
+ * the server is allowed to serve here, or a child of it.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,6 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -192,6 +199,145 @@ static void test_raw_wrong_type(void **state)
 	expect_eof(f->fd);
 }
 
+/* One message as bytes (header + payload), for a child to write. */
+static size_t compose(uint8_t *buf, uint16_t id, uint16_t cmd,
+		      const void *payload, size_t len)
+{
+	struct vfu_hdr h = { .msg_id = id, .cmd = cmd,
+			     .size = (uint32_t)(VFU_HDR_SIZE + len),
+			     .flags = VFU_F_TYPE_COMMAND };
+
+	vfu_hdr_encode(buf, &h);
+	memcpy(buf + VFU_HDR_SIZE, payload, len);
+	return VFU_HDR_SIZE + len;
+}
+
+/* Child only (async-signal-safe): write msg, read one whole reply, which
+ * must not be an error. */
+static bool child_call(int s, const uint8_t *msg, size_t len)
+{
+	uint8_t hdr[VFU_HDR_SIZE], sink[256];
+	uint32_t size, got = 0;
+
+	if (write(s, msg, len) != (ssize_t)len)
+		return false;
+	while (got < VFU_HDR_SIZE) {
+		ssize_t n = read(s, hdr + got, VFU_HDR_SIZE - got);
+
+		if (n <= 0)
+			return false;
+		got += (uint32_t)n;
+	}
+	size = ld_he32(hdr + 4);
+	for (uint32_t left = size - VFU_HDR_SIZE; left;) {
+		ssize_t n = read(s, sink, left < sizeof(sink) ? left
+							       : sizeof(sink));
+
+		if (n <= 0)
+			return false;
+		left -= (uint32_t)n;
+	}
+	return !(ld_he32(hdr + 8) & VFU_F_ERROR);
+}
+
+/*
+ * A child connects, negotiates the capability, maps a buffer at its own
+ * address (the same as ours: fork), hands the socket to us and exits.
+ * The server must not copy into the pid that is gone (a reused pid would
+ * be a stranger): the DMA comes to us by message.
+ */
+static void test_raw_peer_gone(void **state)
+{
+	static const char json[] = "{\"capabilities\":{\"ccwpass.process_vm\""
+				   ":true}}";
+	struct fixture *f = *state;
+	uint8_t *ram = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t ver[VFU_HDR_SIZE + 4 + sizeof(json)], map[VFU_HDR_SIZE + 32];
+	uint8_t v[4 + sizeof(json)], q[32];
+	size_t vlen, mlen;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct vfu_dma_stats st;
+	int sv[2], status;
+	pid_t child;
+
+	assert_true(ram != MAP_FAILED);
+	memset(ram, 0x5a, 0x1000);
+	vfu_version_encode(v, 0, 1);
+	memcpy(v + 4, json, sizeof(json));
+	vlen = compose(ver, 1, VFU_CMD_VERSION, v, sizeof(v));
+	vfu_dma_map_encode(q, &(struct vfu_dma_map){
+		.argsz = 32, .flags = RW, .offset = (uintptr_t)ram,
+		.addr = 0x60000, .size = 0x1000 });
+	mlen = compose(map, 2, VFU_CMD_DMA_MAP, q, sizeof(q));
+	memcpy(sa.sun_path, f->path, strlen(f->path));
+	/* The fixture's own connection goes first: one client at a time. */
+	close(f->fd);
+	testdev_wait_gone(&f->dev, f->conns);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
+			 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		union {
+			char b[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} ctl = { 0 };
+		char byte = 0;
+		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+		struct msghdr mh = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
+		};
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		int sk = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (sk < 0 || connect(sk, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    !child_call(sk, ver, vlen) || !child_call(sk, map, mlen))
+			_exit(2);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &sk, sizeof(int));
+		_exit(sendmsg(sv[1], &mh, 0) == 1 ? 0 : 3);
+	}
+	close(sv[1]);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	{
+		union {
+			char b[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} ctl;
+		char byte;
+		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+		struct msghdr mh = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
+		};
+
+		assert_int_equal(recvmsg(sv[0], &mh, MSG_CMSG_CLOEXEC), 1);
+		assert_non_null(CMSG_FIRSTHDR(&mh));
+		memcpy(&f->fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
+	}
+	close(sv[0]);
+	f->conns++;
+	f->id = 10;
+	vfu_server_dma_stats(f->dev.srv, &st);
+	assert_true(st.process_vm);          /* granted to the child */
+	/* The child is gone: asked by message (refused), nothing copied. */
+	raw_dma_refused(f, TD_DMA_WRITE, 0x60000, 64);
+	vfu_server_dma_stats(f->dev.srv, &st);
+	assert_false(st.process_vm);
+	assert_int_equal(st.pvm_copies, 0);
+	assert_int_equal(st.pvm_fallbacks, 1);
+	assert_int_equal(st.messages, 1);
+	for (int i = 0; i < 0x1000; i++)
+		assert_int_equal(ram[i], 0x5a);
+	munmap(ram, 0x1000);
+}
+
 int main(void)
 {
 #define T_RAW(fn) cmocka_unit_test_setup_teardown(fn, setup_raw_self, \
@@ -200,6 +346,7 @@ int main(void)
 		T_RAW(test_raw_hostile_addresses),
 		T_RAW(test_raw_not_proposed),
 		T_RAW(test_raw_wrong_type),
+		T_RAW(test_raw_peer_gone),
 	};
 
 	return cmocka_run_group_tests_name("vfu_pvm_raw", tests, NULL, NULL);
