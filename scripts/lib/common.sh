@@ -8,7 +8,7 @@ export CCWPASS_CACHE=${CCWPASS_CACHE:-/var/cache/ccwpass}
 CCWPASS_HOST_PKGS=(
     build-essential pkg-config meson ninja-build python3
     zlib1g-dev libbz2-dev libfuse3-dev fuse3 libcmocka-dev
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev llvm-14
     qemu-system-misc mdevctl driverctl hercules
     cpio uuid-runtime util-linux kmod bc
 )

@@ -31,7 +31,10 @@ _ccwpass_require_root() {
 # Run apt-get quietly and non-interactively; on failure show its output.
 _ccwpass_apt() {
     local out rc=0
+    # Lock::Timeout: a fresh machine's unattended-upgrades may hold the
+    # dpkg lock for a while; wait for it instead of failing.
     out=$(DEBIAN_FRONTEND=noninteractive apt-get -qq -o=Dpkg::Use-Pty=0 \
+        -o DPkg::Lock::Timeout=600 \
         -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
         "$@" 2>&1) || rc=$?
     if ((rc != 0)); then
@@ -82,7 +85,7 @@ ccwpass_need_pkgs() {
     if ((${#unknown[@]} > 0)); then
         ccwpass_apt_update || return 1
     fi
-    _ccwpass_deps_msg "installing ${missing[*]}"
+    _ccwpass_deps_msg "installing ${missing[*]} (the first time this takes minutes)"
     if ! _ccwpass_apt install -y --no-install-recommends "${missing[@]}"; then
         # Stale lists can point at versions the mirror no longer has: retry once
         # after an update.

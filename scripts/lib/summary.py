@@ -15,7 +15,7 @@ for build in sys.argv[1:]:
     try:
         with open(f"{build}/meson-logs/testlog.json") as f:
             lines = [json.loads(l) for l in f if l.strip()]
-    except OSError as e:
+    except (OSError, ValueError) as e:
         print(f"summary: {build}: {e}", file=sys.stderr)
         failed += 1
         continue

@@ -54,6 +54,10 @@ expect "skip outside CI" 0 "1 passed, 0 failed" "" skip
 expect "skip with CI=true fails" 1 "1 passed, 1 failed" true skip
 expect "nothing ran" 1 "0 passed, 0 failed" "" none
 expect "missing build dir" 1 "0 passed, 1 failed" "" nosuchdir
+mkdir -p "$WORK/cut/meson-logs"
+printf '{"name": "t0", "result": "OK"}\n{"name": "t1", "resu' \
+    >"$WORK/cut/meson-logs/testlog.json"
+expect "a cut-off log is a failure" 1 "3 passed, 1 failed" "" ok cut
 
 echo "$PASSED passed, $FAILED failed"
 ((FAILED == 0))
