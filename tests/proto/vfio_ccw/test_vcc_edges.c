@@ -48,36 +48,16 @@
 #define SPLIT (2u << 20)          /* test_unmap_*: two DMA regions */
 #define BUF3  (SPLIT + 0x10000u)  /* data in the upper region */
 
-struct fix {
-	struct vl_host h;
-	struct vl_guest g;
-};
-
 static int setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
-
-	vl_host_start(&f->h, 1, 2000, false);
-	assert_int_equal(vl_guest_connect(&f->g, vcc_mdev_socket(f->h.dev[0].p),
-					  vl_mem_mode), 0);
-	*state = f;
+	*state = vl_fix_new(false);
 	return 0;
 }
 
 /* After every test: canaries intact, the device idle and working. */
 static int teardown(void **state)
 {
-	struct fix *f = *state;
-	struct vl_guest *g = &f->g;
-	struct css_irb irb;
-
-	assert_true(vl_guest_canary_ok(g));
-	vl_ccw1(g, PROG, 0x64, 0, 64, BUF);
-	vl_run(g, VL_ORB_LINUX, PROG, &irb);
-	assert_true(vl_final_ok(&irb, PROG + 8, 0));
-	vl_guest_close(g);
-	vl_host_stop(&f->h);
-	free(f);
+	vl_fix_free(*state, true);
 	return 0;
 }
 
@@ -109,7 +89,7 @@ static void loop_prog(struct vl_guest *g)
 
 static void test_skip(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	uint8_t rdc[64];
 	struct css_irb irb;
@@ -160,7 +140,7 @@ static void test_skip(void **state)
 /* dasd_eckd's block read with the first record skipped. */
 static void test_skip_block(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	static uint8_t want[2 * 4096];
 	struct css_irb irb;
@@ -196,7 +176,7 @@ static uint8_t host_prog[0x1000];
  */
 static void test_busy_cc(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_subchannel *sch = f->h.dev[0].sch;
@@ -277,7 +257,7 @@ static void join_map(struct vl_guest *g)
 /* Memory the program does not use goes: the program runs on. */
 static void test_unmap_unrelated(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;
@@ -311,7 +291,7 @@ static void test_unmap_unrelated(void **state)
  */
 static void test_unmap_used(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;
@@ -378,7 +358,7 @@ static void serve_until_dma_write(struct vl_guest *g)
 
 static void test_vanish_during_dma_write(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	uint8_t region[VCC_IO_REGION_SIZE];
@@ -434,7 +414,7 @@ static void connect_nomap(struct vl_guest *g, const char *sock)
 
 static void test_no_dma_map(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct vl_guest bare;
 

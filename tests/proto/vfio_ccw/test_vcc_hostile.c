@@ -29,37 +29,16 @@
 #define HOLE 0x100000u        /* [1M, 2M) unmapped in test_hole */
 #define HOLE_SIZE 0x100000u
 
-struct fix {
-	struct vl_host h;
-	struct vl_guest g;
-};
-
 static int setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
-
-	vl_host_start(&f->h, 1, 2000, false);
-	assert_int_equal(vl_guest_connect(&f->g, vcc_mdev_socket(f->h.dev[0].p),
-					  vl_mem_mode), 0);
-	*state = f;
+	*state = vl_fix_new(false);
 	return 0;
 }
 
 /* After every test: canaries intact, device idle and still working. */
 static int teardown(void **state)
 {
-	struct fix *f = *state;
-	struct vl_guest *g = &f->g;
-	struct css_irb irb;
-
-	assert_true(vl_guest_canary_ok(g));
-	vl_ccw1(g, PROG, 0x64, 0, 64, BUF);
-	vl_run(g, VL_ORB_LINUX, PROG, &irb);
-	assert_true(vl_final_ok(&irb, PROG + 8, 0));
-	vl_assert_no_messages(g);
-	vl_guest_close(g);
-	vl_host_stop(&f->h);
-	free(f);
+	vl_fix_free(*state, true);
 	return 0;
 }
 
@@ -87,7 +66,7 @@ static void run_expect_pgm_check(struct vl_guest *g, uint16_t ctrl0,
 
 static void test_tic_self(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 
 	/* A TIC to itself: TIC to TIC is a program check. */
 	tic(&f->g, PROG, PROG);
@@ -101,7 +80,7 @@ static void test_tic_self(void **state)
 
 static void test_tic_ping_pong(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct css_irb irb;
 
@@ -121,7 +100,7 @@ static void test_tic_ping_pong(void **state)
 
 static void test_tic_chain(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct css_irb irb;
 	uint32_t at = PROG;
@@ -144,7 +123,7 @@ static void test_tic_chain(void **state)
 
 static void test_long_chain(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct css_irb irb;
 
@@ -160,7 +139,7 @@ static void test_long_chain(void **state)
 
 static void test_outside_map(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 
 	/* The program itself. */
@@ -198,7 +177,7 @@ static void test_outside_map(void **state)
 
 static void test_edge_of_map(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct css_irb irb;
 
@@ -218,7 +197,7 @@ static void test_edge_of_map(void **state)
 
 static void test_zero_length(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct css_irb irb;
 
@@ -247,7 +226,7 @@ static void test_zero_length(void **state)
 
 static void test_read_backward(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct css_irb irb;
 
@@ -277,7 +256,7 @@ static void test_read_backward(void **state)
 
 static void test_orb_and_flags(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 
 	/* An unaligned channel-program address: the guest's channel would
@@ -302,7 +281,7 @@ static void test_orb_and_flags(void **state)
 /* A hole in the DMA map: nothing reaches it. */
 static void test_hole(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 
 	assert_int_equal(vfu_client_dma_unmap(g->c, 0, VL_MEM_SIZE), 0);

@@ -33,32 +33,15 @@
 #define BUF2  VL_BUF2
 #define CE_DE VL_CE_DE
 
-struct fix {
-	struct vl_host h;
-	struct vl_guest g;
-};
-
 static int setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
-
-	vl_host_start(&f->h, 1, 2000, true);
-	assert_int_equal(vl_guest_connect(&f->g, vcc_mdev_socket(f->h.dev[0].p),
-					  vl_mem_mode), 0);
-	*state = f;
+	*state = vl_fix_new(true);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fix *f = *state;
-
-	if (f->g.mem)
-		assert_true(vl_guest_canary_ok(&f->g));
-	vl_assert_no_messages(&f->g);
-	vl_guest_close(&f->g);
-	vl_host_stop(&f->h);
-	free(f);
+	vl_fix_free(*state, false);
 	return 0;
 }
 
@@ -72,7 +55,7 @@ static void assert_final_ok(const struct css_irb *irb, uint32_t cpa,
 
 static void test_device_info(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	static const uint32_t sizes[4] = { 124, 8, 52, 8 };
 	static const uint32_t flags[4] = {
 		VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE,
@@ -136,7 +119,7 @@ static void test_device_info(void **state)
 
 static void test_bringup(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	uint8_t *b = g->mem + BUF;
 	struct css_irb irb;
@@ -204,7 +187,7 @@ static void assert_write_read(struct vl_guest *g, uint32_t trk, uint8_t rec,
 
 static void test_block_io(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	uint64_t direct, locked;
 
 	assert_write_read(&f->g, 2, 1, VL_DIRECT, VL_IDA2_4K, 1);
@@ -238,7 +221,7 @@ static void test_block_io(void **state)
 /* A short read: residual count and incorrect length, as the guest sees. */
 static void test_residual_and_sense(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct css_irb irb;
 
@@ -279,7 +262,7 @@ static void loop_prog(struct vl_guest *g)
 
 static void test_halt_clear(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;
@@ -327,7 +310,7 @@ static void test_halt_clear(void **state)
 
 static void test_schib_and_crw(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct css_schib s;
 	struct css_crw crw;
@@ -390,7 +373,7 @@ static void test_schib_and_crw(void **state)
 
 static void test_reset_running(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;
@@ -414,7 +397,7 @@ static void test_reset_running(void **state)
 
 static void test_states_over_the_wire(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 
@@ -443,7 +426,7 @@ static void test_states_over_the_wire(void **state)
 
 static void test_client_vanishes(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;
@@ -463,7 +446,7 @@ static void test_client_vanishes(void **state)
 /* An unmap of memory the program uses resets the device (as Linux). */
 static void test_unmap_in_use(void **state)
 {
-	struct fix *f = *state;
+	struct vl_fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;

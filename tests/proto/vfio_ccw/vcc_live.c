@@ -602,3 +602,33 @@ int vl_dev_state(struct vcc_private *p)
 	vcc_fsm_unlock(p);
 	return s;
 }
+
+struct vl_fix *vl_fix_new(bool trace)
+{
+	struct vl_fix *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	vl_host_start(&f->h, 1, 2000, trace);
+	assert_int_equal(vl_guest_connect(&f->g, vcc_mdev_socket(f->h.dev[0].p),
+					  vl_mem_mode), 0);
+	return f;
+}
+
+void vl_fix_free(struct vl_fix *f, bool check_io)
+{
+	struct vl_guest *g = &f->g;
+
+	if (g->mem)
+		assert_true(vl_guest_canary_ok(g));
+	if (check_io) {
+		struct css_irb irb;
+
+		vl_ccw1(g, VL_PROG, 0x64, 0, 64, VL_BUF);
+		vl_run(g, VL_ORB_LINUX, VL_PROG, &irb);
+		assert_true(vl_final_ok(&irb, VL_PROG + 8, 0));
+	}
+	vl_assert_no_messages(g);
+	vl_guest_close(g);
+	vl_host_stop(&f->h);
+	free(f);
+}

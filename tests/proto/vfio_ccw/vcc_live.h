@@ -171,6 +171,21 @@ int vl_run_mem_groups(const struct CMUnitTest *tests, size_t n);
 /* process_vm mode: direct access was granted and the client never
  * answered a DMA message (other modes: nothing checked). Asserts. */
 void vl_assert_no_messages(const struct vl_guest *g);
+/* The usual fixture: one device, a guest connected in vl_mem_mode. */
+struct vl_fix {
+	struct vl_host h;
+	struct vl_guest g;
+};
+
+/* Start one (asserts); trace as for vl_host_start. */
+struct vl_fix *vl_fix_new(bool trace);
+/*
+ * End it: the canary area intact, in process_vm mode no DMA message;
+ * with check_io also a Read Device Characteristics that must still work
+ * (the device idle and usable after the test).
+ */
+void vl_fix_free(struct vl_fix *f, bool check_io);
+
 /* The mdev's FSM state (an enum vcc_state), read under its lock. */
 int vl_dev_state(struct vcc_private *p);
 
