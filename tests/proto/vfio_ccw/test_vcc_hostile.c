@@ -38,7 +38,7 @@ static int setup(void **state)
 /* After every test: canaries intact, device idle and still working. */
 static int teardown(void **state)
 {
-	vl_fix_free(*state, true);
+	vl_fix_free(*state, VL_FIX_CHECK_IO | VL_FIX_NO_MESSAGES);
 	return 0;
 }
 

@@ -41,7 +41,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	vl_fix_free(*state, false);
+	vl_fix_free(*state, VL_FIX_NO_MESSAGES);
 	return 0;
 }
 

@@ -179,12 +179,14 @@ struct vl_fix {
 
 /* Start one (asserts); trace as for vl_host_start. */
 struct vl_fix *vl_fix_new(bool trace);
-/*
- * End it: the canary area intact, in process_vm mode no DMA message;
- * with check_io also a Read Device Characteristics that must still work
- * (the device idle and usable after the test).
- */
-void vl_fix_free(struct vl_fix *f, bool check_io);
+/* What vl_fix_free checks besides the canary area. */
+enum {
+	VL_FIX_CHECK_IO = 1,      /* a Read Device Characteristics works */
+	VL_FIX_NO_MESSAGES = 2,   /* process_vm mode: not one DMA message */
+};
+
+/* End it: the canary area intact, and what checks (VL_FIX_*) says. */
+void vl_fix_free(struct vl_fix *f, unsigned int checks);
 
 /* The mdev's FSM state (an enum vcc_state), read under its lock. */
 int vl_dev_state(struct vcc_private *p);
