@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/deadline.h"
 #include "common/log.h"
 #include "vfio_ccw/vcc_priv.h"
 #include "vfio_ccw/vcc_trace.h"
@@ -418,13 +419,7 @@ bool vcc_wait_quiesce(struct vcc_private *p, int timeout_ms)
 	bool done;
 	int ret = 0;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	until = deadline_in_ms(CLOCK_REALTIME, timeout_ms);
 	pthread_mutex_lock(&p->lock);
 	while (p->quiesce_waiting && ret != ETIMEDOUT)
 		ret = pthread_cond_timedwait(&p->cond, &p->lock, &until);

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/deadline.h"
 #include "common/evloop.h"
 #include "common/log.h"
 #include "vfio_ccw/vcc_guestmem.h"
@@ -291,28 +292,13 @@ static bool request_release(struct vcc_private *p, int timeout_ms)
 	struct timespec now, until, next;
 	bool gone;
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	until = now;
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	until = deadline_in_ms(CLOCK_REALTIME, timeout_ms);
 	pthread_mutex_lock(&p->lock);
 	while (p->client) {
 		pthread_mutex_unlock(&p->lock);
 		vcc_irq_trigger(p, VFIO_CCW_REQ_IRQ_INDEX);
-		clock_gettime(CLOCK_REALTIME, &now);
-		next = now;
-		next.tv_sec += REQ_REPEAT_MS / 1000;
-		next.tv_nsec += (long)(REQ_REPEAT_MS % 1000) * 1000000L;
-		if (next.tv_nsec >= 1000000000L) {
-			next.tv_sec++;
-			next.tv_nsec -= 1000000000L;
-		}
-		if (next.tv_sec > until.tv_sec ||
-		    (next.tv_sec == until.tv_sec && next.tv_nsec > until.tv_nsec))
+		next = deadline_in_ms(CLOCK_REALTIME, REQ_REPEAT_MS);
+		if (deadline_after(&next, &until))
 			next = until;
 		pthread_mutex_lock(&p->lock);
 		while (p->client &&
@@ -320,8 +306,7 @@ static bool request_release(struct vcc_private *p, int timeout_ms)
 		       ETIMEDOUT)
 			;
 		clock_gettime(CLOCK_REALTIME, &now);
-		if (now.tv_sec > until.tv_sec ||
-		    (now.tv_sec == until.tv_sec && now.tv_nsec >= until.tv_nsec))
+		if (!deadline_after(&until, &now))
 			break;
 	}
 	gone = !p->client;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/deadline.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "vfio_user/vfu_client_priv.h"
@@ -243,13 +244,7 @@ static bool wait_reader_free(struct vfu_client *c, int timeout_ms)
 		return true;
 	if (timeout_ms == 0)
 		return false;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	until = deadline_in_ms(CLOCK_REALTIME, timeout_ms);
 	while (c->reader && !c->dead) {
 		if (timeout_ms < 0)
 			pthread_cond_wait(&c->cond, &c->lock);
@@ -307,13 +302,7 @@ static int wait_reply(struct vfu_client *c, struct client_wait *w)
 
 	pthread_mutex_lock(&c->lock);
 	timeout = c->timeout_ms;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout > 0 ? timeout / 1000 : 0;
-	deadline.tv_nsec += timeout > 0 ? (long)(timeout % 1000) * 1000000L : 0;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	deadline = deadline_in_ms(CLOCK_MONOTONIC, timeout);
 	while (!w->done && !c->dead) {
 		int left = timeout > 0 ? ms_left(&deadline) : -1;
 
@@ -327,14 +316,9 @@ static int wait_reply(struct vfu_client *c, struct client_wait *w)
 		}
 		if (c->reader) {
 			/* Poll the deadline while another thread reads. */
-			struct timespec until;
+			struct timespec until =
+				deadline_in_ms(CLOCK_REALTIME, 50);
 
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += 50 * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
 			if (left < 0)
 				pthread_cond_wait(&c->cond, &c->lock);
 			else

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/deadline.h"
 #include "common/evloop.h"
 #include "common/log.h"
 #include "vfio_user/vfu_server_priv.h"
@@ -221,15 +222,7 @@ static int wait_pending(struct vfu_server *s, struct vfu_conn *c,
 	struct timespec until;
 	int ret = 0;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	if (s->timeout_ms > 0) {
-		until.tv_sec += s->timeout_ms / 1000;
-		until.tv_nsec += (long)(s->timeout_ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-	}
+	until = deadline_in_ms(CLOCK_REALTIME, s->timeout_ms);
 	pthread_mutex_lock(&s->lock);
 	while (!p->done && !c->dead && !ret) {
 		if (s->timeout_ms > 0)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/byteorder.h"
+#include "common/deadline.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -42,6 +43,26 @@ static void test_byteorder(void **state)
 	st_he32(b, 0xdeadbeef);
 	assert_int_equal(ld_he32(b), 0xdeadbeef);
 	assert_true(ld_be32(b) == 0xdeadbeef || ld_le32(b) == 0xdeadbeef);
+}
+
+static void test_deadline(void **state)
+{
+	struct timespec t = { .tv_sec = 5, .tv_nsec = 999000000L }, u;
+
+	(void)state;
+	u = deadline_add_ms(t, 1);              /* carries into seconds */
+	assert_int_equal(u.tv_sec, 6);
+	assert_int_equal(u.tv_nsec, 0);
+	u = deadline_add_ms(t, 2500);
+	assert_int_equal(u.tv_sec, 8);
+	assert_int_equal(u.tv_nsec, 499000000L);
+	assert_true(deadline_after(&u, &t));
+	assert_false(deadline_after(&t, &u));
+	assert_false(deadline_after(&t, &t));
+	t = deadline_in_ms(CLOCK_MONOTONIC, 0);   /* none: now */
+	u = deadline_in_ms(CLOCK_MONOTONIC, 60000);
+	assert_true(deadline_after(&u, &t));
+	assert_true(u.tv_nsec >= 0 && u.tv_nsec < 1000000000L);
 }
 
 static void test_error(void **state)
@@ -112,6 +133,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_byteorder),
+		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_log),
 	};
