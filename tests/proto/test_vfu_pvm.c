@@ -39,6 +39,7 @@
 #include "common/error.h"
 #include "common/evloop.h"
 #include "vfio_user/vfu_client.h"
+#include "vfu_raw.h"
 #include "vfu_testdev.h"
 
 #define PG 4096u
@@ -540,51 +541,7 @@ static void test_self_refused(void **state)
 	munmap(ram, PG);
 }
 
-/* ---- the client process is gone (ESRCH) --------------------------------- */
-
-static void send_fd(int sock, int fd)
-{
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl = { { 0 } };
-	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &mh, 0) != 1)
-		_exit(3);
-}
-
-static int recv_fd(int sock)
-{
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
-	};
-	struct cmsghdr *c;
-	int fd;
-
-	assert_int_equal(recvmsg(sock, &mh, MSG_CMSG_CLOEXEC), 1);
-	c = CMSG_FIRSTHDR(&mh);
-	assert_non_null(c);
-	assert_int_equal(c->cmsg_type, SCM_RIGHTS);
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
-}
+/* ---- a socket handed on to another process ---------------------------- */
 
 /*
  * The server learns the client's pid when it connects. Here a child
@@ -620,14 +577,14 @@ static void test_socket_handed_on(void **state)
 		memcpy(sa.sun_path, f->path, strlen(f->path));
 		if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)))
 			_exit(2);
-		send_fd(sv[1], s);
+		raw_bytes(sv[1], "f", 1, &s, 1);
 		close(go[1]);
 		(void)!read(go[0], &b, 1);     /* until the parent says so */
 		_exit(0);
 	}
 	close(sv[1]);
 	close(go[0]);
-	fd = recv_fd(sv[0]);
+	fd = raw_recv_fd(sv[0]);
 	close(sv[0]);
 	assert_int_equal(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK), 0);
 	assert_int_equal(vfu_client_open_fd_opts(fd, &o, &f->c, &err), 0);

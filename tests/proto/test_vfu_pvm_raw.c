@@ -279,48 +279,19 @@ static void test_raw_peer_gone(void **state)
 	child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
-		union {
-			char b[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} ctl = { 0 };
-		char byte = 0;
-		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-		struct msghdr mh = {
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
-		};
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 		int sk = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 		if (sk < 0 || connect(sk, (struct sockaddr *)&sa, sizeof(sa)) ||
 		    !child_call(sk, ver, vlen) || !child_call(sk, map, mlen))
 			_exit(2);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &sk, sizeof(int));
-		_exit(sendmsg(sv[1], &mh, 0) == 1 ? 0 : 3);
+		raw_bytes(sv[1], "f", 1, &sk, 1);
+		_exit(0);
 	}
 	close(sv[1]);
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	{
-		union {
-			char b[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} ctl;
-		char byte;
-		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-		struct msghdr mh = {
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
-		};
-
-		assert_int_equal(recvmsg(sv[0], &mh, MSG_CMSG_CLOEXEC), 1);
-		assert_non_null(CMSG_FIRSTHDR(&mh));
-		memcpy(&f->fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
-	}
+	f->fd = raw_recv_fd(sv[0]);
 	close(sv[0]);
 	f->conns++;
 	f->id = 10;

@@ -54,6 +54,29 @@ void raw_bytes(int fd, const void *buf, size_t len, const int *fds,
 	(void)sendmsg(fd, &mh, MSG_NOSIGNAL);
 }
 
+int raw_recv_fd(int sock)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
+	};
+	struct cmsghdr *c;
+	int fd;
+
+	assert_int_equal(recvmsg(sock, &mh, MSG_CMSG_CLOEXEC), 1);
+	c = CMSG_FIRSTHDR(&mh);
+	assert_non_null(c);
+	assert_int_equal(c->cmsg_type, SCM_RIGHTS);
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
 void raw_msg(int fd, uint16_t id, uint16_t cmd, uint32_t flags,
 		    const void *payload, size_t len, const int *fds,
 		    size_t nfds)

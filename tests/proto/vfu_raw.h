@@ -34,6 +34,9 @@ int raw_connect(const char *path);
 /* Exact bytes (a peer that already left is fine). */
 void raw_bytes(int fd, const void *buf, size_t len, const int *fds,
 	       size_t nfds);
+/* The one fd that comes with one byte on sock (raw_bytes of a process
+ * handing a socket on; raw_bytes is async-signal-safe). Asserts. */
+int raw_recv_fd(int sock);
 /* A message with a correct size field. */
 void raw_msg(int fd, uint16_t id, uint16_t cmd, uint32_t flags,
 	     const void *payload, size_t len, const int *fds, size_t nfds);
