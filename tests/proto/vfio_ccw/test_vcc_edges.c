@@ -81,13 +81,6 @@ static void assert_all(const uint8_t *p, size_t len, uint8_t v)
 			fail_msg("byte %zu is %02x, not %02x", i, p[i], v);
 }
 
-/* NOP (CC) + TIC back: runs until halted or cleared. */
-static void loop_prog(struct vl_guest *g)
-{
-	vl_ccw1(g, PROG, 0x03, CCW_FLAG_CC | CCW_FLAG_SLI, 1, 0);
-	vl_ccw1(g, PROG + 8, 0x08, 0, 0, PROG);
-}
-
 /* ---- the skip flag, executed ---- */
 
 static void test_skip(void **state)
@@ -266,7 +259,7 @@ static void test_unmap_unrelated(void **state)
 	struct css_irb irb;
 
 	split_map(g);
-	loop_prog(g);
+	vl_loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
 	vl_wait_running(g);
 	assert_int_equal(vfu_client_dma_unmap(g->c, SPLIT, END - SPLIT), 0);
@@ -275,12 +268,7 @@ static void test_unmap_unrelated(void **state)
 	assert_false(vl_signalled(g->io_efd));
 	vl_wait_running(g);
 	/* Halting it gives the halt status of the running program. */
-	assert_int_equal(vl_async(g, VFIO_CCW_ASYNC_CMD_HSCH), 8);
-	assert_int_equal(vl_wait_irb(g, &irb), 0);
-	assert_int_equal(irb.scsw.ctrl & SCSW_CTRL_FCTL,
-			 SCSW_FCTL_START | SCSW_FCTL_HALT);
-	assert_true(irb.scsw.ctrl & SCSW_STCTL_STATUS_PEND);
-	assert_true(irb.scsw.cpa == PROG + 8 || irb.scsw.cpa == PROG + 16);
+	vl_halt_loop(g, &irb);
 	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
 	assert_false(has_program(p));
 	map(g, SPLIT, END - SPLIT);

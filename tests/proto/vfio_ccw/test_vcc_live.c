@@ -252,14 +252,6 @@ static void test_residual_and_sense(void **state)
 
 /* ---- HSCH / CSCH interrupt a running program ---- */
 
-/* NOP (CC) + TIC back: runs until halted or cleared. */
-static void loop_prog(struct vl_guest *g)
-{
-	vl_ccw1(g, PROG, 0x03, CCW_FLAG_CC | CCW_FLAG_SLI, 1, 0);
-	vl_ccw1(g, PROG + 8, 0x08, 0, 0, PROG);
-	vl_ccw1(g, PROG + 16, 0x03, CCW_FLAG_SLI, 1, 0);   /* never reached */
-}
-
 static void test_halt_clear(void **state)
 {
 	struct vl_fix *f = *state;
@@ -267,7 +259,7 @@ static void test_halt_clear(void **state)
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;
 
-	loop_prog(g);
+	vl_loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
 	assert_int_equal(vl_dev_state(p), VCC_STATE_CP_PENDING);
 	/* CP_PENDING: any io region request is busy (QEMU: cc 2). */
@@ -275,13 +267,8 @@ static void test_halt_clear(void **state)
 	assert_int_equal(vl_io_write(g, SCSW_FCTL_HALT, 0, 0, 0), -EBUSY);
 	assert_false(vl_signalled(g->io_efd));
 	vl_wait_running(g);
-	assert_int_equal(vl_async(g, VFIO_CCW_ASYNC_CMD_HSCH), 8);
-	assert_int_equal(vl_wait_irb(g, &irb), 0);
-	assert_int_equal(irb.scsw.ctrl & SCSW_CTRL_FCTL,
-			 SCSW_FCTL_START | SCSW_FCTL_HALT);
-	assert_true(irb.scsw.ctrl & SCSW_STCTL_STATUS_PEND);
 	/* The CCW address is the guest's: inside the loop. */
-	assert_true(irb.scsw.cpa == PROG + 8 || irb.scsw.cpa == PROG + 16);
+	vl_halt_loop(g, &irb);
 	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
 	/* IDLE: halt and clear are not for the io region. */
 	assert_int_equal(vl_io_write(g, SCSW_FCTL_HALT, 0, 0, 0), -EOPNOTSUPP);
@@ -379,7 +366,7 @@ static void test_reset_running(void **state)
 	struct css_irb irb;
 	int ret, tries = 0;
 
-	loop_prog(g);
+	vl_loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
 	assert_int_equal(vfu_client_reset(g->c), 0);
 	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
@@ -431,7 +418,7 @@ static void test_client_vanishes(void **state)
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;
 
-	loop_prog(g);
+	vl_loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
 	vl_guest_close(g);                 /* mid-I/O */
 	assert_int_equal(vl_guest_reconnect(g, vcc_mdev_socket(p), vl_mem_mode), 0);
@@ -452,7 +439,7 @@ static void test_unmap_in_use(void **state)
 	struct css_irb irb;
 	int ret, tries = 0;
 
-	loop_prog(g);
+	vl_loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
 	assert_int_equal(vfu_client_dma_unmap(g->c, 0, VL_MEM_SIZE), 0);
 	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);

@@ -633,3 +633,21 @@ void vl_fix_free(struct vl_fix *f, unsigned int checks)
 	vl_host_stop(&f->h);
 	free(f);
 }
+
+void vl_loop_prog(struct vl_guest *g)
+{
+	vl_ccw1(g, VL_PROG, 0x03, CCW_FLAG_CC | CCW_FLAG_SLI, 1, 0);
+	vl_ccw1(g, VL_PROG + 8, 0x08, 0, 0, VL_PROG);
+	vl_ccw1(g, VL_PROG + 16, 0x03, CCW_FLAG_SLI, 1, 0);
+}
+
+void vl_halt_loop(struct vl_guest *g, struct css_irb *irb)
+{
+	assert_int_equal(vl_async(g, VFIO_CCW_ASYNC_CMD_HSCH), 8);
+	assert_int_equal(vl_wait_irb(g, irb), 0);
+	assert_int_equal(irb->scsw.ctrl & SCSW_CTRL_FCTL,
+			 SCSW_FCTL_START | SCSW_FCTL_HALT);
+	assert_true(irb->scsw.ctrl & SCSW_STCTL_STATUS_PEND);
+	assert_true(irb->scsw.cpa == VL_PROG + 8 ||
+		    irb->scsw.cpa == VL_PROG + 16);
+}

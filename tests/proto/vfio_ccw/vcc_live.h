@@ -142,6 +142,16 @@ int vl_crw(struct vl_guest *g, struct css_crw *crw);
  */
 bool vl_final_ok(const struct css_irb *irb, uint32_t cpa, uint16_t residual);
 
+/* NOP (CC) + TIC back at VL_PROG: runs until halted or cleared (a NOP
+ * after it is never reached). */
+void vl_loop_prog(struct vl_guest *g);
+/*
+ * HSCH of the running loop program through the async region: the IRB is
+ * the halted start's, status pending, its CCW address the guest's inside
+ * the loop. Asserts; the IRB in *irb.
+ */
+void vl_halt_loop(struct vl_guest *g, struct css_irb *irb);
+
 /* Data addressing of the block-I/O programs. */
 enum vl_addr { VL_DIRECT, VL_IDA2_4K, VL_IDA1_2K, VL_FMT0 };
 
