@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Shared by the guest tests (e2e.sh, demo.sh, kit.sh): the meson skip code
-# and ok/FAIL checks counted in FAILS. Sourced after HERE and ROOT are set.
+# Shared by the guest tests (tests/guest/*.sh, tests/preload/guest-*.sh):
+# the meson skip code and ok/FAIL checks counted in FAILS. Sourced after
+# HERE and ROOT are set.
 
 skip() { echo "SKIP: $*"; exit 77; }
 

@@ -15,16 +15,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 RUN=$ROOT/scripts/guest-run
 TIMEOUT=${SMOKE_TIMEOUT:-300}
 
-PASSED=0
-FAILED=0
-pass() { PASSED=$((PASSED + 1)); printf 'PASS: %s\n' "$1"; }
-fail() { FAILED=$((FAILED + 1)); printf 'FAIL: %s\n' "$1"; }
-check() {   # check DESC COMMAND...
-    local desc=$1
-    shift
-    if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-has_line() { grep -Eq -- "$2" "$1"; }   # has_line FILE ERE
+# shellcheck source=tests/guest/lib.sh
+. "$HERE/lib.sh"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ccwpass-smoke.XXXXXX")
 trap 'rm -rf -- "$WORK"' EXIT
@@ -32,8 +24,7 @@ trap 'rm -rf -- "$WORK"' EXIT
 # Build (or reuse) the kit first so that its time does not count against the
 # guest timeout and a kit failure is reported as such.
 if ! "$ROOT/scripts/guest-kit"; then
-    fail "guest kit builds (scripts/guest-kit)"
-    echo "$PASSED passed, $FAILED failed"
+    bad "guest kit builds (scripts/guest-kit)"
     exit 1
 fi
 
@@ -63,22 +54,22 @@ GUEST
 OUT1=$WORK/plain.out
 rc=0
 "$RUN" --timeout "$TIMEOUT" --log "$WORK/plain.log" --script "$WORK/plain.sh" >"$OUT1" || rc=$?
-n0=$FAILED
+n0=$FAILS
 check "plain boot: guest-run exits 0 (got $rc)" test "$rc" -eq 0
-check "plain boot: kernel 6.1 s390x" has_line "$OUT1" '^uname: 6\.1\.[0-9]+-[0-9]+-s390x$'
-check "plain boot: lscss header" has_line "$OUT1" '^Device +Subchan\. +DevType +CU Type'
+check "plain boot: kernel 6.1 s390x" has "$OUT1" '^uname: 6\.1\.[0-9]+-[0-9]+-s390x$'
+check "plain boot: lscss header" has "$OUT1" '^Device +Subchan\. +DevType +CU Type'
 check "plain boot: lscss lists the default virtio-ccw device (CU 3832/01)" \
-    has_line "$OUT1" '^0\.0\.0000 0\.0\.0000 +0000/00 3832/01 +yes'
-check "plain boot: bash runs" has_line "$OUT1" '^GNU bash, version 5\.'
-check "plain boot: chccwdev runs" has_line "$OUT1" '^chccwdev: version 2\.'
-check "plain boot: lsdasd runs" has_line "$OUT1" '^lsdasd rc=0$'
-check "plain boot: lsdasd header" has_line "$OUT1" '^Bus-ID +Status +Name'
-check "plain boot: chccwdev reports an absent device" has_line "$OUT1" '^Device 0\.0\.1234 not found$'
-check "plain boot: chccwdev fails for it" has_line "$OUT1" '^chccwdev-absent rc=1$'
+    has "$OUT1" '^0\.0\.0000 0\.0\.0000 +0000/00 3832/01 +yes'
+check "plain boot: bash runs" has "$OUT1" '^GNU bash, version 5\.'
+check "plain boot: chccwdev runs" has "$OUT1" '^chccwdev: version 2\.'
+check "plain boot: lsdasd runs" has "$OUT1" '^lsdasd rc=0$'
+check "plain boot: lsdasd header" has "$OUT1" '^Bus-ID +Status +Name'
+check "plain boot: chccwdev reports an absent device" has "$OUT1" '^Device 0\.0\.1234 not found$'
+check "plain boot: chccwdev fails for it" has "$OUT1" '^chccwdev-absent rc=1$'
 check "plain boot: dasd_mod, dasd_eckd_mod, virtio_blk loaded" \
-    has_line "$OUT1" '^modules: .*dasd_eckd_mod dasd_mod virtio_blk'
-check "plain boot: util-linux dmesg -t works" has_line "$OUT1" '^Linux version 6\.1\.'
-((FAILED > n0)) && show_output "$OUT1"
+    has "$OUT1" '^modules: .*dasd_eckd_mod dasd_mod virtio_blk'
+check "plain boot: util-linux dmesg -t works" has "$OUT1" '^Linux version 6\.1\.'
+((FAILS > n0)) && show_output "$OUT1"
 
 # --- 2. virtio-blk ----------------------------------------------------------------
 
@@ -131,17 +122,17 @@ rc=0
     -drive "file=$IMG,format=raw,if=none,id=d0" -device virtio-blk-ccw,drive=d0,serial=data \
     -drive "file=$SCRATCH,format=raw,if=none,id=d1" -device virtio-blk-ccw,drive=d1,serial=scratch \
     >"$OUT2" || rc=$?
-n0=$FAILED
+n0=$FAILS
 val() { sed -n "s/^$1: //p" "$OUT2" | head -n1; }
 check "virtio: guest-run exits 0 (got $rc)" test "$rc" -eq 0
 check "virtio: lscss lists two virtio-blk devices (CU 3832/02)" \
     test "$(grep -Ec '^0\.0\.[0-9a-f]{4} .* 3832/02 ' "$OUT2")" -eq 2
 check "virtio: both disks found by serial" \
-    has_line "$OUT2" '^disks: data=/dev/vd[a-z]+ scratch=/dev/vd[a-z]+$'
+    has "$OUT2" '^disks: data=/dev/vd[a-z]+ scratch=/dev/vd[a-z]+$'
 check "virtio: guest reads the host image (sha256 $ORIG)" test "$(val read)" = "$ORIG"
 PATTERN=$(val pattern)
 check "virtio: guest wrote a pattern" test -n "$PATTERN"
-check "virtio: dd write succeeded" has_line "$OUT2" '^write rc=0$'
+check "virtio: dd write succeeded" has "$OUT2" '^write rc=0$'
 check "virtio: guest reads its pattern back" test "$(val readback)" = "$PATTERN"
 HOSTPART=$(dd if="$IMG" bs=1M skip=1 count=2 2>/dev/null | sha256sum | cut -d' ' -f1)
 check "virtio: host sees the pattern at 1 MiB" test "$HOSTPART" = "$PATTERN"
@@ -153,11 +144,11 @@ same_outside_pattern() {   # bytes [0,1M) and [3M,8M) untouched
             <(tail -c +$((3 * 1024 * 1024 + 1)) "$WORK/orig.img")
 }
 check "virtio: host image changed only where the guest wrote" same_outside_pattern
-check "virtio: mke2fs on the scratch disk" has_line "$OUT2" '^mke2fs ok$'
-check "virtio: ext4 mounts" has_line "$OUT2" '^mount ok$'
-check "virtio: file written on ext4" has_line "$OUT2" '^hello$'
-check "virtio: e2fsck finds the filesystem clean" has_line "$OUT2" '^e2fsck rc=0$'
-((FAILED > n0)) && show_output "$OUT2"
+check "virtio: mke2fs on the scratch disk" has "$OUT2" '^mke2fs ok$'
+check "virtio: ext4 mounts" has "$OUT2" '^mount ok$'
+check "virtio: file written on ext4" has "$OUT2" '^hello$'
+check "virtio: e2fsck finds the filesystem clean" has "$OUT2" '^e2fsck rc=0$'
+((FAILS > n0)) && show_output "$OUT2"
 
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+if ((FAILS)); then echo "$FAILS check(s) failed"; exit 1; fi
+echo "all checks passed"

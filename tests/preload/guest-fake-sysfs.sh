@@ -18,22 +18,13 @@ TIMEOUT=${GUEST_TIMEOUT:-300}
 UUID=0b7c5e3a-9d2f-4c1e-8a6b-3f2e1d0c9b8a
 GROUP=7
 
-skip() { echo "SKIP: $*"; exit 77; }
+# shellcheck source=tests/guest/lib.sh
+. "$ROOT/tests/guest/lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root (unshare -m, mount --bind)"
 command -v unshare >/dev/null || skip "no unshare"
 command -v qemu-system-s390x >/dev/null || skip "no qemu-system-s390x"
 [ -f "${PL_LIB:-}" ] && [ -x "${PL_TESTSRV:-}" ] || skip "PL_LIB / PL_TESTSRV not set"
 
-PASSED=0
-FAILED=0
-pass() { PASSED=$((PASSED + 1)); printf 'PASS: %s\n' "$1"; }
-fail() { FAILED=$((FAILED + 1)); printf 'FAIL: %s\n' "$1"; }
-check() {   # check DESC COMMAND...
-    local desc=$1
-    shift
-    if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-has_line() { grep -Eq -- "$2" "$1"; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ccwpass-preload-fake.XXXXXX")
 SPID=
@@ -43,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$ROOT/scripts/guest-kit" --quiet || { fail "guest kit builds"; exit 1; }
+"$ROOT/scripts/guest-kit" --quiet || { bad "guest kit builds"; exit 1; }
 
 # What QEMU 7.2 reads at realize (shared/research/qemu-vfio-ccw-interface.md):
 # realpath(sysfsdev), pimpampom, chpids, chp type, the iommu_group link.
@@ -90,19 +81,19 @@ boot() {   # boot NAME MAP_WORDS ACCESS_WORDS EXTRA_QEMU_ARGS...
         -nic none \
         -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$SCH/$UUID" \
         "$@" >"$out" 2>/dev/null || rc=$?
-    local n0=$FAILED
+    local n0=$FAILS
     check "$name: guest-run exits 0 (got $rc)" test "$rc" -eq 0
     check "$name: QEMU got a device fd" \
-        has_line "$log" 'ccwpass-preload: ioctl\([0-9]+, VFIO_GROUP_GET_DEVICE_FD, .*\) = [0-9]+'
+        has "$log" 'ccwpass-preload: ioctl\([0-9]+, VFIO_GROUP_GET_DEVICE_FD, .*\) = [0-9]+'
     check "$name: guest RAM mapped with $mode" \
-        has_line "$log" "ccwpass-preload: map iova 0x0 size 0x40000000 .*: $mode"
+        has "$log" "ccwpass-preload: map iova 0x0 size 0x40000000 .*: $mode"
     check "$name: RAM without file reached with $access" \
-        has_line "$log" "ccwpass-preload: mdev $UUID: connected .*RAM without file: $access"
+        has "$log" "ccwpass-preload: mdev $UUID: connected .*RAM without file: $access"
     check "$name: the guest's SSCH went through pwrite" \
-        has_line "$log" 'ccwpass-preload: pwrite\([0-9]+, 124 bytes, offset 0x0\) = 124'
+        has "$log" 'ccwpass-preload: pwrite\([0-9]+, 124 bytes, offset 0x0\) = 124'
     check "$name: lscss -d 0.0.1234 shows 3390/0c on 3990/e9" \
-        has_line "$out" '^0\.0\.1234 +0\.0\.[0-9a-f]{4} +3390/0c +3990/e9 +80 +80 +80 +1b000000'
-    if [ "$FAILED" -ne "$n0" ]; then
+        has "$out" '^0\.0\.1234 +0\.0\.[0-9a-f]{4} +3390/0c +3990/e9 +80 +80 +80 +1b000000'
+    if [ "$FAILS" -ne "$n0" ]; then
         sed 's/^/  | /' "$out"
         grep -a 'ccwpass-preload\|qemu-system' "$log" | tail -n 20 | sed 's/^/  log| /'
     fi
@@ -114,5 +105,5 @@ boot plain "no file, process_vm or DMA messages" "process_vm"
 boot memfd "shared file, zero-copy" "process_vm" \
     -object memory-backend-memfd,id=mem,size=1G,share=on -machine memory-backend=mem
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+if ((FAILS)); then echo "$FAILS check(s) failed"; exit 1; fi
+echo "all checks passed"

@@ -23,23 +23,14 @@ CLI=$BUILD/src/cli/ccwpass
 TIMEOUT=${GUEST_TIMEOUT:-300}
 UUID=7e0b5d3c-2a1f-4e6d-9c8b-0123456789ab
 
-skip() { echo "SKIP: $*"; exit 77; }
+# shellcheck source=tests/guest/lib.sh
+. "$ROOT/tests/guest/lib.sh"
 [ -x "$DAEMON" ] || skip "no ccwpassd at $DAEMON yet"
 [ -x "$CLI" ] && "$CLI" run --help >/dev/null 2>&1 || skip "no 'ccwpass run' yet"
 [ "$(id -u)" = 0 ] || skip "needs root (mount namespace, FUSE)"
 [ -c /dev/fuse ] || skip "no /dev/fuse"
 command -v qemu-system-s390x >/dev/null || skip "no qemu-system-s390x"
 
-PASSED=0
-FAILED=0
-pass() { PASSED=$((PASSED + 1)); printf 'PASS: %s\n' "$1"; }
-fail() { FAILED=$((FAILED + 1)); printf 'FAIL: %s\n' "$1"; }
-check() {   # check DESC COMMAND...
-    local desc=$1
-    shift
-    if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-has_line() { grep -Eq -- "$2" "$1"; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ccwpass-preload-guest.XXXXXX")
 DPID=
@@ -51,7 +42,7 @@ trap cleanup EXIT
 RUN=$WORK/run
 mkdir -p "$RUN" "$WORK/etc"
 
-"$ROOT/scripts/guest-kit" --quiet || { fail "guest kit builds"; exit 1; }
+"$ROOT/scripts/guest-kit" --quiet || { bad "guest kit builds"; exit 1; }
 
 # A small 3390 volume on subchannel 0.0.0313 (docs/inventory.md).
 cat >"$WORK/inventory.conf" <<'CONF'
@@ -103,15 +94,15 @@ boot() {   # boot NAME EXTRA_QEMU_ARGS...
         --script "$WORK/guest.sh" -- \
         -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$UUID" \
         "$@" >"$out" || rc=$?
-    local n0=$FAILED
+    local n0=$FAILS
     check "$name: guest-run exits 0 (got $rc)" test "$rc" -eq 0
     check "$name: lscss lists 0.0.1234 as a 3390 behind a 3990" \
-        has_line "$out" '^0\.0\.1234 +0\.0\.[0-9a-f]{4} +3390/[0-9a-f]{2} +3990/[0-9a-f]{2}'
-    check "$name: chccwdev sets it online" has_line "$out" '^online rc=0$'
-    check "$name: lsdasd shows it active" has_line "$out" '^0\.0\.1234 +active'
-    check "$name: the guest reads the volume" has_line "$out" '^read rc=0$'
-    check "$name: chccwdev sets it offline" has_line "$out" '^offline rc=0$'
-    if [ "$FAILED" -ne "$n0" ]; then
+        has "$out" '^0\.0\.1234 +0\.0\.[0-9a-f]{4} +3390/[0-9a-f]{2} +3990/[0-9a-f]{2}'
+    check "$name: chccwdev sets it online" has "$out" '^online rc=0$'
+    check "$name: lsdasd shows it active" has "$out" '^0\.0\.1234 +active'
+    check "$name: the guest reads the volume" has "$out" '^read rc=0$'
+    check "$name: chccwdev sets it offline" has "$out" '^offline rc=0$'
+    if [ "$FAILS" -ne "$n0" ]; then
         sed 's/^/  | /' "$out"
         grep -a 'ccwpass' "$WORK/$name.log" | tail -n 20 | sed 's/^/  log| /'
     fi
@@ -124,19 +115,19 @@ CONNECTED="^ccwpass-preload: mdev $UUID: connected to .*RAM without file: "
 
 boot plain -nic none
 check "plain: guest RAM mapped without a file" \
-    has_line "$WORK/plain.log" "${RAM_MAP}no file, process_vm or DMA messages"
+    has "$WORK/plain.log" "${RAM_MAP}no file, process_vm or DMA messages"
 check "plain: 'RAM without file: process_vm' negotiated with ccwpassd" \
-    has_line "$WORK/plain.log" "${CONNECTED}process_vm \\(DMA messages as fallback\\)"
+    has "$WORK/plain.log" "${CONNECTED}process_vm \\(DMA messages as fallback\\)"
 boot memfd -nic none -object memory-backend-memfd,id=mem,size=1G,share=on \
     -machine memory-backend=mem
 check "memfd: guest RAM mapped as 'shared file, zero-copy'" \
-    has_line "$WORK/memfd.log" "${RAM_MAP}shared file, zero-copy"
+    has "$WORK/memfd.log" "${RAM_MAP}shared file, zero-copy"
 check "memfd: no guest RAM mapped without a file" \
     sh -c "! grep -q '^ccwpass-preload: map .*: no file' '$WORK/memfd.log'"
 
-if [ "$FAILED" -ne 0 ]; then
+if [ "$FAILS" -ne 0 ]; then
     echo "  --- ccwpassd log ---"
     tail -n 30 "$WORK/daemon.log" | sed 's/^/  | /'
 fi
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+if ((FAILS)); then echo "$FAILS check(s) failed"; exit 1; fi
+echo "all checks passed"
