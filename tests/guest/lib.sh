@@ -24,3 +24,19 @@ check() {   # check DESC COMMAND...
 has() { grep -Eq -- "$2" "$1"; }          # has FILE ERE
 has_line() { grep -Fxq -- "$2" "$1"; }    # has_line FILE EXACT-LINE
 
+# The seed's guest session (seeds/003) in FILE, line for line: lscss -d,
+# chccwdev -e, the dasd-eckd messages and the partition line. One check
+# per line.
+check_seed_lines() {   # check_seed_lines FILE
+    local f=$1 l
+    check "lscss -d 0.0.1234: 3390/0e 3990/e9, f0 f0 ff, 1a2a3a0a 00000000" \
+        has "$f" '^0\.0\.1234 0\.0\.[0-9a-f]{4}  3390/0e 3990/e9 +f0  f0  ff   1a2a3a0a 00000000 *$'
+    check "chccwdev: Setting device 0.0.1234 online" has_line "$f" "Setting device 0.0.1234 online"
+    check "chccwdev: Done" has_line "$f" "Done"
+    for l in "dasd-eckd 0.0.1234: A channel path to the device has become operational" \
+             "dasd-eckd 0.0.1234: New DASD 3390/0E (CU 3990/01) with 10017 cylinders, 15 heads, 224 sectors" \
+             "dasd-eckd 0.0.1234: DASD with 4 KB/block, 7212240 KB total size, 48 KB/track, compatible disk layout"; do
+        check "dmesg: $l" has_line "$f" "$l"
+    done
+    check "dmesg: dasda:VOL1/  0X2B09: dasda1" grep -Fq "dasda:VOL1/  0X2B09: dasda1" "$f"
+}
