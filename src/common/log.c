@@ -15,18 +15,22 @@ static const char *const level_names[] = {
 	"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug",
 };
 
-static int level_from_env(void)
+int log_level_parse(const char *s)
 {
-	const char *s = getenv("CCWPASS_LOG");
-
-	if (!s || !*s)
-		return LOG_NOTICE;
 	for (int i = 0; i < 8; i++)
 		if (!strcmp(s, level_names[i]))
 			return i;
 	if (s[0] >= '0' && s[0] <= '7' && !s[1])
 		return s[0] - '0';
-	return LOG_NOTICE;
+	return -1;
+}
+
+static int level_from_env(void)
+{
+	const char *s = getenv("CCWPASS_LOG");
+	int level = s && *s ? log_level_parse(s) : -1;
+
+	return level < 0 ? LOG_NOTICE : level;
 }
 
 void log_set_level(int level)

@@ -11,6 +11,8 @@
 
 /* Messages above this level are dropped (default LOG_NOTICE; CCWPASS_LOG env). */
 void log_set_level(int level);
+/* A level by name ("emerg" .. "error" .. "debug") or digit 0-7; -1 if none. */
+int log_level_parse(const char *s);
 int log_get_level(void);
 
 /*

@@ -90,21 +90,10 @@ static void usage(FILE *f)
 "  -V, --version           version\n");
 }
 
+/* syslog's names, "err" too. */
 static int parse_level(const char *s)
 {
-	static const char *const names[] = {
-		"emerg", "alert", "crit", "err", "warning", "notice", "info",
-		"debug",
-	};
-
-	if (!strcmp(s, "error"))
-		return LOG_ERR;
-	for (int i = 0; i < 8; i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	if (s[0] >= '0' && s[0] <= '7' && !s[1])
-		return s[0] - '0';
-	return -1;
+	return !strcmp(s, "err") ? LOG_ERR : log_level_parse(s);
 }
 
 static int parse_ms(const char *s, int *out)

@@ -111,6 +111,14 @@ static void test_log(void **state)
 	struct sink s = { 0 };
 
 	(void)state;
+	assert_int_equal(log_level_parse("debug"), LOG_DEBUG);
+	assert_int_equal(log_level_parse("error"), LOG_ERR);
+	assert_int_equal(log_level_parse("emerg"), LOG_EMERG);
+	assert_int_equal(log_level_parse("6"), LOG_INFO);
+	assert_int_equal(log_level_parse("8"), -1);
+	assert_int_equal(log_level_parse("67"), -1);
+	assert_int_equal(log_level_parse("Debug"), -1);
+	assert_int_equal(log_level_parse(""), -1);
 	log_set_sink(sink_fn, &s);
 	log_set_level(LOG_WARNING);
 	assert_true(log_enabled(LOG_ERR));
