@@ -15,6 +15,8 @@ CCWPASS_HOST_PKGS=(
 
 # shellcheck source=scripts/lib/deps.sh
 . "$CCWPASS_ROOT/scripts/lib/deps.sh"
+# shellcheck source=scripts/lib/wait.sh
+. "$CCWPASS_ROOT/scripts/lib/wait.sh"
 
 ccwpass_log() {
     printf '==> %s\n' "$*"

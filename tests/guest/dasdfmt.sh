@@ -85,11 +85,8 @@ INV
 "$DAEMON" -f -c "$W/inventory.conf" -r "$RT" -e "$ETC" -t "$W/trace.txt" \
     >>"$W/daemon.log" 2>&1 &
 DPID=$!
-for _ in $(seq 500); do
-    "$CLI" status -r "$RT" >/dev/null 2>&1 && break
-    kill -0 "$DPID" 2>/dev/null || break
-    sleep 0.02
-done
+daemon_up() { "$CLI" status -r "$RT" || pid_gone "$DPID"; }
+wait_for daemon_up
 "$CLI" status -r "$RT" >/dev/null 2>&1 || { bad "ccwpassd starts"; cat "$W/daemon.log"; exit 1; }
 
 "$CLI" run -q -r "$RT" -e "$ETC" -- sh -ec "

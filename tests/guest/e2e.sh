@@ -90,15 +90,12 @@ volser    = 0X2B0A
 create    = cdl
 INV
 
+daemon_up() { "$CLI" status -r "$RT" || pid_gone "$DPID"; }
 start_daemon() {
     "$DAEMON" -f -c "$W/inventory.conf" -r "$RT" -e "$ETC" -t "$W/trace.txt" \
         >>"$W/daemon.log" 2>&1 &
     DPID=$!
-    for _ in $(seq 500); do
-        "$CLI" status -r "$RT" >/dev/null 2>&1 && return 0
-        kill -0 "$DPID" 2>/dev/null || break
-        sleep 0.02
-    done
+    wait_for daemon_up && "$CLI" status -r "$RT" >/dev/null 2>&1 && return 0
     bad "ccwpassd starts"; cat "$W/daemon.log"; exit 1
 }
 ns() { "$CLI" run -q -r "$RT" -e "$ETC" -- "$@"; }
@@ -167,10 +164,7 @@ check "image file holds the data after SIGKILL (host read $HOST)" test "$HOST" =
 
 # ---- Restart: saved override + mdevctl definition bring the mdev back ----
 start_daemon
-for _ in $(seq 500); do
-    [ -e "$RT/sys/bus/mdev/devices/$U1" ] && break
-    sleep 0.02
-done
+wait_for test -e "$RT/sys/bus/mdev/devices/$U1"
 check "after restart, mdev $U1 is back (driverctl override + mdevctl -a)" \
     test -e "$RT/sys/bus/mdev/devices/$U1"
 ns sh -ec "

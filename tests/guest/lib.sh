@@ -5,6 +5,10 @@
 
 skip() { echo "SKIP: $*"; exit 77; }
 
+# wait_for [-t SECS] CMD...: until it succeeds, with a deadline.
+# shellcheck source=scripts/lib/wait.sh
+. "$ROOT/scripts/lib/wait.sh"
+
 # The daemon, the CLI, root, FUSE and QEMU, or skip (77).
 need_host() {   # need_host DAEMON CLI
     [ -x "$1" ] && [ -x "$2" ] || skip "ccwpassd / ccwpass not built in ${BUILD:-build}"

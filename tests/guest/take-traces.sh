@@ -16,6 +16,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=scripts/lib/wait.sh
+. "$ROOT/scripts/lib/wait.sh"
 BUILD=${CCWPASS_BUILD:-$ROOT/build}
 OUT=${1:-$ROOT/docs/traces}
 DAEMON=$BUILD/src/daemon/ccwpassd
@@ -46,10 +48,7 @@ take() {
     "$DAEMON" -f -c "$W/inventory.conf" -r "$W/rt" -e "$W/etc" -t "$W/trace" \
         >>"$W/daemon.log" 2>&1 &
     DPID=$!
-    for _ in $(seq 500); do
-        [[ -e "$W/rt/sys/bus/css/devices/$SCH" ]] && break
-        sleep 0.02
-    done
+    wait_for test -e "$W/rt/sys/bus/css/devices/$SCH"
     ns sh -ec "
         echo $SCH > /sys/bus/css/devices/$SCH/driver/unbind
         echo $SCH > /sys/bus/css/drivers/vfio_ccw/bind

@@ -64,15 +64,9 @@ INV
     mkdir -p "$T/img"
 }
 
-# Wait (bounded, no timing asserted) until "$@" succeeds.
-wait_for() {
-    local i
-    for ((i = 0; i < 1000; i++)); do
-        if "$@" >/dev/null 2>&1; then return 0; fi
-        sleep 0.02
-    done
-    return 1
-}
+# wait_for CMD...: until it succeeds, with a deadline (scripts/lib/wait.sh).
+# shellcheck source=../../scripts/lib/wait.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/wait.sh"
 
 start_daemon() {
     [ -f "$T/inventory.conf" ] || write_inventory

@@ -18,7 +18,7 @@ rmdir "$LATE" "$INNER" 2>/dev/null || true
 ns sh -c "touch $T/inside; while [ ! -e $T/go ]; do sleep 0.05; done
           [ -d $LATE ] && echo late; mkdir $INNER && echo inner" > "$T/late" &
 NSPID=$!
-for _ in $(seq 200); do [ -e "$T/inside" ] && break; sleep 0.05; done
+wait_for test -e "$T/inside"
 mkdir "$LATE" && touch "$T/go"
 wait "$NSPID" || true
 check "entry made after entering visible inside" "late

@@ -51,10 +51,7 @@ ln -s "../../../../../kernel/iommu_groups/$GROUP" "$SCH/$UUID/iommu_group"
 "$PL_TESTSRV" --ccw "$WORK/run/vfio-user/$UUID.sock" 3 3>"$WORK/ready" \
     >"$WORK/server.log" 2>&1 &
 SPID=$!
-for _ in $(seq 100); do
-    [ -s "$WORK/ready" ] && break
-    sleep 0.05
-done
+wait_for test -s "$WORK/ready"
 check "test server listens" test -s "$WORK/ready"
 
 cat >"$WORK/wrap.sh" <<WRAP

@@ -58,11 +58,8 @@ CONF
 "$DAEMON" --config "$WORK/inventory.conf" --runtime-dir "$RUN" \
     --etc-dir "$WORK/etc" --foreground >"$WORK/daemon.log" 2>&1 &
 DPID=$!
-for _ in $(seq 100); do
-    [ -e "$RUN/sys/bus/css/devices/0.0.0313" ] && break
-    kill -0 "$DPID" 2>/dev/null || break
-    sleep 0.1
-done
+view_up() { [ -e "$RUN/sys/bus/css/devices/0.0.0313" ] || pid_gone "$DPID"; }
+wait_for view_up
 check "ccwpassd serves its sysfs view" test -e "$RUN/sys/bus/css/devices/0.0.0313"
 
 # The seed's manual procedure: hand the subchannel to vfio_ccw, create the mdev.

@@ -28,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "test_wait.h"
 #include "common/byteorder.h"
 #include "vcc_live.h"
 
@@ -85,12 +86,7 @@ static bool view_exists(struct fix *f, const char *rel)
 static bool wait_until(bool (*cond)(struct fix *, const char *), struct fix *f,
 		       const char *arg)
 {
-	for (int i = 0; i < 2000; i++) {
-		if (cond(f, arg))
-			return true;
-		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
-	}
-	return false;
+	return TEST_WAIT_UNTIL(cond(f, arg));
 }
 
 static int setup(void **state)

@@ -35,6 +35,7 @@
 #include <cmocka.h>
 
 #include "common/byteorder.h"
+#include "test_wait.h"
 #include "vcc_live.h"
 #include "vfio_ccw/vcc_priv.h"
 #include "vfio_ccw/vcc_region.h"
@@ -182,7 +183,6 @@ static void test_busy_cc(void **state)
 	struct css_flatmem hm;
 	struct css_schib s;
 	struct css_irb irb;
-	int i;
 
 	css_flatmem_init(&hm, host_prog, sizeof(host_prog));
 	st_be64(host_prog + 0x100, 0x0360000100000000ull);   /* NOP, CC+SLI */
@@ -191,12 +191,8 @@ static void test_busy_cc(void **state)
 
 	css_sch_set_handlers(sch, NULL, NULL, NULL);
 	assert_int_equal(css_ssch(sch, &orb, &hm.mem), 0);
-	for (i = 0; i < 1000000; i++) {
-		assert_int_equal(css_stsch(sch, &s), 0);
-		if ((s.scsw.ctrl & active) == active)
-			break;
-	}
-	assert_true(i < 1000000);
+	assert_true(TEST_WAIT_UNTIL(css_stsch(sch, &s) == 0 &&
+				    (s.scsw.ctrl & active) == active));
 	/* cc 2: start function active. */
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), -EBUSY);
 	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
@@ -204,12 +200,8 @@ static void test_busy_cc(void **state)
 
 	/* cc 1: the host program halted, its status pending. */
 	assert_int_equal(css_hsch(sch), 0);
-	for (i = 0; i < 1000000; i++) {
-		assert_int_equal(css_stsch(sch, &s), 0);
-		if (s.scsw.ctrl & SCSW_STCTL_STATUS_PEND)
-			break;
-	}
-	assert_true(i < 1000000);
+	assert_true(TEST_WAIT_UNTIL(css_stsch(sch, &s) == 0 &&
+				    (s.scsw.ctrl & SCSW_STCTL_STATUS_PEND)));
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), -EBUSY);
 	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
 	assert_false(has_program(p));
@@ -286,7 +278,7 @@ static void test_unmap_used(void **state)
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;
-	int ret, tries = 0;
+	int ret;
 
 	split_map(g);
 	/* Read Device Characteristics into the upper region, forever. */
@@ -299,9 +291,7 @@ static void test_unmap_used(void **state)
 	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
 	/* The clear may be outstanding a moment: START is busy until then. */
 	vl_ccw1(g, PROG, 0x64, 0, 64, BUF);
-	while ((ret = vl_ssch(g, VL_ORB_LINUX, 0xff, PROG)) == -EBUSY &&
-	       tries++ < 100000)
-		;
+	TEST_WAIT_UNTIL((ret = vl_ssch(g, VL_ORB_LINUX, 0xff, PROG)) != -EBUSY);
 	assert_int_equal(ret, 124);
 	assert_int_equal(vl_wait_irb(g, &irb), 0);
 	assert_true(vl_final_ok(&irb, PROG + 8, 0));
@@ -324,9 +314,10 @@ static void test_unmap_used(void **state)
  */
 static void serve_until_dma_write(struct vl_guest *g)
 {
+	struct timespec until = deadline_in_ms(CLOCK_MONOTONIC, TEST_WAIT_MS);
 	int fd = vfu_client_fd(g->c);
 
-	for (int i = 0; i < VL_WAIT_MS / 10; i++) {
+	while (!test_deadline_passed(&until)) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		uint8_t hdr[64];
 		ssize_t n;
@@ -335,13 +326,17 @@ static void serve_until_dma_write(struct vl_guest *g)
 			continue;
 		n = recv(fd, hdr, sizeof(hdr), MSG_PEEK | MSG_DONTWAIT);
 		assert_true(n > 0);
-		if (n < VFU_HDR_SIZE)
+		if (n < VFU_HDR_SIZE) {
+			test_pause();              /* the rest is on its way */
 			continue;
+		}
 		if (ld_he16(hdr + 2) == VFU_CMD_DMA_WRITE)
 			return;
 		assert_int_equal(ld_he16(hdr + 2), VFU_CMD_DMA_READ);
-		if ((size_t)n < ld_he32(hdr + 4))
-			continue;                  /* not all there yet */
+		if ((size_t)n < ld_he32(hdr + 4)) {
+			test_pause();              /* not all there yet */
+			continue;
+		}
 		assert_int_equal(vfu_client_service(g->c, 0), 1);
 	}
 	fail_msg("no DMA_WRITE came");
@@ -388,11 +383,8 @@ static void connect_nomap(struct vl_guest *g, const char *sock)
 	memset(g, 0, sizeof(*g));
 	g->mode = vl_mem_mode;
 	g->memfd = g->crw_efd = g->req_efd = -1;
-	for (int i = 0; i < 10000 && ret == -ECONNREFUSED; i++) {
-		ret = vfu_client_connect_opts(sock, &o, &g->c, &err);
-		if (ret == -ECONNREFUSED)
-			usleep(1000);
-	}
+	TEST_WAIT_UNTIL((ret = vfu_client_connect_opts(sock, &o, &g->c, &err)) !=
+			-ECONNREFUSED);
 	assert_int_equal(ret, 0);
 	g->io_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	assert_true(g->io_efd >= 0);

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "common/byteorder.h"
+#include "test_wait.h"
 #include "vcc_live.h"
 #include "vfio_ccw/vcc_guestmem.h"
 #include "vfio_ccw/vcc_priv.h"
@@ -364,7 +365,7 @@ static void test_reset_running(void **state)
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;
-	int ret, tries = 0;
+	int ret;
 
 	vl_loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
@@ -373,9 +374,7 @@ static void test_reset_running(void **state)
 	/* Until the clear has been performed a start is busy; then the
 	 * device is as new and the old program's status never shows. */
 	vl_ccw1(g, PROG, 0x64, 0, 64, BUF);
-	while ((ret = vl_ssch(g, VL_ORB_LINUX, 0xff, PROG)) == -EBUSY &&
-	       tries++ < 100000)
-		;
+	TEST_WAIT_UNTIL((ret = vl_ssch(g, VL_ORB_LINUX, 0xff, PROG)) != -EBUSY);
 	assert_int_equal(ret, 124);
 	assert_int_equal(vl_wait_irb(g, &irb), 0);
 	assert_final_ok(&irb, PROG + 8, 0);
@@ -437,16 +436,14 @@ static void test_unmap_in_use(void **state)
 	struct vl_guest *g = &f->g;
 	struct vcc_private *p = f->h.dev[0].p;
 	struct css_irb irb;
-	int ret, tries = 0;
+	int ret;
 
 	vl_loop_prog(g);
 	assert_int_equal(vl_ssch(g, VL_ORB_LINUX, 0xff, PROG), 124);
 	assert_int_equal(vfu_client_dma_unmap(g->c, 0, VL_MEM_SIZE), 0);
 	assert_int_equal(vl_dev_state(p), VCC_STATE_IDLE);
 	/* Without memory a start cannot fetch its program. */
-	do {
-		ret = vl_ssch(g, VL_ORB_LINUX, 0xff, PROG);
-	} while (ret == -EBUSY && tries++ < 100000);
+	TEST_WAIT_UNTIL((ret = vl_ssch(g, VL_ORB_LINUX, 0xff, PROG)) != -EBUSY);
 	assert_int_equal(ret, -EFAULT);
 	assert_int_equal(vfu_client_dma_map(g->c, 0, VL_MEM_SIZE,
 					    VFU_DMA_READ | VFU_DMA_WRITE,

@@ -29,6 +29,7 @@
 
 #include <cmocka.h>
 
+#include "test_wait.h"
 #include "common/byteorder.h"
 #include "vcc_live.h"
 #include "vfio_ccw/vcc_priv.h"
@@ -278,8 +279,7 @@ static void test_abandoned_io(void **state)
 	/* A second START while the IRB is unread: it runs, and its IRB
 	 * queues behind the one shown. Both are left behind. */
 	expect_count(f, raw_start(f, NULL, 0), WR, VCC_IO_REGION_SIZE);
-	for (int i = 0; i < VL_WAIT_MS && irbs_queued(f->pa) < 1; i++)
-		usleep(1000);
+	TEST_WAIT_UNTIL(irbs_queued(f->pa) >= 1);
 	assert_int_equal(irbs_queued(f->pa), 1);
 	assert_int_equal(vl_dev_state(f->pa), VCC_STATE_IDLE);
 	munmap(mem, MAP_SIZE);

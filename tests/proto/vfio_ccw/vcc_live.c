@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "common/byteorder.h"
+#include "test_wait.h"
 #include "dasd/eckd.h"
 #include "image/ckd_image.h"
 #include "vfio_ccw/vcc_priv.h"
@@ -200,17 +201,22 @@ int vl_guest_connect(struct vl_guest *g, const char *sock, enum vl_mem mode)
 	return ret;
 }
 
+/* One attempt; a refused one leaves g closed for the next. */
+static bool connect_once(struct vl_guest *g, const char *sock,
+			 enum vl_mem mode, int *ret)
+{
+	*ret = vl_guest_connect(g, sock, mode);
+	if (*ret != -ECONNREFUSED)
+		return true;
+	vl_guest_close(g);
+	return false;
+}
+
 int vl_guest_reconnect(struct vl_guest *g, const char *sock, enum vl_mem mode)
 {
 	int ret = -ECONNREFUSED;
 
-	for (int i = 0; i < 10000 && ret == -ECONNREFUSED; i++) {
-		ret = vl_guest_connect(g, sock, mode);
-		if (ret == -ECONNREFUSED) {
-			vl_guest_close(g);
-			usleep(1000);
-		}
-	}
+	TEST_WAIT_UNTIL(connect_once(g, sock, mode, &ret));
 	return ret;
 }
 
@@ -408,12 +414,9 @@ void vl_wait_running(struct vl_guest *g)
 	const uint16_t active = SCSW_ACTL_SCH_ACTIVE | SCSW_ACTL_DEV_ACTIVE;
 	struct css_schib s;
 
-	for (int i = 0; i < 1000000; i++) {
-		assert_int_equal(vl_schib(g, &s), 0);
-		if ((s.scsw.ctrl & active) == active)
-			return;
-	}
-	fail_msg("the program never ran");
+	if (!TEST_WAIT_UNTIL(vl_schib(g, &s) == 0 &&
+			     (s.scsw.ctrl & active) == active))
+		fail_msg("the program never ran");
 }
 
 int vl_crw(struct vl_guest *g, struct css_crw *crw)

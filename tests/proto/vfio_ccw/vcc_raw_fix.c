@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "test_wait.h"
 #include "common/byteorder.h"
 #include "vcc_live.h"
 #include "vfio_ccw/vcc_priv.h"
@@ -49,9 +50,7 @@ static void *worker_main(void *opaque)
 /* Bounded wait (a failure guard) until B finished n rounds. */
 static void wait_rounds(struct worker *w, int n)
 {
-	for (int i = 0; i < VL_WAIT_MS && atomic_load(&w->rounds) < n; i++)
-		usleep(1000);
-	assert_true(atomic_load(&w->rounds) >= n);
+	assert_true(TEST_WAIT_UNTIL(atomic_load(&w->rounds) >= n));
 	assert_int_equal(atomic_load(&w->fails), 0);
 }
 
@@ -122,9 +121,7 @@ unsigned int irbs_queued(struct vcc_private *p)
 
 void wait_irb_posted(struct vcc_private *p)
 {
-	for (int i = 0; i < VL_WAIT_MS && !irb_posted(p); i++)
-		usleep(1000);
-	assert_true(irb_posted(p));
+	assert_true(TEST_WAIT_UNTIL(irb_posted(p)));
 }
 
 /* The hostile client is gone: its server side ends, and with it every fd
@@ -136,12 +133,7 @@ void hostile_gone(struct fix *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
-	for (int i = 0; i < VL_WAIT_MS; i++) {
-		n = fd_count();
-		if (!vcc_mdev_in_use(f->pa) && n == f->nfds)
-			break;
-		usleep(1000);
-	}
+	TEST_WAIT_UNTIL((n = fd_count()) == f->nfds && !vcc_mdev_in_use(f->pa));
 	assert_false(vcc_mdev_in_use(f->pa));
 	assert_int_equal(n, f->nfds);
 }

@@ -6,6 +6,7 @@
  * worker and may issue TSCH. Waits use condition variables, never time.
  */
 #include "css_test.h"
+#include "test_wait.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -76,8 +77,8 @@ static void count_hook(struct tdev *d, struct css_ccw_io *io)
 
 static void wait_execs(unsigned long n)
 {
-	while (__atomic_load_n(&exec_count, __ATOMIC_SEQ_CST) < n)
-		sched_yield();
+	assert_true(TEST_WAIT_UNTIL(__atomic_load_n(&exec_count,
+						    __ATOMIC_SEQ_CST) >= n));
 }
 
 static void loop_program(struct fix *f)
