@@ -12,8 +12,11 @@
  * (io_subchannel: the ccw device), drivers/vfio/mdev/mdev_core.c and
  * mdev_sysfs.c (create_store, remove_store). docs/sysfs.md lists them.
  *
- * Threading: every function takes the bus lock itself; driver callbacks and
- * the event listener run with it held and must not call back into the bus.
+ * Threading: every function takes the bus lock itself. Probe, mdev create
+ * and the event listener run with it held and must not block or call back
+ * into the bus. The remove callbacks (a driver's, an mdev type's) may block
+ * while a VMM lets go: they run without the lock, the device marked as
+ * going (other changes to it wait; queries go on and still show it).
  */
 #ifndef CCWPASS_BUS_BUS_H
 #define CCWPASS_BUS_BUS_H
@@ -58,7 +61,8 @@ struct bus_mdev_type {
 	 * `create` fails with it).
 	 */
 	int (*create)(void *priv, const char *uuid, struct error *err);
-	/* Remove it (may block while a user lets go). Returns 0 or -errno. */
+	/* Remove it (may block while a user lets go; runs without the bus
+	 * lock). Returns 0 or -errno. */
 	int (*remove)(void *priv, const char *uuid);
 };
 
@@ -74,7 +78,8 @@ struct bus_driver {
 	 */
 	int (*probe)(void *opaque, struct css_subchannel *sch, void **priv,
 		     struct error *err);
-	/* Give it back. The mdevs were removed before. */
+	/* Give it back (may block; runs without the bus lock). The mdevs
+	 * were removed before. */
 	void (*remove)(void *opaque, void *priv);
 	/* Non-NULL: every bound subchannel is an mdev parent of this type. */
 	const struct bus_mdev_type *mdev;

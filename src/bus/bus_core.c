@@ -21,6 +21,19 @@ void bus_emit(struct bus *b, const struct bus_event *ev)
 		b->listener(ev, b->listener_opaque);
 }
 
+void bus_idle_wait(struct bus *b)
+{
+	b->idle_waiters++;
+	pthread_cond_wait(&b->idle, &b->lock);
+	b->idle_waiters--;
+}
+
+void bus_wait_attached(struct bus *b, struct bus_dev *d)
+{
+	while (d->detaching)
+		bus_idle_wait(b);
+}
+
 struct bus_dev *bus_find_dev(struct bus *b, const char *name)
 {
 	for (size_t i = 0; i < b->ndevs; i++)
@@ -82,6 +95,7 @@ struct bus *bus_new(struct css *css, struct error *err)
 		goto nomem;
 	b->css = css;
 	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->idle, NULL);
 	while ((sch = css_next_subchannel(css, sch)))
 		n++;
 	b->devs = calloc(n ? n : 1, sizeof(*b->devs));
@@ -103,6 +117,7 @@ nomem:
 fail:
 	if (b) {
 		free(b->devs);
+		pthread_cond_destroy(&b->idle);
 		pthread_mutex_destroy(&b->lock);
 		free(b);
 	}
@@ -112,9 +127,11 @@ fail:
 void bus_shutdown(struct bus *b)
 {
 	pthread_mutex_lock(&b->lock);
-	for (size_t i = b->ndevs; i-- > 0;)
+	for (size_t i = b->ndevs; i-- > 0;) {
+		bus_wait_attached(b, &b->devs[i]);
 		if (b->devs[i].drv)
 			bus_detach(b, &b->devs[i]);
+	}
 	pthread_mutex_unlock(&b->lock);
 }
 
@@ -126,6 +143,7 @@ void bus_free(struct bus *b)
 	for (size_t i = 0; i < b->ndevs; i++)
 		free(b->devs[i].override);
 	free(b->devs);
+	pthread_cond_destroy(&b->idle);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }

@@ -59,10 +59,17 @@ static int dev_attach(struct bus *b, struct bus_dev *d, struct bus_drv *drv)
 	return 0;
 }
 
+/*
+ * The driver's remove (and an mdev's) may wait for a VMM to let go: the bus
+ * lock is dropped meanwhile, so the view goes on answering, and d is
+ * marked detaching so that no other change to it starts (bind, unbind,
+ * probe and mdev creation wait or fail as the kernel's would).
+ */
 void bus_detach(struct bus *b, struct bus_dev *d)
 {
 	struct bus_drv *drv = d->drv;
 
+	d->detaching = true;
 	if (d->parent) {
 		bus_mdev_remove_all(b, d);
 		d->parent = false;
@@ -71,9 +78,15 @@ void bus_detach(struct bus *b, struct bus_dev *d)
 			.kind = BUS_EV_PARENT_UNREGISTERED, .sch = d->name,
 		});
 	}
+	pthread_mutex_unlock(&b->lock);
 	drv->ops->remove(drv->opaque, d->priv);
+	pthread_mutex_lock(&b->lock);
 	d->drv = NULL;
 	d->priv = NULL;
+	d->ccwdev = false;           /* the ccw device goes with its maker */
+	d->ccw_bound = false;
+	d->detaching = false;
+	pthread_cond_broadcast(&b->idle);
 	bus_emit(b, &(struct bus_event){
 		.kind = BUS_EV_UNBIND, .sch = d->name, .driver = drv->ops->name,
 	});
@@ -156,12 +169,9 @@ static int io_sch_probe(void *opaque, struct css_subchannel *sch, void **priv,
 	return 0;
 }
 
+/* The ccw device is removed by bus_detach(), under the bus lock. */
 static void io_sch_remove(void *opaque, void *priv)
 {
-	struct bus_dev *d = priv;
-
-	d->ccw_bound = false;
-	d->ccwdev = false;
 }
 
 const struct bus_driver bus_io_subchannel_driver = {
@@ -188,6 +198,8 @@ int bus_bind(struct bus *b, enum bus_kind k, const char *driver,
 	}
 	drv = bus_find_drv(b, driver);
 	d = bus_find_dev(b, dev);
+	if (d)
+		bus_wait_attached(b, d);
 	if (!drv || !d || !dev_match(d, drv))
 		ret = -ENODEV;
 	else if (d->drv)
@@ -211,6 +223,8 @@ int bus_unbind(struct bus *b, enum bus_kind k, const char *driver,
 		goto out;
 	}
 	d = bus_find_dev(b, dev);
+	if (d)
+		bus_wait_attached(b, d);
 	if (d && d->drv && !strcmp(d->drv->ops->name, driver)) {
 		bus_detach(b, d);
 		ret = 0;
@@ -231,6 +245,8 @@ int bus_drivers_probe(struct bus *b, enum bus_kind k, const char *dev)
 		goto out;
 	}
 	d = bus_find_dev(b, dev);
+	if (d)
+		bus_wait_attached(b, d);
 	if (!d)
 		ret = -ENODEV;
 	else if (!d->drv)

@@ -30,6 +30,8 @@ struct bus_dev {
 	unsigned int nmdevs;
 	bool ccwdev;                      /* ccw device registered */
 	bool ccw_bound;                   /* ... and bound to dasd-eckd */
+	bool detaching;                   /* an unbind runs without the bus
+					     lock: other changes wait */
 };
 
 struct bus_mdev {
@@ -37,11 +39,14 @@ struct bus_mdev {
 	struct bus_dev *parent;
 	unsigned int group;
 	unsigned long gen;
+	bool removing;                    /* its remove runs without the lock */
 	struct bus_mdev *next;            /* list in UUID order */
 };
 
 struct bus {
 	pthread_mutex_t lock;
+	pthread_cond_t idle;              /* a detach or an mdev removal ended */
+	unsigned int idle_waiters;        /* threads in bus_idle_wait() */
 	struct css *css;
 	struct bus_dev *devs;             /* in schid order */
 	size_t ndevs;
@@ -57,12 +62,18 @@ struct bus {
 
 /* bus_core.c */
 void bus_emit(struct bus *b, const struct bus_event *ev);
+/* Wait (lock held, dropped meanwhile) until a detach or mdev removal ends. */
+void bus_idle_wait(struct bus *b);
+/* Wait (lock held, dropped meanwhile) until no detach runs on d. */
+void bus_wait_attached(struct bus *b, struct bus_dev *d);
 struct bus_dev *bus_find_dev(struct bus *b, const char *name);
 struct bus_dev *bus_find_ccwdev(struct bus *b, const char *devname);
 struct bus_drv *bus_find_drv(struct bus *b, const char *name);
 
 /* bus_css.c: the built-in io_subchannel driver. */
 extern const struct bus_driver bus_io_subchannel_driver;
+/* Unbind d (lock held; dropped while the driver lets go, which may
+ * block): mdevs first, then the driver's remove. */
 void bus_detach(struct bus *b, struct bus_dev *d);
 
 /* bus_mdev.c */

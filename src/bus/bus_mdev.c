@@ -93,14 +93,25 @@ static void mdev_unlink(struct bus *b, struct bus_mdev *m)
 	*pp = m->next;
 }
 
-/* Remove one mdev; the driver's refusal is returned unless forced. */
+/*
+ * Remove one mdev; the driver's refusal is returned unless forced. The
+ * driver may wait for the VMM to let go (up to its release timeout): that
+ * runs without the bus lock, with m marked removing (m and its parent's
+ * driver stay meanwhile: whoever else would remove them waits).
+ */
 static int mdev_destroy(struct bus *b, struct bus_mdev *m, bool force)
 {
 	struct bus_dev *d = m->parent;
 	const struct bus_mdev_type *t = d->drv->ops->mdev;
+	void *priv = d->priv;
 	int ret;
 
-	ret = t->remove(d->priv, m->uuid);
+	m->removing = true;
+	pthread_mutex_unlock(&b->lock);
+	ret = t->remove(priv, m->uuid);
+	pthread_mutex_lock(&b->lock);
+	m->removing = false;
+	pthread_cond_broadcast(&b->idle);
 	if (ret < 0 && ret != -ENODEV) {
 		log_msg(LOG_WARNING, "mdev %s: remove failed: %s%s", m->uuid,
 			strerror(-ret), force ? " (removed anyway)" : "");
@@ -118,13 +129,23 @@ static int mdev_destroy(struct bus *b, struct bus_mdev *m, bool force)
 	return 0;
 }
 
+static struct bus_mdev *first_child(struct bus *b, struct bus_dev *d)
+{
+	for (struct bus_mdev *m = b->mdevs; m; m = m->next)
+		if (m->parent == d)
+			return m;
+	return NULL;
+}
+
+/* The list changes while the lock is dropped: look again each time. */
 void bus_mdev_remove_all(struct bus *b, struct bus_dev *d)
 {
-	struct bus_mdev *m = b->mdevs, *next;
+	struct bus_mdev *m;
 
-	for (; m; m = next) {
-		next = m->next;
-		if (m->parent == d)
+	while ((m = first_child(b, d))) {
+		if (m->removing)
+			bus_idle_wait(b);
+		else
 			mdev_destroy(b, m, true);
 	}
 }
@@ -158,7 +179,8 @@ int bus_mdev_create_gen(struct bus *b, const char *sch,
 		return -ENOMEM;
 	pthread_mutex_lock(&b->lock);
 	d = bus_find_dev(b, sch);
-	if (!d || !d->parent || strcmp(d->drv->ops->mdev->name, type) ||
+	if (!d || d->detaching || !d->parent ||
+	    strcmp(d->drv->ops->mdev->name, type) ||
 	    (parent_gen && d->parent_gen != parent_gen)) {
 		ret = -ENODEV;
 		goto fail;
@@ -204,15 +226,30 @@ int bus_mdev_remove(struct bus *b, const char *uuid)
 	return bus_mdev_remove_gen(b, uuid, 0);
 }
 
+/*
+ * A remove while another one of the same mdev runs waits for it and then
+ * succeeds, as the kernel's remove_store (device_remove_file_self) does.
+ */
 int bus_mdev_remove_gen(struct bus *b, const char *uuid, unsigned long gen)
 {
+	bool waited = false;
 	struct bus_mdev *m;
-	int ret = -ENODEV;
+	int ret;
 
 	pthread_mutex_lock(&b->lock);
-	m = bus_find_mdev(b, uuid);
-	if (m && (!gen || m->gen == gen))
-		ret = mdev_destroy(b, m, false);
+	for (;;) {
+		m = bus_find_mdev(b, uuid);
+		if (!m || (gen && m->gen != gen)) {
+			ret = waited ? 0 : -ENODEV;
+			break;
+		}
+		if (!m->removing) {
+			ret = mdev_destroy(b, m, false);
+			break;
+		}
+		waited = true;
+		bus_idle_wait(b);
+	}
 	pthread_mutex_unlock(&b->lock);
 	return ret;
 }

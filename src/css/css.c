@@ -462,13 +462,13 @@ void css_sch_set_handlers(struct css_subchannel *sch, css_notify_fn *notify,
 
 void css_log(const struct css_subchannel *sch, int level, const char *fmt, ...)
 {
-	char buf[768];
+	char obj[CSS_BUSID_STRLEN + 4];
 	va_list ap;
 
 	if (!log_enabled(level))
 		return;
+	snprintf(obj, sizeof(obj), "sch %s", sch->name);
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_obj_vmsg(level, obj, fmt, ap);
 	va_end(ap);
-	log_msg(level, "sch %s: %s", sch->name, buf);
 }

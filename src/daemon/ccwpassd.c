@@ -82,7 +82,8 @@ static void usage(FILE *f)
 "  -e, --etc-dir DIR       where driverctl.d/ and mdevctl.d/ are (default /etc)\n"
 "  -f, --foreground        do not detach; log to stderr\n"
 "  -t, --trace FILE        trace guest channel programs and IRBs to FILE\n"
-"  -l, --log-level LEVEL   err, warning, notice (default), info, debug\n"
+"  -l, --log-level LEVEL   emerg alert crit err warning notice (default)\n"
+"                          info debug, or 0-7\n"
 "      --mdevctl PROGRAM   run for MDEV_STATE=registered (default mdevctl;\n"
 "                          'none' disables mdev autostart)\n"
 "      --release-timeout MS  wait for a VMM to release a removed mdev\n"
@@ -90,11 +91,6 @@ static void usage(FILE *f)
 "  -V, --version           version\n");
 }
 
-/* syslog's names, "err" too. */
-static int parse_level(const char *s)
-{
-	return !strcmp(s, "err") ? LOG_ERR : log_level_parse(s);
-}
 
 static int parse_ms(const char *s, int *out)
 {
@@ -137,7 +133,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'f': o->foreground = true; break;
 		case 't': o->trace = optarg; break;
 		case 'l':
-			level = parse_level(optarg);
+			level = log_level_parse(optarg);
 			if (level < 0) {
 				fprintf(stderr, "ccwpassd: unknown log level '%s'\n",
 					optarg);

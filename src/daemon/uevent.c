@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/deadline.h"
 #include "common/log.h"
 
 #define UEVENT_QUEUE   64
@@ -181,7 +182,7 @@ int uevent_start(const struct uevent_options *opt, struct uevent_runner **out,
 	u->opt = *opt;
 	u->paused = true;
 	pthread_mutex_init(&u->lock, NULL);
-	pthread_cond_init(&u->cond, NULL);
+	deadline_cond_init(&u->cond);
 	ret = pthread_create(&u->thread, NULL, runner, u);
 	if (ret) {
 		free(u);
@@ -205,8 +206,7 @@ void uevent_stop(struct uevent_runner *u)
 
 	if (!u)
 		return;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += STOP_WAIT_S;
+	deadline = deadline_ms(STOP_WAIT_S * 1000L);
 	pthread_mutex_lock(&u->lock);
 	u->stopping = true;
 	pthread_cond_broadcast(&u->cond);

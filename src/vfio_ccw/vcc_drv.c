@@ -419,7 +419,7 @@ bool vcc_wait_quiesce(struct vcc_private *p, int timeout_ms)
 	bool done;
 	int ret = 0;
 
-	until = deadline_in_ms(CLOCK_REALTIME, timeout_ms);
+	until = deadline_ms(timeout_ms);
 	pthread_mutex_lock(&p->lock);
 	while (p->quiesce_waiting && ret != ETIMEDOUT)
 		ret = pthread_cond_timedwait(&p->cond, &p->lock, &until);
@@ -466,7 +466,7 @@ int vcc_probe(struct css_subchannel *sch, const struct vcc_options *opt,
 		return error_setf(err, ENOMEM, "sch %s: out of memory", name);
 	pthread_mutex_init(&p->fsm_lock, NULL);
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
+	deadline_cond_init(&p->cond);
 	p->sch = sch;
 	p->bh_fd = -1;
 	snprintf(p->name, sizeof(p->name), "%s", name);

@@ -126,8 +126,7 @@ static void finish_quiesce(struct vcc_private *p)
 	struct timespec until;
 	int ret = 0;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += CLOSE_WAIT_MS / 1000;
+	until = deadline_ms(CLOSE_WAIT_MS);
 	while (p->quiesce && ret != ETIMEDOUT) {
 		pthread_mutex_lock(&p->lock);
 		while (!p->rx_n && ret != ETIMEDOUT)
@@ -292,12 +291,12 @@ static bool request_release(struct vcc_private *p, int timeout_ms)
 	struct timespec now, until, next;
 	bool gone;
 
-	until = deadline_in_ms(CLOCK_REALTIME, timeout_ms);
+	until = deadline_ms(timeout_ms);
 	pthread_mutex_lock(&p->lock);
 	while (p->client) {
 		pthread_mutex_unlock(&p->lock);
 		vcc_irq_trigger(p, VFIO_CCW_REQ_IRQ_INDEX);
-		next = deadline_in_ms(CLOCK_REALTIME, REQ_REPEAT_MS);
+		next = deadline_ms(REQ_REPEAT_MS);
 		if (deadline_after(&next, &until))
 			next = until;
 		pthread_mutex_lock(&p->lock);
@@ -305,7 +304,7 @@ static bool request_release(struct vcc_private *p, int timeout_ms)
 		       pthread_cond_timedwait(&p->cond, &p->lock, &next) !=
 		       ETIMEDOUT)
 			;
-		clock_gettime(CLOCK_REALTIME, &now);
+		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (!deadline_after(&until, &now))
 			break;
 	}

@@ -244,7 +244,7 @@ static bool wait_reader_free(struct vfu_client *c, int timeout_ms)
 		return true;
 	if (timeout_ms == 0)
 		return false;
-	until = deadline_in_ms(CLOCK_REALTIME, timeout_ms);
+	until = deadline_ms(timeout_ms);
 	while (c->reader && !c->dead) {
 		if (timeout_ms < 0)
 			pthread_cond_wait(&c->cond, &c->lock);
@@ -302,7 +302,7 @@ static int wait_reply(struct vfu_client *c, struct client_wait *w)
 
 	pthread_mutex_lock(&c->lock);
 	timeout = c->timeout_ms;
-	deadline = deadline_in_ms(CLOCK_MONOTONIC, timeout);
+	deadline = deadline_ms(timeout);
 	while (!w->done && !c->dead) {
 		int left = timeout > 0 ? ms_left(&deadline) : -1;
 
@@ -316,8 +316,7 @@ static int wait_reply(struct vfu_client *c, struct client_wait *w)
 		}
 		if (c->reader) {
 			/* Poll the deadline while another thread reads. */
-			struct timespec until =
-				deadline_in_ms(CLOCK_REALTIME, 50);
+			struct timespec until = deadline_ms(50);
 
 			if (left < 0)
 				pthread_cond_wait(&c->cond, &c->lock);
@@ -476,7 +475,7 @@ int vfu_client_open_fd_opts(int fd, const struct vfu_client_opts *o,
 	pthread_mutex_init(&c->call_lock, NULL);
 	pthread_mutex_init(&c->send_lock, NULL);
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
+	deadline_cond_init(&c->cond);
 	pthread_mutex_init(&c->dma_lock, NULL);
 	vfu_rx_init(&c->rx, VFU_MAX_MSG_SIZE);
 	vfu_caps_default(&c->server_caps);

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/deadline.h"
 #include "common/error.h"
 #include "common/evloop.h"
 #include "common/log.h"
@@ -530,7 +531,7 @@ int vfu_server_create(const struct vfu_server_config *cfg,
 	s->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms
 					: VFU_DEFAULT_TIMEOUT_MS;
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->cond, NULL);
+	deadline_cond_init(&s->cond);
 	pthread_mutex_init(&s->dma_lock, NULL);
 	vfu_dma_table_init(&s->dma, VFU_MAX_DMA_MAPS);
 	vfu_pvm_reset(&s->pvm);

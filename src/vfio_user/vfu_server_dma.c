@@ -222,7 +222,7 @@ static int wait_pending(struct vfu_server *s, struct vfu_conn *c,
 	struct timespec until;
 	int ret = 0;
 
-	until = deadline_in_ms(CLOCK_REALTIME, s->timeout_ms);
+	until = deadline_ms(s->timeout_ms);
 	pthread_mutex_lock(&s->lock);
 	while (!p->done && !c->dead && !ret) {
 		if (s->timeout_ms > 0)

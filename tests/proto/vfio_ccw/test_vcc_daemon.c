@@ -74,6 +74,22 @@ static int view_write(struct fix *f, const char *rel, const char *s)
 	return (int)n;
 }
 
+/* The first line of a view file, or "" (with errno) if it cannot be read. */
+static void view_read(struct fix *f, const char *rel, char *buf, size_t size)
+{
+	char path[512];
+	FILE *fp;
+
+	buf[0] = '\0';
+	pathf(path, sizeof(path), "%s/sys/%s", f->rt, rel);
+	fp = fopen(path, "r");
+	if (!fp)
+		return;
+	if (!fgets(buf, (int)size, fp))
+		buf[0] = '\0';
+	fclose(fp);
+}
+
 static bool view_exists(struct fix *f, const char *rel)
 {
 	char path[512];
@@ -120,7 +136,9 @@ static int setup(void **state)
 	assert_true(f->pid >= 0);
 	if (f->pid == 0) {
 		execl(daemon, daemon, "-f", "-c", conf, "-r", f->rt, "-e", etc,
-		      "--mdevctl", "none", "-l", "warning", (char *)NULL);
+		      "--mdevctl", "none", "-l", "warning",
+		      /* a VMM that holds an mdev is never cut off here */
+		      "--release-timeout", "3600000", (char *)NULL);
 		_exit(127);
 	}
 	assert_true(wait_until((bool (*)(struct fix *, const char *))view_exists,
@@ -223,6 +241,7 @@ static bool gone(struct fix *f, const char *rel)
 struct remover {
 	struct fix *f;
 	int ret;
+	int done;                 /* atomic */
 };
 
 static void *remove_mdev(void *arg)
@@ -231,6 +250,25 @@ static void *remove_mdev(void *arg)
 
 	/* Like the kernel's, this write returns once the mdev is gone. */
 	r->ret = view_write(r->f, "bus/mdev/devices/" UUID "/remove", "1");
+	__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+struct reader {
+	struct fix *f;
+	char pim[64], mdev_type[64];
+	int done;                 /* atomic */
+};
+
+static void *read_view(void *arg)
+{
+	struct reader *r = arg;
+
+	view_read(r->f, "bus/css/devices/" SCH "/pimpampom", r->pim,
+		  sizeof(r->pim));
+	view_read(r->f, "bus/mdev/devices/" UUID "/mdev_type/name", r->mdev_type,
+		  sizeof(r->mdev_type));
+	__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
@@ -239,13 +277,22 @@ static void test_remove_in_use(void **state)
 	struct fix *f = *state;
 	struct vl_guest *g = &f->g;
 	struct remover r = { .f = f, .ret = 1 };
-	pthread_t t;
+	struct reader rd = { .f = f };
+	pthread_t t, t2;
 
 	/* Removing the mdev while the "VMM" uses it asks for it back (REQ);
 	 * the VMM lets go (QEMU unplugs the device), the removal completes
 	 * and the mdev and its socket disappear. */
 	assert_int_equal(pthread_create(&t, NULL, remove_mdev, &r), 0);
 	assert_int_equal(vl_wait(g, g->req_efd, VL_WAIT_MS), 0);
+	/* Meanwhile the view answers (the removal blocks nobody else), and
+	 * still shows the mdev. */
+	assert_int_equal(pthread_create(&t2, NULL, read_view, &rd), 0);
+	assert_true(TEST_WAIT_UNTIL(__atomic_load_n(&rd.done, __ATOMIC_SEQ_CST)));
+	assert_int_equal(pthread_join(t2, NULL), 0);
+	assert_string_equal(rd.pim, "c0 c0 ff\n");
+	assert_string_equal(rd.mdev_type, "I/O subchannel (Non-QDIO)\n");
+	assert_false(__atomic_load_n(&r.done, __ATOMIC_SEQ_CST));
 	vl_guest_close(g);
 	assert_int_equal(pthread_join(t, NULL), 0);
 	assert_int_equal(r.ret, 0);

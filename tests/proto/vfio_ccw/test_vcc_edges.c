@@ -27,14 +27,17 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "common/byteorder.h"
+#include "common/log.h"
 #include "test_wait.h"
 #include "vcc_live.h"
 #include "vfio_ccw/vcc_priv.h"
@@ -419,6 +422,57 @@ static void test_no_dma_map(void **state)
 					    vl_mem_mode), 0);
 }
 
+/* ---- a full disk and a guest that retries ---- */
+
+static uint64_t frozen_ms(void)
+{
+	return 42;              /* the whole flood is one rate-limit interval */
+}
+
+static void count_line(int level, const char *msg, void *opaque)
+{
+	(*(int *)opaque)++;
+}
+
+/*
+ * The image cannot grow (RLIMIT_FSIZE: every new track image fails with
+ * EFBIG, as on a full disk) and the guest retries its write 500 times:
+ * each ends in a unit check with equipment-check sense, and the log gets
+ * a burst per message and subchannel, not a line per retry (issue 8:
+ * 15,309 lines in 25 s).
+ */
+static void test_full_disk_log(void **state)
+{
+	struct vl_fix *f = *state;
+	struct vl_guest *g = &f->g;
+	struct rlimit old, lim;
+	struct css_irb irb;
+	int lines = 0;
+	uint16_t ctrl0;
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 0;                 /* no byte beyond what exists */
+	signal(SIGXFSZ, SIG_IGN);
+	log_set_clock(frozen_ms);
+	log_set_sink(count_line, &lines);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	for (int i = 0; i < 500; i++) {
+		vl_fill(g->mem + BUF, 4 * 4096, (uint32_t)i + 1);
+		ctrl0 = vl_block_prog(g, true, 3, 1, 4, BUF, VL_IDA2_4K);
+		vl_run(g, ctrl0, PROG, &irb);
+		assert_true(irb.scsw.dstat & DEV_STAT_UNIT_CHECK);
+		assert_true(irb.ecw[0] & 0x10);          /* equipment check */
+	}
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	log_set_sink(NULL, NULL);
+	log_set_clock(NULL);
+	assert_true(lines >= 1);
+	assert_true(lines <= 4 * LOG_RATELIMIT_BURST);
+	/* Room again: the retry goes through. */
+	assert_int_equal(vl_write_read(g, 3, 1, VL_IDA2_4K, VL_DIRECT, 77), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +486,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_vanish_during_dma_write,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_disk_log, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_no_dma_map, setup,
 						teardown),
 	};

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/deadline.h"
 #include "css/css_device.h"
+#include "test_wait.h"
 
 static uint8_t nop_execute(struct css_device *dev, struct css_ccw_io *io)
 {
@@ -104,11 +106,56 @@ static int fake_probe(void *opaque, struct css_subchannel *sch, void **priv,
 	return 0;
 }
 
+/* A remove callback waits here while told to hold. */
+static void gate(struct fx *fx, bool mdev)
+{
+	pthread_mutex_lock(&fx->gate);
+	if (mdev ? fx->hold_mdev : fx->hold_driver) {
+		fx->held++;
+		pthread_cond_broadcast(&fx->gate_cond);
+		while (mdev ? fx->hold_mdev : fx->hold_driver)
+			pthread_cond_wait(&fx->gate_cond, &fx->gate);
+	}
+	pthread_mutex_unlock(&fx->gate);
+}
+
+void fx_hold(struct fx *fx, bool mdev, bool driver)
+{
+	pthread_mutex_lock(&fx->gate);
+	fx->hold_mdev = mdev;
+	fx->hold_driver = driver;
+	fx->held = 0;
+	pthread_mutex_unlock(&fx->gate);
+}
+
+void fx_release(struct fx *fx)
+{
+	pthread_mutex_lock(&fx->gate);
+	fx->hold_mdev = fx->hold_driver = false;
+	pthread_cond_broadcast(&fx->gate_cond);
+	pthread_mutex_unlock(&fx->gate);
+}
+
+bool fx_wait_held(struct fx *fx, int n)
+{
+	struct timespec until = deadline_ms(TEST_WAIT_MS);
+	bool ok;
+
+	pthread_mutex_lock(&fx->gate);
+	while (fx->held < n &&
+	       pthread_cond_timedwait(&fx->gate_cond, &fx->gate, &until) == 0)
+		;
+	ok = fx->held >= n;
+	pthread_mutex_unlock(&fx->gate);
+	return ok;
+}
+
 static void fake_remove(void *opaque, void *priv)
 {
 	struct fx *fx = opaque;
 
-	fx->remove_calls++;
+	__atomic_add_fetch(&fx->remove_calls, 1, __ATOMIC_SEQ_CST);
+	gate(fx, false);
 }
 
 static struct fx *current_fx;
@@ -128,7 +175,8 @@ static int fake_mremove(void *priv, const char *uuid)
 {
 	struct fx *fx = current_fx;
 
-	fx->mremove_calls++;
+	__atomic_add_fetch(&fx->mremove_calls, 1, __ATOMIC_SEQ_CST);
+	gate(fx, true);
 	return fx->mremove_ret;
 }
 
@@ -139,6 +187,8 @@ struct fx *fx_new(bool with_vfio)
 	static const uint8_t chps[] = { 0x1a, 0x2a, 0x3a, 0x0a };
 
 	current_fx = fx;
+	pthread_mutex_init(&fx->gate, NULL);
+	deadline_cond_init(&fx->gate_cond);
 	fx->css = css_new(CSS_F_SYNC);
 	for (size_t i = 0; i < sizeof(chps); i++)
 		css_add_chp(fx->css, chps[i], CSS_CHP_TYPE_FC, NULL);
@@ -180,6 +230,8 @@ void fx_free(struct fx *fx)
 {
 	bus_free(fx->bus);
 	css_free(fx->css);
+	pthread_cond_destroy(&fx->gate_cond);
+	pthread_mutex_destroy(&fx->gate);
 	free(fx);
 	current_fx = NULL;
 }

@@ -9,6 +9,7 @@
 #ifndef CCWPASS_TEST_BUS_FIXTURE_H
 #define CCWPASS_TEST_BUS_FIXTURE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "bus/bus.h"
@@ -38,6 +39,15 @@ struct fx {
 	/* events */
 	struct fx_event ev[FX_EVENTS];
 	int nev;
+	/*
+	 * A VMM that does not let go: while hold_mdev (hold_driver) is set,
+	 * the fake mdev remove (driver remove) counts itself in `held` and
+	 * waits until fx_release(). Guarded by gate/gate_cond.
+	 */
+	pthread_mutex_t gate;
+	pthread_cond_t gate_cond;
+	bool hold_mdev, hold_driver;
+	int held;
 };
 
 /* Builds everything; with_vfio registers the fake driver. */
@@ -45,6 +55,11 @@ struct fx *fx_new(bool with_vfio);
 void fx_free(struct fx *fx);
 /* Clears the event record. */
 void fx_clear_events(struct fx *fx);
+/* Make the remove callbacks block (see struct fx); let them go. */
+void fx_hold(struct fx *fx, bool mdev, bool driver);
+void fx_release(struct fx *fx);
+/* Wait (bounded: false after the test deadline) until n removes are held. */
+bool fx_wait_held(struct fx *fx, int n);
 
 #define FX_UUID1 "7e270a25-e163-4922-af60-757fc8ed48c6"
 #define FX_UUID2 "6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920"

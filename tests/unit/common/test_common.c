@@ -6,8 +6,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/byteorder.h"
 #include "common/deadline.h"
@@ -137,6 +140,132 @@ static void test_log(void **state)
 	log_set_level(LOG_NOTICE);
 }
 
+/* syslog.conf's names, and what $CCWPASS_LOG means (issue 8: "err" used
+ * to mean notice without a word). */
+static void test_log_levels(void **state)
+{
+	char out[512] = "";
+	int pipefd[2], saved;
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(log_level_parse("err"), LOG_ERR);
+	assert_int_equal(log_level_parse("warn"), LOG_WARNING);
+	assert_int_equal(log_level_parse("warning"), LOG_WARNING);
+	assert_int_equal(log_level_parse("panic"), LOG_EMERG);
+	assert_int_equal(log_level_parse("crit"), LOG_CRIT);
+	assert_int_equal(log_level_parse("alert"), LOG_ALERT);
+	assert_int_equal(log_level_parse("notice"), LOG_NOTICE);
+	assert_int_equal(log_level_parse("info"), LOG_INFO);
+
+	setenv("CCWPASS_LOG", "err", 1);
+	log_set_level(-1);
+	assert_int_equal(log_get_level(), LOG_ERR);
+	setenv("CCWPASS_LOG", "warn", 1);
+	log_set_level(-1);
+	assert_int_equal(log_get_level(), LOG_WARNING);
+
+	/* A name that is none: notice, and said so on stderr. */
+	assert_int_equal(pipe2(pipefd, O_NONBLOCK), 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(pipefd[1], 2);
+	setenv("CCWPASS_LOG", "verbose", 1);
+	log_set_level(-1);
+	assert_int_equal(log_get_level(), LOG_NOTICE);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = read(pipefd[0], out, sizeof(out) - 1);
+	assert_true(n > 0);
+	out[n] = '\0';
+	assert_non_null(strstr(out, "CCWPASS_LOG='verbose' is not a log level"));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	unsetenv("CCWPASS_LOG");
+	log_set_level(LOG_NOTICE);
+}
+
+static uint64_t fake_ms;
+
+static uint64_t fake_clock(void)
+{
+	return fake_ms;
+}
+
+struct lines {
+	int n;
+	char last[256];
+	char all[64][256];
+};
+
+static void lines_sink(int level, const char *msg, void *opaque)
+{
+	struct lines *l = opaque;
+
+	if (l->n < 64)
+		snprintf(l->all[l->n], sizeof(l->all[0]), "%s", msg);
+	l->n++;
+	snprintf(l->last, sizeof(l->last), "%s", msg);
+}
+
+static void flood(const char *obj, int n)
+{
+	for (int i = 0; i < n; i++)
+		log_msg(LOG_ERR, "%s: write failed: %s (try %d)", obj,
+			strerror(ENOSPC), i);
+}
+
+/* A full disk and a guest's retries: at most a burst per interval per
+ * (site, object), then one line saying how many were left out. */
+static void test_log_ratelimit(void **state)
+{
+	struct lines l = { 0 };
+
+	(void)state;
+	fake_ms = 1000000;
+	log_set_clock(fake_clock);
+	log_set_sink(lines_sink, &l);
+	log_set_level(LOG_INFO);
+
+	flood("sch 0.0.0313", 15309);
+	assert_int_equal(l.n, LOG_RATELIMIT_BURST);
+	assert_string_equal(l.last, "sch 0.0.0313: write failed: No space "
+			    "left on device (try 9)");
+	/* Another object at the same site, another site: their own budget. */
+	flood("sch 0.0.0314", 3);
+	assert_int_equal(l.n, LOG_RATELIMIT_BURST + 3);
+	log_msg(LOG_WARNING, "sch 0.0.0313: another message");
+	assert_int_equal(l.n, LOG_RATELIMIT_BURST + 4);
+	/* Debug lines are asked for: never limited. */
+	for (int i = 0; i < 100; i++)
+		log_msg(LOG_DEBUG, "sch 0.0.0313: trace %d", i);
+	log_set_level(LOG_INFO);
+	assert_int_equal(l.n, LOG_RATELIMIT_BURST + 4);   /* level drops them */
+	log_set_level(LOG_DEBUG);
+	for (int i = 0; i < 100; i++)
+		log_msg(LOG_DEBUG, "sch 0.0.0313: trace %d", i);
+	assert_int_equal(l.n, LOG_RATELIMIT_BURST + 104);
+
+	/* Still inside the interval: nothing more. */
+	fake_ms += LOG_RATELIMIT_INTERVAL_MS - 1;
+	flood("sch 0.0.0313", 1);
+	assert_int_equal(l.n, LOG_RATELIMIT_BURST + 104);
+	/* The next interval: the count of what was left out, then a line. */
+	fake_ms += 1;
+	l.n = 0;
+	flood("sch 0.0.0313", 1);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.all[0], "sch 0.0.0313: 15300 similar messages "
+			    "suppressed");
+	assert_string_equal(l.all[1], "sch 0.0.0313: write failed: No space "
+			    "left on device (try 0)");
+
+	log_set_sink(NULL, NULL);
+	log_set_clock(NULL);
+	log_set_level(LOG_NOTICE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +273,8 @@ int main(void)
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_log_levels),
+		cmocka_unit_test(test_log_ratelimit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
