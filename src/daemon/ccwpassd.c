@@ -26,6 +26,7 @@
 #include "bus/bus.h"
 #include "common/log.h"
 #include "css/css.h"
+#include "daemon/dirs.h"
 #include "daemon/host.h"
 #include "daemon/nsexec.h"
 #include "daemon/overrides.h"
@@ -169,13 +170,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-static int mkdir_one(const char *path, mode_t mode, struct error *err)
-{
-	if (mkdir(path, mode) < 0 && errno != EEXIST)
-		return error_setf(err, errno, "%s: %s", path, strerror(errno));
-	return 0;
-}
-
 static int load_inventory(struct daemon *d, struct error *err)
 {
 	struct stat st;
@@ -187,7 +181,8 @@ static int load_inventory(struct daemon *d, struct error *err)
 		return inventory_load(&d->inv, DEFAULT_CONFIG, err);
 	log_msg(LOG_NOTICE, "%s not found: using the built-in inventory "
 		"(images under %s)", DEFAULT_CONFIG, d->opt.image_dir);
-	ret = mkdir_one(d->opt.image_dir, 0755, err);
+	/* Guest data is root's alone. */
+	ret = dirs_own(d->opt.image_dir, 0700, true, err);
 	if (ret < 0)
 		return ret;
 	return inventory_default(&d->inv, d->opt.image_dir, err);
@@ -271,12 +266,9 @@ static int start(struct daemon *d, struct error *err)
 		 SYSFS_NS_SOCKETS);
 	/* Only root reaches the sockets (each is 0600 too), also when the
 	 * directory was left behind with another mode. */
-	ret = mkdir_one(d->sockets, 0700, err);
+	ret = dirs_own(d->sockets, 0700, true, err);
 	if (ret < 0)
 		return ret;
-	if (chmod(d->sockets, 0700) < 0)
-		return error_setf(err, errno, "%s: %s", d->sockets,
-				  strerror(errno));
 	clean_sockets(d->sockets);
 	d->vopt.socket_dir = d->sockets;
 	d->vopt.trace_path = d->opt.trace;
@@ -382,12 +374,15 @@ static void detach_output(const char *runtime_dir)
 		close(fd);
 	}
 	snprintf(path, sizeof(path), "%s/ccwpassd.log", runtime_dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (fd >= 0) {
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0)
+		return;
+	if (fchmod(fd, 0600) == 0) {      /* root's alone, as the daemon */
 		dup2(fd, 1);
 		dup2(fd, 2);
-		close(fd);
 	}
+	close(fd);
 }
 
 static int wait_for_signal(void)
@@ -420,7 +415,7 @@ int main(int argc, char **argv)
 	ret = parse_options(argc, argv, &d.opt);
 	if (ret)
 		return ret;
-	if (mkdir_one(d.opt.runtime_dir, 0755, &err) < 0 ||
+	if (dirs_own(d.opt.runtime_dir, 0755, false, &err) < 0 ||
 	    pidfile_acquire(d.opt.runtime_dir, &d.pid, &err) < 0) {
 		fprintf(stderr, "ccwpassd: %s\n", err.msg);
 		return 1;

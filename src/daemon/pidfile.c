@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The daemon's pid file (see pidfile.h). */
+/* The daemon's lock and pid file (see pidfile.h). */
 #include "daemon/pidfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,74 +15,87 @@
 #include "sysfs/sysfs_ns.h"
 
 struct pidfile {
-	int fd;
-	char path[PATH_MAX];
+	int fd;                   /* the lock file */
+	char pid_path[PATH_MAX];
 };
 
-/* The lock is on the file the path names, not one unlinked meanwhile. */
-static bool still_named(int fd, const char *path)
+/* The pid a running daemon wrote, or "?". */
+static void read_pid(const char *path, char *text, size_t size)
 {
-	struct stat a, b;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n = fd >= 0 ? read(fd, text, size - 1) : -1;
 
-	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0 && text[n - 1] == '\n')
+		n--;
+	if (n <= 0)
+		snprintf(text, size, "?");
+	else
+		text[n] = '\0';
 }
 
-/* Someone else holds the lock: name it, with the pid it wrote. */
-static int refuse(struct pidfile *p, const char *runtime_dir, int e,
-		  struct error *err)
+/* A lock file root (we) alone can open: ours, regular, 0600. */
+static int check_lock_file(int fd, const char *path, struct error *err)
 {
-	char text[32] = "";
-	ssize_t n = pread(p->fd, text, sizeof(text) - 1, 0);
+	struct stat st;
 
-	if (n > 0 && text[n - 1] == '\n')
-		text[n - 1] = '\0';
-	if (e == EWOULDBLOCK)
-		return error_setf(err, EBUSY, "ccwpassd already runs on %s (pid %s)",
-				  runtime_dir, text[0] ? text : "?");
-	return error_setf(err, e, "pid file %s: lock: %s", p->path, strerror(e));
+	if (fstat(fd, &st) < 0)
+		return error_setf(err, errno, "lock file %s: %s", path,
+				  strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return error_setf(err, EPERM, "lock file %s: not a regular "
+				  "file", path);
+	if (st.st_uid != geteuid())
+		return error_setf(err, EPERM, "lock file %s: owned by uid %u, "
+				  "not by this user: remove it", path,
+				  (unsigned int)st.st_uid);
+	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0)
+		return error_setf(err, errno, "lock file %s: chmod: %s", path,
+				  strerror(errno));
+	return 0;
 }
 
 int pidfile_acquire(const char *runtime_dir, struct pidfile **out,
 		    struct error *err)
 {
 	struct pidfile *p = calloc(1, sizeof(*p));
+	char lock_path[PATH_MAX], pid[32];
 	int ret;
 
 	if (!p)
 		return error_setf(err, ENOMEM, "pid file: out of memory");
-	snprintf(p->path, sizeof(p->path), "%s/%s", runtime_dir,
+	snprintf(lock_path, sizeof(lock_path), "%s/%s", runtime_dir,
+		 SYSFS_NS_LOCKFILE);
+	snprintf(p->pid_path, sizeof(p->pid_path), "%s/%s", runtime_dir,
 		 SYSFS_NS_PIDFILE);
-	/*
-	 * A daemon that exits unlinks the file, then unlocks it. Opened just
-	 * before the unlink, the old inode can be locked after the unlock:
-	 * that lock guards nothing (the next daemon creates a new file), so
-	 * open again.
-	 */
-	for (int tries = 0;; tries++) {
-		p->fd = open(p->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-		if (p->fd < 0) {
-			ret = error_setf(err, errno, "pid file %s: %s", p->path,
-					 strerror(errno));
-			goto fail;
+	/* Never unlinked: the lock is on one inode for good, so there is no
+	 * race between a daemon leaving and the next one arriving. */
+	p->fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		     0600);
+	if (p->fd < 0) {
+		ret = error_setf(err, errno, "lock file %s: %s", lock_path,
+				 strerror(errno));
+		goto fail;
+	}
+	ret = check_lock_file(p->fd, lock_path, err);
+	if (ret < 0)
+		goto fail_close;
+	if (flock(p->fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK) {
+			read_pid(p->pid_path, pid, sizeof(pid));
+			ret = error_setf(err, EBUSY, "ccwpassd already runs "
+					 "on %s (pid %s)", runtime_dir, pid);
+		} else {
+			ret = error_setf(err, errno, "lock file %s: lock: %s",
+					 lock_path, strerror(errno));
 		}
-		if (flock(p->fd, LOCK_EX | LOCK_NB) < 0) {
-			ret = refuse(p, runtime_dir, errno, err);
-			close(p->fd);
-			goto fail;
-		}
-		if (still_named(p->fd, p->path))
-			break;
-		close(p->fd);
-		if (tries == 100) {
-			ret = error_setf(err, EAGAIN,
-					 "pid file %s: keeps being replaced",
-					 p->path);
-			goto fail;
-		}
+		goto fail_close;
 	}
 	*out = p;
 	return 0;
+fail_close:
+	close(p->fd);
 fail:
 	free(p);
 	return ret;
@@ -91,19 +103,33 @@ fail:
 
 int pidfile_write(struct pidfile *p, pid_t pid)
 {
-	char text[32];
+	char text[32], tmp[PATH_MAX + 8];
 	int n = snprintf(text, sizeof(text), "%d\n", (int)pid);
+	int fd, ret = 0;
 
-	if (ftruncate(p->fd, 0) < 0 || pwrite(p->fd, text, (size_t)n, 0) != n)
+	/* Written whole under another name, then renamed: readers never see
+	 * a half-written pid. */
+	snprintf(tmp, sizeof(tmp), "%s.new", p->pid_path);
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		  0644);
+	if (fd < 0)
 		return -errno;
-	return 0;
+	if (fchmod(fd, 0644) < 0 || write(fd, text, (size_t)n) != n)
+		ret = -errno;
+	close(fd);
+	if (!ret && rename(tmp, p->pid_path) < 0)
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
 }
 
 void pidfile_release(struct pidfile *p)
 {
 	if (!p)
 		return;
-	unlink(p->path);
+	unlink(p->pid_path);
 	close(p->fd);
 	free(p);
 }

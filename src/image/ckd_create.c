@@ -69,7 +69,10 @@ static int check_options(const struct create *c)
 	return 0;
 }
 
-/* A new file next to path with a random name, honouring the umask. */
+/*
+ * A new file next to path with a random name, 0600: a volume is guest data,
+ * its creator's alone until someone grants access on purpose (chmod).
+ */
 static int open_temp(struct create *c)
 {
 	char *copy = strdup(c->path);
@@ -92,7 +95,7 @@ static int open_temp(struct create *c)
 		snprintf(c->tmp, sizeof(c->tmp), "%s/.%s.%08x.tmp", dir, base,
 			 r);
 		c->fd = open(c->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-			     0666);
+			     0600);
 		if (c->fd >= 0 || errno != EEXIST)
 			break;
 	}

@@ -18,46 +18,13 @@
 #include "image/ckd_io.h"
 #include "image/ckd_track.h"
 
-static int lock_fd(int fd, bool readonly)
-{
-	struct flock fl = {
-		.l_type = readonly ? F_RDLCK : F_WRLCK,
-		.l_whence = SEEK_SET,
-		.l_start = 0,
-		.l_len = 0,
-	};
-
-	if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
-		return 0;
-	if (errno == EINVAL) {
-		/* Kernel without OFD locks: whole-file flock instead. */
-		if (flock(fd, (readonly ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0)
-			return 0;
-	}
-	return errno == EACCES || errno == EAGAIN || errno == EWOULDBLOCK ?
-	       -EBUSY : -errno;
-}
-
-int ckd_file_open_locked(const char *path, bool readonly, struct error *err)
+int ckd_file_open(const char *path, bool readonly, struct error *err)
 {
 	int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	int rc;
 
 	if (fd < 0)
 		return error_setf(err, errno, "%s: cannot open: %s", path,
 				  strerror(errno));
-	rc = lock_fd(fd, readonly);
-	if (rc == -EBUSY) {
-		close(fd);
-		return error_setf(err, EBUSY, "%s: image is in use by another "
-				  "process (file lock held%s)", path,
-				  readonly ? " for writing" : "");
-	}
-	if (rc < 0) {
-		close(fd);
-		return error_setf(err, -rc, "%s: cannot lock: %s", path,
-				  strerror(-rc));
-	}
 	return fd;
 }
 
@@ -80,12 +47,15 @@ static struct ckd_image *image_alloc(const char *path, bool readonly,
 		return NULL;
 	}
 	img->readonly = readonly;
+	img->lock_file.fd = -1;
 	pthread_mutex_init(&img->lock, NULL);
 	return img;
 }
 
+/* After the backend let go of the files: the lock goes last. */
 static void image_free(struct ckd_image *img)
 {
+	ckd_unlock_image(&img->lock_file);
 	pthread_mutex_destroy(&img->lock);
 	free(img->path);
 	free(img);
@@ -150,8 +120,14 @@ struct ckd_image *ckd_image_open(const char *path, unsigned int flags,
 	img = image_alloc(path, readonly, err);
 	if (!img)
 		return NULL;
-	fd = ckd_file_open_locked(path, readonly, err);
+	fd = ckd_file_open(path, readonly, err);
 	if (fd < 0) {
+		image_free(img);
+		return NULL;
+	}
+	rc = ckd_lock_image(fd, path, !readonly, &img->lock_file, err);
+	if (rc < 0) {
+		close(fd);
 		image_free(img);
 		return NULL;
 	}

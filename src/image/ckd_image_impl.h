@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "image/ckd_header.h"
 #include "image/ckd_image.h"
+#include "image/ckd_lock.h"
 
 /*
  * Backend operations. The generic layer (ckd_image.c) checks track numbers,
@@ -36,6 +37,7 @@ struct ckd_image {
 	enum ckd_image_format format;
 	bool readonly;
 	char *path;
+	struct ckd_lock lock_file;    /* ckd_lock_image()'s (fd -1: none) */
 	pthread_mutex_t lock;
 	void *priv;                   /* the backend's state */
 };
@@ -50,11 +52,11 @@ int ckd_mem_attach(struct ckd_image *img, enum ckd_null_format nullfmt,
 		   struct error *err);
 
 /*
- * Open path (O_RDONLY or O_RDWR, close-on-exec) and take an OFD lock:
- * shared for read-only, exclusive for read-write. Returns: the fd, or
- * negative errno with err set (EBUSY if another process holds the lock).
+ * Open path (O_RDONLY or O_RDWR, close-on-exec). The volume is locked by
+ * ckd_image_open() (ckd_lock.h), on its first file. Returns: the fd, or
+ * negative errno with err set.
  */
-int ckd_file_open_locked(const char *path, bool readonly, struct error *err);
+int ckd_file_open(const char *path, bool readonly, struct error *err);
 
 /* Log a corrupt-track message naming the file, track and fault. */
 struct ckd_track_fault;

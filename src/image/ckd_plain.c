@@ -239,7 +239,7 @@ static int attach_files(struct ckd_image *img, struct plain_image *p,
 				return error_setf(err, ENOMEM, "out of memory");
 			p->nfiles = seq;
 			f->fd = -1;
-			rc = ckd_file_open_locked(f->path, img->readonly, err);
+			rc = ckd_file_open(f->path, img->readonly, err);
 			if (rc < 0) {
 				error_prefix(err, "%s: split volume file %u",
 					     img->path, seq);

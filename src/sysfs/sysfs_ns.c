@@ -50,29 +50,39 @@ const char *sysfs_ns_runtime_dir(const char *option)
 int sysfs_ns_check_daemon(const char *runtime_dir, pid_t *pid,
 			  struct error *err)
 {
-	char path[PATH_MAX], text[32] = "";
+	char path[PATH_MAX], lock[PATH_MAX], text[32] = "";
+	bool other = strcmp(runtime_dir, SYSFS_NS_RUNTIME_DIR) != 0;
 	struct statfs sfs;
 	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", runtime_dir, SYSFS_NS_PIDFILE);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	snprintf(lock, sizeof(lock), "%s/%s", runtime_dir, SYSFS_NS_LOCKFILE);
+	fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno != ENOENT)
+		return error_setf(err, errno, "cannot tell whether ccwpassd "
+				  "runs: %s: %s%s", lock, strerror(errno),
+				  errno == EACCES ? " (root only)" : "");
+	/* The daemon holds an exclusive lock for its whole life. */
+	if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		bool stale = access(path, F_OK) == 0;
+
+		if (fd >= 0)
+			close(fd);
+		if (stale)
+			return error_setf(err, ESRCH, "ccwpassd is not running "
+					  "(stale %s)", path);
 		return error_setf(err, ESRCH,
 				  "ccwpassd is not running (no %s; start it with "
 				  "'ccwpassd%s%s')", path,
-				  strcmp(runtime_dir, SYSFS_NS_RUNTIME_DIR) ?
-				  " --runtime-dir " : "",
-				  strcmp(runtime_dir, SYSFS_NS_RUNTIME_DIR) ?
-				  runtime_dir : "");
-	/* The daemon holds an exclusive lock for its whole life. */
-	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
-		close(fd);
-		return error_setf(err, ESRCH,
-				  "ccwpassd is not running (stale %s)", path);
+				  other ? " --runtime-dir " : "",
+				  other ? runtime_dir : "");
 	}
-	n = read(fd, text, sizeof(text) - 1);
 	close(fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
 	if (n > 0 && pid)
 		*pid = (pid_t)strtol(text, NULL, 10);
 	snprintf(path, sizeof(path), "%s/%s", runtime_dir, SYSFS_NS_SYS);

@@ -10,7 +10,8 @@
  *
  * Also the runtime directory's conventions shared by the daemon and its
  * clients: <runtime>/sys (the view), <runtime>/vfio-user/<uuid>.sock,
- * <runtime>/ccwpassd.pid (locked by the running daemon).
+ * <runtime>/ccwpassd.lock (0600, locked by the running daemon) and
+ * <runtime>/ccwpassd.pid (its pid).
  */
 #ifndef CCWPASS_SYSFS_SYSFS_NS_H
 #define CCWPASS_SYSFS_SYSFS_NS_H
@@ -22,6 +23,7 @@
 #define SYSFS_NS_RUNTIME_DIR   "/run/ccwpass"
 #define SYSFS_NS_RUNTIME_ENV   "CCWPASS_RUNTIME_DIR"
 #define SYSFS_NS_PIDFILE       "ccwpassd.pid"
+#define SYSFS_NS_LOCKFILE      "ccwpassd.lock"
 #define SYSFS_NS_SYS           "sys"
 #define SYSFS_NS_SOCKETS       "vfio-user"
 
@@ -29,9 +31,9 @@
 const char *sysfs_ns_runtime_dir(const char *option);
 
 /*
- * Is a ccwpassd serving runtime_dir (its pid file locked, its view
- * mounted)? Returns 0 with *pid set, or -ESRCH / -ENOENT / -errno with err
- * saying what is missing.
+ * Is a ccwpassd serving runtime_dir (its lock file locked, its view
+ * mounted)? Returns 0 with *pid set, or -ESRCH / -ENOENT / -EACCES (only
+ * root can tell) / -errno with err saying what is missing.
  */
 int sysfs_ns_check_daemon(const char *runtime_dir, pid_t *pid,
 			  struct error *err);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ccwpassd's pid file (src/daemon/pidfile.h): one holder at a time, also
- * when daemons start and stop in quick succession - a daemon that opened
- * the file just before the previous one unlinked it must not end up
- * "holding" the unlinked inode while a third takes a new file.
+ * ccwpassd's lock and pid file (src/daemon/pidfile.h): one holder at a
+ * time, also when daemons start and stop in quick succession; no other
+ * user can hold a lock that stops a restart (issue 8: a shared flock on
+ * the 0644 pid file did, with a message naming a dead pid); and the
+ * daemon's directories (src/daemon/dirs.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -14,12 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "daemon/dirs.h"
 #include "daemon/pidfile.h"
 
 #define ROUNDS 4000
@@ -46,6 +50,10 @@ static int teardown(void **state)
 
 	snprintf(path, sizeof(path), "%s/ccwpassd.pid", dir);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/ccwpassd.lock", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	rmdir(path);
 	rmdir(dir);
 	return 0;
 }
@@ -112,6 +120,108 @@ static void test_one_holder_under_churn(void **state)
 	munmap(s, sizeof(*s));
 }
 
+#define NOBODY 65534
+
+/*
+ * A daemon dies (SIGKILL: its pid file stays); another user, who may read
+ * the pid file, holds a shared flock on it and tries the lock file; the
+ * next daemon starts all the same.
+ */
+static void test_user_cannot_block_restart(void **state)
+{
+	char pidpath[128], lockpath[128], c;
+	struct error err = { 0 };
+	int ready[2], go[2], status;
+	struct pidfile *p;
+	struct stat st;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		printf("SKIP: needs root to be another user\n");
+		return;
+	}
+	snprintf(pidpath, sizeof(pidpath), "%s/ccwpassd.pid", dir);
+	snprintf(lockpath, sizeof(lockpath), "%s/ccwpassd.lock", dir);
+	assert_int_equal(chmod(dir, 0755), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {                     /* the daemon that crashes */
+		if (pidfile_acquire(dir, &p, &err) < 0 ||
+		    pidfile_write(p, getpid()) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(stat(pidpath, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(stat(lockpath, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {                     /* the other user */
+		int fd;
+
+		if (setgid(NOBODY) || setuid(NOBODY))
+			_exit(2);
+		fd = open(pidpath, O_RDONLY);
+		if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) < 0)
+			_exit(3);
+		if (open(lockpath, O_RDONLY) >= 0 || errno != EACCES)
+			_exit(4);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(5);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(pidfile_acquire(dir, &p, &err), 0);
+	assert_int_equal(pidfile_write(p, getpid()), 0);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	pidfile_release(p);
+	assert_int_equal(access(pidpath, F_OK), -1);
+	for (int i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(go[i]);
+	}
+}
+
+/* The daemon's directories: made with the mode asked, refused when others
+ * could replace their files, tightened on request. */
+static void test_dirs(void **state)
+{
+	struct error err = { 0 };
+	char sub[128];
+	struct stat st;
+
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	assert_int_equal(dirs_own(sub, 0700, false, &err), 0);
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(chmod(sub, 0777), 0);
+	assert_int_equal(dirs_own(sub, 0755, false, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "group or others may write it"));
+	assert_int_equal(chmod(sub, 0755), 0);
+	assert_int_equal(dirs_own(sub, 0755, false, &err), 0);   /* kept */
+	assert_int_equal(dirs_own(sub, 0700, true, &err), 0);
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);              /* tightened */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(sub, NOBODY, NOBODY), 0);
+		assert_int_equal(dirs_own(sub, 0700, true, &err), -EPERM);
+		assert_non_null(strstr(err.msg, "owned by uid 65534"));
+	}
+	rmdir(sub);
+	assert_int_equal(symlink("/tmp", sub), 0);
+	assert_int_equal(dirs_own(sub, 0700, true, &err), -ENOTDIR);
+	unlink(sub);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +229,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_one_holder_under_churn,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_user_cannot_block_restart,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dirs, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
