@@ -10,6 +10,7 @@
  * that arrive first, and hands a reply it reads to whoever waits for it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,7 +424,11 @@ static int negotiate(struct vfu_client *c, const struct vfu_client_opts *o,
 	static const char json_pvm[] = "{\"capabilities\":{\"max_msg_fds\":8,"
 				       "\"max_data_xfer_size\":1048576,"
 				       "\"" VFU_CAP_PROCESS_VM "\":true}}";
-	bool pvm = o && o->process_vm;
+	/* The capability is this process's memory file, which it may always
+	 * open (and the server could never open without privileges). */
+	int mem = o && o->process_vm ?
+		  open("/proc/self/mem", O_RDWR | O_CLOEXEC) : -1;
+	bool pvm = mem >= 0;
 	const char *text = pvm ? json_pvm : json;
 	size_t len = pvm ? sizeof(json_pvm) : sizeof(json);
 	uint8_t buf[VFU_VERSION_SIZE + sizeof(json_pvm)];
@@ -432,10 +437,16 @@ static int negotiate(struct vfu_client *c, const struct vfu_client_opts *o,
 	size_t n;
 	int ret;
 
+	if (o && o->process_vm && !pvm)
+		log_msg(LOG_INFO, "vfio-user: /proc/self/mem: %s; not proposing "
+			"%s", strerror(errno), VFU_CAP_PROCESS_VM);
 	vfu_version_encode(buf, VFU_PROTO_MAJOR, VFU_PROTO_MINOR);
 	memcpy(buf + VFU_VERSION_SIZE, text, len);
 	ret = vfu_client_call(c, VFU_CMD_VERSION, buf, VFU_VERSION_SIZE + len,
-			      NULL, 0, reply, sizeof(reply), &n);
+			      pvm ? &mem : NULL, pvm ? 1 : 0, reply,
+			      sizeof(reply), &n);
+	if (mem >= 0)
+		close(mem);               /* the server has its own */
 	if (ret == -ECONNRESET || ret == -EPIPE)
 		return error_setf(err, ECONNREFUSED, "vfio-user: the server "
 				  "closed the connection (busy?)");

@@ -38,10 +38,12 @@ int vfu_client_open_fd(int fd, struct vfu_client **cp, struct error *err);
 struct vfu_client_opts {
 	/*
 	 * Propose VFU_CAP_PROCESS_VM: a server that accepts it may read and
-	 * write this process's memory directly (process_vm_readv/_writev) in
-	 * the regions mapped without fd but with a vaddr, instead of sending
-	 * DMA_READ / DMA_WRITE requests (which must still be answered: the
-	 * server falls back to them when direct access fails).
+	 * write this process's memory directly (through the /proc/self/mem
+	 * this process opens and sends with the VERSION) in the regions
+	 * mapped without fd but with a vaddr, instead of sending DMA_READ /
+	 * DMA_WRITE requests (which must still be answered: the server falls
+	 * back to them when direct access fails). Not proposed when
+	 * /proc/self/mem cannot be opened.
 	 */
 	bool process_vm;
 };

@@ -21,8 +21,11 @@ static void reply_fixed(struct vfu_reply *r, size_t len)
 	r->niov = 1;
 }
 
+/* memfd: the one fd a VERSION may carry (-1 none), the client's memory
+ * file for VFU_CAP_PROCESS_VM; taken when granted, else closed by the
+ * caller. */
 static int h_version(struct vfu_server *s, struct vfu_conn *c,
-		     const struct vfu_version *v, pid_t sender,
+		     const struct vfu_version *v, pid_t sender, int *memfd,
 		     struct vfu_reply *r)
 {
 	struct vfu_caps ours = {
@@ -52,11 +55,19 @@ static int h_version(struct vfu_server *s, struct vfu_conn *c,
 	}
 	if (!peer.max_data_xfer_size)
 		return -EINVAL;
+	/* Private: only echoed when proposed and granted (vfu_pvm.c); an fd
+	 * comes with nothing else. */
+	if (*memfd >= 0 && !peer.process_vm)
+		return -EINVAL;
+	if (peer.process_vm) {
+		n = vfu_pvm_accept(s, c, sender, memfd);
+		if (n < 0)
+			return n;
+		ours.process_vm = n;
+	}
 	json = malloc(VFU_MAX_JSON);
 	if (!json)
 		return -ENOMEM;
-	/* Private: only echoed when proposed and granted (vfu_pvm.c). */
-	ours.process_vm = peer.process_vm && vfu_pvm_accept(s, c, sender);
 	n = vfu_caps_encode_json(json, VFU_MAX_JSON, &ours);
 	if (n < 0) {
 		free(json);
@@ -263,7 +274,11 @@ int vfu_handle_command(struct vfu_server *s, struct vfu_conn *c,
 
 	switch (m->hdr.cmd) {
 	case VFU_CMD_VERSION:
-		return h_version(s, c, &m->u.version, raw->sender, r);
+		fd = raw->nfds ? raw->fds[0] : -1;
+		ret = h_version(s, c, &m->u.version, raw->sender, &fd, r);
+		if (fd < 0)
+			raw->nfds = 0;      /* taken */
+		return ret;
 	case VFU_CMD_DMA_MAP:
 		fd = raw->nfds ? raw->fds[0] : -1;
 		raw->nfds = 0;      /* consumed either way */

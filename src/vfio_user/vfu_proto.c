@@ -297,8 +297,10 @@ static int decode_command(const uint8_t *p, size_t len, size_t nfds,
 
 	switch (m->hdr.cmd) {
 	case VFU_CMD_VERSION:
+		/* One fd at most: a client's memory file (ccwpass.process_vm,
+		 * checked by the handler). */
 		ret = vfu_version_decode(p, len, &m->u.version);
-		return ret ? ret : nfds ? -EINVAL : 0;
+		return ret ? ret : nfds > 1 ? -EINVAL : 0;
 	case VFU_CMD_DMA_MAP:
 		if (len != VFU_DMA_MAP_SIZE || nfds > 1)
 			return -EINVAL;

@@ -159,7 +159,6 @@ static struct vfu_conn *conn_new(int fd)
 	 * on; a socket attached otherwise gets it here). */
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
 	c->peer_pid = vfu_peer_pid(fd);
-	c->peer_pidfd = vfu_pidfd_open(c->peer_pid);
 	vfu_rx_init(&c->rx, VFU_MAX_MSG_SIZE);
 	vfu_caps_default(&c->peer);
 	pthread_mutex_init(&c->send_lock, NULL);
@@ -197,8 +196,6 @@ static void conn_teardown(struct vfu_server *s)
 	}
 	vfu_rx_reset(&c->rx);
 	close(c->fd);
-	if (c->peer_pidfd >= 0)
-		close(c->peer_pidfd);
 	pthread_mutex_destroy(&c->send_lock);
 	free(c);
 	vfu_log(s, LOG_INFO, "client disconnected");
@@ -233,8 +230,6 @@ static void do_attach(void *opaque)
 		pthread_mutex_lock(&s->lock);
 		s->conn = NULL;
 		pthread_mutex_unlock(&s->lock);
-		if (c->peer_pidfd >= 0)
-			close(c->peer_pidfd);
 		pthread_mutex_destroy(&c->send_lock);
 		free(c);
 	}

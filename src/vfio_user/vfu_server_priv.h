@@ -54,7 +54,8 @@ struct vfu_pvm {
 	bool negotiated;                  /* DMA_MAP offsets are addresses */
 	bool broken;                      /* gave up (EPERM, ESRCH): messages */
 	pid_t pid;                        /* the client (SO_PEERCRED) */
-	int pidfd;                        /* -1 when not negotiated */
+	int mem;                          /* its /proc/<pid>/mem, which it
+					     opened and sent; -1 */
 	int sock;                         /* a dup of the client's socket */
 	bool off;                         /* connection died (__atomic): messages */
 };
@@ -62,7 +63,6 @@ struct vfu_pvm {
 struct vfu_conn {
 	int fd;
 	pid_t peer_pid;                   /* SO_PEERCRED at attach; 0 unknown */
-	int peer_pidfd;                   /* that process, pinned at attach; -1 */
 	struct vfu_rx rx;                 /* loop thread only */
 	bool negotiated;                  /* loop thread only */
 	struct vfu_caps peer;             /* client's capabilities */
@@ -149,15 +149,16 @@ void vfu_pending_fail_all(struct vfu_server *s, struct vfu_conn *c, int err);
 /* vfu_pvm.c */
 /* The pid of the process at the other end of socket fd, 0 if unknown. */
 pid_t vfu_peer_pid(int fd);
-/* A pidfd for pid (-1 when pid is 0 or it cannot be opened). */
-int vfu_pidfd_open(pid_t pid);
 /*
- * Loop thread, negotiation: may the client have direct access? Only when
- * the VERSION came from the very process that connected (sender: its
- * SCM_CREDENTIALS pid), which is still the one pinned at attach. Opens
- * s->pvm (under dma_lock) and returns true when so.
+ * Loop thread, negotiation: may the client have direct access? Only with
+ * its memory file (*memfd, the fd that came with the VERSION: taken, i.e.
+ * set to -1, when granted) and when the VERSION came from the very process
+ * that connected (sender: its SCM_CREDENTIALS pid). Opens s->pvm (under
+ * dma_lock). Returns 1 granted, 0 not granted, -EINVAL for an fd that is
+ * not a process's memory file open for reading and writing.
  */
-bool vfu_pvm_accept(struct vfu_server *s, struct vfu_conn *c, pid_t sender);
+int vfu_pvm_accept(struct vfu_server *s, struct vfu_conn *c, pid_t sender,
+		   int *memfd);
 /* The connection is dead: no direct copy any more (any thread). */
 void vfu_pvm_stop(struct vfu_server *s);
 /* May a DMA_MAP from sender carry a client address? */

@@ -2,13 +2,14 @@
 /*
  * The private capability "ccwpass.process_vm" (src/vfio_user/vfu_pvm.c,
  * docs/protocol.md "Direct access to client memory"): a client that
- * proposes it maps private anonymous memory without fd, and the server's
- * device reads and writes it with process_vm_readv/writev - no DMA_READ /
- * DMA_WRITE message. Fallback to messages when the capability is not
- * negotiated, when the client is the server's own process, when a copy
- * faults (part or all of the declared range unmapped, a read-only page),
- * when the client process is gone (ESRCH) and when the kernel refuses
- * (EPERM, from a seccomp filter as a hardened service would have).
+ * proposes it (sending its /proc/self/mem) maps private anonymous memory
+ * without fd, and the server's device reads and writes it through that
+ * memory file - no DMA_READ / DMA_WRITE message. Fallback to messages when
+ * the capability is not negotiated, when the client is the server's own
+ * process, when a copy faults (part or all of the declared range
+ * unmapped, a kernel address), when the client's program is gone and when
+ * the kernel refuses (EPERM, from a seccomp filter as a hardened service
+ * would have). A process that execs: test_vfu_pvm_exec.c.
  * Hostile byte streams: test_vfu_pvm_raw.c.
  *
  * Client and server live in this process, so most tests allow the server
@@ -406,16 +407,25 @@ static void test_declared_unmapped(void **state)
 	}
 	assert_int_equal(sh.calls, 2);
 
-	/* Read-only client memory declared writable: never written. */
-	assert_int_equal(vfu_client_dma_map(f->c, 0x700000, PG, RW, -1, 0, ro),
-			 0);
+	/* Client memory declared read-only (as QEMU declares ROM): never
+	 * written, the DMA table says so before anything is tried. */
+	assert_int_equal(vfu_client_dma_map(f->c, 0x700000, PG, VFU_DMA_READ,
+					    -1, 0, ro), 0);
 	fill(data, sizeof(data), 11);
 	dev_mem_set(f, data, TD_MEM_SIZE);
 	assert_int_equal(td_cmd(f->c, TD_DMA_WRITE, 32, 0x700000), -EFAULT);
 	for (size_t i = 0; i < PG; i++)
 		assert_int_equal(ro[i], 0);
 	assert_int_equal(td_cmd(f->c, TD_DMA_READ, 32, 0x700000), TD_CMD_SIZE);
-	assert_int_equal(sh.calls, 3);
+	assert_int_equal(sh.calls, 2);
+	/* Declared writable although mapped read-only: written, as a
+	 * debugger writes (the client's own memory, as it declared). */
+	assert_int_equal(vfu_client_dma_map(f->c, 0x780000, PG, RW, -1, 0, ro),
+			 0);
+	dev_mem_set(f, data, TD_MEM_SIZE);
+	assert_int_equal(td_cmd(f->c, TD_DMA_WRITE, 32, 0x780000), TD_CMD_SIZE);
+	assert_memory_equal(ro, data, 32);
+	assert_int_equal(sh.calls, 2);
 
 	/* A kernel address. */
 	m.addr = 0x800000;
@@ -425,7 +435,7 @@ static void test_declared_unmapped(void **state)
 					 NULL, 0, NULL, 0, NULL), 0);
 	assert_int_equal(td_cmd(f->c, TD_DMA_WRITE, 32, 0x800000), -EFAULT);
 	assert_int_equal(td_cmd(f->c, TD_DMA_READ, 32, 0x800000), -EFAULT);
-	assert_int_equal(sh.calls, 5);
+	assert_int_equal(sh.calls, 4);
 	assert_true(stats(f).process_vm);
 	vfu_client_set_dma_handler(f->c, NULL, NULL);
 	munmap(three, PG);
@@ -617,15 +627,16 @@ static void test_socket_handed_on(void **state)
 
 /* ---- the kernel refuses (EPERM) ------------------------------------------ */
 
-/* Make process_vm_readv / _writev fail EPERM in this process, as systemd's
- * SystemCallFilter= would. Returns false if seccomp is not available. */
+/* Make pread / pwrite (the memory file's reads and writes) fail EPERM in
+ * this process, as systemd's SystemCallFilter= or an LSM could. Returns
+ * false if seccomp is not available. */
 static bool deny_process_vm(void)
 {
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_readv, 2, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_writev, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pread64, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pwrite64, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 	};
@@ -639,7 +650,7 @@ static bool deny_process_vm(void)
 
 /*
  * The child of test_eperm: a whole server and client in a process whose
- * process_vm_* calls fail EPERM (the filter cannot be lifted, hence the
+ * pread / pwrite calls fail EPERM (the filter cannot be lifted, hence the
  * fork). Without cmocka; returns 0, 77 (no seccomp) or the failed step.
  */
 static int eperm_child(void)

@@ -6,12 +6,15 @@
  * malformed VERSION), DMA_MAP offsets that are hostile addresses (wrapping:
  * refused; unmapped, kernel, past user space: the copy faults and the
  * server asks by message - only EFAULT ever reaches the device), and the
- * spec's meaning of offset when the capability was not negotiated; a
- * client process that negotiated, mapped and then exited (its socket
- * handed on) is never accessed again. The client is this process, which
- * the server is allowed to serve here, or a child of it.
+ * spec's meaning of offset when the capability was not negotiated; the
+ * memory file that is the capability (missing: not granted; not a memory
+ * file, or read-only: EINVAL); a client process that negotiated, mapped
+ * and then exited (its socket handed on) is never accessed again. The
+ * client is this process, which the server is allowed to serve here, or a
+ * child of it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,7 +34,10 @@
 
 #define RW (VFU_DMA_READ | VFU_DMA_WRITE)
 
-static void raw_version_json(struct fixture *f, const char *json,
+#define PVM_JSON "{\"capabilities\":{\"ccwpass.process_vm\":true}}"
+
+/* A VERSION with json and, when fd >= 0, that fd (closed here). */
+static void raw_version_json(struct fixture *f, const char *json, int fd,
 			     struct raw_reply *r)
 {
 	uint8_t v[4 + 256];
@@ -40,7 +46,10 @@ static void raw_version_json(struct fixture *f, const char *json,
 	assert_true(n <= 256);
 	vfu_version_encode(v, 0, 1);
 	memcpy(v + 4, json, n);
-	raw_msg(f->fd, f->id, VFU_CMD_VERSION, 0, v, 4 + n, NULL, 0);
+	raw_msg(f->fd, f->id, VFU_CMD_VERSION, 0, v, 4 + n, fd >= 0 ? &fd : NULL,
+		fd >= 0 ? 1 : 0);
+	if (fd >= 0)
+		close(fd);
 	assert_int_equal(raw_recv(f->fd, r), 1);
 	assert_int_equal(r->h.msg_id, f->id);
 	f->id++;
@@ -134,7 +143,8 @@ static void test_raw_hostile_addresses(void **state)
 	struct raw_reply r;
 
 	raw_version_json(f, "{\"capabilities\":{\"ccwpass.process_vm\":true,"
-			 "\"ccwpass.unknown\":{\"x\":[1]}}}", &r);
+			 "\"ccwpass.unknown\":{\"x\":[1]}}}",
+			 open("/proc/self/mem", O_RDWR | O_CLOEXEC), &r);
 	assert_int_equal(r.h.flags, VFU_F_TYPE_REPLY);
 	assert_non_null(memmem(r.payload, r.len, "\"ccwpass.process_vm\":true",
 			       25));
@@ -174,7 +184,7 @@ static void test_raw_not_proposed(void **state)
 	struct raw_reply r;
 
 	raw_version_json(f, "{\"capabilities\":{\"ccwpass.process_vm\":false}}",
-			 &r);
+			 -1, &r);
 	assert_int_equal(r.h.flags, VFU_F_TYPE_REPLY);
 	assert_null(memmem(r.payload, r.len, "process_vm", 10));
 	raw_map(f, 0x10000, 0x1000, UINT64_MAX - 0xfff, 0);
@@ -193,10 +203,68 @@ static void test_raw_wrong_type(void **state)
 	struct fixture *f = *state;
 	struct raw_reply r;
 
-	raw_version_json(f, "{\"capabilities\":{\"ccwpass.process_vm\":1}}", &r);
+	raw_version_json(f, "{\"capabilities\":{\"ccwpass.process_vm\":1}}", -1,
+			 &r);
 	assert_int_equal(r.h.flags, VFU_F_TYPE_REPLY | VFU_F_ERROR);
 	assert_int_equal(r.h.error, EINVAL);
 	expect_eof(f->fd);
+}
+
+/* Proposed without the memory file: not granted; DMA by message. */
+static void test_raw_no_memory_file(void **state)
+{
+	struct fixture *f = *state;
+	struct vfu_dma_stats st;
+	struct raw_reply r;
+
+	raw_version_json(f, PVM_JSON, -1, &r);
+	assert_int_equal(r.h.flags, VFU_F_TYPE_REPLY);
+	assert_null(memmem(r.payload, r.len, "process_vm", 10));
+	raw_map(f, 0x20000, 0x1000, (uintptr_t)f, 0);
+	raw_dma_refused(f, TD_DMA_READ, 0x20000, 8);
+	vfu_server_dma_stats(f->dev.srv, &st);
+	assert_false(st.process_vm);
+	assert_int_equal(st.messages, 1);
+}
+
+/* What comes as the memory file must be one, open for reading and
+ * writing: a pipe, a regular file, a read-only /proc/self/mem are
+ * malformed VERSIONs (EINVAL, the connection ends, the fd is closed). */
+static void test_raw_bad_memory_file(void **state)
+{
+	struct fixture *f = *state;
+	int p[2], fd;
+	struct raw_reply r;
+	char c;
+
+	for (int i = 0; i < 3; i++) {
+		if (i) {
+			assert_int_equal(close(f->fd), 0);
+			testdev_wait_gone(&f->dev, f->conns);
+			f->fd = raw_connect(f->path);
+			f->conns++;
+		}
+		switch (i) {
+		case 0:
+			assert_int_equal(pipe(p), 0);
+			fd = p[1];
+			break;
+		case 1:
+			fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+			break;
+		default:
+			fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+			break;
+		}
+		assert_true(fd >= 0);
+		raw_version_json(f, PVM_JSON, fd, &r);
+		assert_int_equal(r.h.flags, VFU_F_TYPE_REPLY | VFU_F_ERROR);
+		assert_int_equal(r.h.error, EINVAL);
+		expect_eof(f->fd);
+	}
+	/* The server closed the pipe's write end: nobody writes any more. */
+	assert_int_equal(read(p[0], &c, 1), 0);
+	close(p[0]);
 }
 
 /* One message as bytes (header + payload), for a child to write. */
@@ -212,15 +280,14 @@ static size_t compose(uint8_t *buf, uint16_t id, uint16_t cmd,
 	return VFU_HDR_SIZE + len;
 }
 
-/* Child only (async-signal-safe): write msg, read one whole reply, which
- * must not be an error. */
-static bool child_call(int s, const uint8_t *msg, size_t len)
+/* Child only (async-signal-safe): write msg (with fd, if >= 0), read one
+ * whole reply, which must not be an error. */
+static bool child_call(int s, const uint8_t *msg, size_t len, int fd)
 {
 	uint8_t hdr[VFU_HDR_SIZE], sink[256];
 	uint32_t size, got = 0;
 
-	if (write(s, msg, len) != (ssize_t)len)
-		return false;
+	raw_bytes(s, msg, len, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0);
 	while (got < VFU_HDR_SIZE) {
 		ssize_t n = read(s, hdr + got, VFU_HDR_SIZE - got);
 
@@ -280,9 +347,12 @@ static void test_raw_peer_gone(void **state)
 	assert_true(child >= 0);
 	if (child == 0) {
 		int sk = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
 
-		if (sk < 0 || connect(sk, (struct sockaddr *)&sa, sizeof(sa)) ||
-		    !child_call(sk, ver, vlen) || !child_call(sk, map, mlen))
+		if (sk < 0 || mem < 0 ||
+		    connect(sk, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    !child_call(sk, ver, vlen, mem) ||
+		    !child_call(sk, map, mlen, -1))
 			_exit(2);
 		raw_bytes(sv[1], "f", 1, &sk, 1);
 		_exit(0);
@@ -317,6 +387,8 @@ int main(void)
 		T_RAW(test_raw_hostile_addresses),
 		T_RAW(test_raw_not_proposed),
 		T_RAW(test_raw_wrong_type),
+		T_RAW(test_raw_no_memory_file),
+		T_RAW(test_raw_bad_memory_file),
 		T_RAW(test_raw_peer_gone),
 	};
 

@@ -14,7 +14,7 @@
  * it with a memfd (the server copies directly); VL_MESSAGES without fd
  * (every access is a DMA_READ / DMA_WRITE message the client answers);
  * VL_PROCESS_VM without fd but with the private capability
- * ccwpass.process_vm (the server copies with process_vm_readv/writev; it
+ * ccwpass.process_vm (the server copies through the client's memory file; it
  * is allowed to do so into its own process for these tests).
  */
 #ifndef CCWPASS_TESTS_VCC_LIVE_H
