@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "sysfs/sysfs_quota.h"
 
 struct sysfs_mount {
 	struct fuse *fuse;
@@ -111,14 +112,29 @@ static int fs_readlink(const char *path, char *buf, size_t size)
 	return ret < 0 ? ret : 0;
 }
 
+/* An open file of the view and whose share it counts against. */
+struct open_file {
+	struct sysfs_file *f;
+	uid_t uid;
+};
+
 static int fs_open(const char *path, struct fuse_file_info *fi)
 {
-	struct sysfs_file *f;
-	int ret = sysfs_open(tree(), path, fi->flags, &f);
+	uid_t uid = fuse_get_context()->uid;
+	struct open_file *o;
+	int ret = sysfs_quota_take(uid);
 
 	if (ret < 0)
 		return ret;
-	fi->fh = (uint64_t)(uintptr_t)f;
+	o = malloc(sizeof(*o));
+	ret = o ? sysfs_open(tree(), path, fi->flags, &o->f) : -ENOMEM;
+	if (ret < 0) {
+		free(o);
+		sysfs_quota_give(uid);
+		return ret;
+	}
+	o->uid = uid;
+	fi->fh = (uint64_t)(uintptr_t)o;
 	fi->direct_io = 1;
 	fi->keep_cache = 0;
 	return 0;
@@ -126,7 +142,7 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 
 static struct sysfs_file *file_of(struct fuse_file_info *fi)
 {
-	return (struct sysfs_file *)(uintptr_t)fi->fh;
+	return ((struct open_file *)(uintptr_t)fi->fh)->f;
 }
 
 static int fs_read(const char *path, char *buf, size_t size, off_t off,
@@ -143,7 +159,11 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 
 static int fs_release(const char *path, struct fuse_file_info *fi)
 {
-	sysfs_close(file_of(fi));
+	struct open_file *o = (struct open_file *)(uintptr_t)fi->fh;
+
+	sysfs_close(o->f);
+	sysfs_quota_give(o->uid);
+	free(o);
 	return 0;
 }
 

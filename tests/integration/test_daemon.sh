@@ -83,6 +83,7 @@ check "pid file removed" no "$([ -e "$RT/ccwpassd.pid" ] && echo yes || echo no)
 # fails with ENOTCONN); the next daemon removes it and mounts its own
 "$CCWPASSD" -c "$T/inventory.conf" -r "$RT" -e "$ETC"
 DEAD=$(cat "$RT/ccwpassd.pid")
+check "detached daemon's log is root's alone" 600 "$(stat -c %a "$RT/ccwpassd.log")"
 kill -KILL "$DEAD"
 wait_for sh -c "! kill -0 $DEAD" || true
 out=$("$CCWPASS" status -r "$RT") && rc=0 || rc=$?
