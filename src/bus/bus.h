@@ -104,6 +104,7 @@ struct bus_event {
 	const char *sch;            /* "0.0.0313" (not for CHP_VARY) */
 	const char *driver;         /* BIND / UNBIND */
 	const char *uuid;           /* MDEV_* */
+	unsigned int group;         /* MDEV_*: its IOMMU group */
 	uint8_t chpid;              /* CHP_VARY */
 	bool online;                /* CHP_VARY */
 };

@@ -122,6 +122,7 @@ static int mdev_destroy(struct bus *b, struct bus_mdev *m, bool force)
 	d->nmdevs--;
 	bus_emit(b, &(struct bus_event){
 		.kind = BUS_EV_MDEV_REMOVE, .sch = d->name, .uuid = m->uuid,
+		.group = m->group,
 	});
 	log_msg(LOG_NOTICE, "mdev %s: removed from %s (group %u)", m->uuid,
 		d->name, m->group);
@@ -208,6 +209,7 @@ int bus_mdev_create_gen(struct bus *b, const char *sch,
 	d->nmdevs++;
 	bus_emit(b, &(struct bus_event){
 		.kind = BUS_EV_MDEV_ADD, .sch = d->name, .uuid = m->uuid,
+		.group = m->group,
 	});
 	log_msg(LOG_NOTICE, "mdev %s: created on %s (%s, group %u)", uuid,
 		d->name, t->name, m->group);

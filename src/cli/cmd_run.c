@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "cli/run_args.h"
+#include "cli/run_user.h"
 #include "sysfs/sysfs_ns.h"
 
 #define CMD "run"
@@ -42,6 +43,9 @@ static void usage(FILE *f)
 "                         $" SYSFS_NS_RUNTIME_ENV " or " SYSFS_NS_RUNTIME_DIR ")\n"
 "  -e, --etc-dir DIR      bind DIR/mdevctl.d and DIR/driverctl.d over /etc's\n"
 "                         (tests; the default is the real /etc)\n"
+"  -u, --user USER[:GROUP]  run COMMAND as USER (its groups; GROUP as the\n"
+"                         primary one), e.g. a QEMU that uses an mdev whose\n"
+"                         /dev/vfio/N node USER was given (chown)\n"
 "      --preload          preload the library whatever COMMAND is\n"
 "      --no-preload       never preload it\n"
 "  -q, --quiet            no notes about repaired arguments\n"
@@ -58,6 +62,7 @@ enum preload_mode { PRELOAD_AUTO, PRELOAD_ALWAYS, PRELOAD_NEVER };
 struct run_opts {
 	const char *runtime_dir;
 	const char *etc_dir;
+	const char *user;         /* NULL: stay root */
 	enum preload_mode preload;
 	bool quiet;
 };
@@ -127,6 +132,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	static const struct option longopts[] = {
 		{ "runtime-dir", required_argument, NULL, 'r' },
 		{ "etc-dir", required_argument, NULL, 'e' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "preload", no_argument, NULL, OPT_PRELOAD },
 		{ "no-preload", no_argument, NULL, OPT_NO_PRELOAD },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -136,10 +142,11 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	int c;
 
 	/* '+': stop at the command; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+r:e:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:e:u:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->runtime_dir = optarg; break;
 		case 'e': o->etc_dir = optarg; break;
+		case 'u': o->user = optarg; break;
 		case 'q': o->quiet = true; break;
 		case OPT_PRELOAD: o->preload = PRELOAD_ALWAYS; break;
 		case OPT_NO_PRELOAD: o->preload = PRELOAD_NEVER; break;
@@ -159,6 +166,7 @@ static int run(int argc, char **argv)
 {
 	struct run_opts o = { .preload = PRELOAD_AUTO };
 	struct sysfs_ns_options ns = { 0 };
+	struct run_user who;
 	struct error err = { 0 };
 	char note[1024] = "", **cmd = NULL;
 	pid_t pid = 0;
@@ -193,7 +201,11 @@ static int run(int argc, char **argv)
 		return cli_fail(CMD, "setenv: %s", strerror(errno));
 	ns.runtime_dir = o.runtime_dir;
 	ns.etc_dir = o.etc_dir;
+	if (o.user && run_resolve_user(o.user, &who, &err) < 0)
+		return cli_fail(CMD, "%s", err.msg);
 	if (sysfs_ns_enter(&ns, &err) < 0)
+		return cli_fail(CMD, "%s", err.msg);
+	if (o.user && run_become(&who, &err) < 0)
 		return cli_fail(CMD, "%s", err.msg);
 	if (cmd)
 		argv = cmd;

@@ -33,6 +33,7 @@
 #include "daemon/pidfile.h"
 #include "daemon/uevent.h"
 #include "daemon/vcc_driver.h"
+#include "daemon/vfio_nodes.h"
 #include "inventory/inventory.h"
 #include "sysfs/sysfs.h"
 #include "sysfs/sysfs_ns.h"
@@ -60,6 +61,7 @@ struct daemon {
 	struct bus *bus;
 	struct vcc_options vopt;
 	struct uevent_runner *uev;
+	struct vfio_nodes *nodes;
 	struct sysfs_tree *tree;
 	struct sysfs_mount *mnt;
 	char sockets[PATH_MAX];
@@ -244,6 +246,23 @@ static void clean_stale_mount(const char *path)
 	}
 }
 
+/* What udev would be told: the group nodes, and mdevctl's autostart. */
+static void on_bus_event(const struct bus_event *ev, void *opaque)
+{
+	struct daemon *d = opaque;
+
+	vfio_nodes_event(d->nodes, ev);
+	uevent_post(ev, d->uev);
+}
+
+/* While stopping: the nodes go with their mdevs, nothing is started. */
+static void on_bus_event_stopping(const struct bus_event *ev, void *opaque)
+{
+	struct daemon *d = opaque;
+
+	vfio_nodes_event(d->nodes, ev);
+}
+
 static int start(struct daemon *d, struct error *err)
 {
 	struct uevent_options uo = {
@@ -270,9 +289,15 @@ static int start(struct daemon *d, struct error *err)
 	if (ret < 0)
 		return ret;
 	clean_sockets(d->sockets);
+	ret = vfio_nodes_start(d->opt.runtime_dir, d->sockets, d->bus,
+			       &d->nodes, err);
+	if (ret < 0)
+		return ret;
 	d->vopt.socket_dir = d->sockets;
 	d->vopt.trace_path = d->opt.trace;
 	d->vopt.release_timeout_ms = d->opt.release_timeout_ms;
+	d->vopt.authorize = vfio_nodes_authorize;
+	d->vopt.authorize_opaque = d->nodes;
 	ret = vcc_driver_register(d->bus, &d->vopt, err);
 	if (ret < 0)
 		return ret;
@@ -280,7 +305,7 @@ static int start(struct daemon *d, struct error *err)
 	ret = uevent_start(&uo, &d->uev, err);
 	if (ret < 0)
 		return ret;
-	bus_set_listener(d->bus, uevent_post, d->uev);
+	bus_set_listener(d->bus, on_bus_event, d);
 	overrides_apply(d->bus, d->opt.etc_dir);
 	bus_probe_all(d->bus);
 	d->tree = sysfs_tree_new(d->bus);
@@ -301,16 +326,20 @@ static void stop(struct daemon *d)
 	/*
 	 * The view still takes writes: detach the runner from the driver
 	 * core before freeing it, or a bind racing with the shutdown would
-	 * post to freed memory.
+	 * post to freed memory. The group nodes go with their mdevs.
 	 */
 	if (d->bus)
-		bus_set_listener(d->bus, NULL, NULL);
+		bus_set_listener(d->bus, on_bus_event_stopping, d);
 	uevent_stop(d->uev);
 	d->uev = NULL;
 	if (d->bus)
 		bus_shutdown(d->bus);
 	sysfs_unmount(d->mnt);
 	sysfs_tree_free(d->tree);
+	if (d->bus)
+		bus_set_listener(d->bus, NULL, NULL);
+	vfio_nodes_stop(d->nodes);
+	d->nodes = NULL;
 	bus_free(d->bus);
 	if (d->css)
 		css_free(d->css);

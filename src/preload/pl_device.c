@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "common/byteorder.h"
+#include "common/deadline.h"
 #include "common/error.h"
 #include "preload/pl_debug.h"
 #include "preload/pl_device.h"
@@ -34,9 +35,11 @@
 /*
  * A server that still serves the previous connection of this mdev (QEMU
  * closed it a moment ago: device_del + device_add, a test) refuses the
- * next one until it has seen the close. Retry that for up to a second.
+ * next one until it has seen the close; a socket whose group node was just
+ * granted to us takes the node's owner a moment later. Retry those for up
+ * to a second.
  */
-#define CONNECT_TRIES      50
+#define CONNECT_WAIT_MS    1000
 #define CONNECT_PAUSE_NS   20000000L
 _Static_assert(offsetof(struct vfio_device_info, num_irqs) + 4 ==
 	       DEVICE_INFO_MINSZ, "vfio_device_info");
@@ -124,6 +127,7 @@ int pl_device_connect(struct pl_group *g, const char *name,
 		      struct pl_device **dp)
 {
 	struct vfu_client_opts opts = { .process_vm = pl_process_vm_wanted() };
+	struct timespec until, now;
 	const struct vfu_caps *caps;
 	struct pl_device *d;
 	struct error err = { 0 };
@@ -143,9 +147,14 @@ int pl_device_connect(struct pl_group *g, const char *name,
 		free(d);
 		return -ENAMETOOLONG;
 	}
-	for (int i = 1;; i++) {
+	until = deadline_ms(CONNECT_WAIT_MS);
+	for (;;) {
 		ret = vfu_client_connect_opts(d->path, &opts, &d->c, &err);
-		if (ret != -ECONNREFUSED || i == CONNECT_TRIES)
+		if (ret != -ECONNREFUSED &&
+		    (ret != -EACCES || pl_group_access(pl_group_id(g)) < 0))
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!deadline_after(&until, &now))
 			break;
 		nanosleep(&(struct timespec){ .tv_nsec = CONNECT_PAUSE_NS },
 			  NULL);

@@ -8,7 +8,9 @@
  *
  * Group N exists when ccwpassd lists a device in
  * <runtime>/sys/kernel/iommu_groups/N/devices/; the entry's name is the
- * mdev UUID that VFIO_GROUP_GET_DEVICE_FD asks for.
+ * mdev UUID that VFIO_GROUP_GET_DEVICE_FD asks for. Who may open it is
+ * <runtime>/dev/vfio/N's to say (owner, group, mode), as /dev/vfio/N's on a
+ * real host; ccwpassd checks the same when the device connects.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/byteorder.h"
 #include "preload/pl_debug.h"
@@ -101,6 +104,19 @@ static int group_lists(unsigned long id, const char *name)
 	return !name || found ? 0 : -ENODEV;
 }
 
+/* The kernel's permission check of open("/dev/vfio/N", O_RDWR): 0 or
+ * -EACCES (a daemon without group nodes allows all, as before). */
+int pl_group_access(unsigned long id)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/dev/vfio/%lu", pl_runtime_dir(), id);
+	if (faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) == 0 ||
+	    errno != EACCES)
+		return 0;
+	return -EACCES;
+}
+
 int pl_group_open(unsigned long id, int flags)
 {
 	struct pl_group *g;
@@ -112,6 +128,13 @@ int pl_group_open(unsigned long id, int flags)
 		log_msg(LOG_ERR, "/dev/vfio/%lu: no iommu group %lu under "
 			"%s/sys/kernel/iommu_groups (is ccwpassd running with "
 			"this CCWPASS_RUNTIME_DIR?)", id, id, pl_runtime_dir());
+		return ret;
+	}
+	ret = pl_group_access(id);
+	if (ret < 0) {
+		log_msg(LOG_ERR, "/dev/vfio/%lu: permission denied (%s/dev/vfio/"
+			"%lu: its owner grants access, e.g. chown)", id,
+			pl_runtime_dir(), id);
 		return ret;
 	}
 	pl_lock();

@@ -90,6 +90,9 @@ int pl_container_replay(struct pl_container *c, struct pl_device *d);
 #define PL_GROUP_MAX_DEVICES 16
 
 int pl_group_open(unsigned long id, int flags);
+/* May this process open group id (its <runtime>/dev/vfio node)? 0 or
+ * -EACCES. */
+int pl_group_access(unsigned long id);
 int pl_group_ioctl(struct pl_group *g, unsigned long req, unsigned long arg);
 void pl_group_closed(struct pl_group *g);
 void pl_group_release(struct pl_group *g);

@@ -366,6 +366,29 @@ static int make_mounts_private(struct error *err)
 	return 0;
 }
 
+/*
+ * The daemon's VFIO group nodes at /dev/vfio, where the kernel's would be
+ * (ls, chown, libvirt look there; the preload library answers the opens).
+ * /dev/vfio is made if missing, as loading vfio would.
+ */
+static int bind_vfio_nodes(const char *runtime_dir, struct error *err)
+{
+	char nodes[PATH_MAX];
+	struct stat st;
+
+	if (snprintf(nodes, sizeof(nodes), "%s/%s", runtime_dir,
+		     SYSFS_NS_VFIO_NODES) >= (int)sizeof(nodes) ||
+	    stat(nodes, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;                 /* a daemon without them */
+	if (mkdir("/dev/vfio", 0755) < 0 && errno != EEXIST)
+		return error_setf(err, errno, "mkdir /dev/vfio: %s",
+				  strerror(errno));
+	if (mount(nodes, "/dev/vfio", NULL, MS_BIND, NULL) < 0)
+		return error_setf(err, errno, "bind %s on /dev/vfio: %s", nodes,
+				  strerror(errno));
+	return 0;
+}
+
 int sysfs_ns_enter(const struct sysfs_ns_options *opt, struct error *err)
 {
 	const char *etc = opt->etc_dir && *opt->etc_dir ? opt->etc_dir : "/etc";
@@ -403,6 +426,9 @@ int sysfs_ns_enter(const struct sysfs_ns_options *opt, struct error *err)
 	if (mount(stage, "/sys", NULL, MS_MOVE, NULL) < 0)
 		return error_setf(err, errno, "move %s to /sys: %s", stage,
 				  strerror(errno));
+	ret = bind_vfio_nodes(opt->runtime_dir, err);
+	if (ret < 0)
+		return ret;
 	if (strcmp(etc, "/etc"))
 		return bind_etc(etc, err);
 	return 0;

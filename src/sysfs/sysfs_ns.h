@@ -26,6 +26,7 @@
 #define SYSFS_NS_LOCKFILE      "ccwpassd.lock"
 #define SYSFS_NS_SYS           "sys"
 #define SYSFS_NS_SOCKETS       "vfio-user"
+#define SYSFS_NS_VFIO_NODES    "dev/vfio"
 
 /* --runtime-dir, else $CCWPASS_RUNTIME_DIR, else /run/ccwpass. */
 const char *sysfs_ns_runtime_dir(const char *option);
@@ -50,8 +51,8 @@ struct sysfs_ns_options {
 
 /*
  * Move the calling process into a new private mount namespace with the
- * view merged into /sys (needs CAP_SYS_ADMIN; call it before starting
- * threads). Makes sure <etc>/mdevctl.d/scripts.d/{callouts,notifiers}
+ * view merged into /sys and the daemon's group nodes at /dev/vfio (needs
+ * CAP_SYS_ADMIN; call it before starting threads). Makes sure <etc>/mdevctl.d/scripts.d/{callouts,notifiers}
  * exist (mdevctl refuses to run otherwise). Returns 0 or -errno with err
  * naming the path that failed.
  */

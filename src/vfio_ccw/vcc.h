@@ -29,6 +29,7 @@
 
 struct css_subchannel;
 struct vcc_private;
+struct vfu_peer;
 
 #define VCC_DRIVER_NAME     "vfio_ccw"
 #define VCC_MDEV_TYPE       "vfio_ccw-io"     /* sysfs directory name */
@@ -48,6 +49,15 @@ struct vcc_options {
 	 * (milliseconds; 0 = default 10000).
 	 */
 	int release_timeout_ms;
+	/*
+	 * Optional: may this client (the kernel's credentials of a process
+	 * that connected to the mdev's socket) open the mdev's VFIO group?
+	 * 0, or -EACCES and the connection is closed. NULL: anyone who can
+	 * reach the socket.
+	 */
+	int (*authorize)(void *opaque, const char *uuid,
+			 const struct vfu_peer *peer);
+	void *authorize_opaque;
 };
 
 /*

@@ -473,6 +473,10 @@ int vcc_probe(struct css_subchannel *sch, const struct vcc_options *opt,
 	p->lpm = schib.pmcw.pim & schib.pmcw.pam & schib.pmcw.pom;
 	p->release_timeout_ms = opt && opt->release_timeout_ms > 0
 				? opt->release_timeout_ms : 10000;
+	if (opt) {
+		p->authorize = opt->authorize;
+		p->authorize_opaque = opt->authorize_opaque;
+	}
 	if (opt && opt->socket_dir) {
 		p->socket_dir = strdup(opt->socket_dir);
 		if (!p->socket_dir) {

@@ -237,6 +237,16 @@ static int op_dma_unmap(void *dev, const struct vfu_dma_region *r)
 	return 0;
 }
 
+static int op_authorize(void *dev, const struct vfu_peer *peer)
+{
+	struct vcc_private *p = dev;
+	const char *uuid = vcc_mdev_uuid(p);
+
+	if (!p->authorize)
+		return 0;
+	return uuid ? p->authorize(p->authorize_opaque, uuid, peer) : -ENODEV;
+}
+
 static void op_client_ready(void *dev)
 {
 	vcc_mdev_client_ready(dev);
@@ -248,6 +258,7 @@ static void op_client_gone(void *dev)
 }
 
 const struct vfu_device_ops vcc_device_ops = {
+	.authorize = op_authorize,
 	.region_read = op_region_read,
 	.region_write = op_region_write,
 	.reset = op_reset,

@@ -78,6 +78,9 @@ struct vcc_private {
 	uintptr_t handle;             /* css callback registration */
 	char *socket_dir;
 	int release_timeout_ms;
+	int (*authorize)(void *opaque, const char *uuid,
+			 const struct vfu_peer *peer);
+	void *authorize_opaque;
 	struct vcc_trace *trace;      /* NULL: no trace */
 
 	/* ---- under fsm_lock ---- */

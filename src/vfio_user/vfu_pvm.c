@@ -66,17 +66,6 @@ void vfu_server_allow_process_vm_self(bool allow)
 	atomic_store(&allow_self, allow);
 }
 
-pid_t vfu_peer_pid(int fd)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-	    len != sizeof(cred) || cred.pid <= 0)
-		return 0;       /* not AF_UNIX, or a pid namespace we cannot see */
-	return cred.pid;
-}
-
 void vfu_pvm_reset(struct vfu_pvm *p)
 {
 	if (p->negotiated && p->mem >= 0)

@@ -148,6 +148,44 @@ static bool conn_dead(struct vfu_server *s, struct vfu_conn *c)
 	return dead;
 }
 
+/* ---- the peer: who the kernel says connected ---------------------------- */
+
+pid_t vfu_peer_pid(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    len != sizeof(cred) || cred.pid <= 0)
+		return 0;       /* not AF_UNIX, or a pid namespace we cannot see */
+	return cred.pid;
+}
+
+int vfu_peer_creds(int fd, struct vfu_peer *peer)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	gid_t groups[VFU_PEER_GROUPS];
+	socklen_t glen = sizeof(groups);
+
+	memset(peer, 0, sizeof(*peer));
+	peer->uid = (uid_t)-1;
+	peer->gid = (gid_t)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    len != sizeof(cred))
+		return -errno ? -errno : -EINVAL;
+	peer->pid = cred.pid > 0 ? cred.pid : 0;
+	peer->uid = cred.uid;
+	peer->gid = cred.gid;
+	/* More than VFU_PEER_GROUPS groups: ERANGE; the first ones are kept
+	 * out of caution only when the kernel gave them. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0) {
+		peer->ngroups = (int)(glen / sizeof(gid_t));
+		memcpy(peer->groups, groups, glen);
+	}
+	return 0;
+}
+
 static struct vfu_conn *conn_new(int fd)
 {
 	struct vfu_conn *c = calloc(1, sizeof(*c));
@@ -282,6 +320,20 @@ static void on_accept(struct evloop *loop, int fd, uint32_t events,
 		vfu_log(s, LOG_NOTICE, "refusing a second client");
 		close(cfd);
 		return;
+	}
+	if (s->ops->authorize) {
+		struct vfu_peer peer;
+		int ret = vfu_peer_creds(cfd, &peer);
+
+		if (ret == 0)
+			ret = s->ops->authorize(s->dev, &peer);
+		if (ret < 0) {
+			vfu_log(s, LOG_NOTICE, "refusing pid %d (uid %u): %s",
+				(int)peer.pid, (unsigned int)peer.uid,
+				strerror(-ret));
+			close(cfd);
+			return;
+		}
 	}
 	vfu_server_attach_fd(s, cfd);
 }

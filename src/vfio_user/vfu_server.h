@@ -37,6 +37,7 @@
 #define CCWPASS_VFIO_USER_VFU_SERVER_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,7 +74,23 @@ struct vfu_device_desc {
  * Device callbacks, all on the loop thread; dev is the config's dev.
  * Ranges and indexes are validated against the description first.
  */
+/* Who connected: the kernel's word (SO_PEERCRED, SO_PEERGROUPS). */
+#define VFU_PEER_GROUPS 64
+struct vfu_peer {
+	pid_t pid;                /* 0: unknown (another pid namespace) */
+	uid_t uid;
+	gid_t gid;
+	int ngroups;              /* supplementary groups (at most 64 kept) */
+	gid_t groups[VFU_PEER_GROUPS];
+};
+
 struct vfu_device_ops {
+	/*
+	 * Optional. A client connected to the socket: 0 to serve it, or
+	 * -errno (EACCES) to close the connection before reading a byte. An
+	 * accepted connection whose credentials cannot be read is closed.
+	 */
+	int (*authorize)(void *dev, const struct vfu_peer *peer);
 	/* Return bytes done (0..len) or -errno (sent to the client). */
 	int (*region_read)(void *dev, uint32_t index, uint64_t offset,
 			   void *buf, uint32_t len);

@@ -149,6 +149,8 @@ void vfu_pending_fail_all(struct vfu_server *s, struct vfu_conn *c, int err);
 /* vfu_pvm.c */
 /* The pid of the process at the other end of socket fd, 0 if unknown. */
 pid_t vfu_peer_pid(int fd);
+/* Its credentials: 0, or -errno (not AF_UNIX) with uid/gid -1. */
+int vfu_peer_creds(int fd, struct vfu_peer *peer);
 /*
  * Loop thread, negotiation: may the client have direct access? Only with
  * its memory file (*memfd, the fd that came with the VERSION: taken, i.e.

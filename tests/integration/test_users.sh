@@ -55,5 +55,55 @@ check "root is not bounded" "600 ok" "$(/usr/bin/python3 -c "$OPENER" "$V" 600)"
 check "nobody's share is back after exit" "256 EMFILE" \
     "$(as_nobody /usr/bin/python3 -c "$OPENER" "$V" 300)"
 
+# ---- who may use an mdev: its group node's owner decides ----
+sysw /sys/bus/css/devices/0.0.0313/driver/unbind 0.0.0313 >/dev/null
+sysw /sys/bus/css/drivers/vfio_ccw/bind 0.0.0313 >/dev/null
+sysw /sys/bus/css/devices/0.0.0313/mdev_supported_types/vfio_ccw-io/create "$UUID1" >/dev/null
+G=$(basename "$(readlink "$RT/sys/bus/mdev/devices/$UUID1/iommu_group")")
+NODE=$RT/dev/vfio/$G
+SOCK=$RT/vfio-user/$UUID1.sock
+check "group node made with the mdev, root's 0600" "root 600" "$(stat -c '%U %a' "$NODE")"
+check "seen at /dev/vfio inside ccwpass run" "root 600" "$(ns stat -c '%U %a' "/dev/vfio/$G")"
+check "the container node, as the kernel's" 666 "$(stat -c %a "$RT/dev/vfio/vfio")"
+# A VERSION as nobody; prints the reply's first bytes' length or how it ended.
+HELLO='
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1])
+except OSError as e:
+    print("connect", e.strerror); sys.exit(0)
+v = struct.pack("<HH", 0, 1) + b"{}\0"
+try:
+    s.sendall(struct.pack("<HHIII", 1, 1, 16 + len(v), 0, 0) + v)
+    r = s.recv(4096)
+except OSError:
+    r = b""
+print("reply" if len(r) >= 16 else "closed")
+'
+check "nobody cannot connect to a root node's socket" "connect Permission denied" \
+    "$(as_nobody /usr/bin/python3 -c "$HELLO" "$SOCK")"
+# Even a socket left open to all (by hand): the daemon asks the node.
+chmod 0711 "$RT/vfio-user"; chmod 0666 "$SOCK"
+check "a reachable socket: ccwpassd closes it, the node says no" closed \
+    "$(as_nobody /usr/bin/python3 -c "$HELLO" "$SOCK")"
+check "and says why" yes "$(grep -q "may not open $NODE" "$T/daemon.log" && echo yes)"
+ns chown nobody "/dev/vfio/$G"
+sock_follows() { [ "$(stat -c '%U %a' "$SOCK")" = "nobody 600" ]; }
+wait_for sock_follows
+check "the socket follows the node (nobody, 0600)" "nobody 600" "$(stat -c '%U %a' "$SOCK")"
+check "nobody is served" reply "$(as_nobody /usr/bin/python3 -c "$HELLO" "$SOCK")"
+ns chmod 0660 "/dev/vfio/$G"
+ns chown root:nogroup "/dev/vfio/$G"
+sock_group() { [ "$(stat -c '%U:%G %a' "$SOCK")" = "root:nogroup 660" ]; }
+wait_for sock_group
+check "group access: the socket follows (root:nogroup 0660)" "root:nogroup 660" \
+    "$(stat -c '%U:%G %a' "$SOCK")"
+check "a member of the group is served" reply \
+    "$(setpriv --reuid=daemon --regid=nogroup --clear-groups /usr/bin/python3 -c "$HELLO" "$SOCK")"
+sysw "/sys/bus/mdev/devices/$UUID1/remove" 1 >/dev/null
+check "the node goes with the mdev" no "$([ -e "$NODE" ] && echo yes || echo no)"
+check "the socket directory closes again" 700 "$(stat -c %a "$RT/vfio-user")"
+
 stop_daemon
 finish
