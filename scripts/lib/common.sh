@@ -17,6 +17,8 @@ CCWPASS_HOST_PKGS=(
 . "$CCWPASS_ROOT/scripts/lib/deps.sh"
 # shellcheck source=scripts/lib/wait.sh
 . "$CCWPASS_ROOT/scripts/lib/wait.sh"
+# shellcheck source=scripts/lib/lock.sh
+. "$CCWPASS_ROOT/scripts/lib/lock.sh"
 
 ccwpass_log() {
     printf '==> %s\n' "$*"
