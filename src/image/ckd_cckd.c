@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Hercules compressed CKD images, "CKD_C370": opening, validation and
- * reading (docs/image-format.md "CCKD"; Hercules cckddasd.c, cckdutil.c
- * cckd_chkdsk). Layout: device header (0), compressed header (512), L1
- * table (1024, numl1tab x 32-bit offsets of L2 tables), then L2 tables
- * (256 x {pos32, len16, size16}), track images and free space in any order.
- * Track t is entry t % 256 of the L2 table at L1[t / 256]; an L1 entry of 0
- * means "every track of this group is a null track of the header's format";
- * an L2 entry with pos 0 is a null track of format len.
+ * Hercules compressed CKD images, "CKD_C370" (CCKD) and Hyperion's
+ * "CKD_C064" (CCKD64): opening, validation and reading
+ * (docs/image-format.md "CCKD", "CCKD64"; Hercules cckddasd.c, cckdutil.c
+ * cckd_chkdsk; Hyperion cckd64.h, cckddasd64.c). Layout: device header
+ * (0), compressed header (512), L1 table (1024, numl1tab offsets of L2
+ * tables), then L2 tables (256 x {pos, len16, size16}), track images and
+ * free space in any order. Offsets are 32-bit in CCKD, 64-bit in CCKD64
+ * (struct cckd_format). Track t is entry t % 256 of the L2 table at
+ * L1[t / 256]; an L1 entry of 0 means "every track of this group is a null
+ * track of the header's format"; an L2 entry with pos 0 is a null track of
+ * format len.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -25,25 +28,33 @@
 
 _Static_assert(CCKD_IO_SIZE >= CKD_MAX_TRACK_SIZE, "stored images fit");
 
-void cckd_l2_decode(struct cckd_l2ent *t, const uint8_t *raw, bool be)
+/* An entry: pos (off_size bytes), len16, size16, CCKD64: pad32 (zero). */
+void cckd_l2_decode(const struct cckd_image *c, struct cckd_l2ent *t,
+		    const uint8_t *raw)
 {
-	for (unsigned int i = 0; i < CCKD_L2_ENTRIES; i++) {
-		const uint8_t *p = raw + i * CCKD_L2ENT_SIZE;
+	unsigned int w = c->fmt->off_size;
 
-		t[i].pos = cckd_ld32(be, p);
-		t[i].len = cckd_ld16(be, p + 4);
-		t[i].size = cckd_ld16(be, p + 6);
+	for (unsigned int i = 0; i < CCKD_L2_ENTRIES; i++) {
+		const uint8_t *p = raw + i * c->fmt->l2ent_size;
+
+		t[i].pos = cckd_ld_off(c->be, p, w);
+		t[i].len = cckd_ld16(c->be, p + w);
+		t[i].size = cckd_ld16(c->be, p + w + 2);
 	}
 }
 
-void cckd_l2_encode(uint8_t *raw, const struct cckd_l2ent *t, bool be)
+void cckd_l2_encode(const struct cckd_image *c, uint8_t *raw,
+		    const struct cckd_l2ent *t)
 {
-	for (unsigned int i = 0; i < CCKD_L2_ENTRIES; i++) {
-		uint8_t *p = raw + i * CCKD_L2ENT_SIZE;
+	unsigned int w = c->fmt->off_size;
 
-		cckd_st32(be, p, t[i].pos);
-		cckd_st16(be, p + 4, t[i].len);
-		cckd_st16(be, p + 6, t[i].size);
+	memset(raw, 0, cckd_l2tab_size(c->fmt));
+	for (unsigned int i = 0; i < CCKD_L2_ENTRIES; i++) {
+		uint8_t *p = raw + i * c->fmt->l2ent_size;
+
+		cckd_st_off(c->be, p, w, t[i].pos);
+		cckd_st16(c->be, p + w, t[i].len);
+		cckd_st16(c->be, p + w + 2, t[i].size);
 	}
 }
 
@@ -93,14 +104,14 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 	}
 	rc = ckd_pread_full(c->fd, c->io, e.len, e.pos);
 	if (rc == -ENODATA) {
-		log_msg(LOG_ERR, "%s: track %u: stored image at 0x%x (%u "
+		log_msg(LOG_ERR, "%s: track %u: stored image at 0x%jx (%u "
 			"bytes) runs past the end of the file", img->path, trk,
-			e.pos, e.len);
+			(uintmax_t)e.pos, e.len);
 		return -EUCLEAN;
 	}
 	if (rc < 0) {
-		log_msg(LOG_ERR, "%s: track %u: read error at 0x%x", img->path,
-			trk, e.pos);
+		log_msg(LOG_ERR, "%s: track %u: read error at 0x%jx",
+			img->path, trk, (uintmax_t)e.pos);
 		return -EIO;
 	}
 	rc = ckd_decompress_track(buf, img->geo.trksize, len, c->io, e.len,
@@ -185,46 +196,51 @@ static int check_entry(struct cckd_open *o, uint32_t l1x, uint32_t l2x,
 		return bad(o, "L2[%u][%u]: entry for track %u beyond the last "
 			   "track %u", l1x, l2x, trk,
 			   ckd_image_tracks(o->img) - 1);
-	if (e->pos == 0xffffffff)
-		return bad(o, "track %u: L2[%u][%u] pos 0xffffffff (shadow "
-			   "file entry in a base image)", trk, l1x, l2x);
+	if (e->pos == o->c->fmt->shadow)
+		return bad(o, "track %u: L2[%u][%u] pos 0x%jx (shadow file "
+			   "entry in a base image)", trk, l1x, l2x,
+			   (uintmax_t)e->pos);
 	if (e->len < CKD_HA_SIZE || e->len > e->size || e->len > geo->trksize)
 		return bad(o, "track %u: L2[%u][%u] len %u size %u (track "
 			   "size %u)", trk, l1x, l2x, e->len, e->size,
 			   geo->trksize);
-	if (e->pos < o->l1end || (uint64_t)e->pos + e->size > o->fsize)
-		return bad(o, "track %u: L2[%u][%u] pos 0x%x size %u outside "
-			   "the data area 0x%jx-0x%jx", trk, l1x, l2x, e->pos,
-			   e->size, (uintmax_t)o->l1end, (uintmax_t)o->fsize);
+	if (e->pos < o->l1end || e->pos > o->fsize ||
+	    e->size > o->fsize - e->pos)
+		return bad(o, "track %u: L2[%u][%u] pos 0x%jx size %u outside "
+			   "the data area 0x%jx-0x%jx", trk, l1x, l2x,
+			   (uintmax_t)e->pos, e->size, (uintmax_t)o->l1end,
+			   (uintmax_t)o->fsize);
 	return add_extent(o, e->pos, e->size, trk);
 }
 
 static int load_l2(struct cckd_open *o, uint32_t l1x)
 {
 	struct cckd_image *c = o->c;
-	uint32_t pos = c->l1[l1x];
-	uint8_t raw[CCKD_L2TAB_SIZE];
+	uint64_t pos = c->l1[l1x];
+	uint32_t size = cckd_l2tab_size(c->fmt);
+	uint8_t raw[CCKD_L2TAB_MAX];
 	int rc;
 
 	if (pos == 0)
 		return 0;
-	if (pos == 0xffffffff)
-		return bad(o, "L1[%u] = 0xffffffff (shadow file entry in a base "
-			   "image)", l1x);
-	if (pos < o->l1end || (uint64_t)pos + CCKD_L2TAB_SIZE > o->fsize)
-		return bad(o, "L1[%u] = 0x%x: L2 table outside the data area "
-			   "0x%jx-0x%jx", l1x, pos, (uintmax_t)o->l1end,
-			   (uintmax_t)o->fsize);
-	rc = ckd_pread_full(c->fd, raw, sizeof(raw), pos);
+	if (pos == c->fmt->shadow)
+		return bad(o, "L1[%u] = 0x%jx (shadow file entry in a base "
+			   "image)", l1x, (uintmax_t)pos);
+	if (pos < o->l1end || pos > o->fsize || size > o->fsize - pos)
+		return bad(o, "L1[%u] = 0x%jx: L2 table outside the data area "
+			   "0x%jx-0x%jx", l1x, (uintmax_t)pos,
+			   (uintmax_t)o->l1end, (uintmax_t)o->fsize);
+	rc = ckd_pread_full(c->fd, raw, size, pos);
 	if (rc < 0)
 		return error_setf(o->err, EIO, "%s: cannot read the L2 table "
-				  "L1[%u] at 0x%x", o->img->path, l1x, pos);
+				  "L1[%u] at 0x%jx", o->img->path, l1x,
+				  (uintmax_t)pos);
 	c->l2[l1x] = malloc(CCKD_L2_ENTRIES * sizeof(struct cckd_l2ent));
 	if (!c->l2[l1x])
 		return error_setf(o->err, ENOMEM, "%s: out of memory",
 				  o->img->path);
-	cckd_l2_decode(c->l2[l1x], raw, c->be);
-	rc = add_extent(o, pos, CCKD_L2TAB_SIZE, l1x | L2_MARK);
+	cckd_l2_decode(c, c->l2[l1x], raw);
+	rc = add_extent(o, pos, size, l1x | L2_MARK);
 	if (rc < 0)
 		return rc;
 	for (uint32_t i = 0; i < CCKD_L2_ENTRIES; i++) {
@@ -278,7 +294,7 @@ static int build_space(struct cckd_open *o)
 	uint64_t at = o->l1end;
 	int rc;
 
-	ckd_space_init(s, o->l1end, o->l1end);
+	ckd_space_init(s, o->l1end, o->l1end, o->c->fmt->limit);
 	for (size_t i = 0; i < o->next; i++) {
 		s->eof = o->ext[i].pos + o->ext[i].size;
 		rc = ckd_space_release(s, at, o->ext[i].pos - at);
@@ -299,21 +315,23 @@ static int read_headers(struct cckd_open *o, const struct ckd_devhdr *h,
 	const char *field;
 	struct stat st;
 
-	cckd_header_load(&c->hdr, chdr);
+	cckd_header_load(&c->hdr, chdr, c->fmt);
 	c->be = cckd_big_endian(&c->hdr);
 	if (h->fileseq > 1 || h->highcyl != 0)
 		return error_setf(o->err, EINVAL, "%s: header field %s: a "
-				  "CCKD image is a single file", img->path,
-				  h->fileseq > 1 ? "fileseq" : "highcyl");
+				  "%s image is a single file", img->path,
+				  h->fileseq > 1 ? "fileseq" : "highcyl",
+				  c->fmt->name);
 	if (ckd_devhdr_geometry(h, c->hdr.cyls, &img->geo, &field) < 0)
 		return error_setf(o->err, EINVAL, "%s: header field %s: "
 				  "devtype 0x%02x heads %u trksize %u cyls %u",
 				  img->path, field, h->devtype, h->heads,
 				  h->trksize, c->hdr.cyls);
 	if (cckd_header_check(&c->hdr, ckd_image_tracks(img), &field) < 0)
-		return error_setf(o->err, EINVAL, "%s: compressed header field "
-				  "%s: vrm %u.%u.%u numl1tab %d numl2tab %d "
-				  "nullfmt %u compress %u", img->path, field,
+		return error_setf(o->err, EINVAL, "%s: %s compressed header "
+				  "field %s: vrm %u.%u.%u numl1tab %d numl2tab "
+				  "%d nullfmt %u compress %u", img->path,
+				  c->fmt->name, field,
 				  c->hdr.vrm[0], c->hdr.vrm[1], c->hdr.vrm[2],
 				  c->hdr.numl1tab, c->hdr.numl2tab,
 				  c->hdr.nullfmt, c->hdr.compress);
@@ -322,7 +340,7 @@ static int read_headers(struct cckd_open *o, const struct ckd_devhdr *h,
 				  strerror(errno));
 	c->nl1 = (uint32_t)c->hdr.numl1tab;
 	o->fsize = (uint64_t)st.st_size;
-	o->l1end = CCKD_L1_POS + (uint64_t)c->nl1 * 4;
+	o->l1end = CCKD_L1_POS + (uint64_t)c->nl1 * c->fmt->off_size;
 	if (o->fsize < o->l1end)
 		return bad(o, "file size %ju cannot hold the L1 table of %u "
 			   "entries", (uintmax_t)o->fsize, c->nl1);
@@ -333,6 +351,7 @@ static int load_tables(struct cckd_open *o)
 {
 	struct cckd_image *c = o->c;
 	uint32_t trks = ckd_image_tracks(o->img);
+	unsigned int w = c->fmt->off_size;
 	uint8_t *raw;
 	int rc;
 
@@ -341,20 +360,20 @@ static int load_tables(struct cckd_open *o)
 	c->l2_dirty = calloc(c->nl1, 1);
 	c->fresh = calloc(trks / 8 + 1, 1);
 	c->io = malloc(CCKD_IO_SIZE);
-	raw = malloc((size_t)c->nl1 * 4);
+	raw = malloc((size_t)c->nl1 * w);
 	if (!c->l1 || !c->l2 || !c->l2_dirty || !c->fresh || !c->io || !raw) {
 		free(raw);
 		return error_setf(o->err, ENOMEM, "%s: out of memory",
 				  o->img->path);
 	}
-	rc = ckd_pread_full(c->fd, raw, (size_t)c->nl1 * 4, CCKD_L1_POS);
+	rc = ckd_pread_full(c->fd, raw, (size_t)c->nl1 * w, CCKD_L1_POS);
 	if (rc < 0) {
 		free(raw);
 		return error_setf(o->err, EIO, "%s: cannot read the L1 table",
 				  o->img->path);
 	}
 	for (uint32_t i = 0; i < c->nl1; i++)
-		c->l1[i] = cckd_ld32(c->be, raw + 4 * i);
+		c->l1[i] = cckd_ld_off(c->be, raw + (size_t)w * i, w);
 	free(raw);
 	for (uint32_t i = 0; i < c->nl1; i++) {
 		rc = load_l2(o, i);
@@ -365,7 +384,7 @@ static int load_tables(struct cckd_open *o)
 }
 
 int ckd_cckd_attach(struct ckd_image *img, int fd,
-		    const struct ckd_devhdr *h,
+		    const struct ckd_devhdr *h, const struct cckd_format *fmt,
 		    const uint8_t chdr[CCKD_HDR_SIZE], struct error *err)
 {
 	struct cckd_image *c = calloc(1, sizeof(*c));
@@ -377,6 +396,7 @@ int ckd_cckd_attach(struct ckd_image *img, int fd,
 		return error_setf(err, ENOMEM, "%s: out of memory", img->path);
 	}
 	c->fd = fd;
+	c->fmt = fmt;
 	rc = read_headers(&o, h, chdr);
 	if (rc == 0)
 		rc = load_tables(&o);
@@ -387,7 +407,7 @@ int ckd_cckd_attach(struct ckd_image *img, int fd,
 		goto fail;
 	img->priv = c;
 	img->ops = &cckd_ops;
-	img->format = CKD_IMAGE_CCKD;
+	img->format = fmt->format;
 	if (!img->readonly) {
 		if (c->hdr.options & CCKD_OPT_OPENED)
 			log_msg(LOG_NOTICE, "%s: was not closed cleanly; free "

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * CCKD writes, crash-consistently (docs/image-format.md "How ccwpass
- * writes a CCKD file"). Nothing the durable L1/L2 tables reference is ever
- * overwritten:
+ * CCKD and CCKD64 writes, crash-consistently (docs/image-format.md "How
+ * ccwpass writes a CCKD file"). Nothing the durable L1/L2 tables reference
+ * is ever overwritten:
  *
  *  write_track  the new image goes to free space (never to space a durable
  *               table still references); the in-memory L2 entry switches;
@@ -14,8 +14,9 @@
  *               2. fdatasync: new track images and L2 tables are durable
  *                  (if it fails, the image takes no more writes: a later
  *                  fdatasync may succeed although pages were lost);
- *               3. the changed L1 entries are written in place (4 bytes
- *                  each, 4-aligned, so no entry straddles a sector);
+ *               3. the changed L1 entries are written in place (4 or 8
+ *                  bytes each, aligned to their size, so no entry
+ *                  straddles a sector);
  *               4. fdatasync: the switch is durable; deferred space and the
  *                  old L2 tables become free.
  *  close        sync; trailing free space is truncated; free space is
@@ -87,6 +88,18 @@ static bool null_entry(const struct ckd_image *img, const struct cckd_image *c,
 	return true;
 }
 
+/* The format cannot address more: say so once per open image. */
+static void log_limit(const struct ckd_image *img, struct cckd_image *c)
+{
+	if (c->limit_logged)
+		return;
+	c->limit_logged = true;
+	log_msg(LOG_ERR, "%s: no space: a %s file cannot grow past %ju bytes "
+		"(its offsets are %u-bit); writes that need more space fail",
+		img->path, c->fmt->name, (uintmax_t)c->fmt->limit,
+		c->fmt->off_size * 8);
+}
+
 static int store_image(struct ckd_image *img, struct cckd_image *c,
 		       const uint8_t *buf, size_t len, struct cckd_l2ent *e)
 {
@@ -102,18 +115,16 @@ static int store_image(struct ckd_image *img, struct cckd_image *c,
 	else
 		n = len;
 	rc = ckd_space_alloc(&c->space, (uint32_t)n, false, &pos, &size);
-	if (rc < 0) {
-		if (rc == -ENOSPC)
-			log_msg(LOG_ERR, "%s: the file reached the 4 GiB limit "
-				"of CCKD offsets", img->path);
+	if (rc == -ENOSPC)
+		log_limit(img, c);
+	if (rc < 0)
 		return rc;
-	}
 	rc = ckd_pwrite_full(c->fd, data, n, pos);
 	if (rc < 0) {
 		ckd_space_release(&c->space, pos, size);
 		return rc == -ENOSPC ? -ENOSPC : -EIO;
 	}
-	*e = (struct cckd_l2ent){ (uint32_t)pos, (uint16_t)n, (uint16_t)size };
+	*e = (struct cckd_l2ent){ pos, (uint16_t)n, (uint16_t)size };
 	return 0;
 }
 
@@ -153,9 +164,10 @@ int cckd_write_track(struct ckd_image *img, uint32_t trk, const uint8_t *buf,
 
 /* Step 1: write each changed L2 table to new space; *newl1 receives it. */
 static int write_tables(struct ckd_image *img, struct cckd_image *c,
-			uint32_t *newl1, uint32_t *lo, uint32_t *hi)
+			uint64_t *newl1, uint32_t *lo, uint32_t *hi)
 {
-	uint8_t raw[CCKD_L2TAB_SIZE];
+	uint32_t tabsize = cckd_l2tab_size(c->fmt);
+	uint8_t raw[CCKD_L2TAB_MAX];
 
 	/* Every entry is defined even when a table below fails: the
 	   caller gives back whatever differs from the durable L1. */
@@ -178,12 +190,13 @@ static int write_tables(struct ckd_image *img, struct cckd_image *c,
 			newl1[i] = 0;
 			continue;
 		}
-		rc = ckd_space_alloc(&c->space, CCKD_L2TAB_SIZE, true, &pos,
-				     &size);
+		rc = ckd_space_alloc(&c->space, tabsize, true, &pos, &size);
+		if (rc == -ENOSPC)
+			log_limit(img, c);
 		if (rc == 0) {
-			newl1[i] = (uint32_t)pos;
-			cckd_l2_encode(raw, c->l2[i], c->be);
-			rc = ckd_pwrite_full(c->fd, raw, sizeof(raw), pos);
+			newl1[i] = pos;
+			cckd_l2_encode(c, raw, c->l2[i]);
+			rc = ckd_pwrite_full(c->fd, raw, tabsize, pos);
 		}
 		if (rc < 0) {
 			log_msg(LOG_ERR, "%s: cannot write the L2 table of "
@@ -198,31 +211,33 @@ static int write_tables(struct ckd_image *img, struct cckd_image *c,
 }
 
 /* Give back the L2 tables written in a sync that did not complete. */
-static void drop_tables(struct cckd_image *c, const uint32_t *newl1)
+static void drop_tables(struct cckd_image *c, const uint64_t *newl1)
 {
 	for (uint32_t i = 0; i < c->nl1; i++)
 		if (newl1[i] != c->l1[i] && newl1[i] != 0)
-			ckd_space_release(&c->space, newl1[i], CCKD_L2TAB_SIZE);
+			ckd_space_release(&c->space, newl1[i],
+					  cckd_l2tab_size(c->fmt));
 }
 
-static int write_l1(struct cckd_image *c, const uint32_t *newl1, uint32_t lo,
+static int write_l1(struct cckd_image *c, const uint64_t *newl1, uint32_t lo,
 		    uint32_t hi)
 {
-	size_t n = (size_t)(hi - lo + 1) * 4;
+	unsigned int w = c->fmt->off_size;
+	size_t n = (size_t)(hi - lo + 1) * w;
 	uint8_t *raw = malloc(n);
 	int rc;
 
 	if (!raw)
 		return -ENOMEM;
 	for (uint32_t i = lo; i <= hi; i++)
-		cckd_st32(c->be, raw + 4 * (i - lo), newl1[i]);
-	rc = ckd_pwrite_full(c->fd, raw, n, CCKD_L1_POS + (uint64_t)lo * 4);
+		cckd_st_off(c->be, raw + (size_t)w * (i - lo), w, newl1[i]);
+	rc = ckd_pwrite_full(c->fd, raw, n, CCKD_L1_POS + (uint64_t)lo * w);
 	free(raw);
 	return rc;
 }
 
 /* After the switch: old tables and deferred track space become free. */
-static int finish_switch(struct cckd_image *c, const uint32_t *newl1,
+static int finish_switch(struct cckd_image *c, const uint64_t *newl1,
 			 uint32_t trks)
 {
 	int rc = 0;
@@ -232,7 +247,7 @@ static int finish_switch(struct cckd_image *c, const uint32_t *newl1,
 			continue;
 		if (c->l1[i] && c->l1[i] != newl1[i])
 			rc |= ckd_space_release(&c->space, c->l1[i],
-						CCKD_L2TAB_SIZE);
+						cckd_l2tab_size(c->fmt));
 		c->l1[i] = newl1[i];
 		c->l2_dirty[i] = 0;
 		if (newl1[i] == 0) {
@@ -248,7 +263,8 @@ static int finish_switch(struct cckd_image *c, const uint32_t *newl1,
 int cckd_sync(struct ckd_image *img)
 {
 	struct cckd_image *c = img->priv;
-	uint32_t lo, hi, *newl1;
+	uint32_t lo, hi;
+	uint64_t *newl1;
 	int rc;
 
 	if (c->failed)
@@ -294,7 +310,7 @@ static int write_header(struct cckd_image *c)
 {
 	uint8_t raw[CCKD_HDR_SIZE];
 
-	cckd_header_store(raw, &c->hdr);
+	cckd_header_store(raw, &c->hdr, c->fmt);
 	return ckd_pwrite_full(c->fd, raw, sizeof(raw), CCKD_HDR_POS);
 }
 
@@ -314,13 +330,13 @@ int cckd_mark_open(struct ckd_image *img)
 static void compute_stats(struct ckd_image *img, struct cckd_image *c)
 {
 	struct cckd_header *h = &c->hdr;
-	uint64_t used = CCKD_L1_POS + (uint64_t)c->nl1 * 4, imbed = 0;
-	uint64_t largest, gaps;
+	uint64_t used = CCKD_L1_POS + (uint64_t)c->nl1 * c->fmt->off_size;
+	uint64_t largest, gaps, imbed = 0;
 
 	for (uint32_t i = 0; i < c->nl1; i++) {
 		if (!c->l1[i])
 			continue;
-		used += CCKD_L2TAB_SIZE;
+		used += cckd_l2tab_size(c->fmt);
 		for (unsigned int j = 0; j < CCKD_L2_ENTRIES; j++) {
 			const struct cckd_l2ent *e = &c->l2[i][j];
 
@@ -331,49 +347,54 @@ static void compute_stats(struct ckd_image *img, struct cckd_image *c)
 		}
 	}
 	gaps = ckd_space_free_total(&c->space, &largest);
-	h->size = (uint32_t)c->space.eof;
-	h->used = (uint32_t)used;
-	h->free_imbed = (uint32_t)imbed;
-	h->free_total = (uint32_t)(gaps + imbed);
-	h->free_largest = (uint32_t)largest;
+	h->size = c->space.eof;
+	h->used = used;
+	h->free_imbed = imbed;
+	h->free_total = gaps + imbed;
+	h->free_largest = largest;
 	h->free_number = 0;
 	h->free = 0;
 	for (size_t i = c->space.free.n; i-- > 0;) {
-		if (c->space.free.v[i].len < CCKD_FREEBLK_SIZE)
+		if (c->space.free.v[i].len < c->fmt->freeblk_size)
 			continue;          /* not in the chain, see below */
 		h->free_number++;
-		h->free = (uint32_t)c->space.free.v[i].pos;
+		h->free = c->space.free.v[i].pos;
 	}
 	(void)img;
 }
 
 /* The next free block from index i on that can hold a chain entry. */
-static size_t chainable(const struct ckd_extent_list *l, size_t i)
+static size_t chainable(const struct cckd_image *c, size_t i)
 {
-	while (i < l->n && l->v[i].len < CCKD_FREEBLK_SIZE)
+	const struct ckd_extent_list *l = &c->space.free;
+
+	while (i < l->n && l->v[i].len < c->fmt->freeblk_size)
 		i++;
 	return i;
 }
 
 /*
- * Old-format free chain: {next block position, this block's length}. A
- * gap under 8 bytes (only a file written elsewhere has one) cannot hold
- * an entry: it stays out of the chain, lost until cckdcdsk reclaims it.
+ * Old-format free chain: {next block position, this block's length}, two
+ * offsets of the format's size. A gap too small for an entry (only a file
+ * written elsewhere has one) stays out of the chain, lost until cckdcdsk
+ * reclaims it.
  */
 static int write_free_chain(struct ckd_image *img, struct cckd_image *c)
 {
 	const struct ckd_extent_list *l = &c->space.free;
+	unsigned int w = c->fmt->off_size;
 
 	(void)img;
-	for (size_t i = chainable(l, 0); i < l->n;) {
-		uint8_t blk[CCKD_FREEBLK_SIZE];
-		size_t n = chainable(l, i + 1);
-		uint32_t next = n < l->n ? (uint32_t)l->v[n].pos : 0;
+	for (size_t i = chainable(c, 0); i < l->n;) {
+		uint8_t blk[CCKD_FREEBLK_MAX];
+		size_t n = chainable(c, i + 1);
+		uint64_t next = n < l->n ? l->v[n].pos : 0;
 		int rc;
 
-		cckd_st32(c->be, blk, next);
-		cckd_st32(c->be, blk + 4, (uint32_t)l->v[i].len);
-		rc = ckd_pwrite_full(c->fd, blk, sizeof(blk), l->v[i].pos);
+		cckd_st_off(c->be, blk, w, next);
+		cckd_st_off(c->be, blk + w, w, l->v[i].len);
+		rc = ckd_pwrite_full(c->fd, blk, c->fmt->freeblk_size,
+				     l->v[i].pos);
 		if (rc < 0)
 			return rc;
 		i = n;

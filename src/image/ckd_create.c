@@ -2,8 +2,9 @@
 /*
  * Creating volumes (ccwpass dasdinit; docs/image-format.md "Creating a
  * volume"): a blank volume (every track HA + R0) or a Linux CDL volume
- * (ckd_cdl.h), as a plain CKD file (every slot written) or as a CCKD file
- * whose absent L2 tables make every track but 0 and 1 a null track. The
+ * (ckd_cdl.h), as a plain CKD file (every slot written) or as a CCKD or
+ * CCKD64 file whose absent L2 tables make every track but 0 and 1 a null
+ * track. The
  * file is built under a temporary name in the same directory, synced, then
  * renamed into place and the directory synced.
  */
@@ -49,9 +50,10 @@ static int check_options(const struct create *c)
 	const struct ckd_geometry *g = c->geo;
 	const struct ckd_init_options *o = c->opt;
 
-	if (o->format != CKD_IMAGE_PLAIN && o->format != CKD_IMAGE_CCKD)
-		return error_setf(c->err, EINVAL, "%s: only plain CKD and CCKD "
-				  "files can be created", c->path);
+	if (o->format != CKD_IMAGE_PLAIN && o->format != CKD_IMAGE_CCKD &&
+	    o->format != CKD_IMAGE_CCKD64)
+		return error_setf(c->err, EINVAL, "%s: only plain CKD, CCKD "
+				  "and CCKD64 files can be created", c->path);
 	if (!ckd_devtype_byte(g) || (o->layout == CKD_INIT_CDL &&
 				     g->devtype != 0x3390))
 		return error_setf(c->err, EINVAL, "%s: unsupported geometry: "
@@ -179,19 +181,22 @@ static int create_plain(struct create *c, const struct ckd_cdl_volume *v)
 }
 
 /*
- * CCKD: headers and an all-zero L1 table (every track a null track of the
- * header's format), then tracks 0 and 1 of a CDL volume written through
- * the CCKD backend, whose close writes the header statistics.
+ * CCKD and CCKD64: headers and an all-zero L1 table (every track a null
+ * track of the header's format), then tracks 0 and 1 of a CDL volume
+ * written through the CCKD backend, whose close writes the header
+ * statistics.
  */
 static int create_cckd(struct create *c, const struct ckd_cdl_volume *v)
 {
+	const struct cckd_format *f = c->opt->format == CKD_IMAGE_CCKD64 ?
+				      &cckd_format64 : &cckd_format32;
 	const struct ckd_geometry *g = c->geo;
 	uint32_t trks = g->cyls * g->heads;
 	uint32_t nl1 = (trks + CCKD_L2_ENTRIES - 1) / CCKD_L2_ENTRIES;
 	bool cdl = c->opt->layout == CKD_INIT_CDL;
 	struct cckd_header h = {
 		.vrm = { 0, 3, 1 },
-		.options = CCKD_OPT_NOFUDGE,
+		.options = f->create_options,
 		.numl1tab = (int32_t)nl1,
 		.numl2tab = CCKD_L2_ENTRIES,
 		.cyls = g->cyls,
@@ -203,9 +208,9 @@ static int create_cckd(struct create *c, const struct ckd_cdl_volume *v)
 	struct ckd_image *img;
 	int rc;
 
-	h.size = h.used = CCKD_L1_POS + nl1 * 4;
-	cckd_header_store(raw, &h);
-	rc = write_devhdr(c, "CKD_C370");
+	h.size = h.used = CCKD_L1_POS + (uint64_t)nl1 * f->off_size;
+	cckd_header_store(raw, &h, f);
+	rc = write_devhdr(c, f->devid);
 	if (rc == 0)
 		rc = ckd_pwrite_full(c->fd, raw, sizeof(raw), CCKD_HDR_POS);
 	if (rc == 0)

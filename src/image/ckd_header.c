@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Hercules CKD device header and CCKD compressed device header: encode,
- * decode, check (docs/image-format.md; Hercules hstructs.h, cckd.h).
+ * Hercules CKD device header and the CCKD / CCKD64 compressed device
+ * headers: encode, decode, check (docs/image-format.md; Hercules
+ * hstructs.h, cckd.h; Hyperion cckd64.h).
  */
 #include "image/ckd_header.h"
 
@@ -15,7 +16,6 @@ _Static_assert(CKD_DEVHDR_SIZE == 512, "CKDDASD_DEVHDR is 512 bytes");
 _Static_assert(CCKD_HDR_SIZE == 512, "CCKDDASD_DEVHDR is 512 bytes");
 _Static_assert(CCKD_L1_POS == CKD_DEVHDR_SIZE + CCKD_HDR_SIZE,
 	       "L1 table follows the headers");
-_Static_assert(CCKD_L2TAB_SIZE == 2048, "256 entries {pos32, len16, size16}");
 
 /* Device header offsets. */
 enum {
@@ -23,13 +23,65 @@ enum {
 	DH_FILESEQ = 17, DH_HIGHCYL = 18,
 };
 
-/* Compressed header offsets. */
+/* Compressed header offsets common to both formats. */
+enum { CH_VRM = 0, CH_OPTIONS = 3, CH_NUML1 = 4, CH_NUML2 = 8 };
+/* Statistics, in this order from cckd_format.hdr_stats. */
 enum {
-	CH_VRM = 0, CH_OPTIONS = 3, CH_NUML1 = 4, CH_NUML2 = 8, CH_SIZE = 12,
-	CH_USED = 16, CH_FREE = 20, CH_FREE_TOTAL = 24, CH_FREE_LARGEST = 28,
-	CH_FREE_NUMBER = 32, CH_FREE_IMBED = 36, CH_CYLS = 40, CH_NULLFMT = 44,
-	CH_COMPRESS = 45, CH_COMPRESS_PARM = 46,
+	ST_SIZE, ST_USED, ST_FREE, ST_FREE_TOTAL, ST_FREE_LARGEST,
+	ST_FREE_NUMBER, ST_FREE_IMBED, ST_COUNT,
 };
+
+/* CCKD (cckd.h CCKD_DEVHDR): offsets and statistics are 32-bit. */
+#define C32_CYLS     40
+#define C32_STATS    12
+#define C32_NULLFMT  44
+#define C32_L2ENT    8              /* pos32 len16 size16 */
+#define C32_FREEBLK  8              /* next32 len32 */
+_Static_assert(C32_STATS + ST_COUNT * 4 == C32_CYLS, "stats end at cyls");
+_Static_assert(C32_CYLS + 4 == C32_NULLFMT, "nullfmt follows cyls");
+_Static_assert(C32_L2ENT == 4 + 2 + 2, "CCKD_L2ENT");
+_Static_assert(CCKD_L2_ENTRIES * C32_L2ENT == 2048, "CCKD L2 table");
+
+/* CCKD64 (cckd64.h CCKD64_DEVHDR): offsets and statistics are 64-bit. */
+#define C64_CYLS     12
+#define C64_STATS    16
+#define C64_NULLFMT  72
+#define C64_L2ENT    16             /* pos64 len16 size16 pad32 */
+#define C64_FREEBLK  16             /* next64 len64 */
+_Static_assert(C64_CYLS + 4 == C64_STATS, "stats follow cyls");
+_Static_assert(C64_STATS + ST_COUNT * 8 == C64_NULLFMT, "nullfmt follows");
+_Static_assert(C64_NULLFMT + 4 <= CCKD_HDR_SIZE, "header fits");
+_Static_assert(C64_L2ENT == 8 + 2 + 2 + 4, "CCKD64_L2ENT");
+_Static_assert(CCKD_L2_ENTRIES * C64_L2ENT == CCKD_L2TAB_MAX, "L2 table");
+_Static_assert(C64_FREEBLK == CCKD_FREEBLK_MAX, "CCKD64_FREEBLK");
+
+const struct cckd_format cckd_format32 = {
+	.devid = "CKD_C370", .name = "CCKD", .format = CKD_IMAGE_CCKD,
+	.off_size = 4, .l2ent_size = C32_L2ENT, .freeblk_size = C32_FREEBLK,
+	.hdr_cyls = C32_CYLS, .hdr_stats = C32_STATS,
+	.hdr_nullfmt = C32_NULLFMT,
+	.limit = 0xffffffffull, .shadow = 0xffffffffull,
+	.create_options = CCKD_OPT_NOFUDGE,
+};
+
+/* Hyperion's limit is the largest off_t; "see the base file" is all ones. */
+const struct cckd_format cckd_format64 = {
+	.devid = "CKD_C064", .name = "CCKD64", .format = CKD_IMAGE_CCKD64,
+	.off_size = 8, .l2ent_size = C64_L2ENT, .freeblk_size = C64_FREEBLK,
+	.hdr_cyls = C64_CYLS, .hdr_stats = C64_STATS,
+	.hdr_nullfmt = C64_NULLFMT,
+	.limit = INT64_MAX, .shadow = UINT64_MAX,
+	.create_options = CCKD_OPT_ORDWR,
+};
+
+const struct cckd_format *cckd_format_of(const char *devid)
+{
+	if (!strcmp(devid, cckd_format32.devid))
+		return &cckd_format32;
+	if (!strcmp(devid, cckd_format64.devid))
+		return &cckd_format64;
+	return NULL;
+}
 
 struct ckd_devtype_info {
 	uint8_t byte;
@@ -112,6 +164,23 @@ uint32_t cckd_ld32(bool be, const uint8_t *p)
 	return be ? ld_be32(p) : ld_le32(p);
 }
 
+uint64_t cckd_ld_off(bool be, const uint8_t *p, unsigned int size)
+{
+	if (size == 4)
+		return cckd_ld32(be, p);
+	return be ? ld_be64(p) : ld_le64(p);
+}
+
+void cckd_st_off(bool be, uint8_t *p, unsigned int size, uint64_t v)
+{
+	if (size == 4)
+		cckd_st32(be, p, (uint32_t)v);
+	else if (be)
+		st_be64(p, v);
+	else
+		st_le64(p, v);
+}
+
 uint16_t cckd_ld16(bool be, const uint8_t *p)
 {
 	return be ? ld_be16(p) : ld_le16(p);
@@ -133,47 +202,57 @@ void cckd_st16(bool be, uint8_t *p, uint16_t v)
 		st_le16(p, v);
 }
 
-void cckd_header_load(struct cckd_header *h, const uint8_t p[CCKD_HDR_SIZE])
+void cckd_header_load(struct cckd_header *h, const uint8_t p[CCKD_HDR_SIZE],
+		      const struct cckd_format *f)
 {
 	bool be = p[CH_OPTIONS] & CCKD_OPT_BIGENDIAN;
+	unsigned int w = f->off_size;
+	const uint8_t *st = p + f->hdr_stats;
+	const uint8_t *nf = p + f->hdr_nullfmt;
 
 	memcpy(h->vrm, p + CH_VRM, 3);
 	h->options = p[CH_OPTIONS];
 	h->numl1tab = (int32_t)cckd_ld32(be, p + CH_NUML1);
 	h->numl2tab = (int32_t)cckd_ld32(be, p + CH_NUML2);
-	h->size = cckd_ld32(be, p + CH_SIZE);
-	h->used = cckd_ld32(be, p + CH_USED);
-	h->free = cckd_ld32(be, p + CH_FREE);
-	h->free_total = cckd_ld32(be, p + CH_FREE_TOTAL);
-	h->free_largest = cckd_ld32(be, p + CH_FREE_LARGEST);
-	h->free_number = (int32_t)cckd_ld32(be, p + CH_FREE_NUMBER);
-	h->free_imbed = cckd_ld32(be, p + CH_FREE_IMBED);
-	h->cyls = ld_le32(p + CH_CYLS);
-	h->nullfmt = p[CH_NULLFMT];
-	h->compress = p[CH_COMPRESS];
-	h->compress_parm = (int16_t)cckd_ld16(be, p + CH_COMPRESS_PARM);
+	h->size = cckd_ld_off(be, st + ST_SIZE * w, w);
+	h->used = cckd_ld_off(be, st + ST_USED * w, w);
+	h->free = cckd_ld_off(be, st + ST_FREE * w, w);
+	h->free_total = cckd_ld_off(be, st + ST_FREE_TOTAL * w, w);
+	h->free_largest = cckd_ld_off(be, st + ST_FREE_LARGEST * w, w);
+	h->free_number = w == 4 ?
+		(int32_t)cckd_ld32(be, st + ST_FREE_NUMBER * w) :
+		(int64_t)cckd_ld_off(be, st + ST_FREE_NUMBER * w, w);
+	h->free_imbed = cckd_ld_off(be, st + ST_FREE_IMBED * w, w);
+	h->cyls = ld_le32(p + f->hdr_cyls);
+	h->nullfmt = nf[0];
+	h->compress = nf[1];
+	h->compress_parm = (int16_t)cckd_ld16(be, nf + 2);
 }
 
-void cckd_header_store(uint8_t p[CCKD_HDR_SIZE], const struct cckd_header *h)
+void cckd_header_store(uint8_t p[CCKD_HDR_SIZE], const struct cckd_header *h,
+		       const struct cckd_format *f)
 {
 	bool be = cckd_big_endian(h);
+	unsigned int w = f->off_size;
+	uint8_t *st = p + f->hdr_stats;
+	uint8_t *nf = p + f->hdr_nullfmt;
 
 	memset(p, 0, CCKD_HDR_SIZE);
 	memcpy(p + CH_VRM, h->vrm, 3);
 	p[CH_OPTIONS] = h->options;
 	cckd_st32(be, p + CH_NUML1, (uint32_t)h->numl1tab);
 	cckd_st32(be, p + CH_NUML2, (uint32_t)h->numl2tab);
-	cckd_st32(be, p + CH_SIZE, h->size);
-	cckd_st32(be, p + CH_USED, h->used);
-	cckd_st32(be, p + CH_FREE, h->free);
-	cckd_st32(be, p + CH_FREE_TOTAL, h->free_total);
-	cckd_st32(be, p + CH_FREE_LARGEST, h->free_largest);
-	cckd_st32(be, p + CH_FREE_NUMBER, (uint32_t)h->free_number);
-	cckd_st32(be, p + CH_FREE_IMBED, h->free_imbed);
-	st_le32(p + CH_CYLS, h->cyls);
-	p[CH_NULLFMT] = h->nullfmt;
-	p[CH_COMPRESS] = h->compress;
-	cckd_st16(be, p + CH_COMPRESS_PARM, (uint16_t)h->compress_parm);
+	cckd_st_off(be, st + ST_SIZE * w, w, h->size);
+	cckd_st_off(be, st + ST_USED * w, w, h->used);
+	cckd_st_off(be, st + ST_FREE * w, w, h->free);
+	cckd_st_off(be, st + ST_FREE_TOTAL * w, w, h->free_total);
+	cckd_st_off(be, st + ST_FREE_LARGEST * w, w, h->free_largest);
+	cckd_st_off(be, st + ST_FREE_NUMBER * w, w, (uint64_t)h->free_number);
+	cckd_st_off(be, st + ST_FREE_IMBED * w, w, h->free_imbed);
+	st_le32(p + f->hdr_cyls, h->cyls);
+	nf[0] = h->nullfmt;
+	nf[1] = h->compress;
+	cckd_st16(be, nf + 2, (uint16_t)h->compress_parm);
 }
 
 int cckd_header_check(const struct cckd_header *h, uint32_t tracks,

@@ -68,6 +68,7 @@ static void image_free(struct ckd_image *img)
 static int attach_by_header(struct ckd_image *img, int fd, struct error *err)
 {
 	uint8_t hdr[CKD_DEVHDR_SIZE + CCKD_HDR_SIZE];
+	const struct cckd_format *fmt;
 	struct ckd_devhdr dh;
 	int rc;
 
@@ -81,9 +82,11 @@ static int attach_by_header(struct ckd_image *img, int fd, struct error *err)
 		goto fail;
 	}
 	ckd_devhdr_load(&dh, hdr);
-	if (!strcmp(dh.devid, "CKD_P370"))
+	/* Hyperion's CKD_P064 has CKD_P370's layout (dasdutil64.c). */
+	if (!strcmp(dh.devid, "CKD_P370") || !strcmp(dh.devid, "CKD_P064"))
 		return ckd_plain_attach(img, fd, &dh, err);
-	if (!strcmp(dh.devid, "CKD_C370")) {
+	fmt = cckd_format_of(dh.devid);
+	if (fmt) {
 		rc = ckd_pread_full(fd, hdr + CKD_DEVHDR_SIZE, CCKD_HDR_SIZE,
 				    CCKD_HDR_POS);
 		if (rc < 0) {
@@ -92,10 +95,10 @@ static int attach_by_header(struct ckd_image *img, int fd, struct error *err)
 					"device header", img->path);
 			goto fail;
 		}
-		return ckd_cckd_attach(img, fd, &dh, hdr + CKD_DEVHDR_SIZE,
-				       err);
+		return ckd_cckd_attach(img, fd, &dh, fmt,
+				       hdr + CKD_DEVHDR_SIZE, err);
 	}
-	if (!strcmp(dh.devid, "CKD_S370")) {
+	if (!strcmp(dh.devid, "CKD_S370") || !strcmp(dh.devid, "CKD_S064")) {
 		rc = error_setf(err, EINVAL, "%s: devid: Hercules shadow "
 				"files are not supported", img->path);
 		goto fail;
@@ -103,8 +106,9 @@ static int attach_by_header(struct ckd_image *img, int fd, struct error *err)
 	for (int i = 0; i < 8; i++)
 		if (dh.devid[i] < 0x20 || dh.devid[i] > 0x7e)
 			dh.devid[i] = '?';
-	rc = error_setf(err, EINVAL, "%s: devid \"%s\": not a CKD_P370 or "
-			"CKD_C370 image", img->path, dh.devid);
+	rc = error_setf(err, EINVAL, "%s: devid \"%s\": not a CKD image "
+			"(CKD_P370, CKD_P064, CKD_C370 or CKD_C064)",
+			img->path, dh.devid);
 fail:
 	close(fd);
 	return rc;

@@ -3,9 +3,12 @@
  * CKD volume images: whole tracks in and out, durably.
  *
  * Formats (docs/image-format.md): Hercules plain CKD ("CKD_P370", fixed
- * track slots) and Hercules compressed CKD ("CKD_C370", L1/L2 tables with
- * null tracks, which makes a blank or freshly formatted 3390-9 a few KB),
- * plus an in-memory volume for tests and fuzzing. A backend is an ops table.
+ * track slots; Hyperion's "CKD_P064" is the same layout), Hercules
+ * compressed CKD ("CKD_C370", L1/L2 tables with null tracks, which makes a
+ * blank or freshly formatted 3390-9 a few KB, but 32-bit offsets: at most
+ * 4 GiB of stored tracks) and Hyperion's CCKD64 ("CKD_C064", the same with
+ * 64-bit offsets), plus an in-memory volume for tests and fuzzing. A
+ * backend is an ops table.
  *
  * A track image is in Hercules track layout (see ckd_track.h): home address
  * (5 bytes: flag 0, CC, HH), R0 count + 8 data bytes, records
@@ -24,8 +27,9 @@
 struct ckd_image;
 
 enum ckd_image_format {
-	CKD_IMAGE_PLAIN,  /* CKD_P370 */
-	CKD_IMAGE_CCKD,   /* CKD_C370 */
+	CKD_IMAGE_PLAIN,  /* CKD_P370 (reads CKD_P064 too) */
+	CKD_IMAGE_CCKD,   /* CKD_C370: 32-bit offsets, files up to 4 GiB */
+	CKD_IMAGE_CCKD64, /* CKD_C064: 64-bit offsets (Hyperion 4.2+) */
 	CKD_IMAGE_MEM,    /* in memory, not persistent */
 };
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Inside the image layer: the image object and the backend ops table
- * (plain CKD, CCKD, memory). Not for use outside src/image and its tests.
+ * (plain CKD, CCKD and CCKD64, memory). Not for use outside src/image and its tests.
  */
 #ifndef CCWPASS_IMAGE_CKD_IMAGE_IMPL_H
 #define CCWPASS_IMAGE_CKD_IMAGE_IMPL_H
@@ -46,7 +46,7 @@ struct ckd_image {
 int ckd_plain_attach(struct ckd_image *img, int fd,
 		     const struct ckd_devhdr *h, struct error *err);
 int ckd_cckd_attach(struct ckd_image *img, int fd,
-		    const struct ckd_devhdr *h,
+		    const struct ckd_devhdr *h, const struct cckd_format *fmt,
 		    const uint8_t chdr[CCKD_HDR_SIZE], struct error *err);
 int ckd_mem_attach(struct ckd_image *img, enum ckd_null_format nullfmt,
 		   struct error *err);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Hercules plain CKD images, "CKD_P370" (docs/image-format.md "Plain CKD";
- * Hercules ckddasd.c ckddasd_init_handler): a 512-byte device header, then
- * fixed track slots of trksize bytes at 512 + t * trksize. A volume may be
+ * Hercules plain CKD images, "CKD_P370", and Hyperion's "CKD_P064", whose
+ * layout is the same (docs/image-format.md "Plain CKD"; Hercules ckddasd.c
+ * ckddasd_init_handler, Hyperion dasdutil64.c): a 512-byte device header,
+ * then fixed track slots of trksize bytes at 512 + t * trksize. A volume may be
  * split over files name_1, name_2, ... (fileseq 1.., highcyl = the last
  * cylinder in each file but the last, whose highcyl is 0).
  *
@@ -251,11 +252,12 @@ static int attach_files(struct ckd_image *img, struct plain_image *p,
 				return error_setf(err, EINVAL, "%s: cannot read "
 						  "the device header", f->path);
 			ckd_devhdr_load(&h, raw);
-			if (strcmp(h.devid, "CKD_P370") || h.fileseq != seq)
+			if (strcmp(h.devid, first->devid) ||
+			    h.fileseq != seq)
 				return error_setf(err, EINVAL, "%s: devid/"
 						  "fileseq: not file %u of a "
-						  "CKD_P370 volume", f->path,
-						  seq);
+						  "%s volume", f->path, seq,
+						  first->devid);
 		}
 		rc = check_file(img, f, &h, seq, cyls, err);
 		if (rc < 0)

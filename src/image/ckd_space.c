@@ -30,11 +30,13 @@ static void list_remove(struct ckd_extent_list *l, size_t at)
 	l->n--;
 }
 
-void ckd_space_init(struct ckd_space *s, uint64_t base, uint64_t eof)
+void ckd_space_init(struct ckd_space *s, uint64_t base, uint64_t eof,
+		    uint64_t limit)
 {
 	memset(s, 0, sizeof(*s));
 	s->base = base;
 	s->eof = eof < base ? base : eof;
+	s->limit = limit;
 }
 
 void ckd_space_fini(struct ckd_space *s)
@@ -142,7 +144,7 @@ int ckd_space_alloc(struct ckd_space *s, uint32_t len, bool exact,
 		e->len = left;
 		return 0;
 	}
-	if (s->eof + len > CKD_SPACE_LIMIT)
+	if (s->eof + len > s->limit || s->eof + len < s->eof)
 		return -ENOSPC;
 	*pos = s->eof;
 	*size = len;

@@ -12,8 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Offsets must stay below 4 GiB: L1/L2 positions are 32-bit. */
-#define CKD_SPACE_LIMIT     0xffffffffULL
 /* Hercules' CCKD_FREE_MIN_SIZE: smaller leftovers stay with the allocation. */
 #define CKD_SPACE_MIN_FREE  96
 
@@ -31,11 +29,14 @@ struct ckd_extent_list {
 struct ckd_space {
 	uint64_t base;                  /* nothing is allocated below this */
 	uint64_t eof;                   /* everything from here on is free */
+	uint64_t limit;                 /* the file may not grow past this */
 	struct ckd_extent_list free;    /* sorted, merged, all below eof */
 	struct ckd_extent_list pending; /* freed, not reusable before commit */
 };
 
-void ckd_space_init(struct ckd_space *s, uint64_t base, uint64_t eof);
+/* limit: the largest file size the format's offsets address. */
+void ckd_space_init(struct ckd_space *s, uint64_t base, uint64_t eof,
+		    uint64_t limit);
 void ckd_space_fini(struct ckd_space *s);
 
 /*
@@ -52,7 +53,8 @@ int ckd_space_commit(struct ckd_space *s);
  * Allocate len bytes, first fit, else at the end of file. With exact the
  * extent is exactly len bytes (L2 tables); otherwise it may be up to
  * CKD_SPACE_MIN_FREE - 1 bytes longer so no unusable sliver is left.
- * Returns: 0 with *pos and *size; -ENOSPC past the 4 GiB limit; -ENOMEM.
+ * Returns: 0 with *pos and *size; -ENOSPC if the file would grow past
+ * the limit; -ENOMEM.
  */
 int ckd_space_alloc(struct ckd_space *s, uint32_t len, bool exact,
 		    uint64_t *pos, uint32_t *size);

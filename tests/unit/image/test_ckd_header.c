@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Hercules device header and CCKD header: byte layout and round trips. */
+/* Hercules device header, CCKD and CCKD64 headers: layout, round trips. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -77,13 +77,32 @@ static struct cckd_header sample(uint8_t options)
 	};
 }
 
+/* Field by field: the struct has padding. */
+static void assert_same_header(const struct cckd_header *a,
+			       const struct cckd_header *b)
+{
+	assert_memory_equal(a->vrm, b->vrm, 3);
+	assert_int_equal(a->options, b->options);
+	assert_int_equal(a->numl1tab, b->numl1tab);
+	assert_int_equal(a->numl2tab, b->numl2tab);
+	assert_true(a->size == b->size && a->used == b->used);
+	assert_true(a->free == b->free && a->free_total == b->free_total);
+	assert_true(a->free_largest == b->free_largest);
+	assert_true(a->free_number == b->free_number);
+	assert_true(a->free_imbed == b->free_imbed);
+	assert_int_equal(a->cyls, b->cyls);
+	assert_int_equal(a->nullfmt, b->nullfmt);
+	assert_int_equal(a->compress, b->compress);
+	assert_int_equal(a->compress_parm, b->compress_parm);
+}
+
 static void test_cckd_header_le(void **state)
 {
 	struct cckd_header h = sample(CCKD_OPT_ORDWR), g;
 	uint8_t raw[CCKD_HDR_SIZE];
 
 	(void)state;
-	cckd_header_store(raw, &h);
+	cckd_header_store(raw, &h, &cckd_format32);
 	assert_int_equal(raw[0], 0);
 	assert_int_equal(raw[1], 3);
 	assert_int_equal(raw[2], 1);
@@ -96,8 +115,8 @@ static void test_cckd_header_le(void **state)
 	assert_int_equal(raw[44], 2);
 	assert_int_equal(raw[45], 1);
 	assert_int_equal(ld_le16(raw + 46), 0xffff);
-	cckd_header_load(&g, raw);
-	assert_memory_equal(&g, &h, sizeof(h));
+	cckd_header_load(&g, raw, &cckd_format32);
+	assert_same_header(&g, &h);
 }
 
 static void test_cckd_header_be(void **state)
@@ -106,15 +125,77 @@ static void test_cckd_header_be(void **state)
 	uint8_t raw[CCKD_HDR_SIZE];
 
 	(void)state;
-	cckd_header_store(raw, &h);
+	cckd_header_store(raw, &h, &cckd_format32);
 	assert_int_equal(ld_be32(raw + 4), 587);
 	assert_int_equal(ld_be32(raw + 12), 0x11223344);
 	assert_int_equal(ld_be32(raw + 36), 12);
 	/* cyls is little-endian whatever the options byte says. */
 	assert_int_equal(ld_le32(raw + 40), 10017);
-	cckd_header_load(&g, raw);
-	assert_memory_equal(&g, &h, sizeof(h));
+	cckd_header_load(&g, raw, &cckd_format32);
+	assert_same_header(&g, &h);
 	assert_true(cckd_big_endian(&g));
+}
+
+/* CCKD64 (Hyperion cckd64.h): cyls at 12, 64-bit statistics at 16-71,
+   nullfmt, compress and its parameter at 72-75. */
+static void test_cckd64_header_le(void **state)
+{
+	struct cckd_header h = sample(CCKD_OPT_ORDWR), g;
+	uint8_t raw[CCKD_HDR_SIZE];
+
+	(void)state;
+	h.size = 0x123456789aull;
+	h.used = 0x1122334455ull;
+	h.free_number = 0x100000001ll;
+	cckd_header_store(raw, &h, &cckd_format64);
+	assert_int_equal(raw[1], 3);
+	assert_int_equal(ld_le32(raw + 4), 587);
+	assert_int_equal(ld_le32(raw + 8), 256);
+	assert_int_equal(ld_le32(raw + 12), 10017);
+	assert_true(ld_le64(raw + 16) == 0x123456789aull);
+	assert_true(ld_le64(raw + 24) == 0x1122334455ull);
+	assert_true(ld_le64(raw + 32) == 0x2000);
+	assert_true(ld_le64(raw + 40) == 300);
+	assert_true(ld_le64(raw + 48) == 200);
+	assert_true(ld_le64(raw + 56) == 0x100000001ull);
+	assert_true(ld_le64(raw + 64) == 12);
+	assert_int_equal(raw[72], 2);
+	assert_int_equal(raw[73], 1);
+	assert_int_equal(ld_le16(raw + 74), 0xffff);
+	for (int i = 76; i < CCKD_HDR_SIZE; i++)
+		assert_int_equal(raw[i], 0);
+	cckd_header_load(&g, raw, &cckd_format64);
+	assert_same_header(&g, &h);
+}
+
+static void test_cckd64_header_be(void **state)
+{
+	struct cckd_header h = sample(CCKD_OPT_BIGENDIAN), g;
+	uint8_t raw[CCKD_HDR_SIZE];
+
+	(void)state;
+	h.size = 0x500000000ull;
+	cckd_header_store(raw, &h, &cckd_format64);
+	assert_int_equal(ld_be32(raw + 4), 587);
+	assert_true(ld_be64(raw + 16) == 0x500000000ull);
+	assert_true(ld_be64(raw + 64) == 12);
+	assert_int_equal(ld_be16(raw + 74), 0xffff);
+	/* cyls stays little-endian (Hyperion's swap leaves it alone). */
+	assert_int_equal(ld_le32(raw + 12), 10017);
+	cckd_header_load(&g, raw, &cckd_format64);
+	assert_same_header(&g, &h);
+}
+
+static void test_formats(void **state)
+{
+	(void)state;
+	assert_ptr_equal(cckd_format_of("CKD_C370"), &cckd_format32);
+	assert_ptr_equal(cckd_format_of("CKD_C064"), &cckd_format64);
+	assert_null(cckd_format_of("CKD_P370"));
+	assert_int_equal(cckd_l2tab_size(&cckd_format32), 2048);
+	assert_int_equal(cckd_l2tab_size(&cckd_format64), 4096);
+	assert_true(cckd_format32.limit == 0xffffffffull);
+	assert_true(cckd_format64.limit > (1ull << 40));
 }
 
 static void test_cckd_header_check(void **state)
@@ -167,6 +248,9 @@ int main(void)
 		cmocka_unit_test(test_devhdr_geometry),
 		cmocka_unit_test(test_cckd_header_le),
 		cmocka_unit_test(test_cckd_header_be),
+		cmocka_unit_test(test_cckd64_header_le),
+		cmocka_unit_test(test_cckd64_header_be),
+		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_cckd_header_check),
 		cmocka_unit_test(test_nullfmt_mapping),
 	};

@@ -14,7 +14,7 @@ static struct ckd_space s;
 static int setup(void **state)
 {
 	(void)state;
-	ckd_space_init(&s, 1000, 1000);
+	ckd_space_init(&s, 1000, 1000, 0xffffffff);
 	return 0;
 }
 
@@ -129,7 +129,8 @@ static void test_limit(void **state)
 	uint32_t size;
 
 	(void)state;
-	s.eof = CKD_SPACE_LIMIT - 100;
+	s.limit = 0xffffffff;
+	s.eof = s.limit - 100;
 	assert_int_equal(ckd_space_alloc(&s, 200, false, &pos, &size), -ENOSPC);
 	assert_int_equal(ckd_space_alloc(&s, 100, false, &pos, &size), 0);
 }
