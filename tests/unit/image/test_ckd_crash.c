@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * CCKD crash consistency. Every pwrite, fdatasync and ftruncate of a
- * session is recorded (ckd_io seam). A crash image is the file as it was
- * before the session plus everything up to some barrier plus ANY subset of
- * the 512-byte sector pieces written after it (the disk may persist them
- * in any order, and tear multi-sector writes). For each such image every
- * track must read back as it was after the last completed
- * ckd_image_sync() or as after the next one; the image must open for
- * reading and writing.
+ * CCKD and CCKD64 crash consistency (the argument names the format:
+ * "cckd", the default, or "cckd64"). Every pwrite, fdatasync and
+ * ftruncate of a session is recorded (ckd_io seam). A crash image is the
+ * file as it was before the session plus everything up to some barrier
+ * plus ANY subset of the 512-byte sector pieces written after it (the
+ * disk may persist them in any order, and tear multi-sector writes). For
+ * each such image every track must read back as it was after the last
+ * completed ckd_image_sync() or as after the next one; the image must
+ * open for reading and writing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,6 +100,7 @@ static void mark_epoch(void)
 static uint8_t *expect_img[EPOCHS][TRKS];
 static size_t expect_len[EPOCHS][TRKS];
 
+static enum ckd_image_format format = CKD_IMAGE_CCKD;
 static char *dir, *path, *crash_path;
 static uint8_t *base;
 static size_t base_len;
@@ -152,7 +154,7 @@ static int setup(void **state)
 	dir = it_mkdtemp();
 	path = it_path(dir, "vol.cckd");
 	crash_path = it_path(dir, "crash.cckd");
-	it_create(path, CYLS, CKD_IMAGE_CCKD, CKD_INIT_BLANK);
+	it_create(path, CYLS, format, CKD_INIT_BLANK);
 	/* Epoch 0: some content, cleanly closed. */
 	img = ckd_image_open(path, 0, &err);
 	assert_non_null(img);
@@ -369,7 +371,7 @@ static void test_write_ordering_costs(void **state)
 	assert_int_equal(barriers, 2 * SYNCS + 2 + 2);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_ordering_costs),
@@ -377,5 +379,10 @@ int main(void)
 		cmocka_unit_test(test_crash_images_open_writable),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	if (argc > 1 && !strcmp(argv[1], "cckd64"))
+		format = CKD_IMAGE_CCKD64;
+	else if (argc > 1 && strcmp(argv[1], "cckd"))
+		return 2;
+	return cmocka_run_group_tests_name(argc > 1 ? argv[1] : "cckd", tests,
+					   setup, teardown);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dasd/eckd.h"
 #include "image/ckd_cdl.h"
@@ -60,36 +61,39 @@ static int nfiles(void)
 	return n;
 }
 
-static void test_3390_9_budget(void **state)
+/* A CDL volume of a model: small on disk, every track readable. */
+static void check_budget(const char *model, enum ckd_image_format fmt)
 {
-	const struct eckd_model *m = eckd_model_find("3390-9");
+	const struct eckd_model *m = eckd_model_find(model);
 	struct ckd_geometry geo = it_geo(m->cyls);
-	struct ckd_init_options opt = { .format = CKD_IMAGE_CCKD,
+	struct ckd_init_options opt = { .format = fmt,
 					.layout = CKD_INIT_CDL,
 					.volser = "0X2B09" };
 	char *path = it_path(dir, "big.cckd");
+	uint32_t last = m->cyls * 15 - 1;
 	struct ckd_image *img;
 	struct error err;
 	struct stat st;
 	size_t len;
 
-	(void)state;
 	assert_int_equal(ckd_image_create(path, &geo, &opt, &err), 0);
 	assert_int_equal(stat(path, &st), 0);
 	/* Disk actually used, not just the apparent size: < 100 MB. */
 	assert_true((uint64_t)st.st_blocks * 512 < 100ull * 1000 * 1000);
 	assert_true(st.st_size < 64 * 1024);
 	img = open_ok(path, CKD_OPEN_RDONLY);
-	assert_int_equal(ckd_image_geometry(img)->cyls, 10017);
-	assert_int_equal(ckd_image_tracks(img), 150255);
-	assert_int_equal(ckd_image_read_track(img, 150254, buf, sizeof(buf),
+	assert_int_equal(ckd_image_format(img), fmt);
+	assert_int_equal(ckd_image_geometry(img)->cyls, m->cyls);
+	assert_int_equal(ckd_image_tracks(img), last + 1);
+	assert_int_equal(ckd_image_read_track(img, last, buf, sizeof(buf),
 					      &len), 0);
-	assert_int_equal(ckd_track_null_match(buf, len, 10016, 14),
+	assert_int_equal(ckd_track_null_match(buf, len,
+					      (uint16_t)(m->cyls - 1), 14),
 			 CKD_NULL_LINUX);
 	/* VOL1 in track 0 R3, the format-1 DSCB in track 1 R4 (big disk). */
 	assert_int_equal(ckd_image_read_track(img, 0, buf, sizeof(buf), &len), 0);
 	{
-		struct ckd_cdl_volume v = { .cyls = 10017, .heads = 15 };
+		struct ckd_cdl_volume v = { .cyls = m->cyls, .heads = 15 };
 		static uint8_t t0[CKD_MAX_TRACK_SIZE];
 		size_t n;
 
@@ -99,17 +103,35 @@ static void test_3390_9_budget(void **state)
 		assert_memory_equal(t0, buf, n);
 	}
 	ckd_image_close(img);
+	unlink(path);
 	free(path);
+}
+
+static void test_3390_9_budget(void **state)
+{
+	(void)state;
+	check_budget("3390-9", CKD_IMAGE_CCKD);
+	check_budget("3390-9", CKD_IMAGE_CCKD64);
+}
+
+/* The largest model as CCKD64: 65520 cylinders, 982800 tracks. */
+static void test_3390_54_budget(void **state)
+{
+	(void)state;
+	check_budget("3390-54", CKD_IMAGE_CCKD64);
 }
 
 static void test_blank_volumes(void **state)
 {
-	static const enum ckd_image_format fmts[] = { CKD_IMAGE_CCKD,
-						      CKD_IMAGE_PLAIN };
+	static const enum ckd_image_format fmts[] = { CKD_IMAGE_PLAIN,
+						      CKD_IMAGE_CCKD,
+						      CKD_IMAGE_CCKD64 };
+	/* 5 cylinders: one L1 entry of 4 / 8 bytes, no L2 table. */
+	static const off_t sizes[] = { 512 + 75 * 56832, 1024 + 4, 1024 + 8 };
 
 	(void)state;
-	for (size_t i = 0; i < 2; i++) {
-		char *path = it_path(dir, i ? "blank.ckd" : "blank.cckd");
+	for (size_t i = 0; i < 3; i++) {
+		char *path = it_path(dir, i ? "blank.cckd" : "blank.ckd");
 		struct ckd_image *img;
 		struct stat st;
 		size_t len;
@@ -128,10 +150,8 @@ static void test_blank_volumes(void **state)
 		}
 		ckd_image_close(img);
 		assert_int_equal(stat(path, &st), 0);
-		if (i)
-			assert_int_equal(st.st_size, 512 + 75 * 56832);
-		else
-			assert_int_equal(st.st_size, 1024 + 4);  /* no tables */
+		assert_int_equal(st.st_size, sizes[i]);
+		unlink(path);
 		free(path);
 	}
 }
@@ -296,6 +316,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_3390_9_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_3390_54_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blank_volumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_cdl_contents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exists_and_force, setup, teardown),
