@@ -32,6 +32,7 @@ struct cckd_image {
 	uint64_t *l1;                 /* L1 as durable in the file */
 	struct cckd_l2ent **l2;       /* current tables; NULL = all default */
 	uint8_t *l2_dirty;            /* table differs from the durable one */
+	uint32_t ndirty;              /* how many l2_dirty entries are set */
 	uint8_t *fresh;               /* bit per track: its data extent is
 					 not referenced by durable tables */
 	struct ckd_space space;       /* read-write opens only */

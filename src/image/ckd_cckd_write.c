@@ -114,6 +114,8 @@ static int store_image(struct ckd_image *img, struct cckd_image *c,
 		data = c->io;
 	else
 		n = len;
+	/* Room for the tables the next sync writes stays free. */
+	c->space.reserve = (uint64_t)(c->ndirty + 1) * cckd_l2tab_size(c->fmt);
 	rc = ckd_space_alloc(&c->space, (uint32_t)n, false, &pos, &size);
 	if (rc == -ENOSPC)
 		log_limit(img, c);
@@ -158,6 +160,7 @@ int cckd_write_track(struct ckd_image *img, uint32_t trk, const uint8_t *buf,
 	}
 	t[trk % CCKD_L2_ENTRIES] = e;
 	fresh_set(c, trk, e.pos != 0);
+	c->ndirty += !c->l2_dirty[l1x];
 	c->l2_dirty[l1x] = 1;
 	return 0;
 }
@@ -250,6 +253,7 @@ static int finish_switch(struct cckd_image *c, const uint64_t *newl1,
 						cckd_l2tab_size(c->fmt));
 		c->l1[i] = newl1[i];
 		c->l2_dirty[i] = 0;
+		c->ndirty--;
 		if (newl1[i] == 0) {
 			free(c->l2[i]);
 			c->l2[i] = NULL;

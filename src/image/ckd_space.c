@@ -123,6 +123,7 @@ int ckd_space_alloc(struct ckd_space *s, uint32_t len, bool exact,
 		    uint64_t *pos, uint32_t *size)
 {
 	struct ckd_extent_list *l = &s->free;
+	uint64_t top;
 
 	for (size_t i = 0; i < l->n; i++) {
 		struct ckd_extent *e = &l->v[i];
@@ -144,7 +145,10 @@ int ckd_space_alloc(struct ckd_space *s, uint32_t len, bool exact,
 		e->len = left;
 		return 0;
 	}
-	if (s->eof + len > s->limit || s->eof + len < s->eof)
+	top = s->limit;
+	if (!exact)
+		top = s->reserve < top ? top - s->reserve : 0;
+	if (s->eof + len > top || s->eof + len < s->eof)
 		return -ENOSPC;
 	*pos = s->eof;
 	*size = len;

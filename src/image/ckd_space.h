@@ -30,6 +30,8 @@ struct ckd_space {
 	uint64_t base;                  /* nothing is allocated below this */
 	uint64_t eof;                   /* everything from here on is free */
 	uint64_t limit;                 /* the file may not grow past this */
+	uint64_t reserve;               /* bytes below limit only exact
+					   allocations (L2 tables) may use */
 	struct ckd_extent_list free;    /* sorted, merged, all below eof */
 	struct ckd_extent_list pending; /* freed, not reusable before commit */
 };
@@ -52,7 +54,10 @@ int ckd_space_commit(struct ckd_space *s);
 /*
  * Allocate len bytes, first fit, else at the end of file. With exact the
  * extent is exactly len bytes (L2 tables); otherwise it may be up to
- * CKD_SPACE_MIN_FREE - 1 bytes longer so no unusable sliver is left.
+ * CKD_SPACE_MIN_FREE - 1 bytes longer so no unusable sliver is left, and
+ * the file may not grow into the top `reserve` bytes below the limit (so
+ * that the tables a sync writes find room when track images no longer
+ * do).
  * Returns: 0 with *pos and *size; -ENOSPC if the file would grow past
  * the limit; -ENOMEM.
  */

@@ -135,6 +135,28 @@ static void test_limit(void **state)
 	assert_int_equal(ckd_space_alloc(&s, 100, false, &pos, &size), 0);
 }
 
+/* Track images leave the top `reserve` bytes to L2 tables. */
+static void test_reserve(void **state)
+{
+	uint64_t pos;
+	uint32_t size;
+
+	(void)state;
+	s.limit = 10000;
+	s.reserve = 4096;
+	/* From 1000: up to 10000 - 4096 = 5904 for track images. */
+	assert_int_equal(ckd_space_alloc(&s, 4900, false, &pos, &size), 0);
+	assert_int_equal(ckd_space_alloc(&s, 100, false, &pos, &size),
+			 -ENOSPC);
+	assert_int_equal(ckd_space_alloc(&s, 2048, true, &pos, &size), 0);
+	assert_int_equal(pos, 5900);
+	assert_int_equal(ckd_space_alloc(&s, 2048, true, &pos, &size), 0);
+	assert_int_equal(ckd_space_alloc(&s, 2048, true, &pos, &size),
+			 -ENOSPC);
+	s.reserve = 20000;               /* more than the limit */
+	assert_int_equal(ckd_space_alloc(&s, 1, false, &pos, &size), -ENOSPC);
+}
+
 static void test_free_total(void **state)
 {
 	uint64_t a, b, largest = 0;
@@ -183,6 +205,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_merge_and_eof_shrink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_until_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_release_refused, setup, teardown),
 	};
