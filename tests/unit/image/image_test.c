@@ -163,6 +163,37 @@ size_t it_track(uint8_t *buf, size_t size, const struct ckd_geometry *geo,
 	return ckd_track_finish(&b);
 }
 
+/* splitmix64: fast, and every 8 bytes look random to zlib. */
+static uint64_t mix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+size_t it_random_track(uint8_t *buf, size_t size,
+		       const struct ckd_geometry *geo, uint32_t trk,
+		       uint32_t seed)
+{
+	struct ckd_track_builder b;
+	uint64_t s = (uint64_t)seed << 32 | trk;
+	uint8_t data[4096];
+
+	ckd_track_begin(&b, buf, size, (uint16_t)(trk / geo->heads),
+			(uint16_t)(trk % geo->heads));
+	for (uint8_t r = 1; r <= 12; r++) {
+		for (size_t i = 0; i < sizeof(data); i += 8) {
+			uint64_t v = mix64(&s);
+
+			memcpy(data + i, &v, 8);
+		}
+		ckd_track_add(&b, r, NULL, 0, data, sizeof(data));
+	}
+	return ckd_track_finish(&b);
+}
+
 bool it_track_equals(struct ckd_image *img, uint32_t trk, const uint8_t *want,
 		     size_t len)
 {

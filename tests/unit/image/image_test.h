@@ -40,6 +40,14 @@ void it_create(const char *path, uint32_t cyls, enum ckd_image_format fmt,
 size_t it_track(uint8_t *buf, size_t size, const struct ckd_geometry *geo,
 		uint32_t trk, uint32_t seed, bool text);
 
+/*
+ * An incompressible track as a Linux guest writes it: R1-R12 of 4096
+ * pseudo-random bytes (49277 bytes), derived from trk and seed.
+ */
+size_t it_random_track(uint8_t *buf, size_t size,
+		       const struct ckd_geometry *geo, uint32_t trk,
+		       uint32_t seed);
+
 /* Read track trk and compare it with want[0..len). */
 bool it_track_equals(struct ckd_image *img, uint32_t trk, const uint8_t *want,
 		     size_t len);
