@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `ccwpass dasdinit`: create a 3390 volume image, blank or Linux CDL, as a
- * Hercules CCKD (default) or plain CKD file (docs/image-format.md
+ * CCKD64 (default), CCKD or plain CKD file (docs/image-format.md
  * "Creating a volume").
  */
 #include <ctype.h>
@@ -28,7 +28,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: ccwpass dasdinit [OPTIONS] FILE [MODEL]\n"
 "\n"
-"Create a 3390 volume image that ccwpass and Hercules both use.\n"
+"Create a 3390 volume image in one of Hercules' formats (see --format).\n"
 "\n"
 "  -t, --type MODEL     3390-1, 3390-2, 3390-3, 3390-9 (default), 3390-27,\n"
 "                       3390-54 (also accepted as the MODEL argument)\n"
@@ -38,8 +38,14 @@ static void usage(FILE *f)
 "                       track 2 to the end, as dasdfmt + fdasd -a make it\n"
 "  -b, --blank          every track empty (HA + R0): the guest sees an\n"
 "                       unformatted DASD to dasdfmt\n"
-"  -f, --format FORMAT  cckd (default): Hercules compressed CKD, a few KB\n"
-"                       until written; plain: Hercules CKD, full size\n"
+"  -f, --format FORMAT  cckd64 (default): compressed CKD with 64-bit offsets,\n"
+"                       a few KB until written, holds every model full of\n"
+"                       data; Hercules Hyperion 4.2+ reads it, Hercules 3.13\n"
+"                       (Debian's hercules package) does NOT\n"
+"                       cckd: compressed CKD every Hercules reads, but the\n"
+"                       file ends at 4 GiB: a 3390-9 or larger fails writes\n"
+"                       once guests store more than that\n"
+"                       plain: Hercules CKD, full size, every Hercules\n"
 "      --volser VOLSER  volume serial for --cdl, 1-6 of A-Z 0-9 @ # $\n"
 "                       (default " DEFAULT_VOLSER ")\n"
 "      --force          replace FILE if it exists\n"
@@ -126,12 +132,15 @@ static int parse_option(int c, struct dasdinit_args *a)
 		a->opt.layout = CKD_INIT_BLANK;
 		return -1;
 	case 'f':
-		if (!strcmp(optarg, "cckd")) {
+		if (!strcmp(optarg, "cckd64")) {
+			a->opt.format = CKD_IMAGE_CCKD64;
+		} else if (!strcmp(optarg, "cckd")) {
 			a->opt.format = CKD_IMAGE_CCKD;
 		} else if (!strcmp(optarg, "plain")) {
 			a->opt.format = CKD_IMAGE_PLAIN;
 		} else {
-			cli_fail(CMD, "--format %s: use cckd or plain", optarg);
+			cli_fail(CMD, "--format %s: use cckd64, cckd or plain",
+				 optarg);
 			return 2;
 		}
 		return -1;
@@ -189,6 +198,7 @@ static void summary(const struct dasdinit_args *a,
 
 	printf("%s: 3390 volume, %u cylinders x %u tracks, %s, ", a->file,
 	       geo->cyls, geo->heads,
+	       a->opt.format == CKD_IMAGE_CCKD64 ? "CCKD64 (zlib)" :
 	       a->opt.format == CKD_IMAGE_CCKD ? "CCKD (zlib)" : "plain CKD");
 	if (a->opt.layout == CKD_INIT_CDL)
 		printf("Linux CDL: volser %s, 4 KB blocks, partition 1 = "
@@ -200,7 +210,7 @@ static void summary(const struct dasdinit_args *a,
 static int dasdinit_run(int argc, char **argv)
 {
 	struct dasdinit_args a = {
-		.opt = { .format = CKD_IMAGE_CCKD, .layout = CKD_INIT_CDL,
+		.opt = { .format = CKD_IMAGE_CCKD64, .layout = CKD_INIT_CDL,
 			 .volser = DEFAULT_VOLSER },
 	};
 	struct progress prog = { .last = -1 };

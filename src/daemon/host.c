@@ -25,6 +25,25 @@ static void create_progress(uint64_t done, uint64_t total, void *opaque)
 	p->opt->progress(p->image, done, total, p->opt->opaque);
 }
 
+static enum ckd_image_format image_format(enum inv_format f)
+{
+	switch (f) {
+	case INV_FORMAT_CCKD:
+		return CKD_IMAGE_CCKD;
+	case INV_FORMAT_PLAIN:
+		return CKD_IMAGE_PLAIN;
+	case INV_FORMAT_CCKD64:
+		break;
+	}
+	return CKD_IMAGE_CCKD64;
+}
+
+static const char *const format_names[] = {
+	[INV_FORMAT_CCKD64] = "CCKD64",
+	[INV_FORMAT_CCKD] = "CCKD",
+	[INV_FORMAT_PLAIN] = "plain CKD",
+};
+
 static int create_volume(const struct inv_sch *s, const struct eckd_model *m,
 			 const struct host_options *opt, struct error *err)
 {
@@ -36,16 +55,16 @@ static int create_volume(const struct inv_sch *s, const struct eckd_model *m,
 	};
 	struct progress_ctx pc = { .opt = opt, .image = s->image };
 	struct ckd_init_options io = {
-		.format = CKD_IMAGE_CCKD,
+		.format = image_format(s->format),
 		.layout = s->create == INV_CREATE_CDL ? CKD_INIT_CDL : CKD_INIT_BLANK,
 		.progress = opt && opt->progress ? create_progress : NULL,
 		.opaque = &pc,
 	};
 
 	memcpy(io.volser, s->volser, sizeof(io.volser));
-	log_msg(LOG_NOTICE, "creating %s volume %s (%s, %u cylinders) at %s",
+	log_msg(LOG_NOTICE, "creating %s volume %s (%s, %u cylinders, %s) at %s",
 		s->create == INV_CREATE_CDL ? "Linux CDL" : "blank", s->volser,
-		m->name, geo.cyls, s->image);
+		m->name, geo.cyls, format_names[s->format], s->image);
 	return ckd_image_create(s->image, &geo, &io, err);
 }
 

@@ -310,6 +310,17 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 			return perr(p, "create: '%s' is not no, blank or cdl", v);
 		return 0;
 	}
+	if (!strcmp(key, "format")) {
+		if (!strcmp(v, "cckd64"))
+			s->format = INV_FORMAT_CCKD64;
+		else if (!strcmp(v, "cckd"))
+			s->format = INV_FORMAT_CCKD;
+		else if (!strcmp(v, "plain"))
+			s->format = INV_FORMAT_PLAIN;
+		else
+			return perr(p, "format: '%s' is not cckd64, cckd or plain", v);
+		return 0;
+	}
 	if (!strcmp(key, "device-model"))
 		return parse_opt_hex(p, key, v, 2, 0xff, &s->dev_model);
 	if (!strcmp(key, "cu-model"))
@@ -335,8 +346,8 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 static const char *const chp_keys[] = { "type", NULL };
 static const char *const sch_keys[] = {
 	"devno", "chpids", "pim", "pam", "pom", "device", "cylinders", "image",
-	"readonly", "volser", "create", "device-model", "cu-model", "ssid",
-	"unit-address", "serial", NULL,
+	"readonly", "volser", "create", "format", "device-model", "cu-model",
+	"ssid", "unit-address", "serial", NULL,
 };
 
 /* Bit of key in its section's key list, or -1 (unknown: reported later). */
@@ -445,6 +456,12 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 		s->pam = s->pim;
 	if (s->create != INV_CREATE_NO && s->readonly) {
 		rc = perr(p, "subchannel %s: a readonly image cannot be created", id);
+		goto out;
+	}
+	if (s->create == INV_CREATE_NO &&
+	    (p->seen & (1u << key_bit(sch_keys, "format")))) {
+		rc = perr(p, "subchannel %s: format only applies to a volume create makes "
+			  "(create = blank or cdl)", id);
 		goto out;
 	}
 	if (s->create != INV_CREATE_NO && !s->volser[0])

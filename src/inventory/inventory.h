@@ -16,6 +16,7 @@
  *   image  = 0X2B09.cckd
  *   volser = 0X2B09
  *   create = cdl
+ *   format = cckd64
  *
  * Parsing only: nothing is opened or created here. Every rejected line is
  * reported as "FILE:LINE: reason".
@@ -45,6 +46,13 @@ enum inv_create {
 	INV_CREATE_CDL,     /* create a Linux CDL volume with one partition */
 };
 
+/* The file format of a volume `create` makes (docs/image-format.md). */
+enum inv_format {
+	INV_FORMAT_CCKD64,  /* default: compressed, 64-bit offsets */
+	INV_FORMAT_CCKD,    /* compressed, 32-bit offsets (at most 4 GiB) */
+	INV_FORMAT_PLAIN,   /* full size, fixed track slots */
+};
+
 struct inv_sch {
 	struct css_busid schid;
 	struct css_busid devno;
@@ -56,6 +64,7 @@ struct inv_sch {
 	bool readonly;
 	char volser[7];
 	enum inv_create create;
+	enum inv_format format;
 	int dev_model;             /* -1 = model table */
 	int cu_model;              /* -1 = default */
 	int ssid;                  /* -1 = derived */

@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
 # A blank volume made usable by the guest's own tools: ccwpassd serves a
-# 50-cylinder 3390-1 made by `ccwpass dasdinit --blank` (every track only
-# HA + R0); the unmodified s390x guest, through `ccwpass run` and Debian's
-# QEMU 7.2, sees it unformatted (dmesg "The DASD is not formatted", lsdasd
-# "n/f"), formats it with s390-tools' dasdfmt (CDL, 4 KB blocks, full
-# mode), gets the new geometry (dmesg "DASD with 4 KB/block, 36000 KB
-# total size, 48 KB/track, compatible disk layout", lsdasd active), has the
-# kernel read back the count of every record (`dasdfmt --check`: "Disk is
-# fine"), makes one partition with `fdasd -a` (dmesg "dasda:VOL1/  0X1234:
-# dasda1") and writes and reads back known data up to the last block of
-# the partition. ccwpassd's trace shows that the format went through Write
-# CKD chains and that the only unit checks were the expected ones (the ESE
-# queries' command reject and the "no record found" of the analysis of the
-# blank volume): an error that Linux's error recovery retried away would
-# fail here. After QEMU exits, on the host: the image holds the data
-# (`ccwpass readblk`), the rest of the partition reads as dasdfmt's zeros,
-# Hercules' dasdls lists the label and the partition's data set, and
-# cckdcdsk -3 finds nothing wrong. The guest kit has no udev: dasdfmt opens
-# /dev/block/MAJ:MIN, so the guest script makes those links first.
+# 50-cylinder 3390-1 made by `ccwpass dasdinit --blank -f cckd` (every
+# track only HA + R0; CCKD, not the default CCKD64, so that Debian's
+# Hercules 3.13 utilities below can read it); the unmodified s390x guest,
+# through `ccwpass run` and Debian's QEMU 7.2, sees it unformatted (dmesg
+# "The DASD is not formatted", lsdasd "n/f"), formats it with s390-tools'
+# dasdfmt (CDL, 4 KB blocks, full mode), gets the new geometry (dmesg
+# "DASD with 4 KB/block, 36000 KB total size, 48 KB/track, compatible disk
+# layout", lsdasd active), has the kernel read back the count of every
+# record (`dasdfmt --check`: "Disk is fine"), makes one partition with
+# `fdasd -a` (dmesg "dasda:VOL1/  0X1234: dasda1") and writes and reads
+# back known data up to the last block of the partition. ccwpassd's trace
+# shows that the format went through Write CKD chains and that the only
+# unit checks were the expected ones (the ESE queries' command reject and
+# the "no record found" of the analysis of the blank volume): an error
+# that Linux's error recovery retried away would fail here. After QEMU
+# exits, on the host: the image holds the data (`ccwpass readblk`), the
+# rest of the partition reads as dasdfmt's zeros, Hercules' dasdls lists
+# the label and the partition's data set, and cckdcdsk -3 finds nothing
+# wrong. The guest kit has no udev: dasdfmt opens /dev/block/MAJ:MIN, so
+# the guest script makes those links first.
 # Prints ok/FAIL per check and exits non-zero on any failure; skips (77)
 # without root, /dev/fuse, QEMU or the built binaries.
 # Env: CCWPASS_BUILD (meson build root), GUEST_TIMEOUT (default 300 s),
@@ -67,8 +69,8 @@ trap cleanup EXIT
 
 "$ROOT/scripts/guest-kit" --quiet || { bad "guest kit builds"; exit 1; }
 
-"$CLI" dasdinit -q --blank -t 3390-1 -c "$CYLS" "$IMG"
-check "ccwpass dasdinit --blank -t 3390-1 -c $CYLS" test $? -eq 0
+"$CLI" dasdinit -q --blank -f cckd -t 3390-1 -c "$CYLS" "$IMG"
+check "ccwpass dasdinit --blank -f cckd -t 3390-1 -c $CYLS" test $? -eq 0
 "$CLI" readblk --partition "$IMG" 0 >/dev/null 2>"$W/readblk.err"
 check "the image is blank: no 4 KB record where partition 1 would start" \
     has "$W/readblk.err" 'track 2 has no 4096-byte record 1'

@@ -43,6 +43,9 @@ static void test_help(void **state)
 	assert_int_equal(run(&out, "--help"), 0);
 	assert_non_null(strstr(out, "Usage: ccwpass dasdinit"));
 	assert_non_null(strstr(out, "--volser"));
+	/* The default format, and who cannot read it. */
+	assert_non_null(strstr(out, "cckd64 (default)"));
+	assert_non_null(strstr(out, "Hercules 3.13"));
 	free(out);
 	assert_int_equal(run(&out, "--bogus x.cckd"), 2);
 	free(out);
@@ -61,11 +64,11 @@ static void test_default_cdl_cckd(void **state)
 	assert_int_equal(run(&out, "--volser lnx9 d.cckd"), 0);
 	assert_non_null(strstr(out, "10017 cylinders"));
 	assert_non_null(strstr(out, "volser LNX9"));
-	assert_non_null(strstr(out, "CCKD"));
+	assert_non_null(strstr(out, "CCKD64"));
 	free(out);
 	img = ckd_image_open(path, CKD_OPEN_RDONLY, &err);
 	assert_non_null(img);
-	assert_int_equal(ckd_image_format(img), CKD_IMAGE_CCKD);
+	assert_int_equal(ckd_image_format(img), CKD_IMAGE_CCKD64);
 	assert_int_equal(ckd_image_geometry(img)->cyls, 10017);
 	ckd_image_close(img);
 	/* Exists: refused, naming the file; --force replaces it. */
@@ -103,7 +106,25 @@ static void test_options(void **state)
 	assert_int_equal(run(&out, "--cyls 0 x.cckd"), 2);
 	free(out);
 	assert_int_equal(run(&out, "--format qcow x.cckd"), 2);
+	assert_non_null(strstr(out, "use cckd64, cckd or plain"));
 	free(out);
+	for (int i = 0; i < 2; i++) {
+		static const char *const fmt[] = { "cckd", "cckd64" };
+		static const enum ckd_image_format want[] = {
+			CKD_IMAGE_CCKD, CKD_IMAGE_CCKD64,
+		};
+		char args[64], *p = it_path(dir, fmt[i]);
+
+		snprintf(args, sizeof(args), "-q -f %s -c 2 %s", fmt[i],
+			 fmt[i]);
+		assert_int_equal(run(&out, args), 0);
+		free(out);
+		img = ckd_image_open(p, CKD_OPEN_RDONLY, &err);
+		assert_non_null(img);
+		assert_int_equal(ckd_image_format(img), want[i]);
+		ckd_image_close(img);
+		free(p);
+	}
 	assert_int_equal(run(&out, "--volser TOOLONG7 x.cckd"), 2);
 	free(out);
 	assert_int_equal(run(&out, "--volser 'A B' x.cckd"), 1);

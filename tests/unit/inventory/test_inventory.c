@@ -40,6 +40,7 @@ static void test_default_mirrors_seed(void **state)
 	assert_string_equal(s->volser, "0X2B09");
 	assert_string_equal(s->image, "/var/lib/ccwpass/0X2B09.cckd");
 	assert_int_equal(s->create, INV_CREATE_CDL);
+	assert_int_equal(s->format, INV_FORMAT_CCKD64);
 	assert_false(s->readonly);
 	/* The four paths exist implicitly, as FICON channels. */
 	assert_int_equal(inv.nchps, 4);
@@ -80,6 +81,7 @@ static void test_shipped_file_is_default(void **state)
 		assert_int_equal(f->readonly, d->readonly);
 		assert_string_equal(f->volser, d->volser);
 		assert_int_equal(f->create, d->create);
+		assert_int_equal(f->format, d->format);
 		assert_int_equal(f->dev_model, d->dev_model);
 		assert_int_equal(f->cu_model, d->cu_model);
 		assert_int_equal(f->ssid, d->ssid);
@@ -137,14 +139,25 @@ static void test_all_keys(void **state)
 		"chpids = 40\n"
 		"device = 3390-3\n"
 		"image = b.cckd\n"
-		"create = blank\n";
+		"create = blank\n"
+		"format = cckd\n"
+		"[subchannel 0.1.0003]\n"
+		"devno = 0.1.1236\n"
+		"chpids = 40\n"
+		"device = 3390-3\n"
+		"image = c.ckd\n"
+		"create = cdl\n"
+		"format = plain\n";
 	struct error err = { 0 };
 	const struct inv_sch *a, *b;
 
 	assert_int_equal(inventory_parse(&inv, text, "t.conf", "/etc/x", &err), 0);
-	assert_int_equal(inv.nschs, 2);
+	assert_int_equal(inv.nschs, 3);
 	a = &inv.schs[0];
 	b = &inv.schs[1];
+	assert_int_equal(a->format, INV_FORMAT_CCKD64);     /* default */
+	assert_int_equal(b->format, INV_FORMAT_CCKD);
+	assert_int_equal(inv.schs[2].format, INV_FORMAT_PLAIN);
 	assert_int_equal(a->schid.ssid, 1);
 	assert_int_equal(a->pim, 0xc0);     /* derived from two chpids */
 	assert_int_equal(a->pam, 0xc0);
@@ -191,6 +204,9 @@ static const struct bad_case bad_cases[] = {
 	{ "[subchannel 0.0.0001]\nvolser = ab\n", "2: volser: 'ab' may hold only" },
 	{ "[subchannel 0.0.0001]\ncreate = maybe\n", "2: create: 'maybe' is not" },
 	{ "[subchannel 0.0.0001]\nreadonly = perhaps\n", "2: readonly: 'perhaps' is not yes or no" },
+	{ "[subchannel 0.0.0001]\nformat = qcow2\n", "2: format: 'qcow2' is not cckd64, cckd or plain" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
+	  "format = cckd\n", "1: subchannel 0.0.0001: format only applies to a volume create makes" },
 	{ "[subchannel 0.0.0001]\ncylinders = -3\n", "2: cylinders: '-3'" },
 	{ "[subchannel 0.0.0001]\nimage =\n", "2: 'image' has no value" },
 	{ "[subchannel 0.0.0001]\njust words\n", "2: expected 'key = value'" },

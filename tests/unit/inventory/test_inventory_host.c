@@ -11,7 +11,8 @@
  * - several devices: every uid differs, is the one inventory_identity()
  *   (whose uniqueness the parser checks) names, and serial, ssid, unit
  *   address, device and control-unit model set in the inventory show up
- *   in RCD.
+ *   in RCD;
+ * - `create` makes the file format `format` names (CCKD64 by default).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +30,7 @@
 #include "css/css.h"
 #include "css/css_device.h"
 #include "daemon/host.h"
+#include "image/ckd_image.h"
 #include "inventory/inventory.h"
 
 #define MEMSZ    0x10000u
@@ -259,6 +261,45 @@ static void test_devices_have_unique_identity(void **state)
 	css_free(css);
 }
 
+/* `create` makes the file format `format` names, CCKD64 by default. */
+static void test_created_formats(void **state)
+{
+	static const char text[] =
+		"[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\n"
+		"device = 3390-9\ncylinders = 2\nimage = a.img\ncreate = cdl\n"
+		"[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\n"
+		"device = 3390-9\ncylinders = 2\nimage = b.img\ncreate = cdl\n"
+		"format = cckd\n"
+		"[subchannel 0.0.0003]\ndevno = 0.0.0003\nchpids = 1a\n"
+		"device = 3390-9\ncylinders = 2\nimage = c.img\ncreate = blank\n"
+		"format = plain\n"
+		"[subchannel 0.0.0004]\ndevno = 0.0.0004\nchpids = 1a\n"
+		"device = 3390-9\ncylinders = 2\nimage = d.img\ncreate = blank\n"
+		"format = cckd64\n";
+	static const enum ckd_image_format want[4] = {
+		CKD_IMAGE_CCKD64, CKD_IMAGE_CCKD, CKD_IMAGE_PLAIN,
+		CKD_IMAGE_CCKD64,
+	};
+	struct error err = { 0 };
+	struct css *css;
+
+	(void)state;
+	if (inventory_parse(&inv, text, "formats.conf", dir, &err))
+		fail_msg("%s", err.msg);
+	css = build();
+	css_free(css);
+	for (int i = 0; i < 4; i++) {
+		struct ckd_image *img = ckd_image_open(inv.schs[i].image,
+						       CKD_OPEN_RDONLY, &err);
+
+		if (!img)
+			fail_msg("%s", err.msg);
+		assert_int_equal(ckd_image_format(img), want[i]);
+		assert_int_equal(ckd_image_geometry(img)->cyls, 2);
+		ckd_image_close(img);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +307,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_devices_have_unique_identity,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_created_formats, setup,
+						teardown),
 	};
 
 	log_set_level(LOG_WARNING);
