@@ -4,25 +4,21 @@
  * volume"): a blank volume (every track HA + R0) or a Linux CDL volume
  * (ckd_cdl.h), as a plain CKD file (every slot written) or as a CCKD or
  * CCKD64 file whose absent L2 tables make every track but 0 and 1 a null
- * track. The
- * file is built under a temporary name in the same directory, synced, then
- * renamed into place and the directory synced.
+ * track. The file is built under a temporary name in the same directory,
+ * synced, then renamed into place and the directory synced
+ * (ckd_newfile.h).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "image/ckd_cdl.h"
 #include "image/ckd_header.h"
 #include "image/ckd_image.h"
 #include "image/ckd_io.h"
+#include "image/ckd_newfile.h"
 #include "image/ckd_track.h"
 
 #define CREATE_MAX_CYLS 65520   /* 3390-54; more needs EAV (format 8/9) */
@@ -33,8 +29,7 @@ struct create {
 	const char *path;
 	const struct ckd_geometry *geo;
 	const struct ckd_init_options *opt;
-	char tmp[4096];
-	int fd;
+	struct ckd_newfile nf;
 	struct error *err;
 };
 
@@ -71,44 +66,6 @@ static int check_options(const struct create *c)
 	return 0;
 }
 
-/*
- * A new file next to path with a random name, 0600: a volume is guest data,
- * its creator's alone until someone grants access on purpose (chmod).
- */
-static int open_temp(struct create *c)
-{
-	char *copy = strdup(c->path);
-	char *base = copy ? basename(copy) : NULL;
-	const char *dir;
-	char *dcopy = strdup(c->path);
-
-	if (!copy || !dcopy) {
-		free(copy);
-		free(dcopy);
-		return error_setf(c->err, ENOMEM, "out of memory");
-	}
-	dir = dirname(dcopy);
-	for (int tries = 0; tries < 100; tries++) {
-		uint32_t r;
-
-		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-			r = (uint32_t)time(NULL) ^ (uint32_t)getpid() ^
-			    (uint32_t)tries;
-		snprintf(c->tmp, sizeof(c->tmp), "%s/.%s.%08x.tmp", dir, base,
-			 r);
-		c->fd = open(c->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-			     0600);
-		if (c->fd >= 0 || errno != EEXIST)
-			break;
-	}
-	free(copy);
-	free(dcopy);
-	if (c->fd < 0)
-		return error_setf(c->err, errno, "%s: cannot create a file in "
-				  "its directory: %s", c->path, strerror(errno));
-	return 0;
-}
-
 static size_t build_track(const struct create *c, uint32_t trk, uint8_t *buf,
 			  const struct ckd_cdl_volume *v)
 {
@@ -125,20 +82,6 @@ static size_t build_track(const struct create *c, uint32_t trk, uint8_t *buf,
 	return ckd_track_null(buf, g->trksize, cyl, head, CKD_NULL_LINUX);
 }
 
-static int write_devhdr(struct create *c, const char *devid)
-{
-	struct ckd_devhdr h = {
-		.heads = c->geo->heads,
-		.trksize = c->geo->trksize,
-		.devtype = ckd_devtype_byte(c->geo),
-	};
-	uint8_t raw[CKD_DEVHDR_SIZE];
-
-	memcpy(h.devid, devid, 8);
-	ckd_devhdr_store(raw, &h);
-	return ckd_pwrite_full(c->fd, raw, sizeof(raw), 0);
-}
-
 /*
  * Plain: the file is first extended to its full size (sparse), then written
  * a cylinder at a time; a cylinder of short tracks (blank) writes only the
@@ -152,10 +95,8 @@ static int create_plain(struct create *c, const struct ckd_cdl_volume *v)
 	size_t *lens = calloc(g->heads, sizeof(*lens));
 	int rc;
 
-	rc = cylbuf && lens ? write_devhdr(c, "CKD_P370") : -ENOMEM;
-	if (rc == 0)
-		rc = ckd_truncate(c->fd, CKD_DEVHDR_SIZE +
-				  (uint64_t)g->cyls * cylsize);
+	rc = cylbuf && lens ? ckd_newfile_skeleton(&c->nf, g, CKD_IMAGE_PLAIN,
+						   CKD_NULL_R0) : -ENOMEM;
 	for (uint32_t cyl = 0; rc == 0 && cyl < g->cyls; cyl++) {
 		uint64_t at = CKD_DEVHDR_SIZE + (uint64_t)cyl * cylsize;
 		bool whole = false;
@@ -167,9 +108,9 @@ static int create_plain(struct create *c, const struct ckd_cdl_volume *v)
 			whole |= lens[h] > PLAIN_SPARSE_MAX;
 		}
 		if (whole)
-			rc = ckd_pwrite_full(c->fd, cylbuf, cylsize, at);
+			rc = ckd_pwrite_full(c->nf.fd, cylbuf, cylsize, at);
 		for (uint32_t h = 0; !whole && rc == 0 && h < g->heads; h++)
-			rc = ckd_pwrite_full(c->fd,
+			rc = ckd_pwrite_full(c->nf.fd,
 					     cylbuf + (size_t)h * g->trksize,
 					     lens[h],
 					     at + (uint64_t)h * g->trksize);
@@ -188,38 +129,19 @@ static int create_plain(struct create *c, const struct ckd_cdl_volume *v)
  */
 static int create_cckd(struct create *c, const struct ckd_cdl_volume *v)
 {
-	const struct cckd_format *f = c->opt->format == CKD_IMAGE_CCKD64 ?
-				      &cckd_format64 : &cckd_format32;
 	const struct ckd_geometry *g = c->geo;
-	uint32_t trks = g->cyls * g->heads;
-	uint32_t nl1 = (trks + CCKD_L2_ENTRIES - 1) / CCKD_L2_ENTRIES;
 	bool cdl = c->opt->layout == CKD_INIT_CDL;
-	struct cckd_header h = {
-		.vrm = { 0, 3, 1 },
-		.options = f->create_options,
-		.numl1tab = (int32_t)nl1,
-		.numl2tab = CCKD_L2_ENTRIES,
-		.cyls = g->cyls,
-		.nullfmt = cdl ? CCKD_NULLFMT_LINUX : CCKD_NULLFMT_R0,
-		.compress = CCKD_COMPRESS_ZLIB,
-		.compress_parm = -1,
-	};
-	uint8_t raw[CCKD_HDR_SIZE], *buf = NULL;
+	uint8_t *buf = NULL;
 	struct ckd_image *img;
 	int rc;
 
-	h.size = h.used = CCKD_L1_POS + (uint64_t)nl1 * f->off_size;
-	cckd_header_store(raw, &h, f);
-	rc = write_devhdr(c, f->devid);
+	rc = ckd_newfile_skeleton(&c->nf, g, c->opt->format,
+				  cdl ? CKD_NULL_LINUX : CKD_NULL_R0);
 	if (rc == 0)
-		rc = ckd_pwrite_full(c->fd, raw, sizeof(raw), CCKD_HDR_POS);
-	if (rc == 0)
-		rc = ckd_truncate(c->fd, h.size);
-	if (rc == 0)
-		rc = ckd_datasync(c->fd);
+		rc = ckd_datasync(c->nf.fd);
 	if (rc < 0 || !cdl)
 		return rc;
-	img = ckd_image_open(c->tmp, 0, c->err);
+	img = ckd_image_open(c->nf.tmp, 0, c->err);
 	if (!img)
 		return -c->err->errnum;
 	buf = malloc(g->trksize);
@@ -234,47 +156,13 @@ static int create_cckd(struct create *c, const struct ckd_cdl_volume *v)
 	return rc;
 }
 
-/* Move the finished file into place; without overwrite never replace. */
-static int publish(struct create *c)
-{
-	char *dcopy;
-	int dfd, rc;
-
-	if (c->opt->overwrite) {
-		rc = rename(c->tmp, c->path);
-	} else {
-		rc = renameat2(AT_FDCWD, c->tmp, AT_FDCWD, c->path,
-			       RENAME_NOREPLACE);
-		if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
-			rc = link(c->tmp, c->path);
-			if (rc == 0)
-				unlink(c->tmp);
-		}
-	}
-	if (rc < 0)
-		return error_setf(c->err, errno, "%s: %s", c->path,
-				  errno == EEXIST ? "already exists" :
-				  strerror(errno));
-	dcopy = strdup(c->path);
-	if (!dcopy)
-		return 0;
-	dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dcopy);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-}
-
 int ckd_image_create(const char *path, const struct ckd_geometry *geo,
 		     const struct ckd_init_options *opt, struct error *err)
 {
 	struct error local;
-	struct create c = { .path = path, .geo = geo, .opt = opt, .fd = -1,
+	struct create c = { .path = path, .geo = geo, .opt = opt,
 			    .err = err ? err : &local };
 	struct ckd_cdl_volume v = { .cyls = geo->cyls, .heads = geo->heads };
-	struct stat st;
 	int rc;
 
 	err = c.err;
@@ -283,31 +171,24 @@ int ckd_image_create(const char *path, const struct ckd_geometry *geo,
 	rc = check_options(&c);
 	if (rc < 0)
 		return rc;
-	if (!opt->overwrite && lstat(path, &st) == 0)
-		return error_setf(err, EEXIST, "%s: already exists", path);
 	snprintf(v.volser, sizeof(v.volser), "%s", opt->volser);
 	v.created = time(NULL);
-	rc = open_temp(&c);
+	rc = ckd_newfile_begin(&c.nf, path, opt->overwrite, err);
 	if (rc < 0)
 		return rc;
 	progress(&c, 0);
 	rc = opt->format == CKD_IMAGE_PLAIN ? create_plain(&c, &v) :
 					      create_cckd(&c, &v);
-	if (rc == 0 && fsync(c.fd) < 0)
-		rc = -errno;
-	close(c.fd);
 	if (rc < 0) {
-		unlink(c.tmp);
+		ckd_newfile_abandon(&c.nf);
 		if (!err->errnum)
 			return error_setf(err, -rc, "%s: cannot write the "
 					  "volume: %s", path, strerror(-rc));
 		return rc;
 	}
-	rc = publish(&c);
-	if (rc < 0) {
-		unlink(c.tmp);
+	rc = ckd_newfile_publish(&c.nf);
+	if (rc < 0)
 		return rc;
-	}
 	progress(&c, (uint64_t)geo->cyls * geo->heads);
 	return 0;
 }
