@@ -8,6 +8,7 @@
 
 static const struct cli_command *const commands[] = {
 	&cmd_dasdinit,
+	&cmd_convert,
 	&cmd_run,
 	&cmd_lscss,
 	&cmd_status,

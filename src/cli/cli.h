@@ -12,6 +12,7 @@ struct cli_command {
 
 /* Each cmd_<name>.c defines one of these. */
 extern const struct cli_command cmd_dasdinit;
+extern const struct cli_command cmd_convert;
 extern const struct cli_command cmd_run;
 extern const struct cli_command cmd_lscss;
 extern const struct cli_command cmd_status;

@@ -124,11 +124,20 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 	return rc;
 }
 
+static bool cckd_unwritten(struct ckd_image *img, uint32_t trk)
+{
+	struct cckd_image *c = img->priv;
+	struct cckd_l2ent e = cckd_entry(c, trk);
+
+	return cckd_entry_is_default(c, &e);
+}
+
 static const struct ckd_image_ops cckd_ops = {
 	.read_track = cckd_read_track,
 	.write_track = cckd_write_track,
 	.sync = cckd_sync,
 	.close = cckd_close,
+	.unwritten = cckd_unwritten,
 };
 
 /* ---- opening ---- */
@@ -408,6 +417,7 @@ int ckd_cckd_attach(struct ckd_image *img, int fd,
 	img->priv = c;
 	img->ops = &cckd_ops;
 	img->format = fmt->format;
+	img->nullfmt = (int)cckd_nullfmt_to_api(c->hdr.nullfmt);
 	if (!img->readonly) {
 		if (c->hdr.options & CCKD_OPT_OPENED)
 			log_msg(LOG_NOTICE, "%s: was not closed cleanly; free "

@@ -48,6 +48,7 @@ static struct ckd_image *image_alloc(const char *path, bool readonly,
 	}
 	img->readonly = readonly;
 	img->lock_file.fd = -1;
+	img->nullfmt = -1;
 	pthread_mutex_init(&img->lock, NULL);
 	return img;
 }
@@ -169,12 +170,12 @@ struct ckd_image *ckd_image_new_mem(const struct ckd_geometry *geo,
 	return img;
 }
 
-void ckd_image_close(struct ckd_image *img)
+int ckd_image_close(struct ckd_image *img)
 {
 	int rc;
 
 	if (!img)
-		return;
+		return 0;
 	pthread_mutex_lock(&img->lock);
 	rc = img->ops->close(img);
 	pthread_mutex_unlock(&img->lock);
@@ -182,6 +183,7 @@ void ckd_image_close(struct ckd_image *img)
 		log_msg(LOG_ERR, "%s: error while closing: %s", img->path,
 			strerror(-rc));
 	image_free(img);
+	return rc;
 }
 
 const struct ckd_geometry *ckd_image_geometry(const struct ckd_image *img)
@@ -243,6 +245,18 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 	rc = img->ops->write_track(img, trk, buf, len);
 	pthread_mutex_unlock(&img->lock);
 	return rc;
+}
+
+bool ckd_image_unwritten(struct ckd_image *img, uint32_t trk)
+{
+	bool yes;
+
+	if (!img->ops->unwritten || trk >= ckd_image_tracks(img))
+		return false;
+	pthread_mutex_lock(&img->lock);
+	yes = img->ops->unwritten(img, trk);
+	pthread_mutex_unlock(&img->lock);
+	return yes;
 }
 
 int ckd_image_sync(struct ckd_image *img)

@@ -66,8 +66,12 @@ struct ckd_image *ckd_image_new_mem(const struct ckd_geometry *geo,
 				    enum ckd_null_format nullfmt,
 				    struct error *err);
 
-/* Flushes (as ckd_image_sync) and closes; NULL is a no-op. */
-void ckd_image_close(struct ckd_image *img);
+/*
+ * Flushes (as ckd_image_sync) and closes; NULL is a no-op. The image is
+ * gone either way. Returns: 0, or negative errno (-EIO) if the flush or
+ * the final bookkeeping failed (also logged).
+ */
+int ckd_image_close(struct ckd_image *img);
 
 const struct ckd_geometry *ckd_image_geometry(const struct ckd_image *img);
 enum ckd_image_format ckd_image_format(const struct ckd_image *img);
@@ -131,5 +135,37 @@ struct ckd_init_options {
  */
 int ckd_image_create(const char *path, const struct ckd_geometry *geo,
 		     const struct ckd_init_options *opt, struct error *err);
+
+/* ---- converting between formats (ccwpass convert) ---- */
+
+struct ckd_convert_options {
+	enum ckd_image_format format;     /* PLAIN, CCKD or CCKD64 */
+	bool overwrite;                   /* else an existing out is EEXIST */
+	/* Optional progress: tracks copied, then verified, of 2 x tracks. */
+	void (*progress)(uint64_t done, uint64_t total, void *opaque);
+	void *opaque;
+};
+
+struct ckd_convert_result {
+	enum ckd_image_format from;       /* in's format */
+	struct ckd_geometry geo;          /* both files' */
+	uint64_t tracks;                  /* copied and verified: all */
+	uint64_t null_tracks;             /* of those, null tracks */
+};
+
+/*
+ * Copy every track of the image at in (opened read-only; it must not be
+ * in use) into a new image of opt->format at out: built under a temporary
+ * name, closed, read back and compared track by track with in, then
+ * renamed into place. Null tracks stay null tracks. out must not be in.
+ * Returns: 0 with *res filled (if non-NULL), or negative errno with err
+ * naming the file and the reason: EEXIST out exists (without overwrite),
+ * EINVAL out is in or an unknown format, EBUSY in is in use, ENOSPC the
+ * tracks do not fit (a CCKD file's 4 GiB, or the file system), EUCLEAN
+ * a track of in is damaged, EIO.
+ */
+int ckd_image_convert(const char *in, const char *out,
+		      const struct ckd_convert_options *opt,
+		      struct ckd_convert_result *res, struct error *err);
 
 #endif

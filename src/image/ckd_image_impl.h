@@ -29,6 +29,10 @@ struct ckd_image_ops {
 	int (*sync)(struct ckd_image *img);
 	/* Sync (if writable), release the backend state and its files. */
 	int (*close)(struct ckd_image *img);
+	/* Optional: track trk has never been stored, so it reads as the
+	   null track img->nullfmt (a CCKD track in an absent L2 table or
+	   with a default entry). */
+	bool (*unwritten)(struct ckd_image *img, uint32_t trk);
 };
 
 struct ckd_image {
@@ -39,8 +43,16 @@ struct ckd_image {
 	char *path;
 	struct ckd_lock lock_file;    /* ckd_lock_image()'s (fd -1: none) */
 	pthread_mutex_t lock;
+	int nullfmt;                  /* enum ckd_null_format that tracks never
+					 written read as, -1: none (plain) */
 	void *priv;                   /* the backend's state */
 };
+
+/*
+ * Whether track trk reads as img->nullfmt without any stored data (false
+ * when the backend cannot tell, e.g. plain files): converting can skip it.
+ */
+bool ckd_image_unwritten(struct ckd_image *img, uint32_t trk);
 
 /* Backends: take over fd (locked, positioned anywhere) or fail. */
 int ckd_plain_attach(struct ckd_image *img, int fd,

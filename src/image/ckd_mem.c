@@ -96,6 +96,7 @@ int ckd_mem_attach(struct ckd_image *img, enum ckd_null_format nullfmt,
 				  "%u tracks", ckd_image_tracks(img));
 	}
 	m->nullfmt = nullfmt;
+	img->nullfmt = (int)nullfmt;
 	img->priv = m;
 	img->ops = &mem_ops;
 	img->format = CKD_IMAGE_MEM;

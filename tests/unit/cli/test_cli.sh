@@ -27,15 +27,20 @@ check "readblk: two blocks" "0 8192" "$? $(stat -c %s "$T/out")"
 out=$("$CCWPASS" readblk "$T/v.cckd" 179 2 2>&1 > "$T/out")
 check "readblk: past the end" "1 4096" "$? $(stat -c %s "$T/out")"
 
-# dasdinit's progress: a line rewritten in place on a terminal (script(1)
-# gives it one), ending at 100 %, then the summary; never into a pipe or
-# with -q.
+# dasdinit's and convert's progress: a line rewritten in place on a
+# terminal (script(1) gives it one), ending at 100 %, then the summary;
+# never into a pipe or with -q.
 if command -v script >/dev/null; then
     script -qec "'$CCWPASS' dasdinit -c 20 '$T/p.cckd' 3390-3" /dev/null > "$T/tty" 2>&1
     check "dasdinit: progress on a terminal" yes \
         "$(grep -q $'\rccwpass dasdinit: '"$T"'/p.cckd: 300/300 tracks (100%)' "$T/tty" && echo yes)"
     check "dasdinit: summary after it" yes \
         "$(grep -q "$T/p.cckd: 3390 volume, 20 cylinders x 15 tracks" "$T/tty" && echo yes)"
+    script -qec "'$CCWPASS' convert '$T/p.cckd' '$T/p2.cckd'" /dev/null > "$T/tty" 2>&1
+    check "convert: progress on a terminal" yes \
+        "$(grep -q $'\rccwpass convert: '"$T"'/p2.cckd: 100% (verifying)' "$T/tty" && echo yes)"
+    check "convert: summary after it" yes \
+        "$(grep -q "$T/p2.cckd: CCKD64, 20 cylinders, 300 tracks" "$T/tty" && echo yes)"
 else
     check "script(1) for a terminal" present missing
 fi
@@ -43,6 +48,8 @@ out=$("$CCWPASS" dasdinit -c 20 "$T/q.cckd" 3390-3 2>&1 | tr '\r' '#')
 check "dasdinit: no progress into a pipe" no "$(grep -q '#' <<< "$out" && echo yes || echo no)"
 check "dasdinit: summary into a pipe" yes "$(grep -q "20 cylinders x 15 tracks" <<< "$out" && echo yes)"
 check "dasdinit -q: silent" "" "$("$CCWPASS" dasdinit -q -c 20 "$T/r.cckd" 3390-3 2>&1)"
+out=$("$CCWPASS" convert "$T/q.cckd" "$T/q2.cckd" 2>&1 | tr '\r' '#')
+check "convert: no progress into a pipe" no "$(grep -q '#' <<< "$out" && echo yes || echo no)"
 out=$("$CCWPASS" dasdinit -c 20 "$T/r.cckd" 3390-3 2>&1)
 check "dasdinit: an existing file is refused" 1 "$?"
 check "dasdinit: and named" yes "$(grep -q "$T/r.cckd" <<< "$out" && echo yes)"

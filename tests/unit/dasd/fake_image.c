@@ -81,16 +81,17 @@ struct ckd_image *ckd_image_new_mem(const struct ckd_geometry *geo,
 	return img;
 }
 
-void ckd_image_close(struct ckd_image *img)
+int ckd_image_close(struct ckd_image *img)
 {
 	if (!img)
-		return;
+		return 0;
 	if (img->trk)
 		for (uint32_t t = 0; t < img->geo.cyls * img->geo.heads; t++)
 			free(img->trk[t]);
 	free(img->trk);
 	free(img->len);
 	free(img);
+	return 0;
 }
 
 const struct ckd_geometry *ckd_image_geometry(const struct ckd_image *img)

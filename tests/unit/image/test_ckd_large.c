@@ -20,7 +20,8 @@
  * (default 6000: 90000 tracks, 4.4 GB) gets every track written with
  * random, incompressible data (12 x 4 KB records, as a Linux guest writes
  * them), synced every 64 tracks; every track must read back before and
- * after close/reopen, and the file must have passed 4 GiB. "fill 65520"
+ * after close/reopen, and the file must have passed 4 GiB; converting it
+ * to CCKD must end in -ENOSPC and a message that says why. "fill 65520"
  * fills a whole 3390-54 (48 GB; run by hand).
  */
 #include <stdarg.h>
@@ -446,6 +447,25 @@ static void read_all(struct ckd_image *img)
 		expect_random(img, t, 9);
 }
 
+/* More than 4 GiB of tracks do not fit a CCKD file: convert says so. */
+static void refuse_cckd_copy(void)
+{
+	struct ckd_convert_options opt = { .format = CKD_IMAGE_CCKD };
+	char *out = it_path(dir, "small.cckd");
+	struct error err = { 0 };
+	struct stat st;
+
+	it_log_capture();
+	assert_int_equal(ckd_image_convert(path, out, &opt, NULL, &err),
+			 -ENOSPC);
+	it_log_release();
+	if (!strstr(err.msg, "do not fit in a CCKD file (at most 4 GiB); "
+		    "use --format cckd64"))
+		fail_msg("message: %s", err.msg);
+	assert_int_equal(stat(out, &st), -1);
+	free(out);
+}
+
 static void test_fill_with_random_data(void **state)
 {
 	struct ckd_geometry geo = it_geo(fill_cyls);
@@ -471,6 +491,8 @@ static void test_fill_with_random_data(void **state)
 	img = open_ok(CKD_OPEN_RDONLY);
 	read_all(img);
 	ckd_image_close(img);
+	if (need > GIB4)
+		refuse_cckd_copy();
 }
 
 int main(int argc, char **argv)
