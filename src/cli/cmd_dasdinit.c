@@ -217,6 +217,7 @@ static int dasdinit_run(int argc, char **argv)
 	const struct eckd_model *model;
 	struct ckd_geometry geo;
 	struct error err;
+	uint32_t fit;
 	int rc;
 
 	rc = parse_args(argc, argv, &a);
@@ -246,6 +247,12 @@ static int dasdinit_run(int argc, char **argv)
 		return cli_fail(CMD, "%s", err.msg);
 	if (!a.quiet)
 		summary(&a, &geo);
+	fit = ckd_format_capacity(a.opt.format, &geo);
+	if (fit < geo.cyls)
+		fprintf(stderr, "ccwpass dasdinit: note: %s: a CCKD file holds "
+			"at most 4 GiB, about %u of these %u cylinders of data "
+			"that does not compress; use --format cckd64 unless "
+			"Hercules 3.13 must read it\n", a.file, fit, geo.cyls);
 	return 0;
 }
 

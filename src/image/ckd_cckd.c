@@ -392,6 +392,21 @@ static int load_tables(struct cckd_open *o)
 	return check_overlaps(o);
 }
 
+/* A CCKD volume that cannot store all its tracks: say so, and how to
+   get out of it, when it is opened for writing. */
+static void warn_capacity(const struct ckd_image *img)
+{
+	uint32_t fit = ckd_format_capacity(img->format, &img->geo);
+
+	if (fit >= img->geo.cyls)
+		return;
+	log_msg(LOG_WARNING, "%s: a CCKD file holds at most 4 GiB: about %u "
+		"of this volume's %u cylinders of data that does not "
+		"compress; guest writes beyond that fail. Convert it to "
+		"CCKD64 while nothing uses it: ccwpass convert %s NEWFILE",
+		img->path, fit, img->geo.cyls, img->path);
+}
+
 int ckd_cckd_attach(struct ckd_image *img, int fd,
 		    const struct ckd_devhdr *h, const struct cckd_format *fmt,
 		    const uint8_t chdr[CCKD_HDR_SIZE], struct error *err)
@@ -418,6 +433,8 @@ int ckd_cckd_attach(struct ckd_image *img, int fd,
 	img->ops = &cckd_ops;
 	img->format = fmt->format;
 	img->nullfmt = (int)cckd_nullfmt_to_api(c->hdr.nullfmt);
+	if (!img->readonly && !img->quiet)
+		warn_capacity(img);
 	if (!img->readonly) {
 		if (c->hdr.options & CCKD_OPT_OPENED)
 			log_msg(LOG_NOTICE, "%s: was not closed cleanly; free "

@@ -95,9 +95,10 @@ static void log_limit(const struct ckd_image *img, struct cckd_image *c)
 		return;
 	c->limit_logged = true;
 	log_msg(LOG_ERR, "%s: no space: a %s file cannot grow past %ju bytes "
-		"(its offsets are %u-bit); writes that need more space fail",
-		img->path, c->fmt->name, (uintmax_t)c->fmt->limit,
-		c->fmt->off_size * 8);
+		"(its offsets are %u-bit); writes that need more space fail. "
+		"Convert it to CCKD64 while nothing uses it: ccwpass convert "
+		"%s NEWFILE", img->path, c->fmt->name,
+		(uintmax_t)c->fmt->limit, c->fmt->off_size * 8, img->path);
 }
 
 static int store_image(struct ckd_image *img, struct cckd_image *c,

@@ -136,7 +136,7 @@ static int copy_tracks(struct convert *c)
 	struct ckd_image *dst;
 	int rc = 0;
 
-	dst = ckd_image_open(c->nf.tmp, 0, c->err);
+	dst = ckd_image_open(c->nf.tmp, CKD_OPEN_QUIET, c->err);
 	if (!dst)
 		return -c->err->errnum;
 	for (uint32_t t = 0; rc == 0 && t < ckd_image_tracks(c->src); t++) {

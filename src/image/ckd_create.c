@@ -17,6 +17,7 @@
 #include "image/ckd_cdl.h"
 #include "image/ckd_header.h"
 #include "image/ckd_image.h"
+#include "image/ckd_image_impl.h"
 #include "image/ckd_io.h"
 #include "image/ckd_newfile.h"
 #include "image/ckd_track.h"
@@ -141,7 +142,7 @@ static int create_cckd(struct create *c, const struct ckd_cdl_volume *v)
 		rc = ckd_datasync(c->nf.fd);
 	if (rc < 0 || !cdl)
 		return rc;
-	img = ckd_image_open(c->nf.tmp, 0, c->err);
+	img = ckd_image_open(c->nf.tmp, CKD_OPEN_QUIET, c->err);
 	if (!img)
 		return -c->err->errnum;
 	buf = malloc(g->trksize);

@@ -309,3 +309,22 @@ enum ckd_null_format cckd_nullfmt_to_api(unsigned int hercules_fmt)
 		return CKD_NULL_R1EOF;
 	}
 }
+
+uint32_t ckd_format_capacity(enum ckd_image_format fmt,
+			     const struct ckd_geometry *geo)
+{
+	const struct cckd_format *f = fmt == CKD_IMAGE_CCKD ? &cckd_format32 :
+				      NULL;
+	uint64_t trks = (uint64_t)geo->cyls * geo->heads;
+	uint64_t nl1 = (trks + CCKD_L2_ENTRIES - 1) / CCKD_L2_ENTRIES;
+	uint64_t tables, fit;
+
+	if (!f || !geo->heads || !geo->trksize)
+		return geo->cyls;
+	/* Every track stored raw in a slot's worth, every L2 table. */
+	tables = CCKD_L1_POS + nl1 * (f->off_size + cckd_l2tab_size(f));
+	if (tables >= f->limit)
+		return 0;
+	fit = (f->limit - tables) / geo->trksize / geo->heads;
+	return fit < geo->cyls ? (uint32_t)fit : geo->cyls;
+}

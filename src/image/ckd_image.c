@@ -125,6 +125,7 @@ struct ckd_image *ckd_image_open(const char *path, unsigned int flags,
 	img = image_alloc(path, readonly, err);
 	if (!img)
 		return NULL;
+	img->quiet = flags & CKD_OPEN_QUIET;
 	fd = ckd_file_open(path, readonly, err);
 	if (fd < 0) {
 		image_free(img);

@@ -110,6 +110,15 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
  */
 int ckd_image_sync(struct ckd_image *img);
 
+/*
+ * How many cylinders of data that does not compress a file of format fmt
+ * with geometry geo can store: geo->cyls unless the format's offsets end
+ * first (CCKD: 4 GiB, about 5036 cylinders of a 3390). A CCKD volume
+ * opened for writing whose geometry exceeds this logs a warning.
+ */
+uint32_t ckd_format_capacity(enum ckd_image_format fmt,
+			     const struct ckd_geometry *geo);
+
 /* ---- creating volumes (ccwpass dasdinit) ---- */
 
 enum ckd_init_layout {

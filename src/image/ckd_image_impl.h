@@ -40,6 +40,7 @@ struct ckd_image {
 	struct ckd_geometry geo;
 	enum ckd_image_format format;
 	bool readonly;
+	bool quiet;                   /* CKD_OPEN_QUIET */
 	char *path;
 	struct ckd_lock lock_file;    /* ckd_lock_image()'s (fd -1: none) */
 	pthread_mutex_t lock;
@@ -53,6 +54,10 @@ struct ckd_image {
  * when the backend cannot tell, e.g. plain files): converting can skip it.
  */
 bool ckd_image_unwritten(struct ckd_image *img, uint32_t trk);
+
+/* ckd_image_open() flag inside src/image: no capacity warning (for the
+   files create and convert write; they report it themselves). */
+#define CKD_OPEN_QUIET 0x100
 
 /* Backends: take over fd (locked, positioned anywhere) or fail. */
 int ckd_plain_attach(struct ckd_image *img, int fd,

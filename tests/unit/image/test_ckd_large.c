@@ -400,8 +400,8 @@ static void test_cckd_refuses_at_4gb(void **state)
 		print_message("SKIP: %s cannot hold a sparse 4 GB file\n", dir);
 		skip();
 	}
-	img = open_ok(0);
 	it_log_capture();
+	img = open_ok(0);
 	/* Tracks after the last slot: written until the file is full. */
 	for (uint32_t t = c.slots; t < c.trks; t++) {
 		len = it_random_track(buf, sizeof(buf), &c.geo, t, 5);
@@ -415,8 +415,12 @@ static void test_cckd_refuses_at_4gb(void **state)
 	len = it_random_track(buf, sizeof(buf), &c.geo, c.slots + n, 5);
 	assert_int_equal(ckd_image_write_track(img, c.slots + n, buf, len),
 			 -ENOSPC);
-	/* One clear message, not one per failed write. */
+	/* One clear message, not one per failed write, saying what to do;
+	   and the warning of the open before. */
 	assert_int_equal(log_count("cannot grow past 4294967295 bytes"), 1);
+	assert_int_equal(log_count("ccwpass convert"), 2);
+	assert_int_equal(log_count("a CCKD file holds at most 4 GiB: about "
+				   "5036 of this volume's 10017 cylinders"), 1);
 	assert_non_null(strstr(it_log_text(), path));
 	it_log_release();
 	/* A null track frees its unsynced image's space: one more fits. */
@@ -435,6 +439,50 @@ static void test_cckd_refuses_at_4gb(void **state)
 		expect_random(img, t, 5);
 	expect_random(img, c.slots - 1, 1);
 	ckd_image_close(img);
+}
+
+/* Opened for writing, a CCKD volume larger than 4 GiB of raw tracks
+   warns once; smaller ones, CCKD64 and read-only opens do not. */
+static void test_capacity_warning(void **state)
+{
+	static const struct {
+		const char *model;
+		uint32_t cyls;
+		enum ckd_image_format fmt;
+		unsigned int flags;
+		unsigned int warnings;
+	} cases[] = {
+		{ "3390-9", 10017, CKD_IMAGE_CCKD, 0, 1 },
+		{ "3390-9", 10017, CKD_IMAGE_CCKD, CKD_OPEN_RDONLY, 0 },
+		{ "3390-3", 3339, CKD_IMAGE_CCKD, 0, 0 },
+		{ "3390-9", 10017, CKD_IMAGE_CCKD64, 0, 0 },
+		{ "3390-54", 65520, CKD_IMAGE_CCKD64, 0, 0 },
+	};
+	struct ckd_geometry geo = it_geo(10017);
+
+	(void)state;
+	assert_int_equal(ckd_format_capacity(CKD_IMAGE_CCKD, &geo), 5036);
+	assert_int_equal(ckd_format_capacity(CKD_IMAGE_CCKD64, &geo), 10017);
+	assert_int_equal(ckd_format_capacity(CKD_IMAGE_PLAIN, &geo), 10017);
+	geo = it_geo(5037);                 /* the largest that fits */
+	assert_int_equal(ckd_format_capacity(CKD_IMAGE_CCKD, &geo), 5037);
+	geo = it_geo(5038);
+	assert_int_equal(ckd_format_capacity(CKD_IMAGE_CCKD, &geo), 5037);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ckd_image *img;
+
+		unlink(path);
+		it_create(path, cases[i].cyls, cases[i].fmt, CKD_INIT_BLANK);
+		it_log_capture();
+		img = open_ok(cases[i].flags);
+		ckd_image_close(img);
+		if (log_count("holds at most 4 GiB") != cases[i].warnings ||
+		    (cases[i].warnings && !strstr(it_log_text(), path)))
+			fail_msg("%s %s: log \"%s\"", cases[i].model,
+				 cases[i].fmt == CKD_IMAGE_CCKD ? "CCKD" :
+				 "CCKD64", it_log_text());
+		it_log_release();
+	}
 }
 
 /* ---- filling a volume with real data (suite large) ---- */
@@ -501,6 +549,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_cckd64_3390_54_past_56gb,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cckd_refuses_at_4gb,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capacity_warning,
 						setup, teardown),
 	};
 	const struct CMUnitTest fill[] = {

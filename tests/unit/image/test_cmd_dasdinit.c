@@ -108,6 +108,15 @@ static void test_options(void **state)
 	assert_int_equal(run(&out, "--format qcow x.cckd"), 2);
 	assert_non_null(strstr(out, "use cckd64, cckd or plain"));
 	free(out);
+	/* CCKD for a model beyond 4 GiB: created, with a note. */
+	assert_int_equal(run(&out, "-q -f cckd big.cckd 3390-27"), 0);
+	assert_non_null(strstr(out, "note: big.cckd: a CCKD file holds at "
+			       "most 4 GiB, about 5033 of these 32760 "
+			       "cylinders"));
+	free(out);
+	assert_int_equal(run(&out, "-q -f cckd c3.cckd 3390-3"), 0);
+	assert_string_equal(out, "");
+	free(out);
 	for (int i = 0; i < 2; i++) {
 		static const char *const fmt[] = { "cckd", "cckd64" };
 		static const enum ckd_image_format want[] = {
