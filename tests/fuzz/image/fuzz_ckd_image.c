@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer: the input is the bytes of an image file (plain CKD or CCKD).
+ * libFuzzer: the input is the bytes of an image file (plain CKD, CCKD or
+ * CCKD64; the seeds have each, CCKD64 also big-endian and left "opened").
  * It is opened read-only and tracks are read; if it opens read-write too,
  * two tracks are written, synced, closed and must read back unchanged.
  * Any crash, sanitizer report or abort() is a finding.
