@@ -2,7 +2,8 @@
 /*
  * Interoperability with Hercules' own utilities (Debian package hercules
  * 3.13): volumes ccwpass writes pass cckdcdsk and list in dasdls; volumes
- * Hercules makes (dasdinit, ckd2cckd, cckd2ckd) read in ccwpass. Each case
+ * Hercules makes (dasdinit, ckd2cckd, cckd2ckd) read in ccwpass; 3.13
+ * refuses CCKD64, and reads what ccwpass convert makes of it. Each case
  * is skipped with a note when a utility is missing - except with CI=true
  * (CI installs hercules), where a missing utility fails the case.
  */
@@ -363,6 +364,47 @@ static void test_hercules_blank_volume(void **state)
 	free(ours);
 }
 
+/*
+ * Hercules 3.13 cannot read CCKD64 (it knows no CKD_C064); what
+ * ccwpass convert makes of such a volume as CCKD or plain, it reads.
+ */
+static void test_cckd64_for_hercules_313(void **state)
+{
+	char *c64 = it_path(dir, "v.cckd64"), *c32 = it_path(dir, "v.cckd");
+	char *plain = it_path(dir, "v.ckd"), *out;
+	struct ckd_convert_options opt = { .format = CKD_IMAGE_CCKD };
+	struct error err;
+
+	(void)state;
+	if (!it_have_tool("cckdcdsk") || !it_have_tool("dasdls"))
+		skip();
+	create(c64, CKD_IMAGE_CCKD64, "C64001");
+	scribble(c64);
+	it_run(&out, "cckdcdsk -3 -ro '%s'", c64);
+	assert_non_null(strstr(out, "not a compressed dasd file"));
+	free(out);
+	it_run(&out, "dasdls '%s'", c64);
+	assert_non_null(strstr(out, "CKD header invalid"));
+	free(out);
+	if (ckd_image_convert(c64, c32, &opt, NULL, &err))
+		fail_msg("%s", err.msg);
+	cckdcdsk_clean(c32);
+	assert_int_equal(it_run(&out, "dasdls '%s'", c32), 0);
+	assert_non_null(strstr(out, "VOLSER=C64001"));
+	free(out);
+	opt.format = CKD_IMAGE_PLAIN;
+	if (ckd_image_convert(c64, plain, &opt, NULL, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(it_run(&out, "dasdls '%s'", plain), 0);
+	assert_non_null(strstr(out, "LINUX.VC64001.PART0001.NATIVE"));
+	free(out);
+	same_tracks(c64, c32);
+	same_tracks(c64, plain);
+	free(c64);
+	free(c32);
+	free(plain);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_hercules_dasdinit_cckd),
 		cmocka_unit_test(test_hercules_dasdinit_plain),
 		cmocka_unit_test(test_hercules_blank_volume),
+		cmocka_unit_test(test_cckd64_for_hercules_313),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
