@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "cli/run_args.h"
+#include "cli/run_ram.h"
 #include "cli/run_user.h"
 #include "sysfs/sysfs_ns.h"
 
@@ -46,6 +47,9 @@ static void usage(FILE *f)
 "  -u, --user USER[:GROUP]  run COMMAND as USER (its groups; GROUP as the\n"
 "                         primary one), e.g. a QEMU that uses an mdev whose\n"
 "                         /dev/vfio/N node USER was given (chown)\n"
+"      --private-ram      keep QEMU's guest RAM private (by default a QEMU\n"
+"                         with a vfio-ccw device gets it as a shared memfd,\n"
+"                         which ccwpassd reaches without copies)\n"
 "      --preload          preload the library whatever COMMAND is\n"
 "      --no-preload       never preload it\n"
 "  -q, --quiet            no notes about repaired arguments\n"
@@ -63,6 +67,7 @@ struct run_opts {
 	const char *runtime_dir;
 	const char *etc_dir;
 	const char *user;         /* NULL: stay root */
+	bool private_ram;
 	enum preload_mode preload;
 	bool quiet;
 };
@@ -128,13 +133,14 @@ static int set_preload(void)
 
 static int parse(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_PRELOAD = 256, OPT_NO_PRELOAD };
+	enum { OPT_PRELOAD = 256, OPT_NO_PRELOAD, OPT_PRIVATE_RAM };
 	static const struct option longopts[] = {
 		{ "runtime-dir", required_argument, NULL, 'r' },
 		{ "etc-dir", required_argument, NULL, 'e' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "preload", no_argument, NULL, OPT_PRELOAD },
 		{ "no-preload", no_argument, NULL, OPT_NO_PRELOAD },
+		{ "private-ram", no_argument, NULL, OPT_PRIVATE_RAM },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -150,6 +156,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'q': o->quiet = true; break;
 		case OPT_PRELOAD: o->preload = PRELOAD_ALWAYS; break;
 		case OPT_NO_PRELOAD: o->preload = PRELOAD_NEVER; break;
+		case OPT_PRIVATE_RAM: o->private_ram = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -186,6 +193,13 @@ static int run(int argc, char **argv)
 	qemu = run_is_qemu(argv[0]);
 	if (qemu)
 		cmd = run_fix_qemu_args(argc, argv, note, sizeof(note));
+	if (cmd && qemu && !o.private_ram) {
+		char **shared = run_share_qemu_ram(run_args_count(cmd), cmd, note,
+						   sizeof(note));
+
+		run_args_free(cmd);
+		cmd = shared;
+	}
 	else if (run_is_mdevctl(argv[0]))
 		cmd = run_fix_mdevctl_args(argc, argv, note, sizeof(note));
 	if ((qemu || run_is_mdevctl(argv[0])) && !cmd)

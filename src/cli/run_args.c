@@ -120,6 +120,15 @@ static char **new_argv(int argc)
 	return calloc((size_t)argc + 1, sizeof(char *));
 }
 
+int run_args_count(char *const argv[])
+{
+	int n = 0;
+
+	while (argv[n])
+		n++;
+	return n;
+}
+
 void run_args_free(char **argv)
 {
 	if (!argv)

@@ -28,5 +28,7 @@ char **run_fix_qemu_args(int argc, char *const argv[], char *note,
 char **run_fix_mdevctl_args(int argc, char *const argv[], char *note,
 			    size_t size);
 void run_args_free(char **argv);
+/* Entries of a NULL-terminated argv. */
+int run_args_count(char *const argv[]);
 
 #endif

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Guest test of the preload library: Debian's qemu-system-s390x 7.2 boots
 # the guest kit with -device vfio-ccw through `ccwpass run` against a live
-# ccwpassd, twice: with plain anonymous guest RAM and with a shared memfd
-# memory backend. The guest must list the device (lscss -d 0.0.1234), bring
+# ccwpassd, three times: with plain anonymous guest RAM (`--private-ram`),
+# with a shared memfd memory backend given on the command line, and with
+# the seed's plain command line, to which `ccwpass run` adds the shared
+# memfd itself. The guest must list the device (lscss -d 0.0.1234), bring
 # it online as a DASD and read it. With CCWPASS_PRELOAD_DEBUG the library
 # says how it handed guest RAM (1 GiB at iova 0) to ccwpassd: plain RAM has
 # no file, and the connection negotiated ccwpass.process_vm (ccwpassd
@@ -83,10 +85,10 @@ chccwdev -d 0.0.1234
 echo "offline rc=$?"
 GUEST
 
-boot() {   # boot NAME EXTRA_QEMU_ARGS...
-    local name=$1 out=$WORK/$1.out rc=0
-    shift
-    CCWPASS_PRELOAD_DEBUG=1 QEMU_WRAPPER="$CLI run --runtime-dir $RUN --" \
+boot() {   # boot NAME RUN_OPTS EXTRA_QEMU_ARGS...
+    local name=$1 opts=$2 out=$WORK/$1.out rc=0
+    shift 2
+    CCWPASS_PRELOAD_DEBUG=1 QEMU_WRAPPER="$CLI run --runtime-dir $RUN $opts --" \
         "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$WORK/$name.log" \
         --script "$WORK/guest.sh" -- \
         -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$UUID" \
@@ -110,17 +112,23 @@ boot() {   # boot NAME EXTRA_QEMU_ARGS...
 RAM_MAP='^ccwpass-preload: map iova 0x0 size 0x40000000 vaddr 0x[0-9a-f]+ prot 3: '
 CONNECTED="^ccwpass-preload: mdev $UUID: connected to .*RAM without file: "
 
-boot plain -nic none
+boot plain --private-ram -nic none
 check "plain: guest RAM mapped without a file" \
     has "$WORK/plain.log" "${RAM_MAP}no file, process_vm or DMA messages"
 check "plain: 'RAM without file: process_vm' negotiated with ccwpassd" \
     has "$WORK/plain.log" "${CONNECTED}process_vm \\(DMA messages as fallback\\)"
-boot memfd -nic none -object memory-backend-memfd,id=mem,size=1G,share=on \
+boot memfd "" -nic none -object memory-backend-memfd,id=mem,size=1G,share=on \
     -machine memory-backend=mem
 check "memfd: guest RAM mapped as 'shared file, zero-copy'" \
     has "$WORK/memfd.log" "${RAM_MAP}shared file, zero-copy"
 check "memfd: no guest RAM mapped without a file" \
     sh -c "! grep -q '^ccwpass-preload: map .*: no file' '$WORK/memfd.log'"
+
+boot seed "" -nic none
+check "seed: ccwpass run makes the guest RAM a shared memfd" \
+    has "$WORK/seed.log" "^ccwpass run: guest RAM \\(1024 MiB\\) shared with ccwpassd"
+check "seed: guest RAM mapped as 'shared file, zero-copy'" \
+    has "$WORK/seed.log" "${RAM_MAP}shared file, zero-copy"
 
 if [ "$FAILS" -ne 0 ]; then
     echo "  --- ccwpassd log ---"

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "cli/run_args.h"
+#include "cli/run_ram.h"
 
 static char joined[1024];
 
@@ -31,6 +32,80 @@ static const char *join(char **argv)
 		run_args_free(r_);                                       \
 		joined;                                                  \
 	})
+
+#define SHARE(note, ...)                                                 \
+	({                                                               \
+		char *a_[] = { __VA_ARGS__ };                            \
+		char **r_ = run_share_qemu_ram((int)(sizeof(a_) / sizeof(*a_)), \
+					       a_, note, sizeof(note));  \
+		assert_non_null(r_);                                     \
+		join(r_);                                                \
+		run_args_free(r_);                                       \
+		joined;                                                  \
+	})
+
+static void test_ram_size(void **state)
+{
+	assert_int_equal(run_qemu_ram_size("512"), 512ull << 20);
+	assert_int_equal(run_qemu_ram_size("1G"), 1ull << 30);
+	assert_int_equal(run_qemu_ram_size("1.5g"), 3ull << 29);
+	assert_int_equal(run_qemu_ram_size("2048M"), 2ull << 30);
+	assert_int_equal(run_qemu_ram_size("size=4G,slots=2,maxmem=8G"),
+			 4ull << 30);
+	assert_int_equal(run_qemu_ram_size("65536k"), 64ull << 20);
+	assert_int_equal(run_qemu_ram_size("slots=2"), 0);
+	assert_int_equal(run_qemu_ram_size("1X"), 0);
+	assert_int_equal(run_qemu_ram_size("-1"), 0);
+	assert_int_equal(run_qemu_ram_size(""), 0);
+}
+
+/* The seed's command line: plain RAM made a shared memfd of -m's size. */
+static void test_ram_shared(void **state)
+{
+	char note[512] = "";
+
+	assert_string_equal(SHARE(note, "qemu-system-s390x", "-M",
+				  "s390-ccw-virtio", "-m", "1024", "-device",
+				  "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/x"),
+			    "qemu-system-s390x -M s390-ccw-virtio -m 1024 "
+			    "-device vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/x "
+			    "-object memory-backend-memfd,id=ccwpass-ram,"
+			    "size=1073741824,share=on "
+			    "-machine memory-backend=ccwpass-ram");
+	assert_non_null(strstr(note, "guest RAM (1024 MiB) shared"));
+	/* No -m: QEMU's default 128 MiB; --device and driver= spellings. */
+	note[0] = '\0';
+	assert_non_null(strstr(SHARE(note, "qemu-system-s390x", "--device",
+				     "driver=vfio-ccw,sysfsdev=/sys/x"),
+			       "size=134217728,share=on"));
+}
+
+/* RAM the command line already chose, or no vfio-ccw: left alone. */
+static void test_ram_left_alone(void **state)
+{
+	static const char *const chosen[][2] = {
+		{ "-mem-path", "/dev/hugepages" },
+		{ "-mem-prealloc", "-nodefaults" },
+		{ "-numa", "node,memdev=m0" },
+		{ "-machine", "s390-ccw-virtio,memory-backend=mem" },
+		{ "-m", "lots" },
+	};
+	char note[512] = "";
+
+	for (size_t i = 0; i < sizeof(chosen) / sizeof(*chosen); i++) {
+		char *a[] = { "qemu-system-s390x", "-device", "vfio-ccw",
+			      (char *)chosen[i][0], (char *)chosen[i][1] };
+		char **r = run_share_qemu_ram(5, a, note, sizeof(note));
+
+		assert_non_null(r);
+		assert_int_equal(run_args_count(r), 5);
+		run_args_free(r);
+	}
+	assert_string_equal(SHARE(note, "qemu-system-s390x", "-device",
+				  "virtio-blk-ccw,drive=d"),
+			    "qemu-system-s390x -device virtio-blk-ccw,drive=d");
+	assert_string_equal(note, "");
+}
 
 static void test_is(void **state)
 {
@@ -125,6 +200,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_is),
+		cmocka_unit_test(test_ram_size),
+		cmocka_unit_test(test_ram_shared),
+		cmocka_unit_test(test_ram_left_alone),
 		cmocka_unit_test(test_squash_removed),
 		cmocka_unit_test(test_untouched),
 		cmocka_unit_test(test_mdevctl_typo),
