@@ -3,6 +3,8 @@
 #include "image/ckd_compress.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 #ifdef CCWPASS_HAVE_BZIP2
@@ -22,40 +24,137 @@ bool ckd_have_bzip2(void)
 }
 
 /*
+ * zlib streams kept per thread for good: compress2() and uncompress() set
+ * up and tear down ~300 KB of state on every call, which glibc then gives
+ * back to the kernel (madvise) and takes again (page faults) - per track a
+ * guest writes. A reset stream costs nothing of that.
+ */
+struct zstreams {
+	z_stream probe;               /* deflate, Z_BEST_SPEED */
+	z_stream full;                /* deflate, at full_level */
+	z_stream inflate;
+	int full_level;
+	bool probe_ok, full_ok, inflate_ok;
+};
+
+static pthread_key_t zkey;
+static pthread_once_t zonce = PTHREAD_ONCE_INIT;
+
+static void zstreams_free(void *opaque)
+{
+	struct zstreams *z = opaque;
+
+	if (z->probe_ok)
+		deflateEnd(&z->probe);
+	if (z->full_ok)
+		deflateEnd(&z->full);
+	if (z->inflate_ok)
+		inflateEnd(&z->inflate);
+	free(z);
+}
+
+static void zkey_make(void)
+{
+	pthread_key_create(&zkey, zstreams_free);
+}
+
+/* This thread's streams (NULL when out of memory). */
+static struct zstreams *zstreams(void)
+{
+	struct zstreams *z;
+
+	pthread_once(&zonce, zkey_make);
+	z = pthread_getspecific(zkey);
+	if (!z) {
+		z = calloc(1, sizeof(*z));
+		if (z && pthread_setspecific(zkey, z) != 0) {
+			free(z);
+			z = NULL;
+		}
+	}
+	return z;
+}
+
+/*
+ * in[0..inlen) deflated in one go into out[0..outsize): the length, or 0
+ * when it does not fit (or zlib fails). Output as compress2()'s: a zlib
+ * stream.
+ */
+static size_t deflate_once(z_stream *s, const uint8_t *in, size_t inlen,
+			   uint8_t *out, size_t outsize)
+{
+	if (deflateReset(s) != Z_OK)
+		return 0;
+	s->next_in = (Bytef *)(uintptr_t)in;
+	s->avail_in = (uInt)inlen;
+	s->next_out = out;
+	s->avail_out = (uInt)outsize;
+	return deflate(s, Z_FINISH) == Z_STREAM_END ? (size_t)s->total_out : 0;
+}
+
+/* Set up z->probe / z->full (at level) on first use. */
+static z_stream *deflater(struct zstreams *z, bool probe, int level)
+{
+	if (probe) {
+		if (!z->probe_ok)
+			z->probe_ok = deflateInit(&z->probe, Z_BEST_SPEED) == Z_OK;
+		return z->probe_ok ? &z->probe : NULL;
+	}
+	if (z->full_ok && z->full_level != level) {
+		if (deflateParams(&z->full, level, Z_DEFAULT_STRATEGY) != Z_OK) {
+			deflateEnd(&z->full);
+			z->full_ok = false;
+		}
+		z->full_level = level;
+	}
+	if (!z->full_ok) {
+		z->full_ok = deflateInit(&z->full, level) == Z_OK;
+		z->full_level = level;
+	}
+	return z->full_ok ? &z->full : NULL;
+}
+
+/*
  * zlib runs at some 35 MB/s on data that does not compress (encrypted or
  * already compressed blocks), which would cap guest writes there. A track
  * whose first CKD_COMPRESS_PROBE bytes do not shrink by an eighth at the
  * fastest level is stored raw without trying the whole of it.
  */
-static bool worth_compressing(const uint8_t *p, size_t len)
+static bool worth_compressing(struct zstreams *z, const uint8_t *p, size_t len)
 {
-	uint8_t out[CKD_COMPRESS_PROBE + CKD_COMPRESS_PROBE / 8 + 64];
-	uLongf clen = sizeof(out);
+	uint8_t out[CKD_COMPRESS_PROBE - CKD_COMPRESS_PROBE / 8];
+	z_stream *s;
 
 	if (len < 2 * CKD_COMPRESS_PROBE)
 		return true;
-	if (compress2(out, &clen, p, CKD_COMPRESS_PROBE, Z_BEST_SPEED) != Z_OK)
-		return true;
-	return clen <= CKD_COMPRESS_PROBE - CKD_COMPRESS_PROBE / 8;
+	s = deflater(z, true, Z_BEST_SPEED);
+	/* Not within seven eighths (or zlib cannot tell): not worth it. */
+	return s && deflate_once(s, p, CKD_COMPRESS_PROBE, out, sizeof(out));
 }
 
 size_t ckd_compress_track(uint8_t *out, size_t outsize, const uint8_t *trk,
 			  size_t len, int method, int level)
 {
-	uLongf clen;
+	struct zstreams *z;
+	z_stream *s;
+	size_t clen;
 
 	if (method == CCKD_COMPRESS_NONE || len < CKD_COMPRESS_MIN ||
 	    outsize <= CKD_HA_SIZE)
 		return 0;
-	if (!worth_compressing(trk + CKD_HA_SIZE, len - CKD_HA_SIZE))
+	z = zstreams();
+	if (!z || !worth_compressing(z, trk + CKD_HA_SIZE, len - CKD_HA_SIZE))
 		return 0;
 	if (level < Z_NO_COMPRESSION || level > Z_BEST_COMPRESSION)
 		level = Z_DEFAULT_COMPRESSION;
-	clen = (uLongf)(outsize - CKD_HA_SIZE);
-	if (compress2(out + CKD_HA_SIZE, &clen, trk + CKD_HA_SIZE,
-		      (uLong)(len - CKD_HA_SIZE), level) != Z_OK)
-		return 0;
-	if (clen + CKD_HA_SIZE >= len)
+	s = deflater(z, false, level);
+	/* Only shorter than the raw image is worth storing. */
+	clen = s ? deflate_once(s, trk + CKD_HA_SIZE, len - CKD_HA_SIZE,
+				out + CKD_HA_SIZE,
+				outsize - CKD_HA_SIZE < len - CKD_HA_SIZE ?
+				outsize - CKD_HA_SIZE : len - CKD_HA_SIZE - 1)
+		 : 0;
+	if (!clen)
 		return 0;
 	memcpy(out, trk, CKD_HA_SIZE);
 	out[0] = CCKD_COMPRESS_ZLIB;
@@ -65,20 +164,37 @@ size_t ckd_compress_track(uint8_t *out, size_t outsize, const uint8_t *trk,
 static int inflate_zlib(uint8_t *out, size_t room, size_t *n,
 			const uint8_t *in, size_t inlen, const char **why)
 {
-	uLongf dlen = (uLongf)room;
-	int rc = uncompress(out, &dlen, in, (uLong)inlen);
+	struct zstreams *z = zstreams();
+	z_stream *s;
+	int rc;
 
-	if (rc == Z_BUF_ERROR && dlen == room) {
+	if (!z) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	s = &z->inflate;
+	if (!z->inflate_ok)
+		z->inflate_ok = inflateInit(s) == Z_OK;
+	if (!z->inflate_ok || inflateReset(s) != Z_OK) {
+		*why = "out of memory for zlib";
+		return -ENOMEM;
+	}
+	s->next_in = (Bytef *)(uintptr_t)in;
+	s->avail_in = (uInt)inlen;
+	s->next_out = out;
+	s->avail_out = (uInt)room;
+	rc = inflate(s, Z_FINISH);
+	if (rc == Z_STREAM_END) {
+		*n = s->total_out;
+		return 0;
+	}
+	if (rc == Z_BUF_ERROR && !s->avail_out)
 		*why = "zlib stream expands past the track size";
-		return -EUCLEAN;
-	}
-	if (rc != Z_OK) {
-		*why = rc == Z_BUF_ERROR ? "zlib stream is truncated" :
-					   "zlib stream is damaged";
-		return -EUCLEAN;
-	}
-	*n = dlen;
-	return 0;
+	else if (rc == Z_BUF_ERROR)
+		*why = "zlib stream is truncated";
+	else
+		*why = "zlib stream is damaged";
+	return -EUCLEAN;
 }
 
 static int inflate_bzip2(uint8_t *out, size_t room, size_t *n,
