@@ -239,6 +239,8 @@ struct bus_chp_info {
 
 /* 0 or -ENOENT. */
 int bus_sch_info(struct bus *b, const char *name, struct bus_sch_info *out);
+/* The subchannel's measurement counters (css.h). 0 or -ENOENT. */
+int bus_sch_stats(struct bus *b, const char *name, struct css_stats *out);
 /* The subchannel whose ccw device is `devname` ("0.0.2b09"). 0 or -ENOENT. */
 int bus_ccwdev_info(struct bus *b, const char *devname,
 		    struct bus_sch_info *out);

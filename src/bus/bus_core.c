@@ -271,6 +271,19 @@ int bus_sch_info(struct bus *b, const char *name, struct bus_sch_info *out)
 	return ret;
 }
 
+int bus_sch_stats(struct bus *b, const char *name, struct css_stats *out)
+{
+	struct bus_dev *d;
+
+	pthread_mutex_lock(&b->lock);
+	d = bus_find_dev(b, name);
+	pthread_mutex_unlock(&b->lock);
+	if (!d)
+		return -ENOENT;
+	css_sch_stats(d->sch, out);       /* devs live as long as the bus */
+	return 0;
+}
+
 int bus_ccwdev_info(struct bus *b, const char *devname,
 		    struct bus_sch_info *out)
 {

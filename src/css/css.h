@@ -107,6 +107,43 @@ typedef void css_chp_event_fn(struct css_subchannel *sch, uint8_t path_mask,
 void css_sch_set_handlers(struct css_subchannel *sch, css_notify_fn *notify,
 			  css_chp_event_fn *chp_event, void *opaque);
 
+/* ---- measurement (docs/performance.md) ---- */
+
+/* The stages of one channel program, in nanoseconds. */
+enum css_stage {
+	CSS_STAGE_RECEIVE,    /* the VMM's request arrived -> start issued
+				 (its driver's share: vfio-user, translation) */
+	CSS_STAGE_TRANSLATE,  /* of which: channel-program translation */
+	CSS_STAGE_QUEUE,      /* start issued -> the worker began it */
+	CSS_STAGE_EXECUTE,    /* the program, CCW by CCW (device and data) */
+	CSS_STAGE_IMAGE,      /* of which: image file I/O */
+	CSS_STAGE_COPY,       /* of which: data moved to / from storage */
+	CSS_STAGE_END,        /* end of the program (writes made durable) */
+	CSS_STAGE_IRB,        /* final status -> the VMM was told */
+	CSS_STAGES
+};
+
+/* What a subchannel did since it was made (counters only grow). */
+struct css_stats {
+	uint64_t programs;       /* start functions ended with final status */
+	uint64_t unit_checks;    /* of which with unit check */
+	/* Bytes the channel moved to / from storage (the guest's memory):
+	 * what the guest read / wrote, command parameters included. */
+	uint64_t bytes_read;
+	uint64_t bytes_written;
+	uint64_t busy_ns;        /* start issued -> final status, summed */
+	uint64_t stage_ns[CSS_STAGES];
+	uint64_t stage_max_ns[CSS_STAGES];
+};
+
+/* A copy of the counters (consistent: taken under the subchannel lock). */
+void css_sch_stats(struct css_subchannel *sch, struct css_stats *out);
+/* Add a stage the subchannel's driver measured (any thread). */
+void css_sch_stats_add(struct css_subchannel *sch, enum css_stage stage,
+		       uint64_t ns);
+/* Printable name of a stage ("receive", ...). */
+const char *css_stage_name(enum css_stage stage);
+
 /* ---- I/O instructions ---- */
 /*
  * START SUBCHANNEL: cc 0 started, 1 status pending, 2 busy, 3 not

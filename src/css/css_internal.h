@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/ptime.h"
 #include "css/css.h"
 #include "css/css_device.h"
 
@@ -132,11 +133,26 @@ struct css_subchannel {
 	struct css_orb orb;
 	struct css_mem *mem;
 	struct css_ccw_io io;
+	uint64_t t_start;             /* when it was issued (ptime_now) */
+
+	struct css_stats stats;       /* under lock */
 
 	css_notify_fn *notify;
 	css_chp_event_fn *chp_event;
 	void *opaque;
 };
+
+/* ---- css_stats.c ---- */
+/* One start function's times (ptime_now) and what it charged. */
+struct css_program_times {
+	uint64_t begin;           /* the worker took it */
+	uint64_t executed;        /* the last CCW done */
+	uint64_t status;          /* ended (durable), status about pending */
+	struct ptime_sink sink;
+};
+/* Count a program that ends with final status (lock held). */
+void css_stats_program(struct css_subchannel *sch,
+		       const struct css_program_times *t, uint8_t dstat);
 
 /* ---- css.c ---- */
 bool css_sync(const struct css_subchannel *sch);

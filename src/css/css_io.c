@@ -235,7 +235,7 @@ static int mem_access(struct css_ccw_io *io, uint64_t addr, uint8_t *buf,
 static uint8_t move_piece(struct css_ccw_io *io, uint8_t *buf, size_t *n,
 			  bool to_storage)
 {
-	uint64_t addr;
+	uint64_t addr, t0;
 	uint8_t st;
 	int r;
 
@@ -266,9 +266,17 @@ static uint8_t move_piece(struct css_ccw_io *io, uint8_t *buf, size_t *n,
 			*n = io->addr_limit - cur;
 		addr = cur;
 	}
+	t0 = ptime_start();
 	r = mem_access(io, addr, buf, *n, to_storage);
+	ptime_charge(PTIME_COPY, t0);
 	if (r)
 		return css_exec_mem_check(r);
+	if (ptime_sink) {
+		if (to_storage)
+			ptime_sink->bytes_out += *n;
+		else
+			ptime_sink->bytes_in += *n;
+	}
 	if (io->flags & CCW_FLAG_IDA) {
 		io->ida_left -= (uint32_t)*n;
 		if (io->backward)

@@ -65,6 +65,7 @@ int css_ssch(struct css_subchannel *sch, const struct css_orb *orb,
 			css_status_reset_for_start(sch, orb);
 			sch->orb = *orb;
 			sch->mem = mem;
+			sch->t_start = ptime_now();
 			if (log_enabled(LOG_DEBUG))
 				css_log(sch, LOG_DEBUG,
 					"ssch cpa %08x ctrl %04x lpm %02x %02x",

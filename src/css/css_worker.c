@@ -90,6 +90,7 @@ static void io_setup(struct css_subchannel *sch, uint8_t path)
 /* Start function. Returns true when status became pending (notify). */
 static bool run_start(struct css_subchannel *sch)
 {
+	struct css_program_times t = { .begin = ptime_now() };
 	struct css_exec_result res;
 	uint8_t sense[CSS_ECW_SIZE], extra = 0, path;
 	size_t sense_len = 0;
@@ -109,12 +110,16 @@ static bool run_start(struct css_subchannel *sch)
 	sch->program_open = true;
 	pthread_mutex_unlock(&sch->lock);
 
+	ptime_sink = &t.sink;
 	css_exec_run(sch, &res);
+	ptime_sink = NULL;
+	t.executed = ptime_now();
 
 	pthread_mutex_lock(&sch->lock);
 	sch->running = false;
 	if (res.end != CSS_END_SUSPEND)
 		extra = end_program(sch);
+	t.status = ptime_now();
 	switch (res.end) {
 	case CSS_END_STOP:
 	case CSS_END_CLEAR:
@@ -146,6 +151,7 @@ static bool run_start(struct css_subchannel *sch)
 			return false;
 	}
 	css_status_final(sch, &res, sense, sense_len);
+	css_stats_program(sch, &t, res.dstat);
 	return true;
 }
 

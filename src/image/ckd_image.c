@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/ptime.h"
 #include "image/ckd_header.h"
 #include "image/ckd_image_impl.h"
 #include "image/ckd_io.h"
@@ -211,13 +212,16 @@ int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 			 size_t bufsize, size_t *len)
 {
 	struct ckd_track_fault f;
+	uint64_t t0;
 	int rc;
 
 	if (trk >= ckd_image_tracks(img) || bufsize < img->geo.trksize)
 		return -EINVAL;
+	t0 = ptime_start();
 	pthread_mutex_lock(&img->lock);
 	rc = img->ops->read_track(img, trk, buf, bufsize, len);
 	pthread_mutex_unlock(&img->lock);
+	ptime_charge(PTIME_IMAGE, t0);
 	if (rc < 0)
 		return rc;
 	if (ckd_track_check(&img->geo, trk, buf, *len, &f) < 0) {
@@ -231,6 +235,7 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 			  const uint8_t *buf, size_t len)
 {
 	struct ckd_track_fault f;
+	uint64_t t0;
 	int rc;
 
 	if (img->readonly)
@@ -242,9 +247,11 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 			"%s", img->path, trk, f.offset, f.what);
 		return -EINVAL;
 	}
+	t0 = ptime_start();
 	pthread_mutex_lock(&img->lock);
 	rc = img->ops->write_track(img, trk, buf, len);
 	pthread_mutex_unlock(&img->lock);
+	ptime_charge(PTIME_IMAGE, t0);
 	return rc;
 }
 

@@ -152,7 +152,35 @@ static int empty_show(struct sysfs_tree *t, const struct sysfs_node *n,
 	return 0;
 }
 
+/*
+ * ccwpass's own: what the subchannel did and where its programs' time
+ * went (css.h "measurement"; docs/performance.md). One "name value" per
+ * line; stages as "stage_<name>_ns <sum> <max>". Not in the kernel's
+ * sysfs: no tool of the kernel's reads it.
+ */
+static int sch_stats_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			  struct sysfs_buf *b)
+{
+	struct css_stats s;
+
+	if (bus_sch_stats(t->bus, n->sch, &s) < 0)
+		return -ENODEV;
+	sysfs_bprintf(b, "programs %llu\nunit_checks %llu\nbytes_read %llu\n"
+		      "bytes_written %llu\nbusy_ns %llu\n",
+		      (unsigned long long)s.programs,
+		      (unsigned long long)s.unit_checks,
+		      (unsigned long long)s.bytes_read,
+		      (unsigned long long)s.bytes_written,
+		      (unsigned long long)s.busy_ns);
+	for (int i = 0; i < CSS_STAGES; i++)
+		sysfs_bprintf(b, "stage_%s_ns %llu %llu\n", css_stage_name(i),
+			      (unsigned long long)s.stage_ns[i],
+			      (unsigned long long)s.stage_max_ns[i]);
+	return 0;
+}
+
 const struct sysfs_attr sysfs_sch_attrs[] = {
+	{ "ccwpass_stats", 0444, sch_stats_show, NULL },
 	{ "chpids", 0444, sch_chpids_show, NULL },
 	{ "dev_busid", 0444, sch_dev_busid_show, NULL },
 	{ "driver_override", 0644, sch_override_show, sch_override_store },

@@ -21,6 +21,7 @@
 
 #include "common/deadline.h"
 #include "common/log.h"
+#include "common/ptime.h"
 #include "vfio_ccw/vcc_priv.h"
 #include "vfio_ccw/vcc_trace.h"
 #include "vfio_user/vfu_server.h"
@@ -202,6 +203,9 @@ static void vcc_sch_notify(struct css_subchannel *sch, void *opaque)
 		if (keep) {
 			p->rxq[(p->rx_head + p->rx_n) % VCC_RXQ_MAX] = irb;
 			p->rx_n++;
+			if (irb_is_final(&irb))
+				__atomic_store_n(&p->t_status, ptime_now(),
+						 __ATOMIC_RELAXED);
 		}
 		pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
@@ -342,10 +346,15 @@ void vcc_io_todo(struct vcc_private *p)
 
 static void irb_show(struct vcc_private *p, const uint8_t *irb)
 {
+	uint64_t t;
+
 	memcpy(p->io_region + VCC_IO_IRB_OFF, irb, CSS_IRB_SIZE);
 	p->irb_posted = true;
 	p->irb_seq++;
 	vcc_irq_trigger(p, VFIO_CCW_IO_IRQ_INDEX);
+	t = __atomic_exchange_n(&p->t_status, 0, __ATOMIC_RELAXED);
+	if (t)
+		css_sch_stats_add(p->sch, CSS_STAGE_IRB, ptime_now() - t);
 }
 
 /* Full queue: drop the oldest intermediate IRB (the oldest of all when

@@ -19,6 +19,7 @@
 #include <syslog.h>
 
 #include "common/log.h"
+#include "common/ptime.h"
 #include "vfio_ccw/vcc_priv.h"
 #include "vfio_ccw/vcc_trace.h"
 
@@ -283,6 +284,7 @@ static void fsm_notoper(struct vcc_private *p, enum vcc_event ev)
 static int start_program(struct vcc_private *p, const struct css_orb *orb,
 			 bool *initialized)
 {
+	uint64_t t0 = ptime_now(), t1;
 	int ret = cp_init(&p->cp, p->guest, orb);
 
 	if (ret)
@@ -290,8 +292,13 @@ static int start_program(struct vcc_private *p, const struct css_orb *orb,
 	*initialized = true;
 	p->cp.name = p->name;
 	ret = cp_prefetch(&p->cp);
+	t1 = ptime_now();
 	if (!ret)
 		ret = io_helper(p, orb->intparm);
+	if (!ret) {
+		css_sch_stats_add(p->sch, CSS_STAGE_TRANSLATE, t1 - t0);
+		css_sch_stats_add(p->sch, CSS_STAGE_RECEIVE, ptime_now() - t0);
+	}
 	return ret;
 }
 

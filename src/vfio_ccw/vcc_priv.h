@@ -106,6 +106,8 @@ struct vcc_private {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;          /* client gone, quiesce done */
 	struct css_irb rxq[VCC_RXQ_MAX];
+	uint64_t t_status;            /* final status collected (ptime_now,
+					 atomic): the irb stage starts */
 	unsigned int rx_head, rx_n;
 	uint64_t rx_lost;
 	struct css_crw crwq[VCC_CRWQ_MAX];

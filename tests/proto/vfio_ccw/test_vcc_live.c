@@ -189,8 +189,10 @@ static void assert_write_read(struct vl_guest *g, uint32_t trk, uint8_t rec,
 static void test_block_io(void **state)
 {
 	struct vl_fix *f = *state;
+	struct css_stats before, after;
 	uint64_t direct, locked;
 
+	css_sch_stats(f->h.dev[0].sch, &before);
 	assert_write_read(&f->g, 2, 1, VL_DIRECT, VL_IDA2_4K, 1);
 	assert_write_read(&f->g, 3, 5, VL_IDA2_4K, VL_IDA1_2K, 2);
 	assert_write_read(&f->g, 4, 1, VL_IDA1_2K, VL_DIRECT, 3);
@@ -207,6 +209,22 @@ static void test_block_io(void **state)
 		assert_final_ok(&irb, PROG + 16 + 64, 0);
 		assert_memory_equal(f->g.mem + BUF2, want, sizeof(want));
 	}
+	/* Counted: 4 writes and 4 + 1 reads of 8 x 4 KB (and each program's
+	 * 16-byte Define Extent and Locate Record parameters), each stage
+	 * timed (docs/performance.md). */
+	css_sch_stats(f->h.dev[0].sch, &after);
+	assert_int_equal(after.programs - before.programs, 9);
+	assert_int_equal(after.unit_checks, before.unit_checks);
+	assert_int_equal(after.bytes_written - before.bytes_written,
+			 4 * 8 * 4096 + 9 * 32);
+	assert_int_equal(after.bytes_read - before.bytes_read, 5 * 8 * 4096);
+	for (int i = 0; i < CSS_STAGES; i++) {
+		assert_true(after.stage_ns[i] > before.stage_ns[i]);
+		assert_true(after.stage_max_ns[i] <= after.stage_ns[i]);
+	}
+	assert_true(after.busy_ns - before.busy_ns >=
+		    after.stage_ns[CSS_STAGE_EXECUTE] -
+		    before.stage_ns[CSS_STAGE_EXECUTE]);
 	/* The memory path used is the one the mapping allows. */
 	vcc_guestmem_stats(vcc_mdev_guestmem(f->h.dev[0].p->mdev), &direct,
 			   &locked);

@@ -180,9 +180,11 @@ static void test_layout(void **state)
 	assert_string_equal(ls(x, "/devices/css0"),
 			    "uevent chp0.0a chp0.1a chp0.2a chp0.3a 0.0.0313 "
 			    "0.0.0314 0.0.0315 0.1.0020 ");
+	/* The kernel's attributes, and ccwpass's own ccwpass_stats. */
 	assert_string_equal(ls(x, "/devices/css0/0.0.0313"),
-			    "chpids dev_busid driver_override modalias pimpampom "
-			    "type uevent subsystem driver 0.0.2b09 ");
+			    "ccwpass_stats chpids dev_busid driver_override "
+			    "modalias pimpampom type uevent subsystem driver "
+			    "0.0.2b09 ");
 	assert_string_equal(link_of(x, "/devices/css0/0.0.0313/driver"),
 			    "../../../bus/css/drivers/io_subchannel");
 	assert_string_equal(canon(x->t, "/devices/css0/0.0.0313/subsystem"),
