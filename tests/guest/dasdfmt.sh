@@ -28,10 +28,6 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${CCWPASS_BUILD:-$ROOT/build}
-DAEMON=$BUILD/src/daemon/ccwpassd
-CLI=$BUILD/src/cli/ccwpass
-TIMEOUT=${GUEST_TIMEOUT:-300}
 U=7e270a25-e163-4922-af60-757fc8ed48c6
 CYLS=50
 BLOCKS=$(((CYLS * 15 - 2) * 12))    # partition 1: track 2 to the end
@@ -39,35 +35,10 @@ FIRST=$((BLOCKS - 1000))            # the data: the last 1000 blocks
 
 # shellcheck source=tests/guest/lib.sh
 . "$HERE/lib.sh"
-need_host "$DAEMON" "$CLI"
-
-W=$(mktemp -d /tmp/ccwpass-dasdfmt.XXXXXX)
-RT=$W/rt
-ETC=$W/etc
+host_env 300
+host_workdir dasdfmt
 IMG=$W/fmt.cckd
-mkdir -p "$RT" "$ETC"
-DPID=
-stop_daemon() {
-    if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
-        kill -TERM "$DPID"; wait "$DPID" 2>/dev/null
-    fi
-    DPID=
-    if grep -q " $RT/sys " /proc/mounts; then umount -l "$RT/sys"; fi
-}
-cleanup() {
-    stop_daemon
-    if ((FAILS)) && [ -f "$W/daemon.log" ]; then
-        echo "---- daemon log ----"; tail -n 30 "$W/daemon.log"
-    fi
-    if [ -n "${CCWPASS_E2E_KEEP:-}" ]; then
-        mkdir -p "$CCWPASS_E2E_KEEP" && cp -- "$W"/*.txt "$W"/*.log "$W"/*.out \
-            "$W"/*.err "$CCWPASS_E2E_KEEP"/ 2>/dev/null
-    fi
-    rm -rf -- "$W"
-}
-trap cleanup EXIT
-
-"$ROOT/scripts/guest-kit" --quiet || { bad "guest kit builds"; exit 1; }
+need_kit
 
 "$CLI" dasdinit -q --blank -f cckd -t 3390-1 -c "$CYLS" "$IMG"
 check "ccwpass dasdinit --blank -f cckd -t 3390-1 -c $CYLS" test $? -eq 0
@@ -84,17 +55,8 @@ cylinders = $CYLS
 image     = fmt.cckd
 INV
 
-"$DAEMON" -f -c "$W/inventory.conf" -r "$RT" -e "$ETC" -t "$W/trace.txt" \
-    >>"$W/daemon.log" 2>&1 &
-DPID=$!
-daemon_up() { "$CLI" status -r "$RT" || pid_gone "$DPID"; }
-wait_for daemon_up
-"$CLI" status -r "$RT" >/dev/null 2>&1 || { bad "ccwpassd starts"; cat "$W/daemon.log"; exit 1; }
-
-"$CLI" run -q -r "$RT" -e "$ETC" -- sh -ec "
-    echo 0.0.0313 > /sys/bus/css/devices/0.0.0313/driver/unbind
-    echo 0.0.0313 > /sys/bus/css/drivers/vfio_ccw/bind
-    echo $U > /sys/bus/css/devices/0.0.0313/mdev_supported_types/vfio_ccw-io/create"
+start_daemon -t "$W/trace.txt"
+pass_through 0.0.0313 "$U"
 check "0.0.0313 passed through (unbind / bind / create $U)" test $? -eq 0
 
 cat >"$W/g.sh" <<EOF

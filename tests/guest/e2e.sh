@@ -34,39 +34,14 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${CCWPASS_BUILD:-$ROOT/build}
-DAEMON=$BUILD/src/daemon/ccwpassd
-CLI=$BUILD/src/cli/ccwpass
-TIMEOUT=${GUEST_TIMEOUT:-300}
 U1=7e270a25-e163-4922-af60-757fc8ed48c6    # the seed's UUID
 U2=6dfd3ec5-e8b3-4e18-a6fe-57bc9eceb920    # seed 000's UUID
 
 # shellcheck source=tests/guest/lib.sh
 . "$HERE/lib.sh"
-need_host "$DAEMON" "$CLI"
-
-W=$(mktemp -d /tmp/ccwpass-e2e.XXXXXX)
-RT=$W/rt
-ETC=$W/etc
-mkdir -p "$RT" "$ETC"
-DPID=
-cleanup() {
-    if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
-        kill -TERM "$DPID"; wait "$DPID" 2>/dev/null
-    fi
-    if grep -q " $RT/sys " /proc/mounts; then umount -l "$RT/sys"; fi
-    if ((FAILS)) && [ -f "$W/daemon.log" ]; then
-        echo "---- daemon log ----"; tail -n 30 "$W/daemon.log"
-    fi
-    if [ -n "${CCWPASS_E2E_KEEP:-}" ]; then
-        mkdir -p "$CCWPASS_E2E_KEEP" && cp -- "$W"/*.txt "$W"/*.log "$W"/*.out \
-            "$W"/*.err "$W"/*.ccws "$CCWPASS_E2E_KEEP"/ 2>/dev/null
-    fi
-    rm -rf -- "$W"
-}
-trap cleanup EXIT
-
-"$ROOT/scripts/guest-kit" --quiet || { bad "guest kit builds"; exit 1; }
+host_env 300
+host_workdir e2e
+need_kit
 
 cat >"$W/inventory.conf" <<'INV'
 [subchannel 0.0.0313]
@@ -90,16 +65,6 @@ volser    = 0X2B0A
 create    = cdl
 INV
 
-daemon_up() { "$CLI" status -r "$RT" || pid_gone "$DPID"; }
-start_daemon() {
-    "$DAEMON" -f -c "$W/inventory.conf" -r "$RT" -e "$ETC" -t "$W/trace.txt" \
-        >>"$W/daemon.log" 2>&1 &
-    DPID=$!
-    wait_for daemon_up && "$CLI" status -r "$RT" >/dev/null 2>&1 && return 0
-    bad "ccwpassd starts"; cat "$W/daemon.log"; exit 1
-}
-ns() { "$CLI" run -q -r "$RT" -e "$ETC" -- "$@"; }
-
 # boot NAME GUEST-SCRIPT QEMU-ARGS...: console session in $W/NAME.out
 boot() {
     local name=$1 script=$2
@@ -110,7 +75,7 @@ boot() {
 }
 show() { echo "---- $1 ----"; cat "$W/$1.out" "$W/$1.err"; }
 
-start_daemon
+start_daemon -t "$W/trace.txt"
 
 # ---- Step 1 of the seed: the host (driverctl + mdevctl; and by hand) ----
 ns driverctl -b css set-override 0.0.0313 vfio_ccw
@@ -118,10 +83,7 @@ check "driverctl -b css set-override 0.0.0313 vfio_ccw" test $? -eq 0
 ns mdevctl define -u "$U1" -p 0.0.0313 -t vfio_ccw-io -a &&
     ns mdevctl start -u "$U1"
 check "mdevctl define -a + start $U1 on 0.0.0313" test $? -eq 0
-ns sh -ec "
-    echo 0.0.0314 > /sys/bus/css/devices/0.0.0314/driver/unbind
-    echo 0.0.0314 > /sys/bus/css/drivers/vfio_ccw/bind
-    echo $U2 > /sys/bus/css/devices/0.0.0314/mdev_supported_types/vfio_ccw-io/create"
+pass_through 0.0.0314 "$U2"
 check "manual unbind / bind / create $U2 on 0.0.0314" test $? -eq 0
 
 # ---- Boot 1: the seed's guest session, plus known data ----
@@ -163,14 +125,11 @@ HOST=$("$CLI" readblk --partition "$W/2b09.cckd" 300 1024 | sha256sum | cut -d' 
 check "image file holds the data after SIGKILL (host read $HOST)" test "$HOST" = "$SUM"
 
 # ---- Restart: saved override + mdevctl definition bring the mdev back ----
-start_daemon
+start_daemon -t "$W/trace.txt"
 wait_for test -e "$RT/sys/bus/mdev/devices/$U1"
 check "after restart, mdev $U1 is back (driverctl override + mdevctl -a)" \
     test -e "$RT/sys/bus/mdev/devices/$U1"
-ns sh -ec "
-    echo 0.0.0314 > /sys/bus/css/devices/0.0.0314/driver/unbind
-    echo 0.0.0314 > /sys/bus/css/drivers/vfio_ccw/bind
-    echo $U2 > /sys/bus/css/devices/0.0.0314/mdev_supported_types/vfio_ccw-io/create"
+pass_through 0.0.0314 "$U2"
 check "0.0.0314 passed through again by hand" test $? -eq 0
 
 # ---- Boot 2: another devno, a second boot reads the data back ----

@@ -11,29 +11,17 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${CCWPASS_BUILD:-$ROOT/build}
-DAEMON=$BUILD/src/daemon/ccwpassd
-CLI=$BUILD/src/cli/ccwpass
-TIMEOUT=${GUEST_TIMEOUT:-3600}
 MIB=${FILL_MIB:-4600}              # > 4096: the CCKD limit
 UUID=1a2b3c4d-5e6f-4a0b-9c8d-7e6f5a4b3c2d
 
 # shellcheck source=tests/guest/lib.sh
 . "$HERE/lib.sh"
-need_host "$DAEMON" "$CLI"
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/ccwpass-guest-fill.XXXXXX")
-DPID=
-cleanup() {
-    [ -n "$DPID" ] && kill -TERM "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-    rm -rf -- "$W"
-}
-trap cleanup EXIT
+host_env 3600
+host_workdir guest-fill
 free=$(df -Pk "$W" | awk 'NR==2 { print int($4 / 1024) }')
 [ "$free" -gt $((MIB * 3 + 1024)) ] || skip "needs $((MIB * 3 + 1024)) MiB free in $W (has $free)"
 
-"$ROOT/scripts/guest-kit" --quiet || { bad "guest kit builds"; exit 1; }
-mkdir -p "$W/rt" "$W/etc"
+need_kit
 # The default volume: a 3390-9 in the default format.
 cat >"$W/inventory.conf" <<'CONF'
 [subchannel 0.0.0313]
@@ -44,17 +32,10 @@ image  = vol.img
 volser = 0X2B09
 create = cdl
 CONF
-"$DAEMON" -f -c "$W/inventory.conf" -r "$W/rt" -e "$W/etc" --mdevctl none \
-    >"$W/daemon.log" 2>&1 &
-DPID=$!
-daemon_up() { "$CLI" status -r "$W/rt" || pid_gone "$DPID"; }
-wait_for daemon_up
+start_daemon --mdevctl none
 check "the default volume is CCKD64" \
     test "$(head -c 8 "$W/vol.img")" = CKD_C064
-"$CLI" run -q -r "$W/rt" -e "$W/etc" -- sh -ec "
-    echo 0.0.0313 > /sys/bus/css/devices/0.0.0313/driver/unbind
-    echo 0.0.0313 > /sys/bus/css/drivers/vfio_ccw/bind
-    echo $UUID > /sys/bus/css/devices/0.0.0313/mdev_supported_types/vfio_ccw-io/create"
+pass_through 0.0.0313 "$UUID"
 
 # Random data the guest cannot compress, made fast on the host.
 head -c $((MIB << 20)) /dev/urandom >"$W/src.raw"
@@ -75,7 +56,7 @@ dd if=/dev/dasda1 of=\$DST bs=1M count=$MIB iflag=direct oflag=direct 2>&1 | tai
 echo "read rc=\${PIPESTATUS[0]}"
 GUEST
 
-QEMU_WRAPPER="$CLI run -q -r $W/rt -e $W/etc --" \
+QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
     "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/console.log" \
     --script "$W/guest.sh" -- -nic none \
     -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$UUID" \

@@ -44,3 +44,77 @@ check_seed_lines() {   # check_seed_lines FILE
     done
     check "dmesg: dasda:VOL1/  0X2B09: dasda1" grep -Fq "dasda:VOL1/  0X2B09: dasda1" "$f"
 }
+
+# ---- A private host for one test: ccwpassd, its view and its mdevs ----
+
+# host_env [DEFAULT-TIMEOUT]: BUILD, DAEMON, CLI and TIMEOUT (GUEST_TIMEOUT,
+# else DEFAULT-TIMEOUT, else 300 s); skips (77) what need_host skips.
+host_env() {
+    BUILD=${CCWPASS_BUILD:-$ROOT/build}
+    DAEMON=$BUILD/src/daemon/ccwpassd
+    CLI=$BUILD/src/cli/ccwpass
+    # shellcheck disable=SC2034  # the tests' guest-run --timeout
+    TIMEOUT=${GUEST_TIMEOUT:-${1:-300}}
+    need_host "$DAEMON" "$CLI"
+}
+
+# host_workdir NAME: W, a new directory under $TMPDIR (default /tmp), with
+# RT=$W/rt (runtime directory) and ETC=$W/etc (driverctl/mdevctl state).
+# At exit: host_cleanup_hook (if the test defines one), ccwpassd stopped,
+# on failure the daemon log's tail, with CCWPASS_E2E_KEEP=DIR the logs,
+# traces and outputs copied there; then W is removed.
+host_workdir() {
+    W=$(mktemp -d "${TMPDIR:-/tmp}/ccwpass-$1.XXXXXX") || exit 1
+    RT=$W/rt ETC=$W/etc DPID=
+    mkdir -p "$RT" "$ETC"
+    trap host_cleanup EXIT
+}
+
+stop_daemon() {
+    if [ -n "${DPID:-}" ] && kill -0 "$DPID" 2>/dev/null; then
+        kill -TERM "$DPID"; wait "$DPID" 2>/dev/null
+    fi
+    DPID=
+    if grep -q " $RT/sys " /proc/mounts; then umount -l "$RT/sys"; fi
+}
+
+host_cleanup() {
+    if declare -F host_cleanup_hook >/dev/null; then host_cleanup_hook; fi
+    stop_daemon
+    if ((FAILS)) && [ -f "$W/daemon.log" ]; then
+        echo "---- daemon log ----"; tail -n 30 "$W/daemon.log"
+    fi
+    if [ -n "${CCWPASS_E2E_KEEP:-}" ]; then
+        mkdir -p "$CCWPASS_E2E_KEEP" && cp -- "$W"/*.txt "$W"/*.log "$W"/*.out \
+            "$W"/*.err "$W"/*.ccws "$CCWPASS_E2E_KEEP"/ 2>/dev/null
+    fi
+    rm -rf -- "$W"
+}
+
+# The guest kit (scripts/guest-kit, cached), or a failure and exit.
+need_kit() { "$ROOT/scripts/guest-kit" --quiet || { bad "guest kit builds"; exit 1; }; }
+
+daemon_up() { "$CLI" status -r "$RT" || pid_gone "$DPID"; }
+
+# start_daemon [ARGS...]: ccwpassd in the foreground on $W/inventory.conf,
+# $RT and $ETC with ARGS, logging to $W/daemon.log; DPID is its pid. Waits
+# until it answers; a failure and exit when it dies first.
+start_daemon() {
+    "$DAEMON" -f -c "$W/inventory.conf" -r "$RT" -e "$ETC" "$@" \
+        >>"$W/daemon.log" 2>&1 &
+    DPID=$!
+    wait_for daemon_up && "$CLI" status -r "$RT" >/dev/null 2>&1 && return 0
+    bad "ccwpassd starts"; cat "$W/daemon.log"; exit 1
+}
+
+# ns CMD...: CMD inside `ccwpass run` (the view at /sys, /dev/vfio).
+ns() { "$CLI" run -q -r "$RT" -e "$ETC" -- "$@"; }
+
+# pass_through SCH UUID: seed 000's manual procedure - SCH unbound, bound
+# to vfio_ccw, a vfio_ccw-io mdev UUID created on it.
+pass_through() {
+    ns sh -ec "
+        echo $1 > /sys/bus/css/devices/$1/driver/unbind
+        echo $1 > /sys/bus/css/drivers/vfio_ccw/bind
+        echo $2 > /sys/bus/css/devices/$1/mdev_supported_types/vfio_ccw-io/create"
+}

@@ -17,30 +17,18 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${CCWPASS_BUILD:-$ROOT/build}
-DAEMON=$BUILD/src/daemon/ccwpassd
-CLI=$BUILD/src/cli/ccwpass
-TIMEOUT=${GUEST_TIMEOUT:-300}
 UUID=4f3e2d1c-0b9a-4876-a543-210fedcba987
 
 # shellcheck source=tests/guest/lib.sh
 . "$HERE/lib.sh"
-need_host "$DAEMON" "$CLI"
+host_env 300
 id nobody >/dev/null 2>&1 || skip "no user nobody"
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/ccwpass-guest-users.XXXXXX")
-DPID=
-cleanup() {
-    [ -n "$DPID" ] && kill -TERM "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-    rm -rf -- "$W"
-}
-trap cleanup EXIT
-RT=$W/rt
-mkdir -p "$RT" "$W/etc"
+host_workdir guest-users
 # The runtime directory as /run/ccwpass is: reachable, not writable.
 chmod 0755 "$W" "$RT"
 
-"$ROOT/scripts/guest-kit" --quiet || { bad "guest kit builds"; exit 1; }
+need_kit
 
 cat >"$W/inventory.conf" <<'CONF'
 [subchannel 0.0.0313]
@@ -52,21 +40,13 @@ image     = vol.cckd
 volser    = 0X2B09
 create    = cdl
 CONF
-"$DAEMON" -f -c "$W/inventory.conf" -r "$RT" -e "$W/etc" --mdevctl none \
-    >"$W/daemon.log" 2>&1 &
-DPID=$!
-daemon_up() { "$CLI" status -r "$RT" || pid_gone "$DPID"; }
-wait_for daemon_up
-inside() { "$CLI" run -q -r "$RT" -e "$W/etc" -- "$@"; }
-inside sh -ec "
-    echo 0.0.0313 > /sys/bus/css/devices/0.0.0313/driver/unbind
-    echo 0.0.0313 > /sys/bus/css/drivers/vfio_ccw/bind
-    echo $UUID > /sys/bus/css/devices/0.0.0313/mdev_supported_types/vfio_ccw-io/create"
+start_daemon --mdevctl none
+pass_through 0.0.0313 "$UUID"
 check "mdev $UUID created" test -e "$RT/sys/bus/mdev/devices/$UUID"
 G=$(basename "$(readlink "$RT/sys/bus/mdev/devices/$UUID/iommu_group")")
 SOCK=$RT/vfio-user/$UUID.sock
 check "group node /dev/vfio/$G is root's, 0600" \
-    test "$(inside stat -c '%U %a' "/dev/vfio/$G")" = "root 600"
+    test "$(ns stat -c '%U %a' "/dev/vfio/$G")" = "root 600"
 check "its socket too, in a 0700 directory" \
     test "$(stat -c '%U %a' "$SOCK") $(stat -c %a "$RT/vfio-user")" = "root 600 700"
 
@@ -85,7 +65,7 @@ boot() {   # boot NAME WRAPPER_OPTS -- EXTRA_QEMU_ARGS...
     local name=$1 wrap=$2
     shift 3
     CCWPASS_PRELOAD_DEBUG=1 \
-    QEMU_WRAPPER="$CLI run -q -r $RT -e $W/etc $wrap --" \
+    QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC $wrap --" \
         "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/$name.log" \
         --script "$W/guest.sh" -- -nic none \
         -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$UUID" \
@@ -106,7 +86,7 @@ check "QEMU says /dev/vfio/$G: Permission denied" \
     has "$W/denied.log" "/dev/vfio/$G.*(Permission denied|permission denied)"
 
 # ---- 2: granted by the node's owner ----
-inside chown nobody "/dev/vfio/$G"
+ns chown nobody "/dev/vfio/$G"
 sock_follows() { [ "$(stat -c %U "$SOCK")" = nobody ]; }
 wait_for sock_follows
 check "the socket follows the node: owner nobody" sock_follows
@@ -120,7 +100,7 @@ check "guest RAM by QEMU's memory file (process_vm)" \
     has "$W/granted.log" "mdev $UUID: connected to .*process_vm"
 
 # ---- 3: -runas after connecting ----
-inside chown root "/dev/vfio/$G"
+ns chown root "/dev/vfio/$G"
 sock_root() { [ "$(stat -c %U "$SOCK")" = root ] && [ "$(stat -c %a "$RT/vfio-user")" = 700 ]; }
 wait_for sock_root
 check "back to root's: socket root's, directory 0700" sock_root
