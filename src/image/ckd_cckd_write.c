@@ -153,7 +153,7 @@ int cckd_write_track(struct ckd_image *img, uint32_t trk, const uint8_t *buf,
 	if (old.pos) {
 		rc = fresh_get(c, trk) ?
 		     ckd_space_release(&c->space, old.pos, old.size) :
-		     ckd_space_defer(&c->space, old.pos, old.size);
+		     ckd_space_defer(&c->space, old.pos, old.size, 1);
 		if (rc < 0) {
 			c->failed = true;   /* cannot track the space any more */
 			return rc;
@@ -261,7 +261,7 @@ static int finish_switch(struct cckd_image *c, const uint64_t *newl1,
 		}
 	}
 	memset(c->fresh, 0, trks / 8 + 1);
-	rc |= ckd_space_commit(&c->space);
+	rc |= ckd_space_commit(&c->space, 1);
 	return rc ? -ENOMEM : 0;
 }
 
