@@ -104,11 +104,11 @@ void cckd_l2_encode(const struct cckd_image *c, uint8_t *raw,
 
 /* ckd_cckd_journal.c */
 /*
- * The private area in the compressed header raw[0..511]: store a (with
- * the checksum of raw[0..447], which must already be final), or clear it.
+ * The private area in the compressed header raw[0..511] (with the
+ * checksum of raw[0..447], which must already be final). A header
+ * without a journal has zeros there (cckd_header_store()).
  */
 void cckd_jrn_area_store(uint8_t *raw, const struct cckd_jrn_area *a);
-void cckd_jrn_area_clear(uint8_t *raw);
 /*
  * The private area in raw. Returns 1 (valid, *a filled), 0 (none), -1
  * (ours but not to be trusted: the header was rewritten by someone else,

@@ -93,11 +93,6 @@ void cckd_jrn_area_store(uint8_t *raw, const struct cckd_jrn_area *a)
 	st_le32(p + A_CRC, crc(p, A_CRC));
 }
 
-void cckd_jrn_area_clear(uint8_t *raw)
-{
-	memset(raw + CCKD_JRN_AREA_POS, 0, CCKD_JRN_AREA_SIZE);
-}
-
 int cckd_jrn_area_load(const uint8_t *raw, struct cckd_jrn_area *a)
 {
 	const uint8_t *p = raw + CCKD_JRN_AREA_POS;
