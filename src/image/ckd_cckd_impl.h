@@ -131,6 +131,8 @@ size_t cckd_jrn_record(const struct cckd_image *c, uint64_t seq,
 int64_t cckd_jrn_replay(struct ckd_image *img, struct cckd_image *c,
 			const struct cckd_jrn_area *a, uint64_t data_lo,
 			uint64_t fsize);
+/* CRC-32 (zlib's) of the journal: of records, tables, track images. */
+uint32_t cckd_crc32(const uint8_t *p, size_t n);
 /* A new random journal id. */
 uint64_t cckd_jrn_new_id(void);
 

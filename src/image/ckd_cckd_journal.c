@@ -72,10 +72,11 @@ enum {
 
 uint32_t cckd_jrn_slot_size = CCKD_JRN_SLOT;
 
-static uint32_t crc(const uint8_t *p, size_t n)
+uint32_t cckd_crc32(const uint8_t *p, size_t n)
 {
-	return (uint32_t)crc32_z(crc32_z(0, NULL, 0), p, n);
+	return (uint32_t)crc32_z(crc32_z(0, Z_NULL, 0), p, n);
 }
+
 
 void cckd_jrn_area_store(uint8_t *raw, const struct cckd_jrn_area *a)
 {
@@ -84,13 +85,13 @@ void cckd_jrn_area_store(uint8_t *raw, const struct cckd_jrn_area *a)
 	memset(p, 0, CCKD_JRN_AREA_SIZE);
 	memcpy(p + A_MAGIC, AREA_MAGIC, 8);
 	st_le32(p + A_VERSION, AREA_VERSION);
-	st_le32(p + A_HDRCRC, crc(raw, CCKD_JRN_AREA_POS));
+	st_le32(p + A_HDRCRC, cckd_crc32(raw, CCKD_JRN_AREA_POS));
 	st_le64(p + A_POS, a->pos);
 	st_le32(p + A_SLOT, a->slot);
 	st_le32(p + A_NSLOTS, a->nslots);
 	st_le64(p + A_ID, a->id);
 	st_le64(p + A_CKPT, a->ckpt);
-	st_le32(p + A_CRC, crc(p, A_CRC));
+	st_le32(p + A_CRC, cckd_crc32(p, A_CRC));
 }
 
 int cckd_jrn_area_load(const uint8_t *raw, struct cckd_jrn_area *a)
@@ -99,14 +100,14 @@ int cckd_jrn_area_load(const uint8_t *raw, struct cckd_jrn_area *a)
 
 	if (memcmp(p + A_MAGIC, AREA_MAGIC, 8) ||
 	    ld_le32(p + A_VERSION) != AREA_VERSION ||
-	    ld_le32(p + A_CRC) != crc(p, A_CRC))
+	    ld_le32(p + A_CRC) != cckd_crc32(p, A_CRC))
 		return 0;
 	a->pos = ld_le64(p + A_POS);
 	a->slot = ld_le32(p + A_SLOT);
 	a->nslots = ld_le32(p + A_NSLOTS);
 	a->id = ld_le64(p + A_ID);
 	a->ckpt = ld_le64(p + A_CKPT);
-	if (ld_le32(p + A_HDRCRC) != crc(raw, CCKD_JRN_AREA_POS))
+	if (ld_le32(p + A_HDRCRC) != cckd_crc32(raw, CCKD_JRN_AREA_POS))
 		return -1;
 	/* Slots of whole sectors; at least the three a replay can need. */
 	if (a->pos == 0 || a->slot < 512 || a->slot > CCKD_IO_SIZE ||
@@ -161,7 +162,7 @@ size_t cckd_jrn_record(const struct cckd_image *c, uint64_t seq,
 			continue;
 		if (newl1[i]) {
 			cckd_l2_encode(c, raw, c->l2[i]);
-			tcrc = crc(raw, cckd_l2tab_size(c->fmt));
+			tcrc = cckd_crc32(raw, cckd_l2tab_size(c->fmt));
 		}
 		st_le32(rec + at, i);
 		st_le32(rec + at + 4, tcrc);
@@ -177,7 +178,7 @@ size_t cckd_jrn_record(const struct cckd_image *c, uint64_t seq,
 			tat += R_TRK;
 		}
 	}
-	st_le32(rec + len - R_CRC, crc(rec, len - R_CRC));
+	st_le32(rec + len - R_CRC, cckd_crc32(rec, len - R_CRC));
 	return len;
 }
 
@@ -206,7 +207,7 @@ static bool read_crc(const struct replay *r, uint64_t pos, size_t len,
 {
 	return in_data(r, pos, len) &&
 	       ckd_pread_full(r->c->fd, buf, len, pos) == 0 &&
-	       crc(buf, len) == want;
+	       cckd_crc32(buf, len) == want;
 }
 
 /* Record seq, read and checked by itself. Returns its length or 0. */
@@ -224,7 +225,7 @@ static size_t load_record(const struct replay *r, uint64_t seq)
 	if (len > r->a->slot || len != R_HDR + ld_le16(p + R_NTAB) * R_TAB +
 	    (size_t)ld_le16(p + R_NTRK) * R_TRK + R_CRC ||
 	    ckd_pread_full(r->c->fd, p + R_HDR, len - R_HDR, at + R_HDR) < 0 ||
-	    ld_le32(p + len - R_CRC) != crc(p, len - R_CRC))
+	    ld_le32(p + len - R_CRC) != cckd_crc32(p, len - R_CRC))
 		return 0;
 	return len;
 }

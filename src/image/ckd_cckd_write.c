@@ -42,7 +42,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "common/log.h"
 #include "image/ckd_cckd_impl.h"
@@ -133,7 +132,7 @@ static int store_image(struct ckd_image *img, struct cckd_image *c,
 		return rc == -ENOSPC ? -ENOSPC : -EIO;
 	}
 	*e = (struct cckd_l2ent){ pos, (uint16_t)n, (uint16_t)size,
-				  (uint32_t)crc32_z(crc32_z(0, NULL, 0), data, n) };
+				  cckd_crc32(data, n) };
 	return 0;
 }
 
@@ -310,7 +309,14 @@ static int finish_switch(struct ckd_image *img, struct cckd_image *c,
 	if (a->pos && a->ckpt + 1 < upto)
 		upto = a->ckpt + 1;
 	rc |= ckd_space_commit(&c->space, upto);
-	return rc ? -ENOMEM : 0;
+	if (rc) {
+		/* Durable, but the space is no longer known: stop. */
+		c->failed = true;
+		log_msg(LOG_ERR, "%s: cannot account for the space a sync "
+			"freed; no more writes", img->path);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* The state on disk is unknown: reuse no space from now. */
