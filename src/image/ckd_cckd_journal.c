@@ -77,7 +77,6 @@ uint32_t cckd_crc32(const uint8_t *p, size_t n)
 	return (uint32_t)crc32_z(crc32_z(0, Z_NULL, 0), p, n);
 }
 
-
 void cckd_jrn_area_store(uint8_t *raw, const struct cckd_jrn_area *a)
 {
 	uint8_t *p = raw + CCKD_JRN_AREA_POS;
