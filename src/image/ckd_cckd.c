@@ -10,7 +10,11 @@
  * (struct cckd_format). Track t is entry t % 256 of the L2 table at
  * L1[t / 256]; an L1 entry of 0 means "every track of this group is a null
  * track of the header's format"; an L2 entry with pos 0 is a null track of
- * format len.
+ * format len. A file left open by ccwpass may have a journal
+ * (ckd_cckd_journal.c) whose records after the checkpoint name newer L2
+ * tables: they are applied to the L1 table before the tables are read
+ * (in memory for a read-only open; a read-write open writes the result in
+ * place and drops the journal).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -40,6 +44,7 @@ void cckd_l2_decode(const struct cckd_image *c, struct cckd_l2ent *t,
 		t[i].pos = cckd_ld_off(c->be, p, w);
 		t[i].len = cckd_ld16(c->be, p + w);
 		t[i].size = cckd_ld16(c->be, p + w + 2);
+		t[i].crc = 0;
 	}
 }
 
@@ -64,7 +69,7 @@ struct cckd_l2ent cckd_entry(const struct cckd_image *c, uint32_t trk)
 
 	if (t)
 		return t[trk % CCKD_L2_ENTRIES];
-	return (struct cckd_l2ent){ 0, c->hdr.nullfmt, c->hdr.nullfmt };
+	return (struct cckd_l2ent){ 0, c->hdr.nullfmt, c->hdr.nullfmt, 0 };
 }
 
 unsigned int cckd_entry_nullfmt(const struct cckd_image *c,
@@ -159,6 +164,8 @@ struct cckd_open {
 	size_t next;
 	size_t cap;
 	struct error *err;
+	struct cckd_jrn_area jrn;    /* the journal, if live (jrn.pos != 0) */
+	int64_t replayed;            /* records of it applied */
 };
 
 static int bad(struct cckd_open *o, const char *fmt, ...)
@@ -277,6 +284,27 @@ static const char *extent_name(const struct cckd_extent *e, char *buf,
 	return buf;
 }
 
+/* Nothing the tables reference lies in a live journal. */
+static int check_journal_clear(struct cckd_open *o)
+{
+	uint64_t lo = o->jrn.pos, hi = lo + (uint64_t)o->jrn.slot * o->jrn.nslots;
+	char a[40];
+
+	if (!lo)
+		return 0;
+	for (size_t i = 0; i < o->next; i++) {
+		const struct cckd_extent *e = &o->ext[i];
+
+		if (e->pos < hi && e->pos + e->size > lo)
+			return bad(o, "%s at 0x%jx (%ju bytes) overlaps the "
+				   "ccwpass journal at 0x%jx-0x%jx",
+				   extent_name(e, a, sizeof(a)),
+				   (uintmax_t)e->pos, (uintmax_t)e->size,
+				   (uintmax_t)lo, (uintmax_t)hi);
+	}
+	return 0;
+}
+
 /* No two L2 tables or track images may share bytes; the gaps are free. */
 static int check_overlaps(struct cckd_open *o)
 {
@@ -294,7 +322,7 @@ static int check_overlaps(struct cckd_open *o)
 				   extent_name(e, b, sizeof(b)),
 				   (uintmax_t)e->pos);
 	}
-	return 0;
+	return check_journal_clear(o);
 }
 
 static int build_space(struct cckd_open *o)
@@ -326,6 +354,14 @@ static int read_headers(struct cckd_open *o, const struct ckd_devhdr *h,
 
 	cckd_header_load(&c->hdr, chdr, c->fmt);
 	c->be = cckd_big_endian(&c->hdr);
+	/* The journal counts only while the file is marked open. */
+	if ((c->hdr.options & CCKD_OPT_OPENED) &&
+	    cckd_jrn_area_load(chdr, &o->jrn) < 0) {
+		log_msg(LOG_WARNING, "%s: journal ignored: the compressed "
+			"header is not as ccwpass wrote it (rewritten by "
+			"another program?)", img->path);
+		o->jrn.pos = 0;
+	}
 	if (h->fileseq > 1 || h->highcyl != 0)
 		return error_setf(o->err, EINVAL, "%s: header field %s: a "
 				  "%s image is a single file", img->path,
@@ -384,6 +420,13 @@ static int load_tables(struct cckd_open *o)
 	for (uint32_t i = 0; i < c->nl1; i++)
 		c->l1[i] = cckd_ld_off(c->be, raw + (size_t)w * i, w);
 	free(raw);
+	if (o->jrn.pos) {
+		o->replayed = cckd_jrn_replay(o->img, c, &o->jrn, o->l1end,
+					      o->fsize);
+		if (o->replayed < 0)
+			return error_setf(o->err, ENOMEM, "%s: out of memory",
+					  o->img->path);
+	}
 	for (uint32_t i = 0; i < c->nl1; i++) {
 		rc = load_l2(o, i);
 		if (rc < 0)
@@ -437,9 +480,15 @@ int ckd_cckd_attach(struct ckd_image *img, int fd,
 		warn_capacity(img);
 	if (!img->readonly) {
 		if (c->hdr.options & CCKD_OPT_OPENED)
-			log_msg(LOG_NOTICE, "%s: was not closed cleanly; free "
-				"space rebuilt from the L2 tables", img->path);
-		rc = cckd_mark_open(img);
+			log_msg(LOG_NOTICE, "%s: was not closed cleanly; %jd "
+				"sync(s) replayed from the journal; free space "
+				"rebuilt from the L2 tables", img->path,
+				(intmax_t)o.replayed);
+		/* The replayed state into the L1 table, durably, before
+		   the header drops the journal. */
+		rc = o.replayed ? cckd_write_l1_all(c) : 0;
+		if (rc == 0)
+			rc = cckd_mark_open(img);
 		if (rc < 0) {
 			img->priv = NULL;
 			img->ops = NULL;

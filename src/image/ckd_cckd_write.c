@@ -1,33 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * CCKD and CCKD64 writes, crash-consistently (docs/image-format.md "How
- * ccwpass writes a CCKD file"). Nothing the durable L1/L2 tables reference
- * is ever overwritten:
+ * ccwpass writes a CCKD file"). Nothing a crash could leave references -
+ * the L1/L2 tables in place, which Hercules reads, and the journal's
+ * records after the checkpoint, which ccwpass replays - is ever
+ * overwritten:
  *
- *  write_track  the new image goes to free space (never to space a durable
- *               table still references); the in-memory L2 entry switches;
- *               the old image's space is released at once if no durable
- *               table referenced it, else deferred.
- *  sync         1. every changed L2 table is written whole to new space
- *                  (or dropped: L1 entry 0 when all its tracks are default
- *                  null tracks);
- *               2. fdatasync: new track images and L2 tables are durable
- *                  (if it fails, the image takes no more writes: a later
- *                  fdatasync may succeed although pages were lost);
- *               3. the changed L1 entries are written in place (4 or 8
- *                  bytes each, aligned to their size, so no entry
- *                  straddles a sector);
- *               4. fdatasync: the switch is durable; deferred space and the
- *                  old L2 tables become free.
- *  close        sync; trailing free space is truncated; free space is
- *               chained as Hercules expects (old format: {next, length} at
- *               the start of each free block); fdatasync; the header's
- *               statistics are written and its "opened" bit cleared;
- *               fdatasync.
+ *  write_track  the new image goes to free space; the in-memory L2 entry
+ *               switches; the old image's space is released at once if
+ *               it was written since the last sync, else deferred to the
+ *               generation of the next sync.
+ *  sync k       every changed L2 table is written whole to new space (or
+ *               dropped: L1 entry 0 when all its tracks are default null
+ *               tracks); record k (the tables, CRC-32 of each and of the
+ *               track images written since sync k - 1) goes to journal
+ *               slot k % 8; the L1 entries of record k - 1 are written in
+ *               place and the header's checkpoint moves to k - 2, whose
+ *               entries became durable with sync k - 1; ONE fdatasync.
+ *               Generations up to k - 1 become free: neither the L1 in
+ *               place nor a replay needs them any more.
+ *  fallback     a record that does not fit a slot (or no room for the
+ *               journal, or the close): the L1 entries of record k - 1 and
+ *               the new tables, fdatasync, the new L1 entries in place and
+ *               the checkpoint k, fdatasync.
+ *  close        everything into the L1 table in place (a last sync
+ *               without the journal, or the last record's entries and a
+ *               checkpoint, then fdatasync); the journal's space and every
+ *               generation are free; trailing free space is truncated;
+ *               free space is chained as Hercules expects (old format:
+ *               {next, length} at the start of each free block);
+ *               fdatasync; the header's statistics are written, its
+ *               "opened" bit and private area cleared; fdatasync.
  *
- * A crash leaves every track as of the last completed sync or the one
- * before it; the header keeps its "opened" bit, so Hercules runs its check
- * and ccwpass rebuilds free space from the L2 tables on the next open.
+ * A crash leaves every track as of the last completed sync or the one in
+ * progress once the journal is replayed (ckd_cckd.c, at open), and as of
+ * the sync before the last completed one at the oldest in the L1 table in
+ * place; the header keeps its "opened" bit, so Hercules runs its check and
+ * ccwpass rebuilds free space from the L2 tables on the next open.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,11 +48,6 @@
 #include "image/ckd_compress.h"
 #include "image/ckd_io.h"
 #include "image/ckd_track.h"
-
-static bool fresh_get(const struct cckd_image *c, uint32_t trk)
-{
-	return c->fresh[trk / 8] & (1u << (trk % 8));
-}
 
 static void fresh_set(struct cckd_image *c, uint32_t trk, bool on)
 {
@@ -63,7 +67,7 @@ static struct cckd_l2ent *table_for(struct cckd_image *c, uint32_t l1x)
 	if (!t)
 		return NULL;
 	for (unsigned int i = 0; i < CCKD_L2_ENTRIES; i++)
-		t[i] = (struct cckd_l2ent){ 0, c->hdr.nullfmt, c->hdr.nullfmt };
+		t[i] = (struct cckd_l2ent){ 0, c->hdr.nullfmt, c->hdr.nullfmt, 0 };
 	c->l2[l1x] = t;
 	return t;
 }
@@ -84,7 +88,7 @@ static bool null_entry(const struct ckd_image *img, const struct cckd_image *c,
 	/* Hercules reads {0, 0, 0} as format 2 in a Linux image. */
 	if (h == CCKD_NULLFMT_R1EOF && c->hdr.nullfmt == CCKD_NULLFMT_LINUX)
 		return false;
-	*e = (struct cckd_l2ent){ 0, (uint16_t)h, (uint16_t)h };
+	*e = (struct cckd_l2ent){ 0, (uint16_t)h, (uint16_t)h, 0 };
 	return true;
 }
 
@@ -127,7 +131,8 @@ static int store_image(struct ckd_image *img, struct cckd_image *c,
 		ckd_space_release(&c->space, pos, size);
 		return rc == -ENOSPC ? -ENOSPC : -EIO;
 	}
-	*e = (struct cckd_l2ent){ pos, (uint16_t)n, (uint16_t)size };
+	*e = (struct cckd_l2ent){ pos, (uint16_t)n, (uint16_t)size,
+				  cckd_crc32(data, n) };
 	return 0;
 }
 
@@ -151,9 +156,9 @@ int cckd_write_track(struct ckd_image *img, uint32_t trk, const uint8_t *buf,
 			return rc;
 	}
 	if (old.pos) {
-		rc = fresh_get(c, trk) ?
+		rc = cckd_fresh(c, trk) ?
 		     ckd_space_release(&c->space, old.pos, old.size) :
-		     ckd_space_defer(&c->space, old.pos, old.size);
+		     ckd_space_defer(&c->space, old.pos, old.size, c->seq + 1);
 		if (rc < 0) {
 			c->failed = true;   /* cannot track the space any more */
 			return rc;
@@ -166,7 +171,7 @@ int cckd_write_track(struct ckd_image *img, uint32_t trk, const uint8_t *buf,
 	return 0;
 }
 
-/* Step 1: write each changed L2 table to new space; *newl1 receives it. */
+/* Write each changed L2 table to new space; *newl1 receives it. */
 static int write_tables(struct ckd_image *img, struct cckd_image *c,
 			uint64_t *newl1, uint32_t *lo, uint32_t *hi)
 {
@@ -223,7 +228,9 @@ static void drop_tables(struct cckd_image *c, const uint64_t *newl1)
 					  cckd_l2tab_size(c->fmt));
 }
 
-static int write_l1(struct cckd_image *c, const uint64_t *newl1, uint32_t lo,
+/* L1 entries lo..hi of l1, in place (each aligned to its size, so no
+   entry straddles a sector). */
+static int write_l1(struct cckd_image *c, const uint64_t *l1, uint32_t lo,
 		    uint32_t hi)
 {
 	unsigned int w = c->fmt->off_size;
@@ -234,24 +241,59 @@ static int write_l1(struct cckd_image *c, const uint64_t *newl1, uint32_t lo,
 	if (!raw)
 		return -ENOMEM;
 	for (uint32_t i = lo; i <= hi; i++)
-		cckd_st_off(c->be, raw + (size_t)w * (i - lo), w, newl1[i]);
+		cckd_st_off(c->be, raw + (size_t)w * (i - lo), w, l1[i]);
 	rc = ckd_pwrite_full(c->fd, raw, n, CCKD_L1_POS + (uint64_t)lo * w);
 	free(raw);
 	return rc;
 }
 
-/* After the switch: old tables and deferred track space become free. */
-static int finish_switch(struct cckd_image *c, const uint64_t *newl1,
-			 uint32_t trks)
+/* The compressed header, with the journal's private area (checkpoint
+   ckpt) while there is a journal. */
+static int write_header(struct cckd_image *c, uint64_t ckpt)
 {
+	uint8_t raw[CCKD_HDR_SIZE];
+
+	cckd_header_store(raw, &c->hdr, c->fmt);
+	if (c->jrn.area.pos) {
+		struct cckd_jrn_area a = c->jrn.area;
+
+		a.ckpt = ckpt;
+		cckd_jrn_area_store(raw, &a);
+	}
+	return ckd_pwrite_full(c->fd, raw, sizeof(raw), CCKD_HDR_POS);
+}
+
+/*
+ * A barrier a sync depends on. If it fails Linux may drop the pages whose
+ * write-back failed and report success to the next fdatasync: what was
+ * written since the last sync cannot be trusted any more, so the image
+ * takes no more writes.
+ */
+static int barrier(struct ckd_image *img, struct cckd_image *c)
+{
+	if (ckd_datasync(c->fd) == 0)
+		return 0;
+	c->failed = true;
+	log_msg(LOG_ERR, "%s: fdatasync failed; no more writes", img->path);
+	return -EIO;
+}
+
+/* The switch is done: the L1 takes the new tables, the replaced ones
+   wait for their generation, and what no crash can need any more is
+   free. */
+static int finish_switch(struct ckd_image *img, struct cckd_image *c,
+			 const uint64_t *newl1)
+{
+	const struct cckd_jrn_area *a = &c->jrn.area;
+	uint64_t upto = c->l1_done;
 	int rc = 0;
 
 	for (uint32_t i = 0; i < c->nl1; i++) {
 		if (!c->l2_dirty[i])
 			continue;
 		if (c->l1[i] && c->l1[i] != newl1[i])
-			rc |= ckd_space_release(&c->space, c->l1[i],
-						cckd_l2tab_size(c->fmt));
+			rc |= ckd_space_defer(&c->space, c->l1[i],
+					      cckd_l2tab_size(c->fmt), c->seq);
 		c->l1[i] = newl1[i];
 		c->l2_dirty[i] = 0;
 		c->ndirty--;
@@ -260,14 +302,160 @@ static int finish_switch(struct cckd_image *c, const uint64_t *newl1,
 			c->l2[i] = NULL;
 		}
 	}
-	memset(c->fresh, 0, trks / 8 + 1);
-	rc |= ckd_space_commit(&c->space);
-	return rc ? -ENOMEM : 0;
+	memset(c->fresh, 0, ckd_image_tracks(img) / 8 + 1);
+	/* What sync g replaced: the on-disk L1 may point at it until g's
+	   L1 entries are durable in place, and a replay may read it while
+	   record g - 1 lies after the checkpoint. */
+	if (a->pos && a->ckpt + 1 < upto)
+		upto = a->ckpt + 1;
+	rc |= ckd_space_commit(&c->space, upto);
+	if (rc) {
+		/* Durable, but the space is no longer known: stop. */
+		c->failed = true;
+		log_msg(LOG_ERR, "%s: cannot account for the space a sync "
+			"freed; no more writes", img->path);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-int cckd_sync(struct ckd_image *img)
+/* The state on disk is unknown: reuse no space from now. */
+static int fail_switch(struct ckd_image *img, struct cckd_image *c, int rc)
+{
+	c->failed = true;
+	log_msg(LOG_ERR, "%s: sync failed while switching the L1 table: %s; "
+		"no more writes", img->path, strerror(-rc));
+	return -EIO;
+}
+
+/*
+ * The sync without the journal (a record that does not fit a slot, no
+ * room for a journal, close): the L1 entries of the last record and the
+ * new tables, fdatasync, the new L1 entries in place and the checkpoint,
+ * fdatasync.
+ */
+static int sync_switch(struct ckd_image *img, struct cckd_image *c,
+		       const uint64_t *newl1, uint32_t lo, uint32_t hi)
+{
+	struct cckd_journal *j = &c->jrn;
+	int rc = 0;
+
+	if (j->pending)
+		rc = write_l1(c, c->l1, j->lo, j->hi);
+	if (rc < 0)
+		return fail_switch(img, c, rc);
+	if (barrier(img, c) < 0)
+		return -EIO;
+	if (j->pending) {
+		c->l1_done = c->seq;
+		j->pending = false;
+	}
+	rc = write_l1(c, newl1, lo, hi);
+	if (rc == 0 && j->area.pos)
+		rc = write_header(c, c->seq + 1);
+	if (rc == 0)
+		rc = barrier(img, c);
+	if (rc < 0)
+		return fail_switch(img, c, rc);
+	c->seq++;
+	c->l1_done = c->seq;
+	j->area.ckpt = c->seq;
+	j->durable = j->area.pos != 0;
+	return finish_switch(img, c, newl1);
+}
+
+/*
+ * The journal's sync k: record k names the new tables (written); the L1
+ * entries of record k - 1 go in place and the checkpoint moves up to
+ * what is durable in place (k - 2); one fdatasync.
+ */
+static int sync_journal(struct ckd_image *img, struct cckd_image *c,
+			const uint64_t *newl1, uint32_t lo, uint32_t hi,
+			uint64_t rec_pos)
+{
+	struct cckd_journal *j = &c->jrn;
+	int rc = 0;
+
+	if (j->pending)
+		rc = write_l1(c, c->l1, j->lo, j->hi);
+	if (rc == 0 && (!j->durable || j->area.ckpt != c->l1_done))
+		rc = write_header(c, c->l1_done);
+	if (rc < 0)
+		return fail_switch(img, c, rc);
+	if (barrier(img, c) < 0) {
+		/* Disown the record, so that its pages, if the kernel
+		   writes them back after all, do not complete the sync
+		   that failed. */
+		static const uint8_t zero[8];
+
+		ckd_pwrite_full(c->fd, zero, sizeof(zero), rec_pos);
+		return -EIO;
+	}
+	j->area.ckpt = c->l1_done;
+	j->durable = true;
+	if (j->pending)
+		c->l1_done = c->seq;
+	j->pending = true;
+	j->lo = lo;
+	j->hi = hi;
+	c->seq++;
+	return finish_switch(img, c, newl1);
+}
+
+/* The journal's space, at the first sync that has a record for it. */
+static int journal_alloc(struct cckd_image *c)
+{
+	struct cckd_jrn_area *a = &c->jrn.area;
+	uint64_t pos;
+	int rc;
+
+	rc = ckd_space_alloc_aligned(&c->space, a->slot * a->nslots,
+				     CCKD_JRN_SLOT, &pos);
+	if (rc < 0)
+		return rc;
+	a->pos = pos;
+	a->ckpt = c->l1_done;
+	c->jrn.durable = false;
+	return 0;
+}
+
+/*
+ * Write this sync's record, if it can have one. Returns 0 with *pos the
+ * record's position (0: none, switch in place), or negative errno.
+ */
+static int write_record(struct cckd_image *c, const uint64_t *newl1,
+			uint64_t *pos)
+{
+	struct cckd_jrn_area *a = &c->jrn.area;
+	uint64_t seq = c->seq + 1;
+	uint8_t *rec;
+	size_t len;
+	int rc = 0;
+
+	*pos = 0;
+	if (!a->pos)
+		*a = (struct cckd_jrn_area){ .slot = cckd_jrn_slot_size,
+					     .nslots = CCKD_JRN_SLOTS,
+					     .id = cckd_jrn_new_id() };
+	rec = malloc(a->slot);
+	if (!rec)
+		return -ENOMEM;
+	len = cckd_jrn_record(c, seq, newl1, rec);
+	/* No room for a journal (a CCKD file at its limit): switch. */
+	if (len && !a->pos && journal_alloc(c) < 0)
+		len = 0;
+	if (len) {
+		*pos = a->pos + (seq % a->nslots) * a->slot;
+		rc = ckd_pwrite_full(c->fd, rec, len, *pos);
+	}
+	free(rec);
+	return rc;
+}
+
+static int sync_changes(struct ckd_image *img, bool journal)
 {
 	struct cckd_image *c = img->priv;
+	uint64_t rec = 0;
 	uint32_t lo, hi;
 	uint64_t *newl1;
 	int rc;
@@ -280,43 +468,24 @@ int cckd_sync(struct ckd_image *img)
 	if (!newl1)
 		return -ENOMEM;
 	rc = write_tables(img, c, newl1, &lo, &hi);
-	if (rc == 0 && ckd_datasync(c->fd) < 0) {
-		/* Linux may drop the pages whose write-back failed and report
-		   success to the next fdatasync: the track images written
-		   since the last sync cannot be trusted any more. */
-		c->failed = true;
-		log_msg(LOG_ERR, "%s: fdatasync failed; no more writes",
-			img->path);
-		rc = -EIO;
-	}
+	if (rc == 0 && journal)
+		rc = write_record(c, newl1, &rec);
 	if (rc < 0) {
-		/* Nothing durable references the new tables: a failed table
-		   write can be retried later. */
+		/* Nothing durable references the new tables or the record:
+		   a failed write can be retried later. */
 		drop_tables(c, newl1);
 		free(newl1);
 		return -EIO;
 	}
-	rc = write_l1(c, newl1, lo, hi);
-	if (rc == 0)
-		rc = ckd_datasync(c->fd);
-	if (rc == 0)
-		rc = finish_switch(c, newl1, ckd_image_tracks(img));
-	if (rc < 0) {
-		/* The L1 state on disk is unknown: reuse no space from now. */
-		c->failed = true;
-		log_msg(LOG_ERR, "%s: sync failed while switching the L1 "
-			"table: %s; no more writes", img->path, strerror(-rc));
-	}
+	rc = rec ? sync_journal(img, c, newl1, lo, hi, rec) :
+	     sync_switch(img, c, newl1, lo, hi);
 	free(newl1);
 	return rc < 0 ? -EIO : 0;
 }
 
-static int write_header(struct cckd_image *c)
+int cckd_sync(struct ckd_image *img)
 {
-	uint8_t raw[CCKD_HDR_SIZE];
-
-	cckd_header_store(raw, &c->hdr, c->fmt);
-	return ckd_pwrite_full(c->fd, raw, sizeof(raw), CCKD_HDR_POS);
+	return sync_changes(img, true);
 }
 
 int cckd_mark_open(struct ckd_image *img)
@@ -325,10 +494,17 @@ int cckd_mark_open(struct ckd_image *img)
 	int rc;
 
 	c->hdr.options |= CCKD_OPT_OPENED | CCKD_OPT_ORDWR;
-	rc = write_header(c);
+	rc = write_header(c, 0);
 	if (rc == 0)
 		rc = ckd_datasync(c->fd);
 	return rc;
+}
+
+int cckd_write_l1_all(struct cckd_image *c)
+{
+	int rc = write_l1(c, c->l1, 0, c->nl1 - 1);
+
+	return rc ? rc : ckd_datasync(c->fd);
 }
 
 /* Header statistics as cckdcdsk computes them from the tables. */
@@ -407,13 +583,51 @@ static int write_free_chain(struct ckd_image *img, struct cckd_image *c)
 	return 0;
 }
 
+/*
+ * Everything into the L1 table in place, so that the journal is not
+ * needed any more: a last sync without it, or the last record's L1
+ * entries and the checkpoint below it (a replay of that record alone
+ * changes nothing).
+ */
+static int settle(struct ckd_image *img, struct cckd_image *c)
+{
+	struct cckd_journal *j = &c->jrn;
+	int rc;
+
+	if (memchr(c->l2_dirty, 1, c->nl1))
+		return sync_changes(img, false);
+	if (!j->pending)
+		return 0;
+	rc = write_l1(c, c->l1, j->lo, j->hi);
+	if (rc == 0)
+		rc = write_header(c, c->l1_done);
+	if (rc < 0)
+		return fail_switch(img, c, rc);
+	if (barrier(img, c) < 0)
+		return -EIO;
+	j->area.ckpt = c->l1_done;
+	c->l1_done = c->seq;
+	j->pending = false;
+	return 0;
+}
+
 static int close_rw(struct ckd_image *img, struct cckd_image *c)
 {
-	int rc = cckd_sync(img);
+	struct cckd_jrn_area *a = &c->jrn.area;
+	int rc = settle(img, c);
 
 	if (rc < 0 || c->failed)
 		return rc < 0 ? rc : -EIO;
-	rc = ckd_truncate(c->fd, c->space.eof);
+	/* Nothing a crash could leave needs the journal or what the
+	   syncs replaced any more. */
+	if (a->pos)
+		rc = ckd_space_release(&c->space, a->pos,
+				       (uint64_t)a->slot * a->nslots);
+	a->pos = 0;
+	if (rc == 0)
+		rc = ckd_space_commit(&c->space, UINT64_MAX);
+	if (rc == 0)
+		rc = ckd_truncate(c->fd, c->space.eof);
 	if (rc == 0)
 		rc = write_free_chain(img, c);
 	if (rc == 0)
@@ -422,7 +636,7 @@ static int close_rw(struct ckd_image *img, struct cckd_image *c)
 		return rc;
 	compute_stats(img, c);
 	c->hdr.options &= (uint8_t)~CCKD_OPT_OPENED;
-	rc = write_header(c);
+	rc = write_header(c, 0);
 	if (rc == 0)
 		rc = ckd_datasync(c->fd);
 	return rc;

@@ -98,25 +98,46 @@ int ckd_space_release(struct ckd_space *s, uint64_t pos, uint64_t len)
 	return 0;
 }
 
-int ckd_space_defer(struct ckd_space *s, uint64_t pos, uint64_t len)
+int ckd_space_defer(struct ckd_space *s, uint64_t pos, uint64_t len,
+		    uint64_t gen)
 {
+	struct ckd_deferred_list *l = &s->pending;
+
 	if (len == 0)
 		return 0;
-	return list_insert(&s->pending, s->pending.n,
-			   (struct ckd_extent){ pos, len });
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct ckd_deferred *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = (struct ckd_deferred){ pos, len, gen };
+	return 0;
 }
 
-int ckd_space_commit(struct ckd_space *s)
+int ckd_space_commit(struct ckd_space *s, uint64_t gen)
 {
-	while (s->pending.n) {
-		struct ckd_extent e = s->pending.v[s->pending.n - 1];
-		int rc = ckd_space_release(s, e.pos, e.len);
+	struct ckd_deferred_list *l = &s->pending;
+	size_t keep = 0;
+	int err = 0;
 
-		if (rc)
-			return rc;
-		s->pending.n--;
+	/* Generations are deferred in increasing order, mostly: keep the
+	   list's order for what stays. */
+	for (size_t i = 0; i < l->n; i++) {
+		int rc = 1;
+
+		if (l->v[i].gen <= gen && !err)
+			rc = ckd_space_release(s, l->v[i].pos, l->v[i].len);
+		if (rc < 0)
+			err = rc;
+		if (rc != 0)
+			l->v[keep++] = l->v[i];
 	}
-	return 0;
+	l->n = keep;
+	return err;
 }
 
 int ckd_space_alloc(struct ckd_space *s, uint32_t len, bool exact,
@@ -153,6 +174,54 @@ int ckd_space_alloc(struct ckd_space *s, uint32_t len, bool exact,
 	*pos = s->eof;
 	*size = len;
 	s->eof += len;
+	return 0;
+}
+
+int ckd_space_alloc_aligned(struct ckd_space *s, uint32_t len, uint32_t align,
+			    uint64_t *pos)
+{
+	struct ckd_extent_list *l = &s->free;
+	uint64_t at, end;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		at = (l->v[i].pos + align - 1) & ~(uint64_t)(align - 1);
+		if (at + len <= l->v[i].pos + l->v[i].len)
+			break;
+	}
+	if (i == l->n) {
+		uint64_t top = s->reserve < s->limit ? s->limit - s->reserve : 0;
+
+		at = (s->eof + align - 1) & ~(uint64_t)(align - 1);
+		if (at + len > top || at + len < at)
+			return -ENOSPC;
+		end = s->eof;
+		s->eof = at + len;
+		/* The skipped bytes are free space below the new end. */
+		if (at > end && ckd_space_release(s, end, at - end) < 0) {
+			s->eof = end;
+			return -ENOMEM;
+		}
+		*pos = at;
+		return 0;
+	}
+	/* Split the extent into what lies before and after [at, at+len). */
+	end = l->v[i].pos + l->v[i].len;
+	if (at == l->v[i].pos) {
+		l->v[i].pos += len;
+		l->v[i].len -= len;
+		if (l->v[i].len == 0)
+			list_remove(l, i);
+	} else {
+		l->v[i].len = at - l->v[i].pos;
+		if (at + len < end &&
+		    list_insert(l, i + 1, (struct ckd_extent){ at + len,
+							 end - at - len }) < 0) {
+			l->v[i].len = end - l->v[i].pos;
+			return -ENOMEM;
+		}
+	}
+	*pos = at;
 	return 0;
 }
 

@@ -2,8 +2,11 @@
 /*
  * Free space of a CCKD file (docs/image-format.md "How ccwpass writes"):
  * first-fit allocation from a sorted list of free extents below a logical
- * end of file, plus a list of extents freed but still referenced by the
- * durable L1/L2 tables, which become usable only after the next commit.
+ * end of file, plus a list of extents freed but still referenced by what
+ * a crash could leave (the on-disk L1/L2 tables, the journal records a
+ * replay may apply), each tagged with a generation: the number of the
+ * sync that replaced it. A commit makes the generations up to a bound
+ * usable.
  */
 #ifndef CCWPASS_IMAGE_CKD_SPACE_H
 #define CCWPASS_IMAGE_CKD_SPACE_H
@@ -26,6 +29,18 @@ struct ckd_extent_list {
 	size_t cap;
 };
 
+struct ckd_deferred {
+	uint64_t pos;
+	uint64_t len;
+	uint64_t gen;                   /* the sync that replaced it */
+};
+
+struct ckd_deferred_list {
+	struct ckd_deferred *v;
+	size_t n;
+	size_t cap;
+};
+
 struct ckd_space {
 	uint64_t base;                  /* nothing is allocated below this */
 	uint64_t eof;                   /* everything from here on is free */
@@ -33,7 +48,8 @@ struct ckd_space {
 	uint64_t reserve;               /* bytes below limit only exact
 					   allocations (L2 tables) may use */
 	struct ckd_extent_list free;    /* sorted, merged, all below eof */
-	struct ckd_extent_list pending; /* freed, not reusable before commit */
+	struct ckd_deferred_list pending; /* freed, not reusable before the
+					     commit of its generation */
 };
 
 /* limit: the largest file size the format's offsets address. */
@@ -46,10 +62,18 @@ void ckd_space_fini(struct ckd_space *s);
  * -EINVAL (nothing changed) if the range is not allocated space below eof.
  */
 int ckd_space_release(struct ckd_space *s, uint64_t pos, uint64_t len);
-/* [pos, pos+len) is still referenced by durable tables: free after commit. */
-int ckd_space_defer(struct ckd_space *s, uint64_t pos, uint64_t len);
-/* The durable tables no longer reference the deferred extents. */
-int ckd_space_commit(struct ckd_space *s);
+/*
+ * [pos, pos+len) is still referenced by what a crash could leave; sync gen
+ * replaces it: free after a commit of gen. Returns 0 or -ENOMEM.
+ */
+int ckd_space_defer(struct ckd_space *s, uint64_t pos, uint64_t len,
+		    uint64_t gen);
+/*
+ * Nothing a crash could leave references the extents deferred with a
+ * generation <= gen any more: they become free. Returns 0, or the first
+ * error of ckd_space_release() (the rest stays deferred).
+ */
+int ckd_space_commit(struct ckd_space *s, uint64_t gen);
 
 /*
  * Allocate len bytes, first fit, else at the end of file. With exact the
@@ -63,6 +87,16 @@ int ckd_space_commit(struct ckd_space *s);
  */
 int ckd_space_alloc(struct ckd_space *s, uint32_t len, bool exact,
 		    uint64_t *pos, uint32_t *size);
+
+/*
+ * Allocate exactly len bytes starting at a multiple of align (a power of
+ * two), first fit, else at the end of file (the bytes skipped to reach
+ * the alignment stay free); like any allocation that is not exact, the
+ * file may not grow into the top `reserve` bytes.
+ * Returns: 0 with *pos; -ENOSPC; -ENOMEM.
+ */
+int ckd_space_alloc_aligned(struct ckd_space *s, uint32_t len, uint32_t align,
+			    uint64_t *pos);
 
 /* Sum and largest of the free extents (pending ones excluded). */
 uint64_t ckd_space_free_total(const struct ckd_space *s, uint64_t *largest);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer: the input is the bytes of an image file (plain CKD, CCKD or
- * CCKD64; the seeds have each, CCKD64 also big-endian and left "opened").
+ * CCKD64; the seeds have each, CCKD64 also big-endian and left "opened",
+ * and files left open with a live journal, which an open replays).
  * It is opened read-only and tracks are read; if it opens read-write too,
  * two tracks are written, synced, closed and must read back unchanged.
  * Any crash, sanitizer report or abort() is a finding.

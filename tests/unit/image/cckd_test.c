@@ -125,6 +125,47 @@ uint64_t ct_file_size(void)
 	return (uint64_t)st.st_size;
 }
 
+/* Byte-swap an offset-sized field in place (little- to big-endian). */
+static void swap_off(uint8_t *p)
+{
+	uint64_t v = ct_le_off(p);
+
+	if (ct_layout->off == 4)
+		st_be32(p, (uint32_t)v);
+	else
+		st_be64(p, v);
+}
+
+void ct_to_big_endian(void)
+{
+	size_t n;
+	uint8_t *f = it_read_file(ct_path, &n);
+	uint8_t *h = f + 512;
+	uint32_t nl1 = ld_le32(h + 4);
+
+	st_be32(h + 4, nl1);
+	st_be32(h + 8, ld_le32(h + 8));
+	for (unsigned int i = 0; i < 7; i++)
+		swap_off(f + ct_stat(i));
+	st_be16(h + ct_layout->nullfmt + 2, ld_le16(h + ct_layout->nullfmt + 2));
+	h[3] |= 0x02;                   /* big-endian */
+	for (uint32_t i = 0; i < nl1; i++) {
+		uint8_t *e = f + 1024 + (size_t)ct_layout->off * i;
+		uint64_t l2 = ct_le_off(e);
+
+		swap_off(e);
+		for (unsigned int j = 0; l2 && j < 256; j++) {
+			uint8_t *x = f + l2 + (size_t)ct_layout->l2ent * j;
+
+			swap_off(x);
+			st_be16(x + ct_layout->off, ld_le16(x + ct_layout->off));
+			st_be16(x + ct_layout->off + 2, ld_le16(x + ct_layout->off + 2));
+		}
+	}
+	assert_int_equal(it_write_file(ct_path, f, n), 0);
+	free(f);
+}
+
 size_t ct_put(struct ckd_image *img, uint32_t trk, uint32_t seed, bool text)
 {
 	size_t len = it_track(tbuf, sizeof(tbuf), ct_geo, trk, seed, text);

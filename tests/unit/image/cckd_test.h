@@ -59,6 +59,10 @@ uint64_t ct_l1(uint32_t i);
 uint64_t ct_l2ent_pos(uint32_t t);
 uint64_t ct_file_size(void);
 
+/* Turn the closed little-endian volume into the big-endian form Hercules
+   writes on big-endian hosts (cyls stays little-endian). */
+void ct_to_big_endian(void);
+
 /* Write it_track(trk, seed, text) / check that trk reads as it. */
 size_t ct_put(struct ckd_image *img, uint32_t trk, uint32_t seed, bool text);
 void ct_expect(struct ckd_image *img, uint32_t trk, uint32_t seed, bool text);

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* CCKD free space: first fit, exact fits, slivers, deferral, end of file. */
+/*
+ * CCKD free space: first fit, exact fits, slivers, deferral by generation,
+ * aligned allocation, end of file.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -114,13 +117,80 @@ static void test_deferred_until_commit(void **state)
 	(void)state;
 	a = alloc(500, false, NULL);
 	alloc(500, false, NULL);
-	assert_int_equal(ckd_space_defer(&s, a, 500), 0);
+	assert_int_equal(ckd_space_defer(&s, a, 500, 1), 0);
 	/* Still referenced by durable tables: not reused. */
 	assert_int_equal(alloc(500, false, NULL), 2000);
 	assert_int_equal(ckd_space_free_total(&s, NULL), 0);
-	assert_int_equal(ckd_space_commit(&s), 0);
+	assert_int_equal(ckd_space_commit(&s, 1), 0);
 	assert_int_equal(s.pending.n, 0);
 	assert_int_equal(alloc(500, false, NULL), a);
+}
+
+static void test_deferred_by_generation(void **state)
+{
+	uint64_t a, b, c;
+
+	(void)state;
+	a = alloc(100, false, NULL);
+	b = alloc(100, false, NULL);
+	c = alloc(100, false, NULL);
+	alloc(100, false, NULL);
+	assert_int_equal(ckd_space_defer(&s, a, 100, 3), 0);
+	assert_int_equal(ckd_space_defer(&s, b, 100, 4), 0);
+	assert_int_equal(ckd_space_defer(&s, c, 100, 3), 0);
+	/* Generation 2 is done: nothing of 3 or 4 is free yet. */
+	assert_int_equal(ckd_space_commit(&s, 2), 0);
+	assert_int_equal(s.pending.n, 3);
+	assert_int_equal(ckd_space_free_total(&s, NULL), 0);
+	/* Generation 3: a and c, not b. */
+	assert_int_equal(ckd_space_commit(&s, 3), 0);
+	assert_int_equal(s.pending.n, 1);
+	assert_int_equal(s.pending.v[0].pos, b);
+	assert_int_equal(ckd_space_free_total(&s, NULL), 200);
+	assert_int_equal(alloc(100, true, NULL), a);
+	assert_int_equal(ckd_space_commit(&s, UINT64_MAX), 0);
+	assert_int_equal(s.pending.n, 0);
+	/* b and c merged. */
+	assert_int_equal(s.free.n, 1);
+	assert_int_equal(s.free.v[0].pos, b);
+	assert_int_equal(s.free.v[0].len, 200);
+}
+
+static void test_aligned(void **state)
+{
+	uint64_t pos, a;
+
+	(void)state;
+	/* At the end: the bytes skipped become free. */
+	assert_int_equal(ckd_space_alloc_aligned(&s, 4096, 4096, &pos), 0);
+	assert_int_equal(pos, 4096);
+	assert_int_equal(s.eof, 8192);
+	assert_int_equal(s.free.n, 1);
+	assert_int_equal(s.free.v[0].pos, 1000);
+	assert_int_equal(s.free.v[0].len, 3096);
+	/* In a free extent: exactly at its start, or split around it. */
+	a = alloc(20000, false, NULL);
+	assert_int_equal(a, 8192);            /* too big for the gap */
+	assert_int_equal(alloc(4000, false, NULL), 28192);
+	assert_int_equal(ckd_space_release(&s, a, 20000), 0);
+	assert_int_equal(ckd_space_alloc_aligned(&s, 4096, 4096, &pos), 0);
+	assert_int_equal(pos, 8192);
+	assert_int_equal(s.free.n, 2);
+	assert_int_equal(s.free.v[1].pos, 12288);
+	assert_int_equal(alloc(3096, true, NULL), 1000);
+	assert_int_equal(alloc(100, true, NULL), 12288);
+	assert_int_equal(ckd_space_alloc_aligned(&s, 4096, 4096, &pos), 0);
+	assert_int_equal(pos, 16384);
+	assert_int_equal(s.free.n, 2);
+	assert_int_equal(s.free.v[0].pos, 12388);
+	assert_int_equal(s.free.v[0].len, 16384 - 12388);
+	assert_int_equal(s.free.v[1].pos, 20480);
+	assert_int_equal(s.free.v[1].len, 28192 - 20480);
+	/* The reserve below the limit holds as for track images. */
+	s.limit = s.eof + 8192;
+	s.reserve = 4096;
+	assert_int_equal(ckd_space_alloc_aligned(&s, 65536, 4096, &pos),
+			 -ENOSPC);
 }
 
 static void test_limit(void **state)
@@ -204,6 +274,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exact_skips_sliver, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge_and_eof_shrink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_until_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_by_generation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aligned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_total, setup, teardown),
