@@ -140,7 +140,11 @@ static bool cckd_unwritten(struct ckd_image *img, uint32_t trk)
 static const struct ckd_image_ops cckd_ops = {
 	.read_track = cckd_read_track,
 	.write_track = cckd_write_track,
-	.sync = cckd_sync,
+	.commit = cckd_commit,
+	.flush_prepare = cckd_flush_prepare,
+	.flush_done = cckd_flush_done,
+	.flush_failed = cckd_flush_failed,
+	.flush_urgent = cckd_flush_urgent,
 	.close = cckd_close,
 	.unwritten = cckd_unwritten,
 };
@@ -401,12 +405,13 @@ static int load_tables(struct cckd_open *o)
 	int rc;
 
 	c->l1 = calloc(c->nl1, sizeof(*c->l1));
+	c->l1_place = calloc(c->nl1, sizeof(*c->l1_place));
 	c->l2 = calloc(c->nl1, sizeof(*c->l2));
 	c->l2_dirty = calloc(c->nl1, 1);
 	c->fresh = calloc(trks / 8 + 1, 1);
 	c->io = malloc(CCKD_IO_SIZE);
 	raw = malloc((size_t)c->nl1 * w);
-	if (!c->l1 || !c->l2 || !c->l2_dirty || !c->fresh || !c->io || !raw) {
+	if (!c->l1 || !c->l1_place || !c->l2 || !c->l2_dirty || !c->fresh || !c->io || !raw) {
 		free(raw);
 		return error_setf(o->err, ENOMEM, "%s: out of memory",
 				  o->img->path);
@@ -427,6 +432,8 @@ static int load_tables(struct cckd_open *o)
 			return error_setf(o->err, ENOMEM, "%s: out of memory",
 					  o->img->path);
 	}
+	/* A read-write open writes the replayed table in place. */
+	memcpy(c->l1_place, c->l1, c->nl1 * sizeof(*c->l1));
 	for (uint32_t i = 0; i < c->nl1; i++) {
 		rc = load_l2(o, i);
 		if (rc < 0)

@@ -27,18 +27,20 @@ struct cckd_l2ent {
 /*
  * The journal (ckd_cckd_journal.c; docs/image-format.md "The journal"):
  * a ring of slots in the file's space, found through a private area in
- * the reserved bytes of the compressed header. Sync k writes record k to
- * slot k % nslots; the header's checkpoint says which records are in the
- * L1 table in place.
+ * the reserved bytes of the compressed header. Commit k writes record k
+ * to slot k % nslots; the header's checkpoint says which records are in
+ * the L1 table in place.
  */
 #define CCKD_JRN_AREA_POS   448     /* private area in the compressed header */
 #define CCKD_JRN_AREA_SIZE  64
 #define CCKD_JRN_SLOT       4096
-#define CCKD_JRN_SLOTS      8
+#define CCKD_JRN_SLOTS      256
 
-/* Slot size of new journals: CCKD_JRN_SLOT. Tests set a smaller one (a
-   multiple of 512) to reach the fallback with few tracks. */
+/* Slot size and count of new journals: CCKD_JRN_SLOT, CCKD_JRN_SLOTS.
+   Tests set a smaller size (a multiple of 512) to reach the fallback
+   with few tracks, fewer slots (3 or more) to fill the ring. */
 extern uint32_t cckd_jrn_slot_size;
+extern uint32_t cckd_jrn_slots;
 
 struct cckd_jrn_area {
 	uint64_t pos;                 /* first slot; 0: no journal */
@@ -49,12 +51,34 @@ struct cckd_jrn_area {
 	uint64_t ckpt;                /* records <= ckpt are in the L1 table */
 };
 
+/* The L1 entries a record changes, kept until they are in place. */
+struct cckd_jrn_chg {
+	uint64_t seq;                 /* the record's */
+	uint32_t n, cap;
+	uint32_t *idx;
+	uint64_t *pos;
+};
+
 struct cckd_journal {
-	struct cckd_jrn_area area;    /* as the header holds it durably */
-	bool durable;                 /* the header holds the area */
-	bool pending;                 /* the last record's L1 entries are not
-					 yet written in place */
-	uint32_t lo, hi;              /* their L1 index range */
+	struct cckd_jrn_area area;    /* as the header in the file holds it
+					 (ckpt: the last one written) */
+	bool written;                 /* the header in the file has the area */
+	struct cckd_jrn_chg *chg;     /* per slot: its record's L1 changes */
+	uint32_t nchg;
+};
+
+/*
+ * Commit k (c->seq) is durable when a barrier after it completed
+ * (img->dur.durable); its L1 entries go in place only after that, and
+ * the checkpoint moves past it only once they are durable. What the
+ * barriers made durable is kept in c->dur, under img->dur.mu (a flush
+ * publishes it without img->lock).
+ */
+struct cckd_durable {
+	uint64_t l1;                  /* the L1 table in place is durably as
+					 of this commit */
+	uint64_t ckpt;                /* the header's checkpoint, durably */
+	uint32_t nslots;              /* the journal's ring, 0: none yet */
 };
 
 struct cckd_image {
@@ -64,19 +88,21 @@ struct cckd_image {
 	bool limit_logged;            /* the format's size limit was reported */
 	struct cckd_header hdr;
 	uint32_t nl1;                 /* L1 entries */
-	uint64_t *l1;                 /* L1 as durable in the file */
+	uint64_t *l1;                 /* L1 as of the last commit */
+	uint64_t *l1_place;           /* L1 as written in place */
+	uint64_t l1_written;          /* l1_place is as of this commit */
 	struct cckd_l2ent **l2;       /* current tables; NULL = all default */
-	uint8_t *l2_dirty;            /* table differs from the durable one */
+	uint8_t *l2_dirty;            /* table differs from the committed one */
 	uint32_t ndirty;              /* how many l2_dirty entries are set */
 	uint8_t *fresh;               /* bit per track: its data extent is
-					 not referenced by durable tables */
+					 not referenced by committed tables */
 	struct ckd_space space;       /* read-write opens only */
 	uint8_t *io;                  /* stored-image buffer */
-	bool failed;                  /* a sync failed half way: stop */
-	uint64_t seq;                 /* syncs completed since the open: the
+	bool failed;                  /* a commit failed half way: stop */
+	uint64_t seq;                 /* commits since the open: the
 					 generation of space they replace */
-	uint64_t l1_done;             /* syncs whose L1 entries are durable in
-					 place */
+	uint64_t space_upto;          /* generations freed up to here */
+	struct cckd_durable dur;      /* under img->dur.mu */
 	struct cckd_journal jrn;
 };
 
@@ -139,13 +165,40 @@ uint64_t cckd_jrn_new_id(void);
 /* ckd_cckd_write.c */
 int cckd_write_track(struct ckd_image *img, uint32_t trk, const uint8_t *buf,
 		     size_t len);
-int cckd_sync(struct ckd_image *img);
-int cckd_close(struct ckd_image *img);
+int cckd_commit(struct ckd_image *img, uint64_t *seq);
+/* The commit of the close: without the journal. */
+int cckd_commit_in_place(struct ckd_image *img);
 /* Mark the file open (header options, no journal) before the first
    change. */
 int cckd_mark_open(struct ckd_image *img);
 /* After a replay at open: write the whole L1 table in place, fdatasync. */
 int cckd_write_l1_all(struct cckd_image *c);
+/* L1 entries lo..hi of l1, in place. */
+int cckd_write_l1(struct cckd_image *c, const uint64_t *l1, uint32_t lo,
+		  uint32_t hi);
+/* The compressed header, with the journal's private area (checkpoint
+   ckpt) while there is a journal. */
+int cckd_write_header(struct cckd_image *c, uint64_t ckpt);
+/* The durable state (img->dur.durable and c->dur) under img->dur.mu. */
+void cckd_durable(struct ckd_image *img, uint64_t *seq, struct cckd_durable *d);
 void cckd_free(struct cckd_image *c);
+
+/* ckd_cckd_flush.c: the ckd_image_ops of flushes, the ring */
+int cckd_flush_prepare(struct ckd_image *img, struct ckd_flush *f);
+void cckd_flush_done(struct ckd_image *img, const struct ckd_flush *f);
+void cckd_flush_failed(struct ckd_image *img, const struct ckd_flush *f);
+bool cckd_flush_urgent(struct ckd_image *img);
+/* Keep the L1 changes of record seq (newl1 where l2_dirty is set);
+   cckd_jrn_reserve() first, so that it cannot fail. */
+int cckd_jrn_reserve(struct cckd_image *c, uint64_t seq);
+void cckd_jrn_chg_free(struct cckd_journal *j);
+void cckd_jrn_keep(struct cckd_image *c, uint64_t seq, const uint64_t *newl1);
+/* Room in the ring for record seq: flushes (img->lock held) until the
+   record seq - nslots is durably behind the checkpoint. */
+int cckd_jrn_room(struct ckd_image *img, struct cckd_image *c, uint64_t seq);
+
+/* ckd_cckd_close.c: everything into the L1 table in place, the file as
+   Hercules expects it, the backend freed. */
+int cckd_close(struct ckd_image *img);
 
 #endif

@@ -1,42 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * CCKD and CCKD64 writes, crash-consistently (docs/image-format.md "How
- * ccwpass writes a CCKD file"). Nothing a crash could leave references -
- * the L1/L2 tables in place, which Hercules reads, and the journal's
- * records after the checkpoint, which ccwpass replays - is ever
- * overwritten:
+ * CCKD and CCKD64 writes and commits, crash-consistently
+ * (docs/image-format.md "How ccwpass writes a CCKD file"). Nothing a
+ * crash could leave references - the L1/L2 tables in place, which
+ * Hercules reads, and the journal's records after the checkpoint, which
+ * ccwpass replays - is ever overwritten:
  *
  *  write_track  the new image goes to free space; the in-memory L2 entry
  *               switches; the old image's space is released at once if
- *               it was written since the last sync, else deferred to the
- *               generation of the next sync.
- *  sync k       every changed L2 table is written whole to new space (or
+ *               it was written since the last commit, else deferred to
+ *               the generation of the next commit.
+ *  commit k     every changed L2 table is written whole to new space (or
  *               dropped: L1 entry 0 when all its tracks are default null
  *               tracks); record k (the tables, CRC-32 of each and of the
- *               track images written since sync k - 1) goes to journal
- *               slot k % 8; the L1 entries of record k - 1 are written in
- *               place and the header's checkpoint moves to k - 2, whose
- *               entries became durable with sync k - 1; ONE fdatasync.
- *               Generations up to k - 1 become free: neither the L1 in
- *               place nor a replay needs them any more.
+ *               track images written since commit k - 1) goes to journal
+ *               slot k % nslots. No fdatasync: a SIGKILL from now on
+ *               leaves k or later once the journal is replayed.
+ *  flush        (ckd_cckd_flush.c) the L1 entries of the records already
+ *               durable go in place, the header's checkpoint moves to
+ *               the records whose entries are durably in place; ONE
+ *               fdatasync makes every commit before it durable.
  *  fallback     a record that does not fit a slot (or no room for the
- *               journal, or the close): the L1 entries of record k - 1 and
- *               the new tables, fdatasync, the new L1 entries in place and
- *               the checkpoint k, fdatasync.
- *  close        everything into the L1 table in place (a last sync
- *               without the journal, or the last record's entries and a
- *               checkpoint, then fdatasync); the journal's space and every
- *               generation are free; trailing free space is truncated;
- *               free space is chained as Hercules expects (old format:
- *               {next, length} at the start of each free block);
- *               fdatasync; the header's statistics are written, its
- *               "opened" bit and private area cleared; fdatasync.
+ *               journal, or the close): flushes until every earlier
+ *               commit is durably in place (the first also covers the new
+ *               tables), then the new L1 entries in place and the
+ *               checkpoint k, fdatasync.
+ *  close        (ckd_cckd_close.c) everything into the L1 table in place,
+ *               the journal's space and every generation free, the file
+ *               as Hercules expects it.
  *
- * A crash leaves every track as of the last completed sync or the one in
- * progress once the journal is replayed (ckd_cckd.c, at open), and as of
- * the sync before the last completed one at the oldest in the L1 table in
- * place; the header keeps its "opened" bit, so Hercules runs its check and
- * ccwpass rebuilds free space from the L2 tables on the next open.
+ * What commit g replaced (deferred space of generation g) is free once
+ * the L1 table in place durably no longer points at it and no replay can
+ * read a record that does. A host crash leaves every track as of the
+ * last durable commit or a later one once the journal is replayed
+ * (ckd_cckd.c, at open), and as of an older commit in the L1 table in
+ * place; the header keeps its "opened" bit, so Hercules runs its check
+ * and ccwpass rebuilds free space from the L2 tables on the next open.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -228,11 +227,10 @@ static void drop_tables(struct cckd_image *c, const uint64_t *newl1)
 					  cckd_l2tab_size(c->fmt));
 }
 
-/* L1 entries lo..hi of l1, in place (each aligned to its size, so no
-   entry straddles a sector). */
-static int write_l1(struct cckd_image *c, const uint64_t *l1, uint32_t lo,
-		    uint32_t hi)
+int cckd_write_l1(struct cckd_image *c, const uint64_t *l1, uint32_t lo,
+		  uint32_t hi)
 {
+	/* Each entry is aligned to its size: none straddles a sector. */
 	unsigned int w = c->fmt->off_size;
 	size_t n = (size_t)(hi - lo + 1) * w;
 	uint8_t *raw = malloc(n);
@@ -247,9 +245,7 @@ static int write_l1(struct cckd_image *c, const uint64_t *l1, uint32_t lo,
 	return rc;
 }
 
-/* The compressed header, with the journal's private area (checkpoint
-   ckpt) while there is a journal. */
-static int write_header(struct cckd_image *c, uint64_t ckpt)
+int cckd_write_header(struct cckd_image *c, uint64_t ckpt)
 {
 	uint8_t raw[CCKD_HDR_SIZE];
 
@@ -263,29 +259,44 @@ static int write_header(struct cckd_image *c, uint64_t ckpt)
 	return ckd_pwrite_full(c->fd, raw, sizeof(raw), CCKD_HDR_POS);
 }
 
-/*
- * A barrier a sync depends on. If it fails Linux may drop the pages whose
- * write-back failed and report success to the next fdatasync: what was
- * written since the last sync cannot be trusted any more, so the image
- * takes no more writes.
- */
-static int barrier(struct ckd_image *img, struct cckd_image *c)
+void cckd_durable(struct ckd_image *img, uint64_t *seq, struct cckd_durable *d)
 {
-	if (ckd_datasync(c->fd) == 0)
-		return 0;
-	c->failed = true;
-	log_msg(LOG_ERR, "%s: fdatasync failed; no more writes", img->path);
-	return -EIO;
+	struct cckd_image *c = img->priv;
+
+	pthread_mutex_lock(&img->dur.mu);
+	if (seq)
+		*seq = img->dur.durable;
+	*d = c->dur;
+	pthread_mutex_unlock(&img->dur.mu);
 }
 
-/* The switch is done: the L1 takes the new tables, the replaced ones
-   wait for their generation, and what no crash can need any more is
-   free. */
-static int finish_switch(struct ckd_image *img, struct cckd_image *c,
+/*
+ * Free what no crash can need any more: generation g once the L1 table
+ * in place durably no longer points at what commit g replaced
+ * (dur.l1 >= g) and no replay reads record g - 1, whose tables and
+ * images it may be (dur.ckpt >= g - 1).
+ */
+static int reclaim(struct ckd_image *img, struct cckd_image *c)
+{
+	struct cckd_durable d;
+	uint64_t upto;
+
+	cckd_durable(img, NULL, &d);
+	upto = d.l1;
+	if (c->jrn.area.pos && d.ckpt + 1 < upto)
+		upto = d.ckpt + 1;
+	if (upto <= c->space_upto)
+		return 0;
+	c->space_upto = upto;
+	return ckd_space_commit(&c->space, upto);
+}
+
+/* Commit c->seq is in the file: the L1 takes the new tables, the
+   replaced ones wait for their generation, and what no crash can need
+   any more is free. */
+static int finish_commit(struct ckd_image *img, struct cckd_image *c,
 			 const uint64_t *newl1)
 {
-	const struct cckd_jrn_area *a = &c->jrn.area;
-	uint64_t upto = c->l1_done;
 	int rc = 0;
 
 	for (uint32_t i = 0; i < c->nl1; i++) {
@@ -303,16 +314,11 @@ static int finish_switch(struct ckd_image *img, struct cckd_image *c,
 		}
 	}
 	memset(c->fresh, 0, ckd_image_tracks(img) / 8 + 1);
-	/* What sync g replaced: the on-disk L1 may point at it until g's
-	   L1 entries are durable in place, and a replay may read it while
-	   record g - 1 lies after the checkpoint. */
-	if (a->pos && a->ckpt + 1 < upto)
-		upto = a->ckpt + 1;
-	rc |= ckd_space_commit(&c->space, upto);
+	rc |= reclaim(img, c);
 	if (rc) {
-		/* Durable, but the space is no longer known: stop. */
+		/* In the file, but the space is no longer known: stop. */
 		c->failed = true;
-		log_msg(LOG_ERR, "%s: cannot account for the space a sync "
+		log_msg(LOG_ERR, "%s: cannot account for the space a commit "
 			"freed; no more writes", img->path);
 		return -ENOMEM;
 	}
@@ -323,110 +329,90 @@ static int finish_switch(struct ckd_image *img, struct cckd_image *c,
 static int fail_switch(struct ckd_image *img, struct cckd_image *c, int rc)
 {
 	c->failed = true;
-	log_msg(LOG_ERR, "%s: sync failed while switching the L1 table: %s; "
-		"no more writes", img->path, strerror(-rc));
+	log_msg(LOG_ERR, "%s: commit failed while switching the L1 table: "
+		"%s; no more writes", img->path, strerror(-rc));
 	return -EIO;
 }
 
 /*
- * The sync without the journal (a record that does not fit a slot, no
- * room for a journal, close): the L1 entries of the last record and the
- * new tables, fdatasync, the new L1 entries in place and the checkpoint,
- * fdatasync.
+ * The commit without the journal (a record that does not fit a slot, no
+ * room for a journal, close): flushes until the new tables are durable
+ * and every earlier commit is durably in the L1 table in place; then the
+ * new L1 entries in place and the checkpoint, and one more flush. A crash
+ * before it ends leaves each group as of the last commit or this one.
  */
-static int sync_switch(struct ckd_image *img, struct cckd_image *c,
-		       const uint64_t *newl1, uint32_t lo, uint32_t hi)
+static int commit_switch(struct ckd_image *img, struct cckd_image *c,
+			 const uint64_t *newl1, uint32_t lo, uint32_t hi)
 {
 	struct cckd_journal *j = &c->jrn;
-	int rc = 0;
+	struct cckd_durable d;
+	int rc;
 
-	if (j->pending)
-		rc = write_l1(c, c->l1, j->lo, j->hi);
-	if (rc < 0)
-		return fail_switch(img, c, rc);
-	if (barrier(img, c) < 0)
-		return -EIO;
-	if (j->pending) {
-		c->l1_done = c->seq;
-		j->pending = false;
-	}
-	rc = write_l1(c, newl1, lo, hi);
+	do {
+		rc = ckd_flush_locked(img);
+		if (rc < 0)
+			return rc;
+		cckd_durable(img, NULL, &d);
+	} while (d.l1 < c->seq);
+	rc = cckd_write_l1(c, newl1, lo, hi);
 	if (rc == 0 && j->area.pos)
-		rc = write_header(c, c->seq + 1);
-	if (rc == 0)
-		rc = barrier(img, c);
+		rc = cckd_write_header(c, c->seq + 1);
 	if (rc < 0)
 		return fail_switch(img, c, rc);
+	memcpy(c->l1_place + lo, newl1 + lo,
+	       (size_t)(hi - lo + 1) * sizeof(*newl1));
 	c->seq++;
-	c->l1_done = c->seq;
-	j->area.ckpt = c->seq;
-	j->durable = j->area.pos != 0;
-	return finish_switch(img, c, newl1);
+	c->l1_written = c->seq;
+	if (j->area.pos) {
+		j->area.ckpt = c->seq;
+		j->written = true;
+	}
+	rc = ckd_flush_locked(img);
+	return rc < 0 ? rc : finish_commit(img, c, newl1);
 }
 
-/*
- * The journal's sync k: record k names the new tables (written); the L1
- * entries of record k - 1 go in place and the checkpoint moves up to
- * what is durable in place (k - 2); one fdatasync.
- */
-static int sync_journal(struct ckd_image *img, struct cckd_image *c,
-			const uint64_t *newl1, uint32_t lo, uint32_t hi,
-			uint64_t rec_pos)
+/* The journal's space, at the first commit that has a record for it. */
+static int journal_alloc(struct ckd_image *img, struct cckd_image *c)
 {
 	struct cckd_journal *j = &c->jrn;
-	int rc = 0;
-
-	if (j->pending)
-		rc = write_l1(c, c->l1, j->lo, j->hi);
-	if (rc == 0 && (!j->durable || j->area.ckpt != c->l1_done))
-		rc = write_header(c, c->l1_done);
-	if (rc < 0)
-		return fail_switch(img, c, rc);
-	if (barrier(img, c) < 0) {
-		/* Disown the record, so that its pages, if the kernel
-		   writes them back after all, do not complete the sync
-		   that failed. */
-		static const uint8_t zero[8];
-
-		ckd_pwrite_full(c->fd, zero, sizeof(zero), rec_pos);
-		return -EIO;
-	}
-	j->area.ckpt = c->l1_done;
-	j->durable = true;
-	if (j->pending)
-		c->l1_done = c->seq;
-	j->pending = true;
-	j->lo = lo;
-	j->hi = hi;
-	c->seq++;
-	return finish_switch(img, c, newl1);
-}
-
-/* The journal's space, at the first sync that has a record for it. */
-static int journal_alloc(struct cckd_image *c)
-{
-	struct cckd_jrn_area *a = &c->jrn.area;
+	struct cckd_jrn_area *a = &j->area;
 	uint64_t pos;
 	int rc;
 
+	if (j->nchg != a->nslots) {
+		struct cckd_jrn_chg *v = calloc(a->nslots, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		cckd_jrn_chg_free(j);
+		j->chg = v;
+		j->nchg = a->nslots;
+	}
 	rc = ckd_space_alloc_aligned(&c->space, a->slot * a->nslots,
 				     CCKD_JRN_SLOT, &pos);
 	if (rc < 0)
 		return rc;
+	/* Every earlier commit is in place (they all switched). */
 	a->pos = pos;
-	a->ckpt = c->l1_done;
-	c->jrn.durable = false;
+	a->ckpt = c->seq;
+	j->written = false;
+	pthread_mutex_lock(&img->dur.mu);
+	c->dur.ckpt = c->seq;
+	c->dur.nslots = a->nslots;
+	pthread_mutex_unlock(&img->dur.mu);
 	return 0;
 }
 
 /*
- * Write this sync's record, if it can have one. Returns 0 with *pos the
- * record's position (0: none, switch in place), or negative errno.
+ * Write this commit's record, if it can have one (and, with the first,
+ * the header that finds the journal). Returns 0 with *pos the record's
+ * position (0: none, switch in place), or negative errno.
  */
-static int write_record(struct cckd_image *c, const uint64_t *newl1,
-			uint64_t *pos)
+static int write_record(struct ckd_image *img, struct cckd_image *c,
+			const uint64_t *newl1, uint64_t *pos)
 {
-	struct cckd_jrn_area *a = &c->jrn.area;
+	struct cckd_journal *j = &c->jrn;
+	struct cckd_jrn_area *a = &j->area;
 	uint64_t seq = c->seq + 1;
 	uint8_t *rec;
 	size_t len;
@@ -435,24 +421,32 @@ static int write_record(struct cckd_image *c, const uint64_t *newl1,
 	*pos = 0;
 	if (!a->pos)
 		*a = (struct cckd_jrn_area){ .slot = cckd_jrn_slot_size,
-					     .nslots = CCKD_JRN_SLOTS,
+					     .nslots = cckd_jrn_slots,
 					     .id = cckd_jrn_new_id() };
 	rec = malloc(a->slot);
 	if (!rec)
 		return -ENOMEM;
 	len = cckd_jrn_record(c, seq, newl1, rec);
 	/* No room for a journal (a CCKD file at its limit): switch. */
-	if (len && !a->pos && journal_alloc(c) < 0)
+	if (len && !a->pos && journal_alloc(img, c) < 0)
 		len = 0;
-	if (len) {
+	if (len)
+		rc = cckd_jrn_room(img, c, seq);
+	if (len && rc == 0)
+		rc = cckd_jrn_reserve(c, seq);
+	if (len && rc == 0) {
 		*pos = a->pos + (seq % a->nslots) * a->slot;
 		rc = ckd_pwrite_full(c->fd, rec, len, *pos);
+	}
+	if (len && rc == 0 && !j->written) {
+		rc = cckd_write_header(c, a->ckpt);
+		j->written = rc == 0;
 	}
 	free(rec);
 	return rc;
 }
 
-static int sync_changes(struct ckd_image *img, bool journal)
+static int commit_changes(struct ckd_image *img, bool journal)
 {
 	struct cckd_image *c = img->priv;
 	uint64_t rec = 0;
@@ -469,23 +463,37 @@ static int sync_changes(struct ckd_image *img, bool journal)
 		return -ENOMEM;
 	rc = write_tables(img, c, newl1, &lo, &hi);
 	if (rc == 0 && journal)
-		rc = write_record(c, newl1, &rec);
+		rc = write_record(img, c, newl1, &rec);
 	if (rc < 0) {
-		/* Nothing durable references the new tables or the record:
-		   a failed write can be retried later. */
+		/* Nothing committed references the new tables or the
+		   record: a failed write can be retried later. */
 		drop_tables(c, newl1);
 		free(newl1);
 		return -EIO;
 	}
-	rc = rec ? sync_journal(img, c, newl1, lo, hi, rec) :
-	     sync_switch(img, c, newl1, lo, hi);
+	if (rec) {
+		cckd_jrn_keep(c, c->seq + 1, newl1);
+		c->seq++;
+		rc = finish_commit(img, c, newl1);
+	} else {
+		rc = commit_switch(img, c, newl1, lo, hi);
+	}
 	free(newl1);
 	return rc < 0 ? -EIO : 0;
 }
 
-int cckd_sync(struct ckd_image *img)
+int cckd_commit(struct ckd_image *img, uint64_t *seq)
 {
-	return sync_changes(img, true);
+	int rc = commit_changes(img, true);
+
+	*seq = ((struct cckd_image *)img->priv)->seq;
+	return rc;
+}
+
+/* Close: the last changes without the journal. */
+int cckd_commit_in_place(struct ckd_image *img)
+{
+	return commit_changes(img, false);
 }
 
 int cckd_mark_open(struct ckd_image *img)
@@ -494,7 +502,7 @@ int cckd_mark_open(struct ckd_image *img)
 	int rc;
 
 	c->hdr.options |= CCKD_OPT_OPENED | CCKD_OPT_ORDWR;
-	rc = write_header(c, 0);
+	rc = cckd_write_header(c, 0);
 	if (rc == 0)
 		rc = ckd_datasync(c->fd);
 	return rc;
@@ -502,144 +510,9 @@ int cckd_mark_open(struct ckd_image *img)
 
 int cckd_write_l1_all(struct cckd_image *c)
 {
-	int rc = write_l1(c, c->l1, 0, c->nl1 - 1);
+	int rc = cckd_write_l1(c, c->l1, 0, c->nl1 - 1);
 
 	return rc ? rc : ckd_datasync(c->fd);
-}
-
-/* Header statistics as cckdcdsk computes them from the tables. */
-static void compute_stats(struct ckd_image *img, struct cckd_image *c)
-{
-	struct cckd_header *h = &c->hdr;
-	uint64_t used = CCKD_L1_POS + (uint64_t)c->nl1 * c->fmt->off_size;
-	uint64_t largest, gaps, imbed = 0;
-
-	for (uint32_t i = 0; i < c->nl1; i++) {
-		if (!c->l1[i])
-			continue;
-		used += cckd_l2tab_size(c->fmt);
-		for (unsigned int j = 0; j < CCKD_L2_ENTRIES; j++) {
-			const struct cckd_l2ent *e = &c->l2[i][j];
-
-			if (e->pos) {
-				used += e->len;
-				imbed += (uint32_t)(e->size - e->len);
-			}
-		}
-	}
-	gaps = ckd_space_free_total(&c->space, &largest);
-	h->size = c->space.eof;
-	h->used = used;
-	h->free_imbed = imbed;
-	h->free_total = gaps + imbed;
-	h->free_largest = largest;
-	h->free_number = 0;
-	h->free = 0;
-	for (size_t i = c->space.free.n; i-- > 0;) {
-		if (c->space.free.v[i].len < c->fmt->freeblk_size)
-			continue;          /* not in the chain, see below */
-		h->free_number++;
-		h->free = c->space.free.v[i].pos;
-	}
-	(void)img;
-}
-
-/* The next free block from index i on that can hold a chain entry. */
-static size_t chainable(const struct cckd_image *c, size_t i)
-{
-	const struct ckd_extent_list *l = &c->space.free;
-
-	while (i < l->n && l->v[i].len < c->fmt->freeblk_size)
-		i++;
-	return i;
-}
-
-/*
- * Old-format free chain: {next block position, this block's length}, two
- * offsets of the format's size. A gap too small for an entry (only a file
- * written elsewhere has one) stays out of the chain, lost until cckdcdsk
- * reclaims it.
- */
-static int write_free_chain(struct ckd_image *img, struct cckd_image *c)
-{
-	const struct ckd_extent_list *l = &c->space.free;
-	unsigned int w = c->fmt->off_size;
-
-	(void)img;
-	for (size_t i = chainable(c, 0); i < l->n;) {
-		uint8_t blk[CCKD_FREEBLK_MAX];
-		size_t n = chainable(c, i + 1);
-		uint64_t next = n < l->n ? l->v[n].pos : 0;
-		int rc;
-
-		cckd_st_off(c->be, blk, w, next);
-		cckd_st_off(c->be, blk + w, w, l->v[i].len);
-		rc = ckd_pwrite_full(c->fd, blk, c->fmt->freeblk_size,
-				     l->v[i].pos);
-		if (rc < 0)
-			return rc;
-		i = n;
-	}
-	return 0;
-}
-
-/*
- * Everything into the L1 table in place, so that the journal is not
- * needed any more: a last sync without it, or the last record's L1
- * entries and the checkpoint below it (a replay of that record alone
- * changes nothing).
- */
-static int settle(struct ckd_image *img, struct cckd_image *c)
-{
-	struct cckd_journal *j = &c->jrn;
-	int rc;
-
-	if (memchr(c->l2_dirty, 1, c->nl1))
-		return sync_changes(img, false);
-	if (!j->pending)
-		return 0;
-	rc = write_l1(c, c->l1, j->lo, j->hi);
-	if (rc == 0)
-		rc = write_header(c, c->l1_done);
-	if (rc < 0)
-		return fail_switch(img, c, rc);
-	if (barrier(img, c) < 0)
-		return -EIO;
-	j->area.ckpt = c->l1_done;
-	c->l1_done = c->seq;
-	j->pending = false;
-	return 0;
-}
-
-static int close_rw(struct ckd_image *img, struct cckd_image *c)
-{
-	struct cckd_jrn_area *a = &c->jrn.area;
-	int rc = settle(img, c);
-
-	if (rc < 0 || c->failed)
-		return rc < 0 ? rc : -EIO;
-	/* Nothing a crash could leave needs the journal or what the
-	   syncs replaced any more. */
-	if (a->pos)
-		rc = ckd_space_release(&c->space, a->pos,
-				       (uint64_t)a->slot * a->nslots);
-	a->pos = 0;
-	if (rc == 0)
-		rc = ckd_space_commit(&c->space, UINT64_MAX);
-	if (rc == 0)
-		rc = ckd_truncate(c->fd, c->space.eof);
-	if (rc == 0)
-		rc = write_free_chain(img, c);
-	if (rc == 0)
-		rc = ckd_datasync(c->fd);
-	if (rc < 0)
-		return rc;
-	compute_stats(img, c);
-	c->hdr.options &= (uint8_t)~CCKD_OPT_OPENED;
-	rc = write_header(c, 0);
-	if (rc == 0)
-		rc = ckd_datasync(c->fd);
-	return rc;
 }
 
 void cckd_free(struct cckd_image *c)
@@ -649,21 +522,14 @@ void cckd_free(struct cckd_image *c)
 	if (c->l2)
 		for (uint32_t i = 0; i < c->nl1; i++)
 			free(c->l2[i]);
+	cckd_jrn_chg_free(&c->jrn);
 	free(c->l2);
 	free(c->l1);
+	free(c->l1_place);
 	free(c->l2_dirty);
 	free(c->fresh);
 	free(c->io);
 	ckd_space_fini(&c->space);
 	close(c->fd);
 	free(c);
-}
-
-int cckd_close(struct ckd_image *img)
-{
-	struct cckd_image *c = img->priv;
-	int rc = img->readonly ? 0 : close_rw(img, c);
-
-	cckd_free(c);
-	return rc;
 }

@@ -51,6 +51,7 @@ static struct ckd_image *image_alloc(const char *path, bool readonly,
 	img->lock_file.fd = -1;
 	img->nullfmt = -1;
 	pthread_mutex_init(&img->lock, NULL);
+	ckd_durable_init(&img->dur);
 	return img;
 }
 
@@ -58,6 +59,7 @@ static struct ckd_image *image_alloc(const char *path, bool readonly,
 static void image_free(struct ckd_image *img)
 {
 	ckd_unlock_image(&img->lock_file);
+	ckd_durable_fini(&img->dur);
 	pthread_mutex_destroy(&img->lock);
 	free(img->path);
 	free(img);
@@ -247,6 +249,8 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 			"%s", img->path, trk, f.offset, f.what);
 		return -EINVAL;
 	}
+	if (ckd_durable_error(img))
+		return -EIO;
 	t0 = ptime_start();
 	pthread_mutex_lock(&img->lock);
 	rc = img->ops->write_track(img, trk, buf, len);
@@ -265,16 +269,4 @@ bool ckd_image_unwritten(struct ckd_image *img, uint32_t trk)
 	yes = img->ops->unwritten(img, trk);
 	pthread_mutex_unlock(&img->lock);
 	return yes;
-}
-
-int ckd_image_sync(struct ckd_image *img)
-{
-	int rc;
-
-	if (img->readonly)
-		return 0;
-	pthread_mutex_lock(&img->lock);
-	rc = img->ops->sync(img);
-	pthread_mutex_unlock(&img->lock);
-	return rc;
 }

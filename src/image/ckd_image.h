@@ -67,9 +67,10 @@ struct ckd_image *ckd_image_new_mem(const struct ckd_geometry *geo,
 				    struct error *err);
 
 /*
- * Flushes (as ckd_image_sync) and closes; NULL is a no-op. The image is
- * gone either way. Returns: 0, or negative errno (-EIO) if the flush or
- * the final bookkeeping failed (also logged).
+ * Commits, makes everything durable and closes; NULL is a no-op. The last
+ * call on the image (see "Threads" below); it is gone either way.
+ * Returns: 0, or negative errno (-EIO) if the flush or the final
+ * bookkeeping failed (also logged).
  */
 int ckd_image_close(struct ckd_image *img);
 
@@ -86,6 +87,19 @@ static inline uint32_t ckd_image_tracks(const struct ckd_image *img)
 }
 
 /*
+ * Threads. Every call below may come from any thread; an image serializes
+ * its reads, writes and commits with its own mutex, so callers need no
+ * lock of their own for the image's sake (a caller orders its own
+ * operations: a commit covers the writes that returned before it was
+ * called, from any thread). ckd_image_make_durable(), ckd_image_flush()
+ * and the sequence queries are free-threaded: they run at any time,
+ * concurrently with reads, writes, commits and each other, and the
+ * fdatasync they wait for holds no lock a reader, writer or committer
+ * needs. ckd_image_close() must be the last call: no other may be in
+ * progress or follow. docs/image-format.md "Commits and durability".
+ */
+
+/*
  * Read track trk into buf (bufsize >= geometry trksize). *len receives the
  * length of the track image up to and including the end-of-track marker.
  * Returns: 0; -EINVAL trk out of range; -EIO read error; -EUCLEAN the
@@ -97,18 +111,71 @@ int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 
 /*
  * Replace track trk with the track image buf[0..len) (validated with
- * ckd_track_check(); len <= trksize). Not necessarily durable until
- * ckd_image_sync(). Returns: 0; -EROFS; -EINVAL; -EIO; -ENOSPC.
+ * ckd_track_check(); len <= trksize). Reads see it at once; it survives a
+ * SIGKILL of the process after ckd_image_commit(), a host crash after
+ * ckd_image_make_durable(). Returns: 0; -EROFS; -EINVAL; -ENOSPC; -EIO
+ * (also once a flush has failed: the image takes no more writes).
  */
 int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 			  const uint8_t *buf, size_t len);
 
 /*
- * Make every completed ckd_image_write_track() durable. A crash at any
- * point leaves each track either old or new, never torn or lost.
- * Returns: 0 or -EIO.
+ * Put every completed ckd_image_write_track() into the image file (the
+ * page cache) so that a SIGKILL of the process at any later moment loses
+ * and tears nothing: an open after it (which replays the CCKD journal)
+ * reads every track as of this commit or a later one. No fdatasync in
+ * the common case; a CCKD commit does barriers itself, under the image's
+ * mutex, only when its journal's ring is full of records not yet
+ * checkpointed (up to 3; ckd_image_flush_urgent() tells a flusher to
+ * come first) or its record does not fit a slot (about 500 new track
+ * images; 2-3). *seq (may be NULL) receives the number
+ * ckd_image_make_durable() must reach for this commit to be durable (the
+ * last commit's when nothing changed; 0 for read-only and memory images).
+ * Returns: 0; -EIO (also after a failed flush); -ENOSPC the tables do not
+ * fit (nothing lost; a later commit retries); -ENOMEM.
+ */
+int ckd_image_commit(struct ckd_image *img, uint64_t *seq);
+
+/*
+ * Return once every commit up to seq (clamped to the last commit) is
+ * durable: it survives a host crash or power loss. Group commit: if a
+ * flush is in flight, wait for it; then, if seq is not durable yet, one
+ * waiting thread leads the next flush (one fdatasync per file of the
+ * image), covering every commit made before it starts, while the others
+ * wait for it. So commits of N threads that wait together cost one
+ * fdatasync, and commit + make_durable from one thread exactly one.
+ * Free-threaded (see above); it may wait for the image's mutex briefly
+ * to prepare a flush, never holds it over the fdatasync.
+ * Returns: 0; -EIO if a flush failed - then and from then on for every
+ * caller: Linux may drop the pages whose write-back failed and let a
+ * later fdatasync succeed, so nothing written since the last good flush
+ * can be made durable any more, and the image takes no more writes.
+ */
+int ckd_image_make_durable(struct ckd_image *img, uint64_t seq);
+
+/* make_durable(the last commit). Returns: 0 or -EIO. */
+int ckd_image_flush(struct ckd_image *img);
+
+/*
+ * ckd_image_commit() + ckd_image_make_durable(): every completed write
+ * durable. A host crash at any point leaves each track either old or new,
+ * never torn or lost (CCKD; a plain file can tear a track being written).
+ * Returns: 0, -EIO, -ENOSPC, -ENOMEM.
  */
 int ckd_image_sync(struct ckd_image *img);
+
+/* The last commit's number, and the highest commit known durable: a
+   flusher has work while durable < committed. Free-threaded. */
+uint64_t ckd_image_committed_seq(struct ckd_image *img);
+uint64_t ckd_image_durable_seq(struct ckd_image *img);
+
+/*
+ * A flusher should flush now rather than at its interval: CCKD commits
+ * not yet checkpointed fill half the journal's ring, and once it is full
+ * commits do the fdatasyncs themselves under the image's mutex (see
+ * ckd_image_commit). Free-threaded; false for other formats.
+ */
+bool ckd_image_flush_urgent(struct ckd_image *img);
 
 /*
  * How many cylinders of data that does not compress a file of format fmt

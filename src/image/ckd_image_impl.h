@@ -15,10 +15,32 @@
 #include "image/ckd_image.h"
 #include "image/ckd_lock.h"
 
+/* Files one flush may fdatasync (a split plain volume has up to 27). */
+#define CKD_FLUSH_FDS 32
+
+/* What one flush's barrier covers (filled by the backend's flush_prepare). */
+struct ckd_flush {
+	uint64_t target;              /* commits up to this one */
+	unsigned int nfd;
+	int fd[CKD_FLUSH_FDS];        /* the files to fdatasync */
+	union {
+		struct {
+			uint64_t l1;          /* the L1 table in place as of
+						 this commit */
+			uint64_t ckpt;        /* the header's checkpoint */
+			uint64_t from;        /* records (from, target] are
+						 in it: disowned if it fails */
+			uint64_t jpos;        /* the journal's slots */
+			uint32_t slot, nslots;
+		} cckd;
+	} u;
+};
+
 /*
- * Backend operations. The generic layer (ckd_image.c) checks track numbers,
- * buffer sizes, read-only state and the structure of written tracks, holds
- * img->lock around every call, and validates what read_track returns.
+ * Backend operations. The generic layer (ckd_image.c, ckd_durable.c)
+ * checks track numbers, buffer sizes, read-only state and the structure
+ * of written tracks, holds img->lock around every call but flush_done
+ * and flush_failed, and validates what read_track returns.
  */
 struct ckd_image_ops {
 	/* Fill buf (bufsize >= trksize) with track trk; *len = its length. */
@@ -26,13 +48,44 @@ struct ckd_image_ops {
 			  size_t bufsize, size_t *len);
 	int (*write_track)(struct ckd_image *img, uint32_t trk,
 			   const uint8_t *buf, size_t len);
-	int (*sync)(struct ckd_image *img);
-	/* Sync (if writable), release the backend state and its files. */
+	/* ckd_image_commit(): *seq = the commit's number. */
+	int (*commit)(struct ckd_image *img, uint64_t *seq);
+	/* A flush is in flight (img->dur.flushing): write what its barrier
+	   should cover besides the commits (a CCKD L1 table in place, the
+	   checkpoint) and say what it covers. */
+	int (*flush_prepare)(struct ckd_image *img, struct ckd_flush *f);
+	/* Optional; under img->dur.mu, not img->lock: f's barrier
+	   succeeded. */
+	void (*flush_done)(struct ckd_image *img, const struct ckd_flush *f);
+	/* Optional; no lock: f's prepare or barrier failed - what it
+	   covered must never become valid (the kernel may still write it
+	   back). */
+	void (*flush_failed)(struct ckd_image *img, const struct ckd_flush *f);
+	/* Optional; under img->dur.mu, not img->lock: a flush should
+	   start soon. */
+	bool (*flush_urgent)(struct ckd_image *img);
+	/* Make everything durable (if writable), release the backend state
+	   and its files. No other call is in progress. */
 	int (*close)(struct ckd_image *img);
 	/* Optional: track trk has never been stored, so it reads as the
 	   null track img->nullfmt (a CCKD track in an absent L2 table or
 	   with a default entry). */
 	bool (*unwritten)(struct ckd_image *img, uint32_t trk);
+};
+
+/*
+ * Commits and durability (ckd_durable.c): img->lock orders the backend's
+ * state; mu guards these fields and is taken inside img->lock, never the
+ * other way round. At most one flush is in flight.
+ */
+struct ckd_durable {
+	pthread_mutex_t mu;
+	pthread_cond_t cond;          /* a flush ended */
+	uint64_t committed;           /* the last commit */
+	uint64_t durable;             /* commits up to here survive a crash */
+	bool flushing;                /* a flush is in flight */
+	unsigned int waiters;         /* threads waiting for it */
+	int error;                    /* 0, or -EIO: a flush failed */
 };
 
 struct ckd_image {
@@ -44,10 +97,25 @@ struct ckd_image {
 	char *path;
 	struct ckd_lock lock_file;    /* ckd_lock_image()'s (fd -1: none) */
 	pthread_mutex_t lock;
+	struct ckd_durable dur;
 	int nullfmt;                  /* enum ckd_null_format that tracks never
 					 written read as, -1: none (plain) */
 	void *priv;                   /* the backend's state */
 };
+
+/* ckd_durable.c */
+void ckd_durable_init(struct ckd_durable *d);
+void ckd_durable_fini(struct ckd_durable *d);
+/* 0, or the error of a failed flush (the image takes no more writes). */
+int ckd_durable_error(struct ckd_image *img);
+/*
+ * For a backend that needs a barrier inside its own call (img->lock
+ * held): wait for a flush in flight, then lead one, holding img->lock
+ * over the fdatasync. Returns: 0 or -EIO.
+ */
+int ckd_flush_locked(struct ckd_image *img);
+/* Tests: threads waiting in ckd_image_make_durable() for a flush. */
+unsigned int ckd_image_durable_waiters(struct ckd_image *img);
 
 /*
  * Whether track trk reads as img->nullfmt without any stored data (false

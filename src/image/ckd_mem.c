@@ -59,9 +59,19 @@ static int mem_write_track(struct ckd_image *img, uint32_t trk,
 	return 0;
 }
 
-static int mem_sync(struct ckd_image *img)
+/* Nothing to make durable: every commit is number 0, durable from the
+   start. */
+static int mem_commit(struct ckd_image *img, uint64_t *seq)
 {
 	(void)img;
+	*seq = 0;
+	return 0;
+}
+
+static int mem_flush_prepare(struct ckd_image *img, struct ckd_flush *f)
+{
+	(void)img;
+	(void)f;
 	return 0;
 }
 
@@ -79,7 +89,8 @@ static int mem_close(struct ckd_image *img)
 static const struct ckd_image_ops mem_ops = {
 	.read_track = mem_read_track,
 	.write_track = mem_write_track,
-	.sync = mem_sync,
+	.commit = mem_commit,
+	.flush_prepare = mem_flush_prepare,
 	.close = mem_close,
 };
 

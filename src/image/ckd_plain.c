@@ -8,9 +8,9 @@
  * cylinder in each file but the last, whose highcyl is 0).
  *
  * Writes replace a whole slot in place (the format has nowhere else to put
- * it): durable after ckd_image_sync(), but a crash during a write can tear
- * that one track. Use CCKD for crash consistency. After a failed fdatasync
- * the image takes no more writes (a retry could report lost pages durable).
+ * it): a commit is the pwrites done, a flush the fdatasync of every file
+ * written since the last flush (ckd_durable.c), but a crash during a
+ * write can tear that one track. Use CCKD for crash consistency.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,14 +31,15 @@ struct plain_file {
 	char *path;
 	uint32_t first_trk;
 	uint32_t ntrks;
-	bool dirty;
+	bool dirty;                    /* written since the last flush began */
 };
 
 struct plain_image {
 	unsigned int nfiles;
 	struct plain_file files[PLAIN_MAX_FILES];
 	uint8_t *slot;                 /* one zero-padded track slot */
-	bool failed;                   /* an fdatasync failed: no more writes */
+	uint64_t seq;                  /* commits with writes since the open */
+	bool written;                  /* a write since the last commit */
 };
 
 static struct plain_file *file_of(struct plain_image *p, uint32_t trk)
@@ -90,8 +91,6 @@ static int plain_write_track(struct ckd_image *img, uint32_t trk,
 
 	if (!f)
 		return -EINVAL;
-	if (p->failed)
-		return -EIO;
 	memcpy(p->slot, buf, len);
 	memset(p->slot + len, 0, img->geo.trksize - len);
 	rc = ckd_pwrite_full(f->fd, p->slot, img->geo.trksize,
@@ -99,27 +98,32 @@ static int plain_write_track(struct ckd_image *img, uint32_t trk,
 	if (rc < 0)
 		return rc == -ENOSPC ? -ENOSPC : -EIO;
 	f->dirty = true;
+	p->written = true;
 	return 0;
 }
 
-static int plain_sync(struct ckd_image *img)
+/* The pwrites are in the file: a commit only numbers them. */
+static int plain_commit(struct ckd_image *img, uint64_t *seq)
 {
 	struct plain_image *p = img->priv;
 
-	if (p->failed)
-		return -EIO;
+	p->seq += p->written;
+	p->written = false;
+	*seq = p->seq;
+	return 0;
+}
+
+/* Every file written since the last flush began, and every commit. */
+static int plain_flush_prepare(struct ckd_image *img, struct ckd_flush *f)
+{
+	struct plain_image *p = img->priv;
+
+	_Static_assert(PLAIN_MAX_FILES <= CKD_FLUSH_FDS, "a flush syncs all");
+	f->target = p->seq;
 	for (unsigned int i = 0; i < p->nfiles; i++) {
 		if (!p->files[i].dirty)
 			continue;
-		if (ckd_datasync(p->files[i].fd) < 0) {
-			/* Linux may drop the pages that failed and let the
-			   next fdatasync succeed: nothing written since the
-			   last sync can be made durable any more. */
-			p->failed = true;
-			log_msg(LOG_ERR, "%s: fdatasync failed; no more writes",
-				p->files[i].path);
-			return -EIO;
-		}
+		f->fd[f->nfd++] = p->files[i].fd;
 		p->files[i].dirty = false;
 	}
 	return 0;
@@ -137,8 +141,13 @@ static void plain_free(struct plain_image *p)
 
 static int plain_close(struct ckd_image *img)
 {
-	int rc = img->readonly ? 0 : plain_sync(img);
+	uint64_t seq;
+	int rc = img->readonly ? 0 : ckd_durable_error(img);
 
+	if (!img->readonly && rc == 0) {
+		plain_commit(img, &seq);
+		rc = ckd_flush_locked(img);
+	}
 	plain_free(img->priv);
 	return rc;
 }
@@ -146,7 +155,8 @@ static int plain_close(struct ckd_image *img)
 static const struct ckd_image_ops plain_ops = {
 	.read_track = plain_read_track,
 	.write_track = plain_write_track,
-	.sync = plain_sync,
+	.commit = plain_commit,
+	.flush_prepare = plain_flush_prepare,
 	.close = plain_close,
 };
 
