@@ -67,7 +67,4 @@ struct eckd_config {
 struct css_device *eckd_device_new(const struct eckd_config *cfg,
 				   struct error *err);
 
-/* Is dev a HyperPAV alias made by eckd_device_new()? */
-bool eckd_device_is_alias(const struct css_device *dev);
-
 #endif

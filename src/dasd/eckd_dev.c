@@ -463,12 +463,6 @@ static const struct css_device_ops eckd_ops = {
 	.destroy = eckd_destroy,
 };
 
-bool eckd_device_is_alias(const struct css_device *dev)
-{
-	return dev && dev->ops == &eckd_ops &&
-	       !to_eckd((struct css_device *)dev)->own;
-}
-
 /* ---- creation ---- */
 
 static const char *model_name(uint32_t cyls)

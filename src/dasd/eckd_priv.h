@@ -187,6 +187,13 @@ static inline struct eckd_volume *eckd_vol(const struct eckd_device *d)
 	return d->pg.vol;
 }
 
+/*
+ * The current track, pinned in the cache until the command ends; outside
+ * an extent the track is claimed first (eckd_volume.h). Returns: 0 or
+ * -errno (-ECANCELED: halted or cleared while waiting for the claim).
+ */
+int eckd_cur_track(struct eckd_device *d, struct eckd_cache_slot **s);
+
 /* The pinned slot s was changed by this program. */
 void eckd_dirty(struct eckd_device *d, struct eckd_cache_slot *s);
 
@@ -204,8 +211,6 @@ int eckd_set_extent(struct eckd_device *d, const struct eckd_extent *de);
 
 bool eckd_in_extent(const struct eckd_device *d, uint32_t trk);
 void eckd_set_track(struct eckd_device *d, uint32_t trk);
-/* The current track in the cache. Returns: 0 or -errno. */
-int eckd_cur_track(struct eckd_device *d, struct eckd_cache_slot **s);
 /* Next track of a multitrack operation. Returns: ECKD_DONE/CHECK, -errno. */
 int eckd_advance(struct eckd_device *d);
 /* Orient to the next count area. Returns: ECKD_DONE/CHECK, -errno. */
