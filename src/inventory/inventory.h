@@ -18,6 +18,11 @@
  *   create = cdl
  *   format = cckd64
  *
+ *   [subchannel 0.0.0314]         a HyperPAV alias of 0.0.0313's volume
+ *   devno    = 0.0.2b0a
+ *   chpids   = 1a 2a 3a 0a
+ *   alias-of = 0.0.0313
+ *
  * Parsing only: nothing is opened or created here. Every rejected line is
  * reported as "FILE:LINE: reason".
  */
@@ -70,6 +75,9 @@ struct inv_sch {
 	int ssid;                  /* -1 = derived */
 	int unit_addr;             /* -1 = derived */
 	char serial[13];           /* "" = derived */
+	bool alias;                /* a HyperPAV alias: no device or image */
+	struct css_busid alias_of; /* ... of the base on this subchannel */
+	int base;                  /* its index in schs (-1: not an alias) */
 	unsigned int line;
 };
 
@@ -86,11 +94,13 @@ struct inventory {
  * IBM.ZZ<serial>.<ssid>.<ua>): ssid and unit address as configured, else
  * derived from the device number (ssid = subchannel set << 12 | devno
  * high byte, ua = devno low byte); the serial as configured (right-aligned
- * with zeros), else 000000<ssid><ua>. The parser rejects a subchannel
- * whose identity another one has.
+ * with zeros), else 000000<ssid><ua>. An alias has its base's ssid and
+ * serial (its LCU) and a unit address of its own. Devices with the same
+ * ssid and serial form one logical control unit. The parser rejects a
+ * subchannel whose identity another one has.
  */
-void inventory_identity(const struct inv_sch *s, uint16_t *ssid,
-			uint8_t *unit_addr, char serial[13]);
+void inventory_identity(const struct inventory *inv, const struct inv_sch *s,
+			uint16_t *ssid, uint8_t *unit_addr, char serial[13]);
 
 /*
  * Parse text (NUL-terminated) as if read from `name`; relative image paths
