@@ -174,6 +174,7 @@ static int section_header(struct parser *p, char *s)
 		p->sch->unit_addr = -1;
 		p->sch->base = -1;
 		p->sch->create = INV_CREATE_NO;
+		p->sch->flush_ms = INV_FLUSH_MS_DEFAULT;
 		p->sec = SEC_SCH;
 		return 0;
 	}
@@ -231,6 +232,28 @@ static int parse_bool(struct parser *p, const char *key, const char *v, bool *ou
 		*out = false;
 	else
 		return perr(p, "%s: '%s' is not yes or no", key, v);
+	return 0;
+}
+
+/* "250ms", "2s" or "2" (seconds) into *ms, within the flush bounds. */
+static int parse_interval(struct parser *p, const char *key, const char *v,
+			  unsigned int *ms)
+{
+	unsigned long long x, unit = 1000;
+	char *end;
+
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (!strcmp(end, "ms"))
+		unit = 1;
+	else if (*end && strcmp(end, "s"))
+		end = NULL;
+	if (errno || !end || end == v || *v == '-' || *v == '+' ||
+	    x > INV_FLUSH_MS_MAX || x * unit < INV_FLUSH_MS_MIN ||
+	    x * unit > INV_FLUSH_MS_MAX)
+		return perr(p, "%s: '%s' is not a time from 10ms to 3600s "
+			    "(e.g. 500ms, 2s)", key, v);
+	*ms = (unsigned int)(x * unit);
 	return 0;
 }
 
@@ -322,6 +345,17 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 			return perr(p, "format: '%s' is not cckd64, cckd or plain", v);
 		return 0;
 	}
+	if (!strcmp(key, "cache")) {
+		if (!strcmp(v, "writethrough"))
+			s->cache = INV_CACHE_WRITETHROUGH;
+		else if (!strcmp(v, "writeback"))
+			s->cache = INV_CACHE_WRITEBACK;
+		else
+			return perr(p, "cache: '%s' is not writethrough or writeback", v);
+		return 0;
+	}
+	if (!strcmp(key, "flush-interval"))
+		return parse_interval(p, key, v, &s->flush_ms);
 	if (!strcmp(key, "device-model"))
 		return parse_opt_hex(p, key, v, 2, 0xff, &s->dev_model);
 	if (!strcmp(key, "cu-model"))
@@ -354,7 +388,8 @@ static const char *const chp_keys[] = { "type", NULL };
 static const char *const sch_keys[] = {
 	"devno", "chpids", "pim", "pam", "pom", "device", "cylinders", "image",
 	"readonly", "volser", "create", "format", "device-model", "cu-model",
-	"ssid", "unit-address", "serial", "alias-of", NULL,
+	"ssid", "unit-address", "serial", "alias-of", "cache", "flush-interval",
+	NULL,
 };
 
 /* Keys an alias must not have, and why. */
@@ -371,6 +406,8 @@ static const struct {
 	{ "volser", "an alias works on the volume of its base" },
 	{ "create", "an alias works on the volume of its base" },
 	{ "format", "an alias works on the volume of its base" },
+	{ "cache", "an alias works on the volume of its base" },
+	{ "flush-interval", "an alias works on the volume of its base" },
 	{ "ssid", "an alias is in its base's LCU (ssid and serial)" },
 	{ "serial", "an alias is in its base's LCU (ssid and serial)" },
 };
@@ -574,6 +611,12 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 	    (p->seen & (1u << key_bit(sch_keys, "format")))) {
 		rc = perr(p, "subchannel %s: format only applies to a volume create makes "
 			  "(create = blank or cdl)", id);
+		goto out;
+	}
+	if (s->cache != INV_CACHE_WRITEBACK &&
+	    (p->seen & (1u << key_bit(sch_keys, "flush-interval")))) {
+		rc = perr(p, "subchannel %s: flush-interval only applies to "
+			  "cache = writeback", id);
 		goto out;
 	}
 	if (s->create != INV_CREATE_NO && !s->volser[0])

@@ -58,6 +58,16 @@ enum inv_format {
 	INV_FORMAT_PLAIN,   /* full size, fixed track slots */
 };
 
+/* How a volume acknowledges writes (docs/inventory.md "Cache modes"). */
+enum inv_cache {
+	INV_CACHE_WRITETHROUGH, /* default: durable before final status */
+	INV_CACHE_WRITEBACK,    /* in the image file; flushed every flush_ms */
+};
+
+#define INV_FLUSH_MS_DEFAULT 1000u
+#define INV_FLUSH_MS_MIN 10u
+#define INV_FLUSH_MS_MAX 3600000u
+
 struct inv_sch {
 	struct css_busid schid;
 	struct css_busid devno;
@@ -70,6 +80,8 @@ struct inv_sch {
 	char volser[7];
 	enum inv_create create;
 	enum inv_format format;
+	enum inv_cache cache;
+	unsigned int flush_ms;     /* writeback: flush interval */
 	int dev_model;             /* -1 = model table */
 	int cu_model;              /* -1 = default */
 	int ssid;                  /* -1 = derived */

@@ -141,13 +141,17 @@ static void test_all_keys(void **state)
 		"image = b.cckd\n"
 		"create = blank\n"
 		"format = cckd\n"
+		"cache = writeback\n"
+		"flush-interval = 250ms\n"
 		"[subchannel 0.1.0003]\n"
 		"devno = 0.1.1236\n"
 		"chpids = 40\n"
 		"device = 3390-3\n"
 		"image = c.ckd\n"
 		"create = cdl\n"
-		"format = plain\n";
+		"format = plain\n"
+		"cache = writeback\n"
+		"flush-interval = 5\n";
 	struct error err = { 0 };
 	const struct inv_sch *a, *b;
 
@@ -158,6 +162,11 @@ static void test_all_keys(void **state)
 	assert_int_equal(a->format, INV_FORMAT_CCKD64);     /* default */
 	assert_int_equal(b->format, INV_FORMAT_CCKD);
 	assert_int_equal(inv.schs[2].format, INV_FORMAT_PLAIN);
+	assert_int_equal(a->cache, INV_CACHE_WRITETHROUGH);  /* default */
+	assert_int_equal(a->flush_ms, INV_FLUSH_MS_DEFAULT);
+	assert_int_equal(b->cache, INV_CACHE_WRITEBACK);
+	assert_int_equal(b->flush_ms, 250);
+	assert_int_equal(inv.schs[2].flush_ms, 5000);
 	assert_int_equal(a->schid.ssid, 1);
 	assert_int_equal(a->pim, 0xc0);     /* derived from two chpids */
 	assert_int_equal(a->pam, 0xc0);
@@ -213,6 +222,15 @@ static const struct bad_case bad_cases[] = {
 	{ "[subchannel 0.0.0001]\nformat = qcow2\n", "2: format: 'qcow2' is not cckd64, cckd or plain" },
 	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
 	  "format = cckd\n", "1: subchannel 0.0.0001: format only applies to a volume create makes" },
+	{ "[subchannel 0.0.0001]\ncache = none\n", "2: cache: 'none' is not writethrough or writeback" },
+	{ "[subchannel 0.0.0001]\nflush-interval = 5ms\n", "2: flush-interval: '5ms' is not a time from 10ms to 3600s" },
+	{ "[subchannel 0.0.0001]\nflush-interval = 2h\n", "2: flush-interval: '2h' is not a time" },
+	{ "[subchannel 0.0.0001]\nflush-interval = 3601\n", "2: flush-interval: '3601' is not a time" },
+	{ "[subchannel 0.0.0001]\nflush-interval = -1\n", "2: flush-interval: '-1' is not a time" },
+	{ "[subchannel 0.0.0001]\nflush-interval = s\n", "2: flush-interval: 's' is not a time" },
+	{ "[subchannel 0.0.0001]\nflush-interval = 99999999999999999999\n", "2: flush-interval: '99999999999999999999' is not a time" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
+	  "flush-interval = 2s\n", "1: subchannel 0.0.0001: flush-interval only applies to cache = writeback" },
 	{ "[subchannel 0.0.0001]\ncylinders = -3\n", "2: cylinders: '-3'" },
 	{ "[subchannel 0.0.0001]\nimage =\n", "2: 'image' has no value" },
 	{ "[subchannel 0.0.0001]\njust words\n", "2: expected 'key = value'" },
@@ -269,6 +287,7 @@ static const struct bad_case bad_cases[] = {
 	{ BASE1 ALIAS2 "cu-model = e9\n", "6: subchannel 0.0.0002: 'cu-model' does not go" },
 	{ BASE1 ALIAS2 "readonly = yes\n", "6: subchannel 0.0.0002: 'readonly' does not go" },
 	{ BASE1 ALIAS2 "create = cdl\n", "6: subchannel 0.0.0002: 'create' does not go" },
+	{ BASE1 ALIAS2 "cache = writeback\n", "6: subchannel 0.0.0002: 'cache' does not go" },
 	{ BASE1 ALIAS2 "ssid = 0001\n",
 	  "6: subchannel 0.0.0002: 'ssid' does not go with alias-of: an alias is in "
 	  "its base's LCU (ssid and serial)" },
