@@ -70,6 +70,13 @@ uint32_t css_io_count(const struct css_ccw_io *io);
 uint8_t css_io_path(const struct css_ccw_io *io);
 /* True when this command was reached through command chaining. */
 bool css_io_chained(const struct css_ccw_io *io);
+/*
+ * True when the program should stop as soon as it can: a halt or clear is
+ * pending, or the channel subsystem goes away. For a device that waits
+ * inside a command (for a resource another subchannel holds): it ends the
+ * command (with unit check) instead of waiting on.
+ */
+bool css_io_cancelled(const struct css_ccw_io *io);
 
 /*
  * Device -> storage (read, sense, read backward; for read backward the

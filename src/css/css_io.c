@@ -48,6 +48,11 @@ bool css_io_chained(const struct css_ccw_io *io)
 	return io->chained;
 }
 
+bool css_io_cancelled(const struct css_ccw_io *io)
+{
+	return css_worker_poll(io->sch) != CSS_END_STATUS;
+}
+
 uint32_t css_io_remaining(const struct css_ccw_io *io)
 {
 	return io->broken ? 0 : io->count - io->done;

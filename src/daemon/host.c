@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Build the host channel subsystem from an inventory (docs/inventory.md). */
+/*
+ * Build the host channel subsystem from an inventory (docs/inventory.md):
+ * its channel paths, and a subchannel for each entry with a 3390 on its
+ * volume or a HyperPAV alias; devices of one ssid and serial share a
+ * logical control unit.
+ */
 #include "daemon/host.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -103,7 +110,46 @@ static struct ckd_image *open_volume(const struct inv_sch *s,
 	return img;
 }
 
-static struct css_device *make_device(const struct inv_sch *s,
+/* The logical control units of the host: one per (ssid, serial). */
+struct lcus {
+	unsigned int n;
+	struct {
+		uint16_t ssid;
+		char serial[13];
+		struct eckd_lcu *lcu;
+	} u[INV_MAX_SCHS];
+};
+
+/* The LCU of (ssid, serial), made on first use. NULL with err. */
+static struct eckd_lcu *lcu_of(struct lcus *l, uint16_t ssid,
+			       const char *serial, struct error *err)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		if (l->u[i].ssid == ssid && !strcmp(l->u[i].serial, serial))
+			return l->u[i].lcu;
+	if (l->n == INV_MAX_SCHS) {
+		error_setf(err, ENOSPC, "too many logical control units");
+		return NULL;
+	}
+	l->u[l->n].lcu = eckd_lcu_new(ssid, serial, err);
+	if (!l->u[l->n].lcu)
+		return NULL;
+	l->u[l->n].ssid = ssid;
+	snprintf(l->u[l->n].serial, sizeof(l->u[l->n].serial), "%s", serial);
+	return l->u[l->n++].lcu;
+}
+
+static void lcus_put(struct lcus *l)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		eckd_lcu_put(l->u[i].lcu);
+	l->n = 0;
+}
+
+/* A base 3390 on its image, or a HyperPAV alias of base. */
+static struct css_device *make_device(const struct inventory *inv,
+				      const struct inv_sch *s,
+				      struct css_device *base, struct lcus *l,
 				      const struct host_options *opt,
 				      struct error *err)
 {
@@ -111,6 +157,16 @@ static struct css_device *make_device(const struct inv_sch *s,
 	struct eckd_config cfg = { 0 };
 	char serial[13];
 
+	/* Identity: as configured, else unique per device number; an
+	 * alias's is its base's LCU with a unit address of its own. */
+	inventory_identity(inv, s, &cfg.ssid, &cfg.unit_addr, serial);
+	cfg.lcu = lcu_of(l, cfg.ssid, serial, err);
+	if (!cfg.lcu)
+		return NULL;
+	if (s->alias) {
+		cfg.alias_of = base;
+		return eckd_device_new(&cfg, err);
+	}
 	if (!m) {
 		error_setf(err, EINVAL, "unknown device model %s", s->model);
 		return NULL;
@@ -120,52 +176,71 @@ static struct css_device *make_device(const struct inv_sch *s,
 		return NULL;
 	cfg.dev_model = s->dev_model >= 0 ? (uint8_t)s->dev_model : 0;
 	cfg.cu_model = s->cu_model >= 0 ? (uint8_t)s->cu_model : 0;
-	/* Identity: as configured, else unique per device number (the
-	 * device derives the same serial from ssid and ua when none is set). */
-	inventory_identity(s, &cfg.ssid, &cfg.unit_addr, serial);
-	memcpy(cfg.serial, s->serial, sizeof(cfg.serial));
 	/* The device owns the image, even when it fails. */
 	return eckd_device_new(&cfg, err);
+}
+
+/* The subchannel of inventory entry s with its device. */
+static int add_sch(struct css *css, const struct inventory *inv,
+		   const struct inv_sch *s, struct css_device **devs,
+		   struct lcus *l, const struct host_options *opt,
+		   struct error *err)
+{
+	struct css_subchannel_config cfg = {
+		.schid = s->schid,
+		.devno = s->devno,
+		.pim = s->pim,
+		.pam = s->pam,
+		.pom = s->pom,
+		.type = CSS_SCH_TYPE_IO,
+	};
+	char id[CSS_BUSID_STRLEN];
+
+	memcpy(cfg.chpids, s->chpids, sizeof(cfg.chpids));
+	cfg.dev = make_device(inv, s, s->alias ? devs[s->base] : NULL, l, opt,
+			      err);
+	if (cfg.dev && css_add_subchannel(css, &cfg, NULL, err) < 0) {
+		/* A refused device stays ours. */
+		cfg.dev->ops->destroy(cfg.dev);
+		cfg.dev = NULL;
+	}
+	if (!cfg.dev) {
+		error_prefix(err, "sch %s", css_busid_format(s->schid, id));
+		return -1;
+	}
+	devs[s - inv->schs] = cfg.dev;
+	return 0;
 }
 
 struct css *host_build(const struct inventory *inv,
 		       const struct host_options *opt, struct error *err)
 {
 	struct css *css = css_new(opt ? opt->css_flags : 0);
-	char id[CSS_BUSID_STRLEN];
+	struct css_device **devs = calloc(INV_MAX_SCHS, sizeof(*devs));
+	struct lcus *l = calloc(1, sizeof(*l));
 
-	if (!css) {
+	if (!css || !devs || !l) {
 		error_setf(err, ENOMEM, "out of memory for the channel subsystem");
-		return NULL;
+		goto fail;
 	}
 	for (unsigned int i = 0; i < inv->nchps; i++)
 		if (css_add_chp(css, inv->chps[i].chpid, inv->chps[i].type, err) < 0)
 			goto fail;
-	for (unsigned int i = 0; i < inv->nschs; i++) {
-		const struct inv_sch *s = &inv->schs[i];
-		struct css_subchannel_config cfg = {
-			.schid = s->schid,
-			.devno = s->devno,
-			.pim = s->pim,
-			.pam = s->pam,
-			.pom = s->pom,
-			.type = CSS_SCH_TYPE_IO,
-		};
-
-		memcpy(cfg.chpids, s->chpids, sizeof(cfg.chpids));
-		cfg.dev = make_device(s, opt, err);
-		if (cfg.dev && css_add_subchannel(css, &cfg, NULL, err) < 0) {
-			/* A refused device stays ours. */
-			cfg.dev->ops->destroy(cfg.dev);
-			cfg.dev = NULL;
-		}
-		if (!cfg.dev) {
-			error_prefix(err, "sch %s", css_busid_format(s->schid, id));
-			goto fail;
-		}
-	}
+	/* Bases first: an alias is made with its base's device. */
+	for (int alias = 0; alias <= 1; alias++)
+		for (unsigned int i = 0; i < inv->nschs; i++)
+			if (inv->schs[i].alias == alias &&
+			    add_sch(css, inv, &inv->schs[i], devs, l, opt, err))
+				goto fail;
+	lcus_put(l);        /* the devices hold theirs */
+	free(l);
+	free(devs);
 	return css;
 fail:
 	css_free(css);
+	if (l)
+		lcus_put(l);
+	free(l);
+	free(devs);
 	return NULL;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Track cache (see eckd_cache.h): least-recently-used replacement over
- * ECKD_CACHE_SLOTS whole-track buffers, write-back on eviction and flush.
+ * whole-track buffers, write-back on eviction and flush. Image reads and
+ * writes happen with the slot marked busy and the lock dropped, so that
+ * programs on other subchannels go on using the other slots meanwhile.
  */
 #include "dasd/eckd_cache.h"
 
@@ -11,109 +13,283 @@
 #include "dasd/eckd_track.h"
 #include "image/ckd_image.h"
 
+static struct eckd_cache_slot *slot_new(size_t bufsize)
+{
+	struct eckd_cache_slot *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->buf = malloc(bufsize);
+	if (!s->buf) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 int eckd_cache_init(struct eckd_cache *c, struct ckd_image *img)
 {
 	const struct ckd_geometry *geo = ckd_image_geometry(img);
 
 	c->img = img;
 	c->clock = 0;
+	c->nslots = 0;
 	c->bufsize = geo->trksize;
 	if (c->bufsize < ECKD_EMPTY_TRACK_LEN)
 		c->bufsize = ECKD_EMPTY_TRACK_LEN;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
 	for (int i = 0; i < ECKD_CACHE_SLOTS; i++) {
-		struct eckd_cache_slot *s = &c->slot[i];
-
-		s->valid = false;
-		s->dirty = false;
-		s->buf = malloc(c->bufsize);
-		if (!s->buf) {
+		c->slot[i] = slot_new(c->bufsize);
+		if (!c->slot[i]) {
 			eckd_cache_fini(c);
 			return -ENOMEM;
 		}
+		c->nslots++;
 	}
 	return 0;
 }
 
 void eckd_cache_fini(struct eckd_cache *c)
 {
-	for (int i = 0; i < ECKD_CACHE_SLOTS; i++) {
-		free(c->slot[i].buf);
-		c->slot[i].buf = NULL;
-		c->slot[i].valid = false;
+	for (unsigned int i = 0; i < c->nslots; i++) {
+		free(c->slot[i]->buf);
+		free(c->slot[i]);
+		c->slot[i] = NULL;
 	}
+	c->nslots = 0;
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
 }
 
+/*
+ * Write a dirty slot back with the lock dropped (the slot is busy
+ * meanwhile). Lock held on entry and return. Returns: 0 or -errno; on an
+ * error the slot keeps its state (dirty) for the caller to decide.
+ */
 static int write_back(struct eckd_cache *c, struct eckd_cache_slot *s)
 {
 	int rc;
 
-	if (!s->valid || !s->dirty)
-		return 0;
+	s->busy = true;
+	pthread_mutex_unlock(&c->lock);
 	rc = ckd_image_write_track(c->img, s->trk, s->buf, s->len);
-	s->dirty = false;
-	if (rc)
-		s->valid = false;
+	pthread_mutex_lock(&c->lock);
+	s->busy = false;
+	if (!rc) {
+		s->dirty = false;
+		s->owner = NULL;
+		s->wb_failed = false;
+	}
+	pthread_cond_broadcast(&c->cond);
 	return rc;
 }
 
-int eckd_cache_get(struct eckd_cache *c, uint32_t trk,
-		   struct eckd_cache_slot **out)
+/* A slot nobody uses now (not pinned, not busy). */
+static bool idle(const struct eckd_cache_slot *s)
 {
-	struct eckd_cache_slot *victim = NULL;
-	int rc;
+	return !s->pins && !s->busy;
+}
 
-	for (int i = 0; i < ECKD_CACHE_SLOTS; i++) {
-		struct eckd_cache_slot *s = &c->slot[i];
+/*
+ * Which slot to reuse, best first: free, then clean (least recently
+ * used), then one changed by owner, then one changed by another program
+ * (its write-back has not failed before). NULL: none can be reused now.
+ */
+static struct eckd_cache_slot *pick_victim(struct eckd_cache *c,
+					   const void *owner)
+{
+	struct eckd_cache_slot *best = NULL;
+	int best_rank = 4;
 
-		if (s->valid && s->trk == trk) {
-			s->stamp = ++c->clock;
-			*out = s;
+	for (unsigned int i = 0; i < c->nslots; i++) {
+		struct eckd_cache_slot *s = c->slot[i];
+		int rank;
+
+		if (!idle(s))
+			continue;
+		if (!s->valid)
+			rank = 0;
+		else if (!s->dirty)
+			rank = 1;
+		else if (s->owner == owner)
+			rank = 2;
+		else if (!s->wb_failed)
+			rank = 3;
+		else
+			continue;
+		if (rank < best_rank ||
+		    (rank == best_rank && s->stamp < best->stamp)) {
+			best = s;
+			best_rank = rank;
+		}
+	}
+	return best;
+}
+
+/* The slot holding (or reading) trk, if any. */
+static struct eckd_cache_slot *find(struct eckd_cache *c, uint32_t trk)
+{
+	for (unsigned int i = 0; i < c->nslots; i++)
+		if (c->slot[i]->valid && c->slot[i]->trk == trk)
+			return c->slot[i];
+	return NULL;
+}
+
+/* A cached slot for trk; waits while it is being read or written. */
+static struct eckd_cache_slot *lookup(struct eckd_cache *c, uint32_t trk)
+{
+	struct eckd_cache_slot *s;
+
+	while ((s = find(c, trk)) && s->busy)
+		pthread_cond_wait(&c->cond, &c->lock);
+	return s;
+}
+
+/*
+ * A slot that may take a new track, cleaned; lock held. Returns: 0, or
+ * the error of writing back one of owner's tracks (dropped).
+ */
+static int make_room(struct eckd_cache *c, const void *owner,
+		     struct eckd_cache_slot **out)
+{
+	for (;;) {
+		struct eckd_cache_slot *v = pick_victim(c, owner);
+		int rc;
+
+		if (!v && c->nslots < ECKD_CACHE_MAX_SLOTS) {
+			v = slot_new(c->bufsize);
+			if (!v)
+				return -ENOMEM;
+			c->slot[c->nslots++] = v;
+		}
+		if (!v) {       /* every slot pinned or busy: wait for one */
+			pthread_cond_wait(&c->cond, &c->lock);
+			continue;
+		}
+		if (!v->valid || !v->dirty) {
+			*out = v;
 			return 0;
 		}
-		/* Prefer a free slot, else the least recently used. */
-		if (!s->valid) {
-			if (!victim || victim->valid)
-				victim = s;
-		} else if (!victim ||
-			   (victim->valid && s->stamp < victim->stamp)) {
-			victim = s;
+		rc = write_back(c, v);
+		if (!rc)
+			continue;       /* it may have been taken meanwhile */
+		if (v->owner == owner) {
+			/* The program's own change is lost: it hears of it. */
+			v->valid = false;
+			v->dirty = false;
+			v->owner = NULL;
+			return rc;
 		}
+		/* Another program's: it hears of it at its flush. */
+		v->wb_failed = true;
 	}
-	rc = write_back(c, victim);
-	victim->valid = false;
-	if (rc)
-		return rc;
-	rc = ckd_image_read_track(c->img, trk, victim->buf, c->bufsize,
-				  &victim->len);
-	if (rc)
-		return rc;
-	if (victim->len > c->bufsize || victim->len < ECKD_HA_LEN)
-		return -EUCLEAN;
-	victim->trk = trk;
-	victim->valid = true;
-	victim->dirty = false;
-	victim->stamp = ++c->clock;
-	*out = victim;
-	return 0;
 }
 
-int eckd_cache_flush(struct eckd_cache *c)
+int eckd_cache_get(struct eckd_cache *c, uint32_t trk, const void *owner,
+		   struct eckd_cache_slot **out)
 {
+	struct eckd_cache_slot *s;
+	size_t len = 0;
+	int rc;
+
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		s = lookup(c, trk);
+		if (s)
+			break;
+		rc = make_room(c, owner, &s);
+		if (rc)
+			goto out;
+		/* Someone may have read trk while a write-back ran; s
+		 * stays ours as long as the lock is not dropped. */
+		if (find(c, trk))
+			continue;
+		s->trk = trk;
+		s->valid = true;
+		s->dirty = false;
+		s->busy = true;
+		pthread_mutex_unlock(&c->lock);
+		rc = ckd_image_read_track(c->img, trk, s->buf, c->bufsize,
+					  &len);
+		if (!rc && (len > c->bufsize || len < ECKD_HA_LEN))
+			rc = -EUCLEAN;
+		pthread_mutex_lock(&c->lock);
+		s->busy = false;
+		s->len = len;
+		if (rc)
+			s->valid = false;
+		pthread_cond_broadcast(&c->cond);
+		if (rc)
+			goto out;
+		break;
+	}
+	s->pins++;
+	s->stamp = ++c->clock;
+	*out = s;
+	rc = 0;
+out:
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+void eckd_cache_put(struct eckd_cache *c, struct eckd_cache_slot *s)
+{
+	pthread_mutex_lock(&c->lock);
+	if (!--s->pins)
+		pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void eckd_cache_dirty(struct eckd_cache *c, struct eckd_cache_slot *s,
+		      const void *owner)
+{
+	pthread_mutex_lock(&c->lock);
+	s->dirty = true;
+	s->owner = owner;
+	s->wb_failed = false;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* The next slot owner changed (NULL: any changed slot), idle. */
+static struct eckd_cache_slot *next_changed(struct eckd_cache *c,
+					    const void *owner)
+{
+	for (;;) {
+		bool wait = false;
+
+		for (unsigned int i = 0; i < c->nslots; i++) {
+			struct eckd_cache_slot *s = c->slot[i];
+
+			if (!s->valid || !s->dirty || (owner && s->owner != owner))
+				continue;
+			if (idle(s))
+				return s;
+			wait = true;
+		}
+		if (!wait)
+			return NULL;
+		pthread_cond_wait(&c->cond, &c->lock);
+	}
+}
+
+int eckd_cache_flush(struct eckd_cache *c, const void *owner)
+{
+	struct eckd_cache_slot *s;
 	int first = 0;
 
-	for (int i = 0; i < ECKD_CACHE_SLOTS; i++) {
-		int rc = write_back(c, &c->slot[i]);
+	pthread_mutex_lock(&c->lock);
+	while ((s = next_changed(c, owner))) {
+		int rc = write_back(c, s);
 
-		if (rc && !first)
-			first = rc;
+		if (rc) {
+			s->valid = false;
+			s->dirty = false;
+			s->owner = NULL;
+			if (!first)
+				first = rc;
+		}
 	}
+	pthread_mutex_unlock(&c->lock);
 	return first;
-}
-
-void eckd_cache_drop(struct eckd_cache *c)
-{
-	for (int i = 0; i < ECKD_CACHE_SLOTS; i++) {
-		c->slot[i].valid = false;
-		c->slot[i].dirty = false;
-	}
 }

@@ -1,38 +1,56 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The storage control's track cache: a few whole tracks of one volume.
- * Channel programs read and write records in these buffers directly
- * (css_io_put/get); changed tracks go back to the image with
+ * The storage control's track cache: whole tracks of one volume, shared by
+ * every subchannel that reaches the volume (a base and its HyperPAV
+ * aliases). Channel programs read and write records in these buffers
+ * directly (css_io_put/get); changed tracks go back to the image with
  * ckd_image_write_track() when evicted or flushed, and the device makes
  * them durable with ckd_image_sync() before a program's final status
  * (3990/9390 Storage Control Reference, GA32-0274, "Cache operations":
  * here always write-through at the end of the channel program).
+ *
+ * Threading: every function may be called from any thread. The cache's
+ * lock guards which track a slot holds, its state and the LRU order; it is
+ * never held while the image is read or written. The bytes of a track are
+ * not guarded here: a slot stays the track it is while pinned (between
+ * eckd_cache_get and eckd_cache_put), and the device's extent locks
+ * (eckd_volume.h) make sure that a track being changed is used by one
+ * program only.
  */
 #ifndef CCWPASS_DASD_ECKD_CACHE_H
 #define CCWPASS_DASD_ECKD_CACHE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct ckd_image;
 
-#define ECKD_CACHE_SLOTS 8
+#define ECKD_CACHE_SLOTS     8    /* slots a cache starts with */
+#define ECKD_CACHE_MAX_SLOTS 64   /* it grows to this when every slot is in use */
 
 struct eckd_cache_slot {
 	uint8_t *buf;       /* cache->bufsize bytes */
 	size_t len;         /* track image length through the end marker */
 	uint32_t trk;
-	bool valid;
-	bool dirty;
+	bool valid;         /* holds track trk (or is being read: busy) */
+	bool dirty;         /* changed since read or written back */
+	bool busy;          /* being read from or written to the image */
+	bool wb_failed;     /* a write-back for another program failed */
+	unsigned int pins;  /* commands using the buffer now */
+	const void *owner;  /* the program that changed it (while dirty) */
 	uint64_t stamp;     /* last use, for LRU */
 };
 
 struct eckd_cache {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;          /* a slot stopped being busy or pinned */
 	struct ckd_image *img;
-	size_t bufsize;     /* the image's track slot size */
+	size_t bufsize;               /* the image's track slot size */
 	uint64_t clock;
-	struct eckd_cache_slot slot[ECKD_CACHE_SLOTS];
+	unsigned int nslots;
+	struct eckd_cache_slot *slot[ECKD_CACHE_MAX_SLOTS];
 };
 
 /* Returns: 0 or -ENOMEM. */
@@ -41,26 +59,28 @@ int eckd_cache_init(struct eckd_cache *c, struct ckd_image *img);
 void eckd_cache_fini(struct eckd_cache *c);
 
 /*
- * Track trk, read from the image unless cached. The slot stays valid until
- * the next eckd_cache_get/flush/drop. Returns: 0; -EINVAL (no such track),
- * -EIO, -EUCLEAN (corrupt track image) or an eviction's write error.
+ * Track trk, pinned, read from the image unless cached. Making room may
+ * write back a track changed by a program (owner or another one). The
+ * slot stays trk until eckd_cache_put(). Returns: 0; -EINVAL (no such
+ * track), -EIO, -EUCLEAN (corrupt track image), or the error of writing
+ * back one of owner's own changed tracks (that track is dropped).
  */
-int eckd_cache_get(struct eckd_cache *c, uint32_t trk,
+int eckd_cache_get(struct eckd_cache *c, uint32_t trk, const void *owner,
 		   struct eckd_cache_slot **out);
 
-static inline void eckd_cache_dirty(struct eckd_cache_slot *s)
-{
-	s->dirty = true;
-}
+/* Unpin a slot eckd_cache_get() gave. */
+void eckd_cache_put(struct eckd_cache *c, struct eckd_cache_slot *s);
+
+/* The pinned slot s was changed by program owner. */
+void eckd_cache_dirty(struct eckd_cache *c, struct eckd_cache_slot *s,
+		      const void *owner);
 
 /*
- * Write every dirty track to the image. A track that cannot be written is
- * dropped, so the next read sees the image's version. Returns: 0 or the
- * first error (-EIO, -ENOSPC, -EROFS, -EINVAL).
+ * Write every track changed by owner (NULL: by anyone) back to the image,
+ * waiting for write-backs of them others have under way. A track that
+ * cannot be written is dropped, so the next read sees the image's
+ * version. Returns: 0 or the first error (-EIO, -ENOSPC, -EROFS, -EINVAL).
  */
-int eckd_cache_flush(struct eckd_cache *c);
-
-/* Forget every cached track, dirty or not. */
-void eckd_cache_drop(struct eckd_cache *c);
+int eckd_cache_flush(struct eckd_cache *c, const void *owner);
 
 #endif

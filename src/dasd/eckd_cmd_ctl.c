@@ -64,12 +64,19 @@ int eckd_cmd_rdc(struct eckd_device *d, struct css_ccw_io *io)
 
 int eckd_cmd_rcd(struct eckd_device *d, struct css_ccw_io *io)
 {
+	struct eckd_ident id = d->id;
 	uint8_t rcd[ECKD_RCD_LEN];
 	int rc = outside_domain(d);
 
 	if (rc != ECKD_DONE)
 		return rc;
-	eckd_build_rcd(rcd, &d->id, path_index(io));
+	/* The unit address type is spelt out in an LCU with aliases; a
+	 * device without aliases reads as it always did (a base). */
+	if (!d->own)
+		id.sneq_type = ECKD_UA_HYPERPAV;
+	else if (eckd_lcu_has_aliases(d->lcu))
+		id.sneq_type = ECKD_UA_BASE;
+	eckd_build_rcd(rcd, &id, path_index(io));
 	css_io_put(io, rcd, sizeof(rcd));
 	return ECKD_DONE;
 }
@@ -183,11 +190,11 @@ int eckd_cmd_rssd(struct eckd_device *d, struct css_ccw_io *io)
 		return rc;
 	switch (d->ch.ssd) {
 	case SSD_FEATURES:
-		eckd_build_features(buf);
+		eckd_build_features(buf, eckd_lcu_has_aliases(d->lcu));
 		css_io_put(io, buf, ECKD_FEATURES_LEN);
 		break;
-	case SSD_UAC:
-		eckd_build_uac(buf, &d->id);
+	case SSD_UAC:       /* the same on every device of the LCU */
+		eckd_lcu_uac(d->lcu, buf);
 		css_io_put(io, buf, ECKD_UAC_LEN);
 		break;
 	default:
@@ -210,33 +217,38 @@ int eckd_cmd_define_extent(struct eckd_device *d, struct css_ccw_io *io)
 		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
 	if (css_io_get(io, p, ECKD_DE_LEN) < ECKD_DE_LEN)
 		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
-	if (eckd_de_parse(p, d->cyls, d->heads, &de))
+	if (eckd_de_parse(p, eckd_vol(d)->cyls, eckd_vol(d)->heads, &de))
 		return eckd_reject(d, SNS7_F0_INVALID_PARM);
 	/* Extended parameter (time stamp for XRC): taken, not used. */
 	if ((de.gattr_ext & DE_GEXT_EXT_PARM) &&
 	    css_io_get(io, p + ECKD_DE_LEN, ECKD_DE_EXT_LEN) < ECKD_DE_EXT_LEN)
 		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
-	d->ch.de = de;
-	d->ch.de_valid = true;
-	d->ch.on_track = false;     /* resets orientation */
-	return ECKD_DONE;
+	return eckd_set_extent(d, &de);
 }
 
 int eckd_cmd_locate(struct eckd_device *d, struct css_ccw_io *io)
 {
 	uint8_t p[ECKD_LR_LEN];
-	struct eckd_locate lr;
-	uint32_t blksize;
 	int rc = outside_domain(d);
 
 	if (rc != ECKD_DONE)
 		return rc;
 	if (css_io_get(io, p, sizeof(p)) < sizeof(p))
 		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
+	return eckd_locate(d, p);
+}
+
+int eckd_locate(struct eckd_device *d, const uint8_t p[ECKD_LR_LEN])
+{
+	const struct eckd_volume *v = eckd_vol(d);
+	struct eckd_locate lr;
+	uint32_t blksize;
+	int rc;
+
 	if (!d->ch.de_valid && !d->ch.read_ipl)
 		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
 	blksize = d->ch.de_valid ? d->ch.de.blksize : ECKD_3390_MAX_R0_DL + 8;
-	if (eckd_lr_parse(p, d->cyls, d->heads, blksize, &lr))
+	if (eckd_lr_parse(p, v->cyls, v->heads, blksize, &lr))
 		return eckd_reject(d, SNS7_F0_INVALID_PARM);
 	if (!eckd_in_extent(d, lr.trk)) {
 		eckd_set_track(d, lr.trk);
@@ -248,7 +260,7 @@ int eckd_cmd_locate(struct eckd_device *d, struct css_ccw_io *io)
 	     (lr.op == LR_OP_FORMAT &&
 	      (d->ch.de.mask & DE_MASK_WRITE) == DE_MASK_WR_UPDATE)))
 		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
-	if ((lr.op == LR_OP_WRITE || lr.op == LR_OP_FORMAT) && d->readonly)
+	if ((lr.op == LR_OP_WRITE || lr.op == LR_OP_FORMAT) && v->readonly)
 		return eckd_check(d, SNS0_CMD_REJECT, SNS1_WRITE_INHIBITED,
 				  SNS7_F0_INVALID_PARM);
 
@@ -268,6 +280,7 @@ int eckd_cmd_seek(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd)
 {
 	uint8_t skctl = d->ch.de_valid ? d->ch.de.mask & DE_MASK_SEEK
 				       : DE_MASK_SEEK_ALL;
+	const struct eckd_volume *v = eckd_vol(d);
 	uint32_t cyl, head, trk;
 	uint8_t p[6];
 	int rc = outside_domain(d);
@@ -285,10 +298,10 @@ int eckd_cmd_seek(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd)
 		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
 	eckd_cchh_load(p + 2, &cyl, &head);
 	if (cmd == ECKD_CMD_SEEK_HEAD)
-		cyl = d->ch.trk / d->heads;
-	if (p[0] || p[1] || cyl >= d->cyls || head >= d->heads)
+		cyl = d->ch.trk / v->heads;
+	if (p[0] || p[1] || cyl >= v->cyls || head >= v->heads)
 		return eckd_reject(d, SNS7_F0_INVALID_PARM);
-	trk = cyl * d->heads + head;
+	trk = cyl * v->heads + head;
 	if (!eckd_in_extent(d, trk))
 		return eckd_check(d, 0, SNS1_FILE_PROTECTED, 0);
 	eckd_set_track(d, trk);

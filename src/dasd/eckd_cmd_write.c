@@ -77,7 +77,7 @@ int eckd_cmd_write_data(struct eckd_device *d, struct css_ccw_io *io,
 		return rc;
 	if (!mask_allows(d, false, false))
 		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
-	if (d->readonly)
+	if (eckd_vol(d)->readonly)
 		return write_inhibited(d);
 
 	/* The record: the one oriented to, or (update writes) the next. */
@@ -104,8 +104,7 @@ int eckd_cmd_write_data(struct eckd_device *d, struct css_ccw_io *io,
 	got = css_io_get(io, s->buf + off, len);
 	if (got < len)
 		memset(s->buf + off + got, 0, len - got);
-	eckd_cache_dirty(s);
-	d->wrote = true;
+	eckd_dirty(d, s);
 	d->ch.orient = ORIENT_DATA;
 	return ECKD_DONE;
 }
@@ -133,7 +132,7 @@ static int format_allowed(struct eckd_device *d, uint8_t cmd)
 	}
 	if (!mask_allows(d, true, r0))
 		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
-	if (d->readonly)
+	if (eckd_vol(d)->readonly)
 		return write_inhibited(d);
 	return ECKD_DONE;
 }
@@ -181,11 +180,12 @@ static int format_position(struct eckd_device *d, uint8_t cmd,
 static bool count_storable(const struct eckd_device *d, const uint8_t *count,
 			   bool r0)
 {
+	uint32_t heads = eckd_vol(d)->heads;
 	uint8_t cchh[4];
 
 	if (!r0)
-		return count[4] != 0 && ld_be16(count + 2) < d->heads;
-	eckd_cchh_store(cchh, d->ch.trk / d->heads, d->ch.trk % d->heads);
+		return count[4] != 0 && ld_be16(count + 2) < heads;
+	eckd_cchh_store(cchh, d->ch.trk / heads, d->ch.trk % heads);
 	return !memcmp(count, cchh, 4) && count[4] == 0 && count[5] == 0 &&
 	       ld_be16(count + 6) == 8;
 }
@@ -216,15 +216,14 @@ int eckd_cmd_format(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd)
 	 * format, nothing written). */
 	if (!eckd_track_fits(cells, off, count[5], (uint16_t)(count[6] << 8 |
 			     count[7]), off == ECKD_R0_OFF,
-			     d->cache.bufsize))
+			     eckd_vol(d)->cache.bufsize))
 		return eckd_check(d, 0, SNS1_INV_TRACK_FORMAT, 0);
 
 	s->len = eckd_track_format(s->buf, off, count, rec);
 	len = (size_t)rec->kl + rec->dl;
 	got = css_io_get(io, s->buf + eckd_rec_key(rec), len);
 	(void)got;      /* a short transfer leaves zeros */
-	eckd_cache_dirty(s);
-	d->wrote = true;
+	eckd_dirty(d, s);
 	d->ch.orient = ORIENT_DATA;
 	if (!eckd_in_domain(d))
 		d->ch.cur |= LAST_CKD_WRITTEN;

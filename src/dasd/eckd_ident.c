@@ -17,6 +17,7 @@
 
 _Static_assert(ECKD_RDC_LEN == 64, "RDC is 64 bytes");
 _Static_assert(ECKD_RCD_LEN == 8 * 32, "RCD is eight 32-byte records");
+_Static_assert(ECKD_UAC_LEN == 2 * ECKD_LCU_UNITS, "UAC: 2 bytes per unit address");
 
 /* Sense ID: CIW for Read Configuration Data (type 0, command FA, 256). */
 #define CIW_RCD 0x40fa0100u
@@ -36,6 +37,8 @@ _Static_assert(ECKD_RCD_LEN == 8 * 32, "RCD is eight 32-byte records");
 #define NED_CU         0x02   /* byte 1: NED describes the control unit */
 #define NED_CLASS_DASD 0x01
 #define GNEQ_FLAGS     0x80
+#define SNEQ_FLAGS     0x40   /* bits 0-1 = 01: NEQ */
+#define SNEQ_FORMAT    0x0001 /* bytes 2-3: subsystem NEQ (4: virtual device) */
 #define GNEQ_TIMEOUT   0x1e   /* 30 * 10^0 seconds */
 
 static uint8_t ebcdic(char c)
@@ -158,7 +161,16 @@ void eckd_build_rcd(uint8_t out[ECKD_RCD_LEN], const struct eckd_ident *id,
 	snprintf(model, sizeof(model), "0%02X", (unsigned int)id->cu_model);
 	put_ned(out + 32, NED_CU, type, model, id);
 
-	/* Record 7: the general NEQ. No SNEQ: a base device, not an alias. */
+	/* Record 5: the subsystem NEQ with the unit address type. Without
+	 * it Linux takes the device for a base. */
+	if (id->sneq_type != ECKD_UA_NONE) {
+		out[5 * 32] = SNEQ_FLAGS;
+		st_be16(out + 5 * 32 + 2, SNEQ_FORMAT);
+		out[5 * 32 + 8] = id->sneq_type;
+		/* byte 9, the base unit address, only for static PAV */
+	}
+
+	/* Record 7: the general NEQ. */
 	gneq[0] = GNEQ_FLAGS;
 	st_be16(gneq + 2, (uint16_t)path_index);   /* interface id */
 	gneq[6] = GNEQ_TIMEOUT;
@@ -173,15 +185,24 @@ void eckd_build_rcd(uint8_t out[ECKD_RCD_LEN], const struct eckd_ident *id,
 	gneq[19] = id->unit_addr;        /* logical device address */
 }
 
-void eckd_build_features(uint8_t out[ECKD_FEATURES_LEN])
+void eckd_build_features(uint8_t out[ECKD_FEATURES_LEN], bool prefix)
 {
-	/* No prefix, LRE, read/write track data, zHPF, query host access. */
+	/* No LRE, read/write track data, zHPF, query host access. Linux
+	 * uses aliases only with Prefix; with Prefix it also starts every
+	 * block I/O with it instead of Define Extent. */
 	memset(out, 0, ECKD_FEATURES_LEN);
+	if (prefix)
+		out[8] = ECKD_FEAT8_PREFIX;
 }
 
-void eckd_build_uac(uint8_t out[ECKD_UAC_LEN], const struct eckd_ident *id)
+void eckd_build_uac(uint8_t out[ECKD_UAC_LEN],
+		    const uint8_t type[ECKD_LCU_UNITS])
 {
+	/* Byte 1 (base unit address) is 00 for bases and HyperPAV aliases:
+	 * Linux compares it with what it derives from RCD (no base address
+	 * but for static PAV) and logs "An Alias device was reassigned"
+	 * after each reload when they differ. */
 	memset(out, 0, ECKD_UAC_LEN);
-	out[2 * id->unit_addr] = 0x01;       /* base device, no aliases */
-	out[2 * id->unit_addr + 1] = id->unit_addr;
+	for (unsigned int ua = 0; ua < ECKD_LCU_UNITS; ua++)
+		out[2 * ua] = type[ua];
 }

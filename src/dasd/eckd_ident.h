@@ -8,6 +8,7 @@
 #ifndef CCWPASS_DASD_ECKD_IDENT_H
 #define CCWPASS_DASD_ECKD_IDENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define ECKD_SENSEID_LEN  12
@@ -21,6 +22,16 @@
 #define ECKD_DEV_TYPE     0x3390
 #define ECKD_CU_MODEL     0xe9  /* ECKD, cache info, model 1 ("3990/01") */
 
+/* Unit address types (unit address configuration byte 0, SNEQ byte 8). */
+#define ECKD_UA_NONE      0x00  /* not configured */
+#define ECKD_UA_BASE      0x01  /* base device */
+#define ECKD_UA_PAV_ALIAS 0x02  /* static PAV alias (not offered) */
+#define ECKD_UA_HYPERPAV  0x03  /* HyperPAV alias */
+#define ECKD_LCU_UNITS    256   /* unit addresses of a logical control unit */
+
+/* Feature codes (RSSD after PSF 18/41) byte 8: Prefix (E7) supported. */
+#define ECKD_FEAT8_PREFIX 0x01
+
 struct eckd_ident {
 	uint16_t cu_type;
 	uint8_t cu_model;
@@ -31,6 +42,10 @@ struct eckd_ident {
 	uint16_t ssid;
 	uint8_t unit_addr;
 	char serial[ECKD_SERIAL_LEN + 1];  /* [0-9A-Z], exactly 12 */
+	/* The subsystem NEQ's unit address type: ECKD_UA_NONE (no SNEQ
+	 * record: a base, as for a device without aliases), ECKD_UA_BASE
+	 * or ECKD_UA_HYPERPAV. */
+	uint8_t sneq_type;
 };
 
 /*
@@ -47,7 +62,10 @@ void eckd_build_rdc(uint8_t out[ECKD_RDC_LEN], const struct eckd_ident *id);
 /* path_index 0-7: the interface the command came in on (GNEQ bytes 2-3). */
 void eckd_build_rcd(uint8_t out[ECKD_RCD_LEN], const struct eckd_ident *id,
 		    unsigned int path_index);
-void eckd_build_features(uint8_t out[ECKD_FEATURES_LEN]);
-void eckd_build_uac(uint8_t out[ECKD_UAC_LEN], const struct eckd_ident *id);
+/* prefix: announce the Prefix command (an LCU with aliases). */
+void eckd_build_features(uint8_t out[ECKD_FEATURES_LEN], bool prefix);
+/* {type, base unit address} per unit address; base address always 00. */
+void eckd_build_uac(uint8_t out[ECKD_UAC_LEN],
+		    const uint8_t type[ECKD_LCU_UNITS]);
 
 #endif

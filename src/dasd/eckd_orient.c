@@ -14,7 +14,7 @@
 
 bool eckd_in_extent(const struct eckd_device *d, uint32_t trk)
 {
-	if (trk >= d->tracks)
+	if (trk >= eckd_vol(d)->tracks)
 		return false;
 	if (!d->ch.de_valid)
 		return true;
@@ -28,15 +28,10 @@ void eckd_set_track(struct eckd_device *d, uint32_t trk)
 	d->ch.orient = ORIENT_INDEX;
 }
 
-int eckd_cur_track(struct eckd_device *d, struct eckd_cache_slot **s)
-{
-	return eckd_cache_get(&d->cache, d->ch.trk, s);
-}
-
 int eckd_advance(struct eckd_device *d)
 {
-	uint32_t next = d->ch.trk + 1;
-	bool last_head = d->ch.trk % d->heads == d->heads - 1;
+	uint32_t heads = eckd_vol(d)->heads, next = d->ch.trk + 1;
+	bool last_head = d->ch.trk % heads == heads - 1;
 
 	if (!eckd_in_domain(d)) {
 		if (d->ch.de_valid &&
@@ -169,14 +164,14 @@ int eckd_orient_after_r0(struct eckd_device *d, bool may_format_r0,
 	rc = eckd_track_rec_at((*s)->buf, (*s)->len, ECKD_R0_OFF, &rec);
 	if (rc < 0)
 		return rc;
-	eckd_cchh_store(cchh, d->ch.trk / d->heads, d->ch.trk % d->heads);
+	eckd_cchh_store(cchh, d->ch.trk / eckd_vol(d)->heads,
+			d->ch.trk % eckd_vol(d)->heads);
 	if (rc == 0 || (may_format_r0 && !standard_r0((*s)->buf, &rec, cchh))) {
 		/* No R0, or the subsystem may rewrite it: a standard one. */
 		if (!may_format_r0)
 			return eckd_check(d, 0, SNS1_INV_TRACK_FORMAT, 0);
 		(*s)->len = eckd_track_init((*s)->buf, cchh);
-		eckd_cache_dirty(*s);
-		d->wrote = true;
+		eckd_dirty(d, *s);
 		rc = eckd_track_rec_at((*s)->buf, (*s)->len, ECKD_R0_OFF,
 				       &rec);
 		if (rc <= 0)

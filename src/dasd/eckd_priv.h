@@ -16,9 +16,11 @@
 #include "dasd/eckd.h"
 #include "dasd/eckd_cache.h"
 #include "dasd/eckd_ident.h"
+#include "dasd/eckd_lcu.h"
 #include "dasd/eckd_params.h"
 #include "dasd/eckd_sense.h"
 #include "dasd/eckd_track.h"
+#include "dasd/eckd_volume.h"
 
 /* Channel command codes (3990/9390 Storage Control Reference, GA32-0274). */
 #define ECKD_CMD_READ_IPL     0x02
@@ -50,6 +52,8 @@
 #define ECKD_CMD_WRITE_CKD_NT 0x9d   /* Write CKD Next Track */
 #define ECKD_CMD_SPID         0xaf
 #define ECKD_CMD_SENSE_ID     0xe4
+#define ECKD_CMD_PREFIX       0xe7
+#define ECKD_CMD_RSCK         0xf9   /* Reset Summary Unit Check */
 #define ECKD_CMD_RCD          0xfa
 #define ECKD_CMD_MT           0x80   /* multitrack bit of read/search codes */
 
@@ -124,19 +128,36 @@ struct eckd_path_state {
 	uint8_t pgid[PG_LEN - 1];
 };
 
+/*
+ * What the channel program in progress holds on its volume, all given
+ * back at its end (program_finish in eckd_dev.c). A program claims the
+ * tracks it may touch (eckd_volume.h): its extent from Define Extent or
+ * Prefix, or, without one, the one track each command uses, which it
+ * writes back before letting go of it.
+ */
+struct eckd_program {
+	struct eckd_volume *vol;      /* the volume it works on: a base's own,
+				     an alias's from its Prefix (referenced) */
+	struct eckd_extent_lock xl;   /* the claim */
+	bool extent;                  /* xl claims the extent */
+	bool track;                   /* xl claims one track (no extent) */
+	struct eckd_cache_slot *pin;  /* the track the command uses */
+	bool wrote;                   /* tracks changed: sync at the end */
+	bool writes;                  /* the command in progress writes */
+	struct css_ccw_io *io;        /* the command in progress */
+};
+
 struct eckd_device {
 	struct css_device dev;        /* first member */
 	pthread_mutex_t lock;
-	struct ckd_image *img;
-	char name[80];                /* "3390 <image path>" for messages */
-	uint32_t cyls, heads, tracks;
-	bool readonly;
+	struct eckd_lcu *lcu;
+	struct eckd_volume *own;      /* a base's volume; NULL: an alias */
+	char name[96];                /* for messages */
 	struct eckd_ident id;
 	uint8_t senseid[ECKD_SENSEID_LEN];
 	uint8_t rdc[ECKD_RDC_LEN];
-	struct eckd_cache cache;
 	struct eckd_chain ch;
-	bool wrote;                   /* tracks changed since the last sync */
+	struct eckd_program pg;
 	bool sense_pending;
 	uint8_t sense[ECKD_SENSE_LEN];
 	struct eckd_path_state path[8];
@@ -145,6 +166,10 @@ struct eckd_device {
 /* ---- eckd_dev.c ---- */
 /* Record sense for the current position. Returns: ECKD_CHECK. */
 int eckd_check(struct eckd_device *d, uint8_t b0, uint8_t b1, uint8_t fmt_msg);
+
+/* Equipment check, format 0 message F, byte 8 0x67: the Prefix names
+ * a base this alias cannot work on. Returns: ECKD_CHECK. */
+int eckd_check_base_alias(struct eckd_device *d);
 
 static inline int eckd_reject(struct eckd_device *d, uint8_t msg)
 {
@@ -156,6 +181,29 @@ static inline bool eckd_in_domain(const struct eckd_device *d)
 	return d->ch.lr_left > 0;
 }
 
+/* The volume of the program in progress (a command that needs one). */
+static inline struct eckd_volume *eckd_vol(const struct eckd_device *d)
+{
+	return d->pg.vol;
+}
+
+/*
+ * The current track, pinned in the cache until the command ends; outside
+ * an extent the track is claimed first (eckd_volume.h). Returns: 0 or
+ * -errno (-ECANCELED: halted or cleared while waiting for the claim).
+ */
+int eckd_cur_track(struct eckd_device *d, struct eckd_cache_slot **s);
+
+/* The pinned slot s was changed by this program. */
+void eckd_dirty(struct eckd_device *d, struct eckd_cache_slot *s);
+
+/*
+ * The extent de becomes the program's and is claimed (for writing unless
+ * the file mask inhibits all writes). Returns: ECKD_DONE, or -ECANCELED
+ * when the program was halted or cleared while it waited.
+ */
+int eckd_set_extent(struct eckd_device *d, const struct eckd_extent *de);
+
 /* ---- eckd_orient.c ---- */
 #define NEXT_R0     0x1    /* record zero may be the answer */
 #define NEXT_MT     0x2    /* multitrack: go on to the next track */
@@ -163,8 +211,6 @@ static inline bool eckd_in_domain(const struct eckd_device *d)
 
 bool eckd_in_extent(const struct eckd_device *d, uint32_t trk);
 void eckd_set_track(struct eckd_device *d, uint32_t trk);
-/* The current track in the cache. Returns: 0 or -errno. */
-int eckd_cur_track(struct eckd_device *d, struct eckd_cache_slot **s);
 /* Next track of a multitrack operation. Returns: ECKD_DONE/CHECK, -errno. */
 int eckd_advance(struct eckd_device *d);
 /* Orient to the next count area. Returns: ECKD_DONE/CHECK, -errno. */
@@ -189,8 +235,14 @@ int eckd_cmd_psf(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_rssd(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_define_extent(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_locate(struct eckd_device *d, struct css_ccw_io *io);
+/* Locate Record on its 16 parameter bytes (also Prefix's embedded LRE). */
+int eckd_locate(struct eckd_device *d, const uint8_t p[ECKD_LR_LEN]);
 int eckd_cmd_seek(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd);
 int eckd_cmd_recalibrate(struct eckd_device *d, struct css_ccw_io *io);
+
+/* ---- eckd_cmd_pfx.c ---- */
+int eckd_cmd_prefix(struct eckd_device *d, struct css_ccw_io *io);
+int eckd_cmd_reset_summary(struct eckd_device *d, struct css_ccw_io *io);
 
 /* ---- eckd_cmd_read.c ---- */
 int eckd_cmd_read(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd);

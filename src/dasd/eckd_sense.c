@@ -31,6 +31,8 @@ void eckd_sense_build(uint8_t out[ECKD_SENSE_LEN],
 		st_be16(out + 8, (uint16_t)si->cyl);
 		st_be16(out + 10, (uint16_t)si->head);
 		out[12] = si->rec;
+	} else {
+		out[8] = si->b8;
 	}
 	out[27] = SNS27_24BYTE;
 	if (si->cyl > 0xffff) {

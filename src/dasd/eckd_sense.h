@@ -32,8 +32,15 @@
 #define SNS7_F0_INVALID_SEQ   0x02
 #define SNS7_F0_COUNT_SMALL   0x03
 #define SNS7_F0_INVALID_PARM  0x04
+#define SNS7_F0_BASE_ALIAS    0x0f   /* format 0 message F: with byte 8 0x67 */
 #define SNS7_F1_DEV_EQUIPMENT 0x10   /* format 1: device equipment check */
 #define SNS7_F4_DATA_CHECK    0x40   /* format 4: data check, CCHHR in 8-12 */
+
+/* Byte 8 after format 0 message F: the base / alias binding is not the
+ * one the Prefix verifies (Linux 6.1 dasd_3990_erp_inspect_alias: with
+ * equipment check, it reloads the alias and redoes the request on the
+ * base device). */
+#define SNS8_BASE_ALIAS       0x67
 
 /* Byte 27 */
 #define SNS27_24BYTE          0x80   /* 24-byte compatible sense */
@@ -42,6 +49,7 @@
 struct eckd_sense_info {
 	uint8_t b0, b1;        /* bytes 0 and 1 */
 	uint8_t fmt_msg;       /* byte 7 */
+	uint8_t b8;            /* byte 8 (not with format 4) */
 	uint32_t cyl, head;    /* current track */
 	uint8_t rec;           /* current record (format 4) */
 	uint32_t vol_cyls;     /* cylinders of the volume (bytes 5-6 rule) */

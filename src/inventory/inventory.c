@@ -172,7 +172,9 @@ static int section_header(struct parser *p, char *s)
 		p->sch->cu_model = -1;
 		p->sch->ssid = -1;
 		p->sch->unit_addr = -1;
+		p->sch->base = -1;
 		p->sch->create = INV_CREATE_NO;
+		p->sch->flush_ms = INV_FLUSH_MS_DEFAULT;
 		p->sec = SEC_SCH;
 		return 0;
 	}
@@ -230,6 +232,28 @@ static int parse_bool(struct parser *p, const char *key, const char *v, bool *ou
 		*out = false;
 	else
 		return perr(p, "%s: '%s' is not yes or no", key, v);
+	return 0;
+}
+
+/* "250ms", "2s" or "2" (seconds) into *ms, within the flush bounds. */
+static int parse_interval(struct parser *p, const char *key, const char *v,
+			  unsigned int *ms)
+{
+	unsigned long long x, unit = 1000;
+	char *end;
+
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (!strcmp(end, "ms"))
+		unit = 1;
+	else if (*end && strcmp(end, "s"))
+		end = NULL;
+	if (errno || !end || end == v || *v == '-' || *v == '+' ||
+	    x > INV_FLUSH_MS_MAX || x * unit < INV_FLUSH_MS_MIN ||
+	    x * unit > INV_FLUSH_MS_MAX)
+		return perr(p, "%s: '%s' is not a time from 10ms to 3600s "
+			    "(e.g. 500ms, 2s)", key, v);
+	*ms = (unsigned int)(x * unit);
 	return 0;
 }
 
@@ -321,6 +345,17 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 			return perr(p, "format: '%s' is not cckd64, cckd or plain", v);
 		return 0;
 	}
+	if (!strcmp(key, "cache")) {
+		if (!strcmp(v, "writethrough"))
+			s->cache = INV_CACHE_WRITETHROUGH;
+		else if (!strcmp(v, "writeback"))
+			s->cache = INV_CACHE_WRITEBACK;
+		else
+			return perr(p, "cache: '%s' is not writethrough or writeback", v);
+		return 0;
+	}
+	if (!strcmp(key, "flush-interval"))
+		return parse_interval(p, key, v, &s->flush_ms);
 	if (!strcmp(key, "device-model"))
 		return parse_opt_hex(p, key, v, 2, 0xff, &s->dev_model);
 	if (!strcmp(key, "cu-model"))
@@ -329,6 +364,12 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 		return parse_opt_hex(p, key, v, 4, 0xffff, &s->ssid);
 	if (!strcmp(key, "unit-address"))
 		return parse_opt_hex(p, key, v, 2, 0xff, &s->unit_addr);
+	if (!strcmp(key, "alias-of")) {
+		if (css_busid_parse(v, &s->alias_of))
+			return perr(p, "alias-of '%s' is not a subchannel id of the form 0.0.0313", v);
+		s->alias = true;
+		return 0;
+	}
 	if (!strcmp(key, "serial")) {
 		size_t n = strlen(v);
 
@@ -347,7 +388,28 @@ static const char *const chp_keys[] = { "type", NULL };
 static const char *const sch_keys[] = {
 	"devno", "chpids", "pim", "pam", "pom", "device", "cylinders", "image",
 	"readonly", "volser", "create", "format", "device-model", "cu-model",
-	"ssid", "unit-address", "serial", NULL,
+	"ssid", "unit-address", "serial", "alias-of", "cache", "flush-interval",
+	NULL,
+};
+
+/* Keys an alias must not have, and why. */
+static const struct {
+	const char *key;
+	const char *why;
+} alias_refuses[] = {
+	{ "device", "an alias reports its base's device and control unit" },
+	{ "device-model", "an alias reports its base's device and control unit" },
+	{ "cu-model", "an alias reports its base's device and control unit" },
+	{ "image", "an alias works on the volume of its base" },
+	{ "cylinders", "an alias works on the volume of its base" },
+	{ "readonly", "an alias works on the volume of its base" },
+	{ "volser", "an alias works on the volume of its base" },
+	{ "create", "an alias works on the volume of its base" },
+	{ "format", "an alias works on the volume of its base" },
+	{ "cache", "an alias works on the volume of its base" },
+	{ "flush-interval", "an alias works on the volume of its base" },
+	{ "ssid", "an alias is in its base's LCU (ssid and serial)" },
+	{ "serial", "an alias is in its base's LCU (ssid and serial)" },
 };
 
 /* Bit of key in its section's key list, or -1 (unknown: reported later). */
@@ -395,27 +457,112 @@ static uint8_t mask_of_chpids(const uint8_t chpids[8])
 	return m;
 }
 
-void inventory_identity(const struct inv_sch *s, uint16_t *ssid,
-			uint8_t *unit_addr, char serial[13])
+void inventory_identity(const struct inventory *inv, const struct inv_sch *s,
+			uint16_t *ssid, uint8_t *unit_addr, char serial[13])
 {
-	*ssid = s->ssid >= 0 ? (uint16_t)s->ssid :
-		(uint16_t)(s->devno.ssid << 12 | s->devno.num >> 8);
+	uint8_t base_ua;
+
 	*unit_addr = s->unit_addr >= 0 ? (uint8_t)s->unit_addr :
 		     (uint8_t)(s->devno.num & 0xff);
+	if (s->alias && s->base >= 0) {
+		/* The LCU of the base: its ssid and serial. */
+		inventory_identity(inv, &inv->schs[s->base], ssid, &base_ua,
+				   serial);
+		return;
+	}
+	*ssid = s->ssid >= 0 ? (uint16_t)s->ssid :
+		(uint16_t)(s->devno.ssid << 12 | s->devno.num >> 8);
 	/* The parser checked the configured serial. */
 	if (eckd_serial_make(serial, s->serial, *ssid, *unit_addr))
 		serial[0] = '\0';
 }
 
-static bool same_identity(const struct inv_sch *a, const struct inv_sch *b)
+static bool same_identity(const struct inventory *inv, const struct inv_sch *a,
+			  const struct inv_sch *b)
 {
 	char sa[ECKD_SERIAL_LEN + 1], sb[ECKD_SERIAL_LEN + 1];
 	uint16_t ssa, ssb;
 	uint8_t ua, ub;
 
-	inventory_identity(a, &ssa, &ua, sa);
-	inventory_identity(b, &ssb, &ub, sb);
+	inventory_identity(inv, a, &ssa, &ua, sa);
+	inventory_identity(inv, b, &ssb, &ub, sb);
 	return ssa == ssb && ua == ub && !strcmp(sa, sb);
+}
+
+/* An alias has none of the keys of a device with a volume. */
+static int alias_keys(struct parser *p, const char *id)
+{
+	for (size_t i = 0; i < sizeof(alias_refuses) / sizeof(alias_refuses[0]); i++)
+		if (p->seen & (1u << key_bit(sch_keys, alias_refuses[i].key)))
+			return perr(p, "subchannel %s: '%s' does not go with alias-of: %s",
+				    id, alias_refuses[i].key, alias_refuses[i].why);
+	return 0;
+}
+
+static int find_sch(const struct inventory *inv, struct css_busid id)
+{
+	for (unsigned int i = 0; i < inv->nschs; i++)
+		if (css_busid_eq(inv->schs[i].schid, id))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * With every section read: each alias's base (a subchannel with a volume,
+ * in the same channel subsystem), and each alias's unit address unique in
+ * its base's LCU.
+ */
+static int finish_aliases(struct parser *p)
+{
+	struct inventory *inv = p->inv;
+
+	for (unsigned int i = 0; i < inv->nschs; i++) {
+		struct inv_sch *s = &inv->schs[i];
+		char id[CSS_BUSID_STRLEN], of[CSS_BUSID_STRLEN];
+		int b;
+
+		if (!s->alias)
+			continue;
+		css_busid_format(s->schid, id);
+		css_busid_format(s->alias_of, of);
+		p->line = s->line;
+		b = find_sch(inv, s->alias_of);
+		if (b < 0)
+			return perr(p, "subchannel %s: alias-of %s: no such subchannel", id, of);
+		if ((unsigned int)b == i)
+			return perr(p, "subchannel %s: alias-of names the subchannel itself", id);
+		if (inv->schs[b].alias)
+			return perr(p, "subchannel %s: alias-of %s: that subchannel (line %u) "
+				    "is an alias itself, not a base device with a volume",
+				    id, of, inv->schs[b].line);
+		if (inv->schs[b].schid.cssid != s->schid.cssid)
+			return perr(p, "subchannel %s: alias-of %s: the base must be in the "
+				    "same channel subsystem", id, of);
+		s->base = b;
+	}
+	for (unsigned int i = 0; i < inv->nschs; i++) {
+		const struct inv_sch *s = &inv->schs[i];
+		char id[CSS_BUSID_STRLEN];
+		uint16_t ssid;
+		uint8_t ua;
+		char serial[ECKD_SERIAL_LEN + 1];
+
+		if (!s->alias)
+			continue;
+		css_busid_format(s->schid, id);
+		p->line = s->line;
+		for (unsigned int j = 0; j < inv->nschs; j++) {
+			if (j == i || (inv->schs[j].alias && j > i) ||
+			    !same_identity(inv, s, &inv->schs[j]))
+				continue;
+			inventory_identity(inv, s, &ssid, &ua, serial);
+			return perr(p, "subchannel %s: unit address %02x already used in its "
+				    "LCU (ssid %04x, serial %s) by the subchannel at line %u "
+				    "(an LCU has 256 unit addresses, one per device)",
+				    id, ua, ssid, serial, inv->schs[j].line);
+		}
+	}
+	return 0;
 }
 
 /* Whole-section checks, run at the end of each [subchannel]. */
@@ -438,6 +585,8 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 	else if (!mask_of_chpids(s->chpids))
 		rc = perr(p, "subchannel %s: chpids names no channel path "
 			  "(00 marks an unused path position)", id);
+	else if (s->alias)
+		rc = alias_keys(p, id);
 	else if (!s->model[0])
 		rc = perr(p, "subchannel %s: device is missing", id);
 	else if (!s->image[0])
@@ -464,6 +613,12 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 			  "(create = blank or cdl)", id);
 		goto out;
 	}
+	if (s->cache != INV_CACHE_WRITEBACK &&
+	    (p->seen & (1u << key_bit(sch_keys, "flush-interval")))) {
+		rc = perr(p, "subchannel %s: flush-interval only applies to "
+			  "cache = writeback", id);
+		goto out;
+	}
 	if (s->create != INV_CREATE_NO && !s->volser[0])
 		snprintf(s->volser, sizeof(s->volser), "0X%04X", s->devno.num);
 	for (unsigned int i = 0; i + 1 < inv->nschs; i++) {
@@ -474,12 +629,14 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 				  id, inv->schs[i].line);
 			goto out;
 		}
+		if (s->alias || inv->schs[i].alias)
+			continue;       /* checked when the bases are known */
 		if (!strcmp(inv->schs[i].image, s->image)) {
 			rc = perr(p, "subchannel %s: image %s already used by the subchannel at line %u",
 				  id, s->image, inv->schs[i].line);
 			goto out;
 		}
-		if (same_identity(&inv->schs[i], s)) {
+		if (same_identity(inv, &inv->schs[i], s)) {
 			rc = perr(p, "subchannel %s: device identity (ssid, unit-address, serial) "
 				  "already used by the subchannel at line %u",
 				  id, inv->schs[i].line);
@@ -558,7 +715,7 @@ int inventory_parse(struct inventory *inv, const char *text, const char *name,
 		return rc;
 	if (!inv->nschs)
 		return error_setf(err, EINVAL, "%s: no [subchannel] defined", name);
-	return 0;
+	return finish_aliases(&p);
 }
 
 int inventory_load(struct inventory *inv, const char *path, struct error *err)

@@ -18,6 +18,11 @@
  *   create = cdl
  *   format = cckd64
  *
+ *   [subchannel 0.0.0314]         a HyperPAV alias of 0.0.0313's volume
+ *   devno    = 0.0.2b0a
+ *   chpids   = 1a 2a 3a 0a
+ *   alias-of = 0.0.0313
+ *
  * Parsing only: nothing is opened or created here. Every rejected line is
  * reported as "FILE:LINE: reason".
  */
@@ -53,6 +58,16 @@ enum inv_format {
 	INV_FORMAT_PLAIN,   /* full size, fixed track slots */
 };
 
+/* How a volume acknowledges writes (docs/inventory.md "Cache modes"). */
+enum inv_cache {
+	INV_CACHE_WRITETHROUGH, /* default: durable before final status */
+	INV_CACHE_WRITEBACK,    /* in the image file; flushed every flush_ms */
+};
+
+#define INV_FLUSH_MS_DEFAULT 1000u
+#define INV_FLUSH_MS_MIN 10u
+#define INV_FLUSH_MS_MAX 3600000u
+
 struct inv_sch {
 	struct css_busid schid;
 	struct css_busid devno;
@@ -65,11 +80,16 @@ struct inv_sch {
 	char volser[7];
 	enum inv_create create;
 	enum inv_format format;
+	enum inv_cache cache;
+	unsigned int flush_ms;     /* writeback: flush interval */
 	int dev_model;             /* -1 = model table */
 	int cu_model;              /* -1 = default */
 	int ssid;                  /* -1 = derived */
 	int unit_addr;             /* -1 = derived */
 	char serial[13];           /* "" = derived */
+	bool alias;                /* a HyperPAV alias: no device or image */
+	struct css_busid alias_of; /* ... of the base on this subchannel */
+	int base;                  /* its index in schs (-1: not an alias) */
 	unsigned int line;
 };
 
@@ -86,11 +106,13 @@ struct inventory {
  * IBM.ZZ<serial>.<ssid>.<ua>): ssid and unit address as configured, else
  * derived from the device number (ssid = subchannel set << 12 | devno
  * high byte, ua = devno low byte); the serial as configured (right-aligned
- * with zeros), else 000000<ssid><ua>. The parser rejects a subchannel
- * whose identity another one has.
+ * with zeros), else 000000<ssid><ua>. An alias has its base's ssid and
+ * serial (its LCU) and a unit address of its own. Devices with the same
+ * ssid and serial form one logical control unit. The parser rejects a
+ * subchannel whose identity another one has.
  */
-void inventory_identity(const struct inv_sch *s, uint16_t *ssid,
-			uint8_t *unit_addr, char serial[13]);
+void inventory_identity(const struct inventory *inv, const struct inv_sch *s,
+			uint16_t *ssid, uint8_t *unit_addr, char serial[13]);
 
 /*
  * Parse text (NUL-terminated) as if read from `name`; relative image paths

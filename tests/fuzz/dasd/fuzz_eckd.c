@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target for the 3390/3990 command processor: the input is a
- * volume format byte followed by channel programs of (command, flags,
- * count, data) CCWs, executed through the channel subsystem (CSS_F_SYNC,
- * flat memory; tests/unit/dasd/harness_css.c) against a 2-cylinder memory
- * volume. Looks for crashes, hangs, leaks and undefined behaviour, and
- * aborts when a program breaks one of these invariants:
+ * set-up byte followed by channel programs of (command, flags, count,
+ * data) CCWs, executed through the channel subsystem (CSS_F_SYNC, flat
+ * memory; tests/unit/dasd/harness_css.c) against a 2-cylinder memory
+ * volume, and with HyperPAV aliases of it on subchannels of their own
+ * (Prefix, the LCU's unit address configuration). The set-up byte: bits
+ * 0-1 the volume's null track format (mod 3), bits 2-3 the number of
+ * aliases (0-3). Bits 0-1 of a program's first flag byte (PCI, suspend
+ * and MIDA, which are not used otherwise) choose the device that runs it
+ * (0 the base, mod the number of devices). Looks for crashes, hangs,
+ * leaks and undefined behaviour, and aborts when a program breaks one of
+ * these invariants:
  *   - each started program ends once at the device (end_program) and
  *     gets exactly one final (primary) status;
  *   - the residual count is never above the count of the CCW it is for;
@@ -44,11 +50,15 @@ static bool is_search(uint8_t cmd)
 	return base == 0x31 || base == 0x51 || base == 0x71;
 }
 
-/* Parse one program; returns the CCWs used, 0 at the end of the input. */
-static int parse_program(const uint8_t **data, size_t *size, struct tccw *p)
+/* Parse one program; returns the CCWs used, 0 at the end of the input.
+ * *dev: the device selector of its first CCW. */
+static int parse_program(const uint8_t **data, size_t *size, struct tccw *p,
+			 unsigned int *dev)
 {
 	int n = 0;
 
+	if (*size >= 4)
+		*dev = (*data)[1] & 0x03;
 	while (n < MAX_CCWS && *size >= 4) {
 		struct tccw *c = &p[n];
 		size_t take;
@@ -98,8 +108,8 @@ static void check_sense(const uint8_t sense[32], int prog)
 }
 
 /* The invariants of one program's result (see the header). */
-static void check_result(struct harness *h, const struct tccw *prog, int n,
-			 const struct tresult *res, bool csense, int i)
+static void check_result(struct harness *h, int dev, const struct tccw *prog,
+			 int n, const struct tresult *res, bool csense, int i)
 {
 	if (res->ends != 1)
 		violated("device saw the program end not exactly once", i);
@@ -120,7 +130,8 @@ static void check_result(struct harness *h, const struct tccw *prog, int n,
 				  .data = sense };
 		struct tresult sr;
 
-		if (h_run(h, &s, 1, 0x80, &sr) || sr.dstat != (DEV_STAT_CHN_END | DEV_STAT_DEV_END))
+		if (h_run_on(h, dev, &s, 1, 0x80, &sr) ||
+		    sr.dstat != (DEV_STAT_CHN_END | DEV_STAT_DEV_END))
 			violated("Sense after a unit check failed", i);
 		check_sense(sense, i);
 	}
@@ -136,27 +147,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct harness *h;
 	struct tresult res;
 	struct error err;
+	int ndevs;
 
 	log_set_level(LOG_EMERG);
 	if (size < 1)
 		return 0;
-	img = ckd_image_new_mem(&geo, (enum ckd_null_format)(data[0] % 3), &err);
+	img = ckd_image_new_mem(&geo, (enum ckd_null_format)((data[0] & 3) % 3),
+				&err);
 	if (!img)
 		return 0;
 	h = h_new(img, 0x0001, 0x01);
 	if (!h)
 		return 0;
+	ndevs = 1 + ((data[0] >> 2) & 3);
+	for (int a = 1; a < ndevs; a++)
+		if (h_add_alias(h, (uint8_t)(0x01 + a)) != a)
+			violated("an alias could not be added", -1);
 	data++;
 	size--;
 	for (int i = 0; i < MAX_PROGRAMS; i++) {
-		int n = parse_program(&data, &size, prog);
+		unsigned int sel = 0;
+		int n = parse_program(&data, &size, prog, &sel);
+		int dev = (int)(sel % (unsigned int)ndevs);
 
 		if (!n)
 			break;
 		h_set_csense(h, i != 3);
-		if (h_run(h, prog, n, (i & 1) ? 0x40 : 0x80, &res))
+		if (h_run_on(h, dev, prog, n, (i & 1) ? 0x40 : 0x80, &res))
 			violated("the program could not be started", i);
-		check_result(h, prog, n, &res, i != 3, i);
+		check_result(h, dev, prog, n, &res, i != 3, i);
 		for (int j = 0; j < n; j++)
 			if (prog[j].cmd != H_TIC)
 				free(prog[j].data);

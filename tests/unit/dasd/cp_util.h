@@ -37,6 +37,29 @@ static inline void t_de(uint8_t p[16], uint8_t mask, uint8_t attr,
 	t_cchh(p + 12, last);
 }
 
+/*
+ * Prefix (prefix_LRE): format 0 or 1, validity (80 read, C0 write with a
+ * time stamp; + 30 from a HyperPAV alias), the base's unit address and
+ * LSS, the 16 Define Extent bytes (with DE byte 7 bit 0x02 the extended
+ * parameter gets a time stamp, as set_timestamp does) and, for format 1,
+ * the 16 Locate Record bytes of the embedded Locate Record Extended.
+ */
+static inline void t_pfx(uint8_t p[64], uint8_t format, uint8_t validity,
+			 uint8_t base_ua, uint8_t lss, const uint8_t de[16],
+			 const uint8_t *lr)
+{
+	memset(p, 0, 64);
+	p[0] = format;
+	p[1] = validity;
+	p[2] = base_ua;
+	p[4] = lss;
+	memcpy(p + 12, de, 16);
+	if (de[7] & 0x02)
+		st_be64(p + 28, 0xd1a2b3c4d5e6f708ull);    /* TOD */
+	if (lr)
+		memcpy(p + 44, lr, 16);
+}
+
 /* Linux's sector estimate for record rec of reclen bytes on a 3390. */
 static inline uint8_t t_sector(unsigned int rec, unsigned int reclen)
 {

@@ -2,10 +2,12 @@
 /*
  * Memory-only stand-in for the image layer (image/ckd_image.h): tracks in
  * Hercules layout, null tracks generated on read, and fault injection.
+ * Calls from several threads are serialised, as the real layer does.
  */
 #include "fake_image.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +16,10 @@
 struct ckd_image {
 	struct ckd_geometry geo;
 	enum ckd_null_format nullfmt;
+	pthread_mutex_t lock;
 	uint8_t **trk;
 	size_t *len;
+	unsigned int *trk_writes;
 	bool ro;
 	int fail_sync, fail_write, fail_read;
 	unsigned int syncs, writes;
@@ -71,9 +75,11 @@ struct ckd_image *ckd_image_new_mem(const struct ckd_geometry *geo,
 	}
 	img->geo = *geo;
 	img->nullfmt = nullfmt;
+	pthread_mutex_init(&img->lock, NULL);
 	img->trk = calloc(n, sizeof(*img->trk));
 	img->len = calloc(n, sizeof(*img->len));
-	if (!img->trk || !img->len) {
+	img->trk_writes = calloc(n, sizeof(*img->trk_writes));
+	if (!img->trk || !img->len || !img->trk_writes) {
 		ckd_image_close(img);
 		error_setf(err, ENOMEM, "(memory): out of memory");
 		return NULL;
@@ -90,6 +96,8 @@ int ckd_image_close(struct ckd_image *img)
 			free(img->trk[t]);
 	free(img->trk);
 	free(img->len);
+	free(img->trk_writes);
+	pthread_mutex_destroy(&img->lock);
 	free(img);
 	return 0;
 }
@@ -116,8 +124,8 @@ const char *ckd_image_path(const struct ckd_image *img)
 	return "(memory)";
 }
 
-int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
-			 size_t bufsize, size_t *len)
+static int read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
+		      size_t bufsize, size_t *len)
 {
 	if (img->fail_read)
 		return img->fail_read;
@@ -132,8 +140,19 @@ int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 	return 0;
 }
 
-int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
-			  const uint8_t *buf, size_t len)
+int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
+			 size_t bufsize, size_t *len)
+{
+	int rc;
+
+	pthread_mutex_lock(&img->lock);
+	rc = read_track(img, trk, buf, bufsize, len);
+	pthread_mutex_unlock(&img->lock);
+	return rc;
+}
+
+static int write_track(struct ckd_image *img, uint32_t trk,
+		       const uint8_t *buf, size_t len)
 {
 	if (img->ro)
 		return -EROFS;
@@ -150,15 +169,32 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 	memcpy(img->trk[trk], buf, len);
 	img->len[trk] = len;
 	img->writes++;
+	img->trk_writes[trk]++;
 	return 0;
+}
+
+int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
+			  const uint8_t *buf, size_t len)
+{
+	int rc;
+
+	pthread_mutex_lock(&img->lock);
+	rc = write_track(img, trk, buf, len);
+	pthread_mutex_unlock(&img->lock);
+	return rc;
 }
 
 int ckd_image_sync(struct ckd_image *img)
 {
+	int rc = 0;
+
+	pthread_mutex_lock(&img->lock);
 	if (img->fail_sync)
-		return img->fail_sync;
-	img->syncs++;
-	return 0;
+		rc = img->fail_sync;
+	else
+		img->syncs++;
+	pthread_mutex_unlock(&img->lock);
+	return rc;
 }
 
 void fake_image_set_readonly(struct ckd_image *img, bool ro)
@@ -181,12 +217,32 @@ void fake_image_fail_read(struct ckd_image *img, int err)
 	img->fail_read = err;
 }
 
-unsigned int fake_image_syncs(const struct ckd_image *img)
+unsigned int fake_image_syncs(struct ckd_image *img)
 {
-	return img->syncs;
+	unsigned int n;
+
+	pthread_mutex_lock(&img->lock);
+	n = img->syncs;
+	pthread_mutex_unlock(&img->lock);
+	return n;
 }
 
-unsigned int fake_image_writes(const struct ckd_image *img)
+unsigned int fake_image_writes(struct ckd_image *img)
 {
-	return img->writes;
+	unsigned int n;
+
+	pthread_mutex_lock(&img->lock);
+	n = img->writes;
+	pthread_mutex_unlock(&img->lock);
+	return n;
+}
+
+unsigned int fake_image_track_writes(struct ckd_image *img, uint32_t trk)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&img->lock);
+	n = img->trk_writes[trk];
+	pthread_mutex_unlock(&img->lock);
+	return n;
 }

@@ -7,6 +7,7 @@
 #define CCWPASS_TESTS_DASD_FAKE_IMAGE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "image/ckd_image.h"
 
@@ -15,7 +16,9 @@ void fake_image_set_readonly(struct ckd_image *img, bool ro);
 void fake_image_fail_sync(struct ckd_image *img, int err);
 void fake_image_fail_write(struct ckd_image *img, int err);
 void fake_image_fail_read(struct ckd_image *img, int err);
-unsigned int fake_image_syncs(const struct ckd_image *img);
-unsigned int fake_image_writes(const struct ckd_image *img);
+unsigned int fake_image_syncs(struct ckd_image *img);
+unsigned int fake_image_writes(struct ckd_image *img);
+/* Writes of track trk (ckd_image_write_track calls that succeeded). */
+unsigned int fake_image_track_writes(struct ckd_image *img, uint32_t trk);
 
 #endif

@@ -41,6 +41,7 @@ struct tresult {
 	int ends;             /* the device's end_program() calls */
 	int statuses;         /* status-pending IRBs TEST SUBCHANNEL gave */
 	bool final_status;    /* the IRB held primary (final) status */
+	bool cleared;         /* a clear function ended the program */
 };
 
 #define H_NPATHS 2            /* paths 0x80 and 0x40 */
@@ -48,6 +49,19 @@ struct tresult {
 /* A device on img (owned by the harness from now on); NULL on failure. */
 struct harness *h_new(struct ckd_image *img, uint16_t ssid, uint8_t ua);
 void h_free(struct harness *h);
+
+/*
+ * Only harness_css.c: h_new_threaded() runs the channel subsystem with its
+ * worker threads instead of CSS_F_SYNC (h_run waits for the final status,
+ * which the subchannel's notify callback collects with TEST SUBCHANNEL).
+ * h_add_alias() adds a HyperPAV alias of the base at unit address ua on a
+ * subchannel of its own (0.0.0002..., devno 0.0.1235...) with its own
+ * storage. Returns: its number for h_run_on (1, 2, ...), or -1.
+ */
+#define H_MAX_DEVS 5
+struct harness *h_new_threaded(struct ckd_image *img, uint16_t ssid,
+			       uint8_t ua);
+int h_add_alias(struct harness *h, uint8_t ua);
 
 /* Take sense concurrently with a unit check (default) or leave it pending. */
 void h_set_csense(struct harness *h, bool on);
@@ -58,6 +72,30 @@ void h_set_csense(struct harness *h, bool on);
  */
 int h_run(struct harness *h, const struct tccw *prog, int n, uint8_t lpm,
 	  struct tresult *res);
+/* The same on device dev (0: the base); programs on different devices may
+ * run at the same time from different threads (h_new_threaded). */
+int h_run_on(struct harness *h, int dev, const struct tccw *prog, int n,
+	     uint8_t lpm, struct tresult *res);
+
+/*
+ * h_run_on in two halves (h_new_threaded only): START SUBCHANNEL, and
+ * waiting for the final status of the start function, or of a clear
+ * function (CLEAR SUBCHANNEL: h_clear_on) that ended it (res->cleared).
+ * prog must stay valid in between. Returns: 0 or -1.
+ */
+int h_start_on(struct harness *h, int dev, const struct tccw *prog, int n,
+	       uint8_t lpm);
+int h_wait_on(struct harness *h, int dev, struct tresult *res);
+int h_clear_on(struct harness *h, int dev);
+
+/*
+ * A test hook on the channel subsystem's side of the device: called on the
+ * thread running dev's program before the 3390 executes command index
+ * (0, 1, ... of the program; cmd its code), and with index -1 when the
+ * program ends, before the 3390's end_program. NULL: none.
+ */
+typedef void h_hook_fn(int dev, int index, uint8_t cmd, void *arg);
+void h_set_hook(struct harness *h, h_hook_fn *fn, void *arg);
 
 /* The css_device and its image (for tests that look at them). */
 struct css_device *h_device(struct harness *h);

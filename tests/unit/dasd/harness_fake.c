@@ -28,6 +28,7 @@ uint8_t css_io_flags(const struct css_ccw_io *io) { return io->flags; }
 uint32_t css_io_count(const struct css_ccw_io *io) { return io->count; }
 uint8_t css_io_path(const struct css_ccw_io *io) { return io->path; }
 bool css_io_chained(const struct css_ccw_io *io) { return io->chained; }
+bool css_io_cancelled(const struct css_ccw_io *io) { (void)io; return false; }
 
 uint32_t css_io_remaining(const struct css_ccw_io *io)
 {

@@ -291,14 +291,15 @@ static void test_recognition_and_characteristics(void **state)
 		want_check(&r, 0, 0x80, 0x00, 0x04);
 	}
 
-	/* Unit address configuration: base device, no aliases. */
+	/* Unit address configuration: base device (base address 00), no
+	 * aliases. */
 	psf[6] = 0x0e;
 	p[0] = t_ccw(0x27, H_CC, 12, psf);
 	p[1] = t_ccw(0x3e, 0, 512, buf);
 	r = run(h, p, 2);
 	want_ok(&r, 1);
 	assert_int_equal(buf[2 * UA], 0x01);
-	assert_int_equal(buf[2 * UA + 1], UA);
+	assert_int_equal(buf[2 * UA + 1], 0x00);
 	assert_int_equal(buf[0] | buf[2 * UA + 2], 0);
 	h_free(h);
 }

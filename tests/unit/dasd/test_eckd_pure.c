@@ -184,21 +184,83 @@ static void test_serial(void **state)
 
 static void test_uac_and_features(void **state)
 {
-	struct eckd_ident id = ident(3339);
+	uint8_t type[ECKD_LCU_UNITS] = { 0 };
 	uint8_t b[ECKD_UAC_LEN];
 	int nonzero = 0;
 
 	(void)state;
-	eckd_build_uac(b, &id);
+	/* A device of its own at unit address 05: {01, 00}. Byte 1 is not
+	 * the unit address: Linux would log "An Alias device was reassigned"
+	 * at every reload (research note hyperpav.md 2.5). */
+	type[0x05] = ECKD_UA_BASE;
+	eckd_build_uac(b, type);
 	assert_int_equal(b[10], 0x01);
-	assert_int_equal(b[11], 0x05);
+	assert_int_equal(b[11], 0x00);
 	for (int i = 0; i < ECKD_UAC_LEN; i++)
 		nonzero += b[i] != 0;
-	assert_int_equal(nonzero, 2);
+	assert_int_equal(nonzero, 1);
+
+	/* The research note's LCU: base 09, HyperPAV aliases 0a-0c. */
+	memset(type, 0, sizeof(type));
+	type[0x09] = ECKD_UA_BASE;
+	type[0x0a] = type[0x0b] = type[0x0c] = ECKD_UA_HYPERPAV;
+	eckd_build_uac(b, type);
+	for (int i = 0; i < ECKD_UAC_LEN; i++) {
+		uint8_t want = 0;
+
+		if (i == 0x12)
+			want = 0x01;
+		else if (i == 0x14 || i == 0x16 || i == 0x18)
+			want = 0x03;
+		assert_int_equal(b[i], want);
+	}
+
 	memset(b, 0xaa, sizeof(b));
-	eckd_build_features(b);
+	eckd_build_features(b, false);
 	for (int i = 0; i < ECKD_FEATURES_LEN; i++)
 		assert_int_equal(b[i], 0);
+	/* With aliases: Prefix (byte 8 bit 01) and nothing else. */
+	eckd_build_features(b, true);
+	for (int i = 0; i < ECKD_FEATURES_LEN; i++)
+		assert_int_equal(b[i], i == 8 ? 0x01 : 0x00);
+}
+
+/* RCD of a base in an LCU with aliases and of a HyperPAV alias: the
+ * subsystem NEQ in record 5 with the unit address type; the rest is the
+ * device's RCD with its own unit address. */
+static void test_rcd_sneq(void **state)
+{
+	static const uint8_t sneq_alias[32] = {
+		0x40, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00,
+	};
+	struct eckd_ident id = ident(10017);
+	uint8_t plain[ECKD_RCD_LEN], base[ECKD_RCD_LEN], alias[ECKD_RCD_LEN];
+
+	(void)state;
+	eckd_build_rcd(plain, &id, 1);
+	id.sneq_type = ECKD_UA_BASE;
+	eckd_build_rcd(base, &id, 1);
+	assert_memory_equal(plain, base, 160);
+	assert_int_equal(base[160], 0x40);
+	assert_int_equal(ld_be16(base + 162), 0x0001);
+	assert_int_equal(base[168], 0x01);
+	assert_int_equal(base[169], 0x00);
+	assert_memory_equal(plain + 192, base + 192, 64);
+
+	id.sneq_type = ECKD_UA_HYPERPAV;
+	id.unit_addr = 0x06;
+	eckd_build_rcd(alias, &id, 1);
+	assert_memory_equal(alias + 160, sneq_alias, 32);
+	/* Same NED but for byte 31, the alias's own unit address; the
+	 * serial (bytes 16-29) and LSS (30) are the LCU's. */
+	assert_memory_equal(alias, plain, 31);
+	assert_int_equal(alias[31], 0x06);
+	assert_memory_equal(alias + 32, plain + 32, 32);
+	/* General NEQ: the SSID, and the alias's unit address where the
+	 * base has its own. */
+	assert_int_equal(ld_be16(alias + 232), 0x1234);
+	assert_int_equal(alias[235], 0x06);
+	assert_int_equal(alias[243], 0x06);
 }
 
 static void test_sense_layout(void **state)
@@ -436,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_rcd),
 		cmocka_unit_test(test_serial),
 		cmocka_unit_test(test_uac_and_features),
+		cmocka_unit_test(test_rcd_sneq),
 		cmocka_unit_test(test_sense_layout),
 		cmocka_unit_test(test_define_extent),
 		cmocka_unit_test(test_locate_record),

@@ -141,13 +141,17 @@ static void test_all_keys(void **state)
 		"image = b.cckd\n"
 		"create = blank\n"
 		"format = cckd\n"
+		"cache = writeback\n"
+		"flush-interval = 250ms\n"
 		"[subchannel 0.1.0003]\n"
 		"devno = 0.1.1236\n"
 		"chpids = 40\n"
 		"device = 3390-3\n"
 		"image = c.ckd\n"
 		"create = cdl\n"
-		"format = plain\n";
+		"format = plain\n"
+		"cache = writeback\n"
+		"flush-interval = 5\n";
 	struct error err = { 0 };
 	const struct inv_sch *a, *b;
 
@@ -158,6 +162,11 @@ static void test_all_keys(void **state)
 	assert_int_equal(a->format, INV_FORMAT_CCKD64);     /* default */
 	assert_int_equal(b->format, INV_FORMAT_CCKD);
 	assert_int_equal(inv.schs[2].format, INV_FORMAT_PLAIN);
+	assert_int_equal(a->cache, INV_CACHE_WRITETHROUGH);  /* default */
+	assert_int_equal(a->flush_ms, INV_FLUSH_MS_DEFAULT);
+	assert_int_equal(b->cache, INV_CACHE_WRITEBACK);
+	assert_int_equal(b->flush_ms, 250);
+	assert_int_equal(inv.schs[2].flush_ms, 5000);
 	assert_int_equal(a->schid.ssid, 1);
 	assert_int_equal(a->pim, 0xc0);     /* derived from two chpids */
 	assert_int_equal(a->pam, 0xc0);
@@ -179,6 +188,12 @@ static void test_all_keys(void **state)
 	assert_int_equal(inv.chps[1].chpid, 0x41);
 	assert_int_equal(inv.chps[1].type, 0x1b);
 }
+
+/* A base at unit address 01 (lines 1-5), an alias of it (from line 6). */
+#define BASE1 "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\n" \
+	      "device = 3390-1\nimage = a\n"
+#define ALIAS2 "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\n" \
+	       "alias-of = 0.0.0001\n"
 
 struct bad_case {
 	const char *text;
@@ -207,6 +222,15 @@ static const struct bad_case bad_cases[] = {
 	{ "[subchannel 0.0.0001]\nformat = qcow2\n", "2: format: 'qcow2' is not cckd64, cckd or plain" },
 	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
 	  "format = cckd\n", "1: subchannel 0.0.0001: format only applies to a volume create makes" },
+	{ "[subchannel 0.0.0001]\ncache = none\n", "2: cache: 'none' is not writethrough or writeback" },
+	{ "[subchannel 0.0.0001]\nflush-interval = 5ms\n", "2: flush-interval: '5ms' is not a time from 10ms to 3600s" },
+	{ "[subchannel 0.0.0001]\nflush-interval = 2h\n", "2: flush-interval: '2h' is not a time" },
+	{ "[subchannel 0.0.0001]\nflush-interval = 3601\n", "2: flush-interval: '3601' is not a time" },
+	{ "[subchannel 0.0.0001]\nflush-interval = -1\n", "2: flush-interval: '-1' is not a time" },
+	{ "[subchannel 0.0.0001]\nflush-interval = s\n", "2: flush-interval: 's' is not a time" },
+	{ "[subchannel 0.0.0001]\nflush-interval = 99999999999999999999\n", "2: flush-interval: '99999999999999999999' is not a time" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 3390-1\nimage = a\n"
+	  "flush-interval = 2s\n", "1: subchannel 0.0.0001: flush-interval only applies to cache = writeback" },
 	{ "[subchannel 0.0.0001]\ncylinders = -3\n", "2: cylinders: '-3'" },
 	{ "[subchannel 0.0.0001]\nimage =\n", "2: 'image' has no value" },
 	{ "[subchannel 0.0.0001]\njust words\n", "2: expected 'key = value'" },
@@ -249,6 +273,50 @@ static const struct bad_case bad_cases[] = {
 	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 00 00\ndevice = 3390-1\nimage = a\n",
 	  "1: subchannel 0.0.0001: chpids names no channel path (00 marks an unused path position)" },
 	{ "# nothing\n", "bad.conf: no [subchannel] defined" },
+	/* HyperPAV aliases (alias-of). */
+	{ "[subchannel 0.0.0002]\nalias-of = 0.0.01\n",
+	  "2: alias-of '0.0.01' is not a subchannel id" },
+	{ BASE1 "[subchannel 0.0.0002]\ndevno = 0.0.0002\nalias-of = 0.0.0001\n",
+	  "6: subchannel 0.0.0002: chpids is missing" },
+	{ BASE1 ALIAS2 "image = x\n",
+	  "6: subchannel 0.0.0002: 'image' does not go with alias-of: an alias "
+	  "works on the volume of its base" },
+	{ BASE1 ALIAS2 "device = 3390-9\n",
+	  "6: subchannel 0.0.0002: 'device' does not go with alias-of: an alias "
+	  "reports its base's device and control unit" },
+	{ BASE1 ALIAS2 "cu-model = e9\n", "6: subchannel 0.0.0002: 'cu-model' does not go" },
+	{ BASE1 ALIAS2 "readonly = yes\n", "6: subchannel 0.0.0002: 'readonly' does not go" },
+	{ BASE1 ALIAS2 "create = cdl\n", "6: subchannel 0.0.0002: 'create' does not go" },
+	{ BASE1 ALIAS2 "cache = writeback\n", "6: subchannel 0.0.0002: 'cache' does not go" },
+	{ BASE1 ALIAS2 "ssid = 0001\n",
+	  "6: subchannel 0.0.0002: 'ssid' does not go with alias-of: an alias is in "
+	  "its base's LCU (ssid and serial)" },
+	{ BASE1 ALIAS2 "serial = X\n", "6: subchannel 0.0.0002: 'serial' does not go" },
+	{ BASE1 "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\nalias-of = 0.0.0009\n",
+	  "6: subchannel 0.0.0002: alias-of 0.0.0009: no such subchannel" },
+	{ BASE1 "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\nalias-of = 0.0.0002\n",
+	  "6: subchannel 0.0.0002: alias-of names the subchannel itself" },
+	{ BASE1 ALIAS2 "[subchannel 0.0.0003]\ndevno = 0.0.0003\nchpids = 1a\n"
+	  "alias-of = 0.0.0002\n",
+	  "10: subchannel 0.0.0003: alias-of 0.0.0002: that subchannel (line 6) is an "
+	  "alias itself, not a base device with a volume" },
+	{ BASE1 "[subchannel 1.0.0002]\ndevno = 1.0.0002\nchpids = 1a\nalias-of = 0.0.0001\n",
+	  "6: subchannel 1.0.0002: alias-of 0.0.0001: the base must be in the same "
+	  "channel subsystem" },
+	/* Unit addresses in the LCU of base 0.0.0001 (ssid 0000, serial
+	 * 000000000001): the base's own, and another alias's. */
+	{ BASE1 ALIAS2 "unit-address = 01\n",
+	  "6: subchannel 0.0.0002: unit address 01 already used in its LCU (ssid 0000, "
+	  "serial 000000000001) by the subchannel at line 1 (an LCU has 256 unit "
+	  "addresses, one per device)" },
+	{ BASE1 ALIAS2 "[subchannel 0.0.0003]\ndevno = 0.0.1002\nchpids = 1a\n"
+	  "alias-of = 0.0.0001\n",
+	  "10: subchannel 0.0.0003: unit address 02 already used in its LCU (ssid 0000, "
+	  "serial 000000000001) by the subchannel at line 6" },
+	/* The alias comes first in the file, the clash is reported on it. */
+	{ "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\nalias-of = 0.0.0001\n"
+	  "unit-address = 01\n" BASE1,
+	  "1: subchannel 0.0.0002: unit address 01 already used" },
 };
 
 static void test_bad_lines(void **state)
@@ -265,6 +333,56 @@ static void test_bad_lines(void **state)
 		if (!strstr(err.msg, want))
 			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err.msg, want);
 	}
+}
+
+/* Aliases: before or after their base, their LCU identity, the keys. */
+static void test_aliases(void **state)
+{
+	static const char text[] =
+		"[subchannel 0.0.0314]\n"
+		"devno = 0.0.2b0a\nchpids = 1a 2a\nalias-of = 0.0.0313\n"
+		"[subchannel 0.0.0313]\n"
+		"devno = 0.0.2b09\nchpids = 1a 2a 3a 0a\ndevice = 3390-9\n"
+		"image = v.cckd\n"
+		"[subchannel 0.1.0315]\n"     /* another subchannel set */
+		"devno = 0.1.4444\nchpids = 00 00 3a\npim = 20\nalias-of = 0.0.0313\n"
+		"unit-address = 7f\n"
+		"[subchannel 0.0.0316]\n"     /* a base of its own */
+		"devno = 0.0.2b0b\nchpids = 1a\ndevice = 3390-1\nimage = w.cckd\n";
+	struct error err = { 0 };
+	char serial[13];
+	uint16_t ssid;
+	uint8_t ua;
+
+	(void)state;
+	if (inventory_parse(&inv, text, "pav.conf", "/d", &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(inv.nschs, 4);
+	assert_true(inv.schs[0].alias);
+	assert_int_equal(inv.schs[0].base, 1);
+	assert_int_equal(inv.schs[0].pim, 0xc0);
+	assert_string_equal(inv.schs[0].image, "");
+	assert_false(inv.schs[1].alias);
+	assert_int_equal(inv.schs[1].base, -1);
+	assert_int_equal(inv.schs[2].base, 1);
+	assert_int_equal(inv.schs[2].pim, 0x20);
+	/* The base keeps the identity it has without aliases. */
+	inventory_identity(&inv, &inv.schs[1], &ssid, &ua, serial);
+	assert_int_equal(ssid, 0x002b);
+	assert_int_equal(ua, 0x09);
+	assert_string_equal(serial, "000000002B09");
+	/* The aliases: the base's ssid and serial, their own unit address. */
+	inventory_identity(&inv, &inv.schs[0], &ssid, &ua, serial);
+	assert_int_equal(ssid, 0x002b);
+	assert_int_equal(ua, 0x0a);
+	assert_string_equal(serial, "000000002B09");
+	inventory_identity(&inv, &inv.schs[2], &ssid, &ua, serial);
+	assert_int_equal(ssid, 0x002b);
+	assert_int_equal(ua, 0x7f);
+	assert_string_equal(serial, "000000002B09");
+	/* 0.0.2b0b has ua 0b, but a serial and LCU of its own. */
+	inventory_identity(&inv, &inv.schs[3], &ssid, &ua, serial);
+	assert_string_equal(serial, "000000002B0B");
 }
 
 static void test_long_line_and_nul(void **state)
@@ -331,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_file_is_default),
 		cmocka_unit_test(test_all_keys),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_long_line_and_nul),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_load_hostile_files),

@@ -12,6 +12,9 @@
  *   (whose uniqueness the parser checks) names, and serial, ssid, unit
  *   address, device and control-unit model set in the inventory show up
  *   in RCD;
+ * - a base with three HyperPAV aliases (alias-of): one LCU, the aliases'
+ *   RCD (subsystem NEQ type 03, the base's serial), one unit address
+ *   configuration for all, Prefix announced there only;
  * - `create` makes the file format `format` names (CCKD64 by default).
  */
 #include <stdarg.h>
@@ -68,11 +71,17 @@ static struct css *build(void)
 	return css;
 }
 
-/* Read Configuration Data (256 bytes, no SLI) on the path lpm. */
-static void rcd(struct css *css, const char *schid, uint8_t lpm,
-		uint8_t out[256])
+/*
+ * On the path lpm: a command with count bytes in or out at DATA_AT, after
+ * a PSF with param (12 bytes) when param is not NULL. out gets the data.
+ */
+static void run_cmd(struct css *css, const char *schid, uint8_t lpm,
+		    const uint8_t *param, uint8_t cmd, uint16_t count,
+		    uint8_t *out)
 {
-	struct css_ccw ccw = { .cmd = 0xfa, .count = 256, .cda = DATA_AT };
+	struct css_ccw psf = { .cmd = 0x27, .flags = CCW_FLAG_CC, .count = 12,
+			       .cda = DATA_AT - 0x100 };
+	struct css_ccw ccw = { .cmd = cmd, .count = count, .cda = DATA_AT };
 	struct css_orb orb = {
 		.intparm = 0xc0ffee, .lpm = lpm, .cpa = CCW_AT,
 		.ctrl0 = ORB_CTRL0_FMT,
@@ -92,15 +101,38 @@ static void rcd(struct css *css, const char *schid, uint8_t lpm,
 	schib.pmcw.flags |= PMCW_FLAGS_ENA | PMCW_FLAGS_MP;
 	schib.pmcw.lpm = schib.pmcw.pam;
 	assert_int_equal(css_msch(sch, &schib), 0);
-	css_ccw_store(&ccw, mem + CCW_AT);
+	if (param) {
+		memcpy(mem + psf.cda, param, 12);
+		css_ccw_store(&psf, mem + CCW_AT);
+		css_ccw_store(&ccw, mem + CCW_AT + 8);
+	} else {
+		css_ccw_store(&ccw, mem + CCW_AT);
+	}
 	css_flatmem_init(&fm, mem, MEMSZ);
 	assert_int_equal(css_ssch(sch, &orb, &fm.mem), 0);
 	assert_int_equal(css_tsch(sch, &irb), 0);
 	assert_int_equal(irb.scsw.dstat, OK_STAT);
 	assert_int_equal(irb.scsw.cstat, 0);
 	assert_int_equal(irb.scsw.count, 0);
-	memcpy(out, mem + DATA_AT, 256);
+	memcpy(out, mem + DATA_AT, count);
 	free(mem);
+}
+
+/* Read Configuration Data (256 bytes, no SLI) on the path lpm. */
+static void rcd(struct css *css, const char *schid, uint8_t lpm,
+		uint8_t out[256])
+{
+	run_cmd(css, schid, lpm, NULL, 0xfa, 256, out);
+}
+
+/* PSF Prepare for Read Subsystem Data (suborder so) + RSSD. */
+static void prssd(struct css *css, const char *schid, uint8_t so,
+		  uint16_t count, uint8_t *out)
+{
+	uint8_t psf[12] = { 0x18 };
+
+	psf[6] = so;
+	run_cmd(css, schid, 0x80, psf, 0x3e, count, out);
 }
 
 /* The default inventory's 3390-9 (devno 0.0.2b09: ssid 002b, ua 09). */
@@ -230,7 +262,7 @@ static void test_devices_have_unique_identity(void **state)
 		u[i] = uid_of(b[i]);
 		/* The identity the parser checks for uniqueness is the one the
 		 * host gives the device. */
-		inventory_identity(&inv.schs[i], &ssid, &ua, want);
+		inventory_identity(&inv, &inv.schs[i], &ssid, &ua, want);
 		assert_int_equal(u[i].ssid, ssid);
 		assert_int_equal(u[i].ua, ua);
 		ebcdic_is(u[i].serial, want);
@@ -258,6 +290,80 @@ static void test_devices_have_unique_identity(void **state)
 	ebcdic_is(b[3] + 10, "00C");                    /* device model */
 	ebcdic_is(b[3] + 32 + 10, "0E2");               /* CU model */
 	ebcdic_is(b[0] + 10, "00E");
+	css_free(css);
+}
+
+/*
+ * A base with three HyperPAV aliases (alias-of), next to a device of its
+ * own: the aliases are subchannels with the base's device identification,
+ * in the base's LCU (its serial and ssid) at their own unit addresses,
+ * with the subsystem NEQ of a HyperPAV alias; every member answers the
+ * same unit address configuration; Prefix is announced in that LCU only.
+ * The base keeps the uid it has without aliases.
+ */
+static void test_base_and_aliases(void **state)
+{
+	static const char text[] =
+		"[subchannel 0.0.0313]\n"
+		"devno = 0.0.2b09\nchpids = 1a 2a 3a 0a\npim = f0\n"
+		"device = 3390-1\ncylinders = 1\nimage = a.cckd\ncreate = blank\n"
+		"[subchannel 0.0.0314]\ndevno = 0.0.2b0a\nchpids = 1a 2a 3a 0a\n"
+		"alias-of = 0.0.0313\n"
+		"[subchannel 0.0.0315]\ndevno = 0.0.2b0b\nchpids = 1a 2a 3a 0a\n"
+		"alias-of = 0.0.0313\n"
+		"[subchannel 0.0.0316]\ndevno = 0.0.2b0c\nchpids = 1a 2a 3a 0a\n"
+		"alias-of = 0.0.0313\n"
+		"[subchannel 0.0.0317]\n"       /* no aliases */
+		"devno = 0.0.2c01\nchpids = 1a\n"
+		"device = 3390-1\ncylinders = 1\nimage = b.cckd\ncreate = blank\n";
+	static const char *const schs[4] = {
+		"0.0.0313", "0.0.0314", "0.0.0315", "0.0.0316",
+	};
+	uint8_t b[256], uac[4][512], feat[256];
+	struct error err = { 0 };
+	struct css_subchannel *sch;
+	struct css_busid id;
+	struct css *css;
+
+	(void)state;
+	if (inventory_parse(&inv, text, "pav.conf", dir, &err))
+		fail_msg("%s", err.msg);
+	css = build();
+	for (int i = 0; i < 4; i++) {
+		struct uid u;
+
+		assert_int_equal(css_busid_parse(schs[i], &id), 0);
+		sch = css_find_subchannel(css, id);
+		assert_non_null(sch);
+		assert_int_equal(css_sch_device(sch)->dev_type, 0x3390);
+		assert_int_equal(css_sch_device(sch)->cu_type, 0x3990);
+		rcd(css, schs[i], 0x40, b);
+		u = uid_of(b);
+		ebcdic_is(u.serial, "000000002B09");
+		assert_int_equal(u.ssid, 0x002b);
+		assert_int_equal(u.ua, 0x09 + i);
+		assert_int_equal(b[160], 0x40);             /* SNEQ */
+		assert_int_equal(b[168], i ? 0x03 : 0x01);
+		prssd(css, schs[i], 0x0e, 512, uac[i]);
+		prssd(css, schs[i], 0x41, 256, feat);
+		assert_int_equal(feat[8], 0x01);
+	}
+	for (int i = 1; i < 4; i++)
+		assert_memory_equal(uac[0], uac[i], 512);
+	for (int ua = 0; ua < 256; ua++) {
+		assert_int_equal(uac[0][2 * ua], ua == 0x09 ? 0x01 :
+				 ua >= 0x0a && ua <= 0x0c ? 0x03 : 0x00);
+		assert_int_equal(uac[0][2 * ua + 1], 0x00);
+	}
+	/* The device without aliases: no SNEQ, no Prefix, itself only. */
+	rcd(css, "0.0.0317", 0x80, b);
+	assert_int_equal(b[160], 0x00);
+	ebcdic_is(b + 18, "000000002C01");
+	prssd(css, "0.0.0317", 0x41, 256, feat);
+	assert_int_equal(feat[8], 0x00);
+	prssd(css, "0.0.0317", 0x0e, 512, uac[0]);
+	for (int i = 0; i < 512; i++)
+		assert_int_equal(uac[0][i], i == 2 * 0x01 ? 0x01 : 0x00);
 	css_free(css);
 }
 
@@ -307,6 +413,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_devices_have_unique_identity,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_base_and_aliases, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_created_formats, setup,
 						teardown),
 	};
