@@ -176,6 +176,8 @@ static struct css_device *make_device(const struct inventory *inv,
 		return NULL;
 	cfg.dev_model = s->dev_model >= 0 ? (uint8_t)s->dev_model : 0;
 	cfg.cu_model = s->cu_model >= 0 ? (uint8_t)s->cu_model : 0;
+	if (s->cache == INV_CACHE_WRITEBACK)
+		cfg.writeback_ms = s->flush_ms;
 	/* The device owns the image, even when it fails. */
 	return eckd_device_new(&cfg, err);
 }

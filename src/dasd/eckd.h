@@ -56,6 +56,11 @@ struct eckd_config {
 	uint8_t unit_addr;        /* unit address (NED byte 31, uid) */
 	char serial[13];          /* NED sequence number, 12 chars max; "" =
 				     derived; the LCU's if lcu is given */
+	/* A base's cache mode (docs/inventory.md "Cache modes"): 0 =
+	 * writethrough, a program's writes durable before its final status;
+	 * else writeback, in the image file at final status and durable
+	 * within this many ms (and when the volume is closed). */
+	unsigned int writeback_ms;
 };
 
 /*

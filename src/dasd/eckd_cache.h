@@ -4,10 +4,11 @@
  * every subchannel that reaches the volume (a base and its HyperPAV
  * aliases). Channel programs read and write records in these buffers
  * directly (css_io_put/get); changed tracks go back to the image with
- * ckd_image_write_track() when evicted or flushed, and the device makes
- * them durable with ckd_image_sync() before a program's final status
+ * ckd_image_write_track() when evicted or flushed, and the device commits
+ * them with eckd_volume_commit() before a program's final status
  * (3990/9390 Storage Control Reference, GA32-0274, "Cache operations":
- * here always write-through at the end of the channel program).
+ * writethrough - durable at the end of the channel program - unless the
+ * volume's cache mode is writeback).
  *
  * Threading: every function may be called from any thread. The cache's
  * lock guards which track a slot holds, its state and the LRU order; it is

@@ -318,8 +318,8 @@ static int command_end(struct eckd_device *d, int rc)
 }
 
 /*
- * The program ended: what it changed is written back and made durable,
- * then its claim and (an alias) its volume are given back.
+ * The program ended: what it changed is written back and committed (made
+ * durable, writethrough; eckd_volume_commit), then its claim and (an alias) its volume are given back.
  * Returns: 0 or -errno of the write-back or sync.
  */
 static int program_finish(struct eckd_device *d)
@@ -332,7 +332,7 @@ static int program_finish(struct eckd_device *d)
 		if (pg->wrote) {
 			rc = eckd_cache_flush(&pg->vol->cache, d);
 			if (!rc)
-				rc = ckd_image_sync(pg->vol->img);
+				rc = eckd_volume_commit(pg->vol);
 		}
 		if (pg->extent || pg->track)
 			eckd_volume_unlock(pg->vol, &pg->xl);
@@ -501,7 +501,7 @@ static int init_base(struct eckd_device *d, const struct eckd_config *cfg,
 		ckd_image_close(cfg->image);
 		return -1;
 	}
-	d->own = eckd_volume_new(cfg->image, err);
+	d->own = eckd_volume_new(cfg->image, cfg->writeback_ms, err);
 	if (!d->own)
 		return -1;
 	snprintf(d->name, sizeof(d->name), "%s", d->own->name);

@@ -19,7 +19,9 @@
 /* How often a waiting claim asks whether its program was halted. */
 #define CANCEL_POLL_MS 10
 
-struct eckd_volume *eckd_volume_new(struct ckd_image *img, struct error *err)
+struct eckd_volume *eckd_volume_new(struct ckd_image *img,
+				    unsigned int writeback_ms,
+				    struct error *err)
 {
 	const struct ckd_geometry *geo = ckd_image_geometry(img);
 	struct eckd_volume *v = calloc(1, sizeof(*v));
@@ -37,6 +39,14 @@ struct eckd_volume *eckd_volume_new(struct ckd_image *img, struct error *err)
 	v->heads = geo->heads;
 	v->tracks = geo->cyls * geo->heads;
 	v->readonly = ckd_image_readonly(img);
+	v->writeback = writeback_ms && !v->readonly;
+	if (v->writeback &&
+	    eckd_flusher_start(&v->flusher, img, writeback_ms, v->name, err)) {
+		eckd_cache_fini(&v->cache);
+		ckd_image_close(img);
+		free(v);
+		return NULL;
+	}
 	pthread_mutex_init(&v->lock, NULL);
 	deadline_cond_init(&v->cond);
 	return v;
@@ -53,8 +63,11 @@ void eckd_volume_put(struct eckd_volume *v)
 
 	if (!v || __atomic_sub_fetch(&v->refs, 1, __ATOMIC_ACQ_REL))
 		return;
-	/* Programs make their writes durable at their end; this is for a
-	 * program that never ended (the daemon going down). */
+	/* Writethrough programs make their writes durable at their end,
+	 * writeback ones leave that to the flusher; this is for what the
+	 * flusher has not done yet and for a program that never ended (the
+	 * daemon going down). */
+	eckd_flusher_stop(&v->flusher);
 	rc = eckd_cache_flush(&v->cache, NULL);
 	if (!rc && !v->readonly)
 		rc = ckd_image_sync(v->img);
@@ -66,6 +79,20 @@ void eckd_volume_put(struct eckd_volume *v)
 	pthread_cond_destroy(&v->cond);
 	pthread_mutex_destroy(&v->lock);
 	free(v);
+}
+
+int eckd_volume_commit(struct eckd_volume *v)
+{
+	uint64_t seq;
+	int rc;
+
+	rc = ckd_image_commit(v->img, &seq);
+	if (rc)
+		return rc;
+	if (!v->writeback)
+		return ckd_image_make_durable(v->img, seq);
+	eckd_flusher_kick(&v->flusher);
+	return 0;
 }
 
 static bool conflict(const struct eckd_extent_lock *a,

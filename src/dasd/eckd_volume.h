@@ -24,6 +24,7 @@
 
 #include "common/error.h"
 #include "dasd/eckd_cache.h"
+#include "dasd/eckd_flusher.h"
 
 struct ckd_image;
 
@@ -42,21 +43,36 @@ struct eckd_volume {
 	char name[80];                /* "3390 <image path>" for messages */
 	uint32_t cyls, heads, tracks;
 	bool readonly;
+	bool writeback;               /* else writethrough */
 	struct eckd_cache cache;
+	struct eckd_flusher flusher;  /* writeback only */
 	pthread_mutex_t lock;         /* the claims */
 	pthread_cond_t cond;          /* a claim was dropped */
 	struct eckd_extent_lock *head, *tail;   /* in the order made */
 };
 
 /*
- * A volume on img, which it owns from the call on (closed on failure).
- * One reference. Returns: the volume, or NULL with err.
+ * A volume on img, which it owns from the call on (closed on failure),
+ * writethrough (writeback_ms 0) or writeback with that flush interval
+ * (eckd_config). One reference. Returns: the volume, or NULL with err.
  */
-struct eckd_volume *eckd_volume_new(struct ckd_image *img, struct error *err);
+struct eckd_volume *eckd_volume_new(struct ckd_image *img,
+				    unsigned int writeback_ms,
+				    struct error *err);
 
 void eckd_volume_get(struct eckd_volume *v);
-/* The last reference writes changed tracks back, syncs and closes. */
+/* The last reference stops the flusher, writes changed tracks back,
+   syncs and closes. */
 void eckd_volume_put(struct eckd_volume *v);
+
+/*
+ * A program that wrote ends: what it wrote back into the image (through
+ * the cache) is committed to the file, then, writethrough, made durable
+ * (group commit with the programs of other subchannels ending meanwhile),
+ * or, writeback, left to the flusher. Call before its claim is dropped.
+ * Returns: 0 or -errno of the commit or flush.
+ */
+int eckd_volume_commit(struct eckd_volume *v);
 
 /*
  * Claim tracks first..last (first <= last) for a program, waiting while

@@ -23,6 +23,7 @@ struct ckd_image {
 	bool ro;
 	int fail_sync, fail_write, fail_read;
 	unsigned int syncs, writes;
+	uint64_t commits;               /* the last commit's number */
 };
 
 static size_t put_count(uint8_t *p, uint32_t cyl, uint32_t head, uint8_t r,
@@ -87,10 +88,30 @@ struct ckd_image *ckd_image_new_mem(const struct ckd_geometry *geo,
 	return img;
 }
 
+static unsigned int closed_syncs, closed_commits;
+
+void fake_image_closed_counts(unsigned int *syncs, unsigned int *commits)
+{
+	*syncs = closed_syncs;
+	*commits = closed_commits;
+}
+
+unsigned int fake_image_commits(struct ckd_image *img)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&img->lock);
+	n = (unsigned int)img->commits;
+	pthread_mutex_unlock(&img->lock);
+	return n;
+}
+
 int ckd_image_close(struct ckd_image *img)
 {
 	if (!img)
 		return 0;
+	closed_syncs = img->syncs;
+	closed_commits = (unsigned int)img->commits;
 	if (img->trk)
 		for (uint32_t t = 0; t < img->geo.cyls * img->geo.heads; t++)
 			free(img->trk[t]);
@@ -184,10 +205,23 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 	return rc;
 }
 
-int ckd_image_sync(struct ckd_image *img)
+/* A commit counts; making it durable is a "sync" (fake_image_syncs) that
+   fake_image_fail_sync() can fail. */
+int ckd_image_commit(struct ckd_image *img, uint64_t *seq)
+{
+	pthread_mutex_lock(&img->lock);
+	img->commits++;
+	if (seq)
+		*seq = img->commits;
+	pthread_mutex_unlock(&img->lock);
+	return 0;
+}
+
+int ckd_image_make_durable(struct ckd_image *img, uint64_t seq)
 {
 	int rc = 0;
 
+	(void)seq;
 	pthread_mutex_lock(&img->lock);
 	if (img->fail_sync)
 		rc = img->fail_sync;
@@ -195,6 +229,22 @@ int ckd_image_sync(struct ckd_image *img)
 		img->syncs++;
 	pthread_mutex_unlock(&img->lock);
 	return rc;
+}
+
+int ckd_image_flush(struct ckd_image *img)
+{
+	return ckd_image_make_durable(img, 0);
+}
+
+bool ckd_image_flush_urgent(struct ckd_image *img)
+{
+	(void)img;
+	return false;
+}
+
+int ckd_image_sync(struct ckd_image *img)
+{
+	return ckd_image_commit(img, NULL) ?: ckd_image_make_durable(img, 0);
 }
 
 void fake_image_set_readonly(struct ckd_image *img, bool ro)

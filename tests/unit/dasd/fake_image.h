@@ -17,6 +17,10 @@ void fake_image_fail_sync(struct ckd_image *img, int err);
 void fake_image_fail_write(struct ckd_image *img, int err);
 void fake_image_fail_read(struct ckd_image *img, int err);
 unsigned int fake_image_syncs(struct ckd_image *img);
+/* Commits so far (ckd_image_commit); the syncs and commits of the last
+   image closed (for what happens at a device's destruction). */
+unsigned int fake_image_commits(struct ckd_image *img);
+void fake_image_closed_counts(unsigned int *syncs, unsigned int *commits);
 unsigned int fake_image_writes(struct ckd_image *img);
 /* Writes of track trk (ckd_image_write_track calls that succeeded). */
 unsigned int fake_image_track_writes(struct ckd_image *img, uint32_t trk);

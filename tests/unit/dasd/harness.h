@@ -50,6 +50,10 @@ struct tresult {
 struct harness *h_new(struct ckd_image *img, uint16_t ssid, uint8_t ua);
 void h_free(struct harness *h);
 
+/* Only harness_fake.c: h_new() for a volume with cache = writeback and
+   that flush interval (eckd_config.writeback_ms). */
+struct harness *h_new_writeback(struct ckd_image *img, unsigned int ms);
+
 /*
  * Only harness_css.c: h_new_threaded() runs the channel subsystem with its
  * worker threads instead of CSS_F_SYNC (h_run waits for the final status,

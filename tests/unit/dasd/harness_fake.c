@@ -63,9 +63,10 @@ struct harness {
 	bool csense;
 };
 
-struct harness *h_new(struct ckd_image *img, uint16_t ssid, uint8_t ua)
+static struct harness *harness_new(const struct eckd_config *c)
 {
-	struct eckd_config cfg = { .image = img, .ssid = ssid, .unit_addr = ua };
+	struct eckd_config cfg = *c;
+	struct ckd_image *img = cfg.image;
 	struct harness *h = calloc(1, sizeof(*h));
 	struct error err;
 
@@ -81,6 +82,21 @@ struct harness *h_new(struct ckd_image *img, uint16_t ssid, uint8_t ua)
 	h->img = img;
 	h->csense = true;
 	return h;
+}
+
+struct harness *h_new(struct ckd_image *img, uint16_t ssid, uint8_t ua)
+{
+	struct eckd_config cfg = { .image = img, .ssid = ssid, .unit_addr = ua };
+
+	return harness_new(&cfg);
+}
+
+struct harness *h_new_writeback(struct ckd_image *img, unsigned int ms)
+{
+	struct eckd_config cfg = { .image = img, .ssid = 1, .unit_addr = 0,
+				   .writeback_ms = ms };
+
+	return harness_new(&cfg);
 }
 
 void h_free(struct harness *h)

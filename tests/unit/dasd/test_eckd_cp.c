@@ -22,6 +22,7 @@
 #include "css/css_device.h"
 #ifdef ECKD_FAKE_IMAGE
 #include "fake_image.h"
+#include "test_wait.h"
 #endif
 
 #define OK_STAT (DEV_STAT_CHN_END | DEV_STAT_DEV_END)
@@ -1208,6 +1209,55 @@ static void test_durability_and_sync_errors(void **state)
 	free(buf);
 	h_free(h);
 }
+
+/*
+ * cache = writeback: a program's writes are committed (in the image file)
+ * at its end, not made durable; the flusher does that within the interval
+ * and at the latest when the device goes away.
+ */
+static void test_writeback_commits_then_flushes(void **state)
+{
+	struct ckd_geometry g = t_geo(1);
+	uint8_t *buf = calloc(1, 4096);
+	unsigned int syncs, commits;
+	struct ckd_image *img;
+	struct harness *h;
+	struct tresult r;
+	struct error err;
+
+	(void)state;
+	/* An interval longer than any test: only the end flushes. */
+	img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
+	assert_non_null(img);
+	h = h_new_writeback(img, 3600 * 1000);
+	assert_non_null(h);
+	r = block_io(h, 24, 1, buf, true, 0);
+	want_ok(&r, 2);
+	assert_int_equal(fake_image_commits(img), 1);
+	assert_int_equal(fake_image_syncs(img), 0);
+	r = block_io(h, 25, 1, buf, true, 0);
+	want_ok(&r, 2);
+	r = block_io(h, 25, 1, buf, false, 0);        /* a read commits nothing */
+	want_ok(&r, 2);
+	assert_int_equal(fake_image_commits(img), 2);
+	assert_int_equal(fake_image_syncs(img), 0);
+	h_free(h);
+	fake_image_closed_counts(&syncs, &commits);
+	assert_true(commits >= 2);          /* and the close's own sync */
+	assert_true(syncs >= 1);
+
+	/* A short interval: durable soon after, without another program. */
+	img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
+	assert_non_null(img);
+	h = h_new_writeback(img, 10);
+	assert_non_null(h);
+	r = block_io(h, 24, 1, buf, true, 0);
+	want_ok(&r, 2);
+	assert_int_equal(fake_image_commits(img), 1);
+	assert_true(TEST_WAIT_UNTIL(fake_image_syncs(img) >= 1));
+	free(buf);
+	h_free(h);
+}
 #else
 static void test_reopen_file_image(void **state)
 {
@@ -1281,6 +1331,7 @@ int main(void)
 		cmocka_unit_test(test_unit_exception),
 #ifdef ECKD_FAKE_IMAGE
 		cmocka_unit_test(test_durability_and_sync_errors),
+		cmocka_unit_test(test_writeback_commits_then_flushes),
 #else
 		cmocka_unit_test(test_reopen_file_image),
 #endif
