@@ -11,7 +11,8 @@
  * track on base and aliases at the same time, writes of one track one
  * program after the other and never torn, a program waiting for another's
  * tracks cleared, and (fake image) the durability of exactly what each
- * program wrote.
+ * program wrote; (real image) programs of base and aliases that end
+ * together share one fdatasync (group commit).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -31,6 +32,12 @@
 #include "test_wait.h"
 #ifdef ECKD_FAKE_IMAGE
 #include "fake_image.h"
+#else
+#include <unistd.h>
+
+#include "image/ckd_image.h"
+#include "image/ckd_image_impl.h"
+#include "image/ckd_io.h"
 #endif
 
 #define OK_STAT (DEV_STAT_CHN_END | DEV_STAT_DEV_END)
@@ -850,6 +857,138 @@ static void test_durability_per_program(void **state)
 	free(c);
 	h_free(h);
 }
+#else
+/* ---- group commit: fdatasyncs counted and held (the ckd_io seam) ---- */
+
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static bool gate_closed;
+static unsigned int gate_syncs, gate_held;
+
+static int gated_fdatasync(int fd)
+{
+	pthread_mutex_lock(&gate_mu);
+	gate_syncs++;
+	gate_held++;
+	pthread_cond_broadcast(&gate_cond);
+	while (gate_closed)
+		pthread_cond_wait(&gate_cond, &gate_mu);
+	gate_held--;
+	pthread_mutex_unlock(&gate_mu);
+	return fdatasync(fd);
+}
+
+static const struct ckd_io_ops gated_io = {
+	.pread = pread, .pwrite = pwrite, .fdatasync = gated_fdatasync,
+	.ftruncate = ftruncate,
+};
+
+static void gate_set(bool closed)
+{
+	pthread_mutex_lock(&gate_mu);
+	gate_closed = closed;
+	pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_mu);
+}
+
+static unsigned int gate_count(unsigned int *held)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&gate_mu);
+	n = gate_syncs;
+	if (held)
+		*held = gate_held;
+	pthread_mutex_unlock(&gate_mu);
+	return n;
+}
+
+static bool one_held(void)
+{
+	unsigned int held;
+
+	gate_count(&held);
+	return held == 1;
+}
+
+/*
+ * Group commit, on a CCKD file: the base's write program ends and its
+ * fdatasync is held; meanwhile each alias runs a write program of a track
+ * of its own, which commits and waits for durability. Once the held
+ * fdatasync returns, one more covers all three: four programs, two
+ * fdatasyncs. The data is there after a reopen.
+ */
+static void test_group_commit(void **state)
+{
+	char dir[] = "/tmp/eckd-pav-XXXXXX", path[64];
+	struct ckd_init_options opt = { .format = CKD_IMAGE_CCKD,
+					.layout = CKD_INIT_CDL,
+					.volser = "PAV001" };
+	struct ckd_geometry g = t_geo(CYLS);
+	uint8_t *data[1 + NALIAS], *in = calloc(12, 4096);
+	uint8_t pfx[1 + NALIAS][64], lr[1 + NALIAS][16];
+	struct tccw p[1 + NALIAS][14];
+	struct ckd_image *img;
+	struct harness *h;
+	struct tresult r;
+	struct error err;
+	unsigned int held;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/v.cckd", dir);
+	assert_int_equal(ckd_image_create(path, &g, &opt, &err), 0);
+	img = ckd_image_open(path, 0, &err);
+	assert_non_null(img);
+	h = h_new_threaded(img, SSID, BASE_UA);
+	assert_non_null(h);
+	for (int i = 1; i <= NALIAS; i++)
+		assert_int_equal(h_add_alias(h, (uint8_t)(BASE_UA + i)), i);
+	for (int dev = 0; dev <= NALIAS; dev++) {
+		data[dev] = malloc(12 * 4096);
+		fill(data[dev], 12 * 4096, 40u + (uint32_t)dev);
+		memcpy(p[dev], track_prog(dev, 30u + (uint32_t)dev, true,
+					  data[dev], pfx[dev], lr[dev]),
+		       sizeof(p[dev]));
+	}
+	ckd_io = &gated_io;
+	gate_set(true);
+	assert_int_equal(h_start_on(h, 0, p[0], 14, 0x80), 0);
+	assert_true(TEST_WAIT_UNTIL(one_held()));
+	for (int dev = 1; dev <= NALIAS; dev++)
+		assert_int_equal(h_start_on(h, dev, p[dev], 14, 0x80), 0);
+	/* The three aliases' programs have committed and wait for the
+	   flush in flight; none of them has started one of its own. */
+	assert_true(TEST_WAIT_UNTIL(ckd_image_durable_waiters(img) == NALIAS));
+	assert_int_equal(gate_count(&held), 1);
+	assert_int_equal(held, 1);
+	gate_set(false);
+	for (int dev = 0; dev <= NALIAS; dev++) {
+		assert_int_equal(h_wait_on(h, dev, &r), 0);
+		want_ok(&r, 13);
+	}
+	assert_int_equal(gate_count(NULL), 2);
+	ckd_io = &ckd_io_libc;
+	h_free(h);
+
+	img = ckd_image_open(path, CKD_OPEN_RDONLY, &err);
+	assert_non_null(img);
+	for (int dev = 0; dev <= NALIAS; dev++) {
+		size_t len;
+		uint8_t *trk = malloc(g.trksize);
+
+		assert_int_equal(ckd_image_read_track(img, 30u + (uint32_t)dev,
+						      trk, g.trksize, &len), 0);
+		/* record 1's data follows HA (5), R0 (8 + 8) and its count */
+		assert_memory_equal(trk + 5 + 16 + 8, data[dev], 4096);
+		free(trk);
+		free(data[dev]);
+	}
+	ckd_image_close(img);
+	free(in);
+	unlink(path);
+	rmdir(dir);
+}
 #endif
 
 int main(void)
@@ -867,6 +1006,8 @@ int main(void)
 		cmocka_unit_test(test_clear_while_waiting),
 #ifdef ECKD_FAKE_IMAGE
 		cmocka_unit_test(test_durability_per_program),
+#else
+		cmocka_unit_test(test_group_commit),
 #endif
 	};
 
