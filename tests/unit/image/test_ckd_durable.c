@@ -43,6 +43,7 @@ static char *dir, *path;
 
 static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cond;
+static atomic_bool l1_fails;          /* pwrites of the CCKD L1 table fail */
 static bool gate_closed;              /* fdatasyncs wait until it opens */
 static bool gate_fails;               /* those that waited then fail */
 static unsigned int gate_held;        /* fdatasyncs waiting at the gate */
@@ -71,8 +72,18 @@ static int gated_fdatasync(int fd)
 	return fdatasync(fd);
 }
 
+static ssize_t gated_pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	if (atomic_load(&l1_fails) && off < CCKD_L1_POS + 64 &&
+	    off + (off_t)n > CCKD_L1_POS) {
+		errno = EIO;
+		return -1;
+	}
+	return pwrite(fd, buf, n, off);
+}
+
 static const struct ckd_io_ops gated = {
-	.pread = pread, .pwrite = pwrite, .fdatasync = gated_fdatasync,
+	.pread = pread, .pwrite = gated_pwrite, .fdatasync = gated_fdatasync,
 	.ftruncate = ftruncate,
 };
 
@@ -112,6 +123,7 @@ static int setup(void **state)
 	it_create(path, CYLS, format, CKD_INIT_CDL);
 	fdatasyncs = 0;
 	gate_closed = gate_fails = false;
+	l1_fails = false;
 	ckd_io = &gated;
 	return 0;
 }
@@ -421,6 +433,45 @@ static void test_failed_flush_fails_every_waiter(void **state)
 	ckd_image_close(img);
 }
 
+/*
+ * A flush whose preparation fails (its L1 entries cannot go in place)
+ * fails like a failed fdatasync: the caller, every later write, commit
+ * and flush. But nothing that was committed went wrong: it stays in the
+ * file, and an open replays every commit, as after a SIGKILL.
+ */
+static void test_failed_prepare_keeps_commits(void **state)
+{
+	struct ckd_image *img;
+	uint64_t seq;
+
+	(void)state;
+	if (format == CKD_IMAGE_PLAIN)
+		skip();                   /* its flushes prepare nothing */
+	img = open_ok(0);
+	assert_int_equal(put(img, 20, 1), 0);
+	assert_int_equal(ckd_image_sync(img), 0);
+	assert_int_equal(put(img, 21, 2), 0);
+	seq = commit_ok(img);
+	l1_fails = true;
+	it_log_capture();
+	assert_int_equal(ckd_image_make_durable(img, seq), -EIO);
+	assert_non_null(strstr(it_log_text(), "preparing a flush failed"));
+	it_log_release();
+	assert_int_equal(fdatasyncs, 1);
+	assert_int_equal(put(img, 22, 3), -EIO);
+	assert_int_equal(ckd_image_commit(img, NULL), -EIO);
+	assert_int_equal(ckd_image_flush(img), -EIO);
+	l1_fails = false;
+	it_log_capture();
+	assert_int_equal(ckd_image_close(img), -EIO);
+	it_log_release();
+	img = open_ok(CKD_OPEN_RDONLY);
+	assert_true(holds(img, 20, 1));
+	assert_true(holds(img, 21, 2));
+	assert_false(holds(img, 22, 3));
+	ckd_image_close(img);
+}
+
 /* ---- a process killed after commits */
 
 /*
@@ -646,6 +697,7 @@ int main(int argc, char **argv)
 		T(test_group_commit),
 		T(test_flush_in_flight_covers),
 		T(test_failed_flush_fails_every_waiter),
+		T(test_failed_prepare_keeps_commits),
 		T(test_sigkill_keeps_commits),
 		T(test_sigkill_with_full_ring),
 		T(test_full_ring_flushes_in_commit),
