@@ -216,6 +216,16 @@ uint64_t ckd_image_durable_seq(struct ckd_image *img)
 	return v;
 }
 
+bool ckd_image_dirty(struct ckd_image *img)
+{
+	bool yes;
+
+	pthread_mutex_lock(&img->dur.mu);
+	yes = !img->dur.error && img->dur.durable < img->dur.committed;
+	pthread_mutex_unlock(&img->dur.mu);
+	return yes;
+}
+
 bool ckd_image_flush_urgent(struct ckd_image *img)
 {
 	bool yes = false;

@@ -203,9 +203,11 @@ static void test_one_fdatasync_per_commit(void **state)
 		assert_true(seq > last);
 		assert_int_equal(fdatasyncs, before);     /* commit: none */
 		assert_true(ckd_image_durable_seq(img) < seq);
+		assert_true(ckd_image_dirty(img));
 		assert_int_equal(ckd_image_make_durable(img, seq), 0);
 		assert_int_equal(fdatasyncs, before + 1);
 		assert_true(ckd_image_durable_seq(img) >= seq);
+		assert_false(ckd_image_dirty(img));
 		/* Durable already: nothing more. */
 		assert_int_equal(ckd_image_make_durable(img, seq), 0);
 		assert_int_equal(ckd_image_flush(img), 0);
@@ -251,6 +253,7 @@ static void test_flush_covers_earlier_commits(void **state)
 	assert_int_equal(fdatasyncs, 2);
 	assert_int_equal(ckd_image_durable_seq(img), s);
 	assert_int_equal(put(img, 5, 9), 0);
+	assert_false(ckd_image_dirty(img));       /* written, not committed */
 	assert_int_equal(ckd_image_flush(img), 0);
 	assert_int_equal(fdatasyncs, 2);
 	assert_int_equal(ckd_image_committed_seq(img), s);
@@ -415,6 +418,9 @@ static void test_failed_flush_fails_every_waiter(void **state)
 	assert_non_null(strstr(it_log_text(), "fdatasync failed"));
 	it_log_release();
 	assert_int_equal(fdatasyncs, 2);
+	/* Not durable, but no flush can help: a flusher stops. */
+	assert_true(ckd_image_durable_seq(img) < ckd_image_committed_seq(img));
+	assert_false(ckd_image_dirty(img));
 	assert_int_equal(put(img, 22, 3), -EIO);
 	assert_int_equal(ckd_image_commit(img, NULL), -EIO);
 	assert_int_equal(ckd_image_make_durable(img, 1), -EIO);
@@ -641,8 +647,7 @@ static void *stress_flusher(void *arg)
 	while (!atomic_load(&stress_done) && !s->rc) {
 		/* Nothing to flush yet: a flusher's interval (not
 		   synchronisation: the writers need no flusher). */
-		if (ckd_image_durable_seq(s->img) ==
-		    ckd_image_committed_seq(s->img))
+		if (!ckd_image_dirty(s->img))
 			test_pause();
 		else
 			s->rc = ckd_image_flush(s->img);
