@@ -187,6 +187,6 @@ bool cckd_flush_urgent(struct ckd_image *img)
 {
 	struct cckd_image *c = img->priv;
 
-	return c->dur.nslots &&
-	       img->dur.committed - c->dur.ckpt >= c->dur.nslots / 2;
+	return c->dur.nslots && img->dur.committed > img->dur.durable &&
+	       img->dur.committed - c->dur.ckpt >= (c->dur.nslots + 1) / 2;
 }

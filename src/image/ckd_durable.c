@@ -11,7 +11,9 @@
  * the barrier must also cover: a CCKD L1 table in place, a checkpoint)
  * and runs the fdatasync without it, so reads, writes and commits go on
  * meanwhile. A failed flush is final: every waiter gets -EIO, and so
- * does every later write, commit and flush.
+ * does every later write, commit and flush; the commits a failed
+ * fdatasync covered are disowned (the backend's flush_failed), those of
+ * a flush whose prepare failed are not.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -67,9 +69,11 @@ static int lead_flush(struct ckd_image *img, bool hold)
 	rc = prc;
 	for (unsigned int i = 0; rc == 0 && i < f.nfd; i++)
 		rc = ckd_datasync(f.fd[i]);
-	/* Before anyone hears of the failure: nothing may touch the
-	   image once every caller has returned. */
-	if (rc < 0 && img->ops->flush_failed)
+	/* A failed barrier: before anyone hears of it, as nothing may
+	   touch the image once every caller has returned. Not a failed
+	   prepare: every commit is intact in the file then, and an open
+	   must find them all, as after a SIGKILL. */
+	if (rc < 0 && prc == 0 && img->ops->flush_failed)
 		img->ops->flush_failed(img, &f);
 	pthread_mutex_lock(&d->mu);
 	if (rc == 0) {
@@ -210,6 +214,16 @@ uint64_t ckd_image_durable_seq(struct ckd_image *img)
 	v = img->dur.durable;
 	pthread_mutex_unlock(&img->dur.mu);
 	return v;
+}
+
+bool ckd_image_dirty(struct ckd_image *img)
+{
+	bool yes;
+
+	pthread_mutex_lock(&img->dur.mu);
+	yes = !img->dur.error && img->dur.durable < img->dur.committed;
+	pthread_mutex_unlock(&img->dur.mu);
+	return yes;
 }
 
 bool ckd_image_flush_urgent(struct ckd_image *img)

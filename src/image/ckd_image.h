@@ -131,8 +131,9 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
  * images; 2-3). *seq (may be NULL) receives the number
  * ckd_image_make_durable() must reach for this commit to be durable (the
  * last commit's when nothing changed; 0 for read-only and memory images).
- * Returns: 0; -EIO (also after a failed flush); -ENOSPC the tables do not
- * fit (nothing lost; a later commit retries); -ENOMEM.
+ * Returns: 0; -EIO: a table or the record could not be written, e.g. the
+ * disk is full (nothing lost; a later commit retries), or after a failed
+ * flush; -ENOMEM.
  */
 int ckd_image_commit(struct ckd_image *img, uint64_t *seq);
 
@@ -164,10 +165,19 @@ int ckd_image_flush(struct ckd_image *img);
  */
 int ckd_image_sync(struct ckd_image *img);
 
-/* The last commit's number, and the highest commit known durable: a
-   flusher has work while durable < committed. Free-threaded. */
+/* The last commit's number, and the highest commit known durable.
+   Free-threaded. */
 uint64_t ckd_image_committed_seq(struct ckd_image *img);
 uint64_t ckd_image_durable_seq(struct ckd_image *img);
+
+/*
+ * Something committed is not durable yet (durable < committed, in one
+ * look): a write-back flusher has work, ckd_image_flush() would
+ * fdatasync. Writes not committed do not count. False for read-only and
+ * memory images, and once a flush failed (nothing can be made durable
+ * any more). Free-threaded.
+ */
+bool ckd_image_dirty(struct ckd_image *img);
 
 /*
  * A flusher should flush now rather than at its interval: CCKD commits

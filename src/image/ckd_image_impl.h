@@ -57,9 +57,10 @@ struct ckd_image_ops {
 	/* Optional; under img->dur.mu, not img->lock: f's barrier
 	   succeeded. */
 	void (*flush_done)(struct ckd_image *img, const struct ckd_flush *f);
-	/* Optional; no lock: f's prepare or barrier failed - what it
-	   covered must never become valid (the kernel may still write it
-	   back). */
+	/* Optional; no lock: f's barrier failed - the commits it covered
+	   must never become valid (the kernel may still write them back).
+	   Not called when flush_prepare failed: what was committed is
+	   intact in the file and stays valid. */
 	void (*flush_failed)(struct ckd_image *img, const struct ckd_flush *f);
 	/* Optional; under img->dur.mu, not img->lock: a flush should
 	   start soon. */

@@ -6,13 +6,17 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "image/ckd_io.h"
 
+/* rec_mu: the flush's fdatasync and a commit may record at once. */
+static pthread_mutex_t rec_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct cr_log *rec;
+static void (*barrier_hook)(void);
 
 static struct cr_op *push(struct cr_log *log, enum cr_kind kind)
 {
@@ -27,6 +31,7 @@ static struct cr_op *push(struct cr_log *log, enum cr_kind kind)
 
 static ssize_t rec_pwrite(int fd, const void *b, size_t n, off_t off)
 {
+	pthread_mutex_lock(&rec_mu);
 	/* Split into sector pieces: each may or may not reach the disk. */
 	for (size_t done = 0; done < n;) {
 		uint64_t at = (uint64_t)off + done;
@@ -43,18 +48,33 @@ static ssize_t rec_pwrite(int fd, const void *b, size_t n, off_t off)
 		memcpy(o->data, (const uint8_t *)b + done, piece);
 		done += piece;
 	}
+	pthread_mutex_unlock(&rec_mu);
 	return pwrite(fd, b, n, off);
 }
 
+/*
+ * The barrier is recorded when the fdatasync returns: writes that other
+ * threads make while it runs may reach the disk before or after it, and
+ * what it covers is durable only from then on.
+ */
 static int rec_fdatasync(int fd)
 {
+	int rc;
+
+	if (barrier_hook)
+		barrier_hook();
+	rc = fdatasync(fd);
+	pthread_mutex_lock(&rec_mu);
 	push(rec, CR_BARRIER);
-	return fdatasync(fd);
+	pthread_mutex_unlock(&rec_mu);
+	return rc;
 }
 
 static int rec_ftruncate(int fd, off_t len)
 {
+	pthread_mutex_lock(&rec_mu);
 	push(rec, CR_TRUNC)->off = (uint64_t)len;
+	pthread_mutex_unlock(&rec_mu);
 	return ftruncate(fd, len);
 }
 
@@ -89,11 +109,19 @@ void cr_stop(void)
 {
 	ckd_io = &ckd_io_libc;
 	rec = NULL;
+	barrier_hook = NULL;
+}
+
+void cr_on_barrier(void (*fn)(void))
+{
+	barrier_hook = fn;
 }
 
 void cr_mark(struct cr_log *log)
 {
+	pthread_mutex_lock(&rec_mu);
 	push(log, CR_MARK);
+	pthread_mutex_unlock(&rec_mu);
 }
 
 void cr_free(struct cr_log *log)

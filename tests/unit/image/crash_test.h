@@ -6,7 +6,8 @@
  * crash image is the file before the recording plus every operation up
  * to some point plus ANY subset of the sector pieces written after the
  * last barrier before it (the disk may persist them in any order, and
- * tear multi-sector writes).
+ * tear multi-sector writes). A barrier is recorded when its fdatasync
+ * returns, so writes of other threads during it are not covered by it.
  */
 #ifndef CCWPASS_TESTS_CRASH_TEST_H
 #define CCWPASS_TESTS_CRASH_TEST_H
@@ -39,6 +40,9 @@ struct cr_log {
 /* Record the image layer's file operations into log until cr_stop(). */
 void cr_record(struct cr_log *log);
 void cr_stop(void);
+/* While recording, fn runs in each fdatasync before it syncs (a test can
+   hold a flush there); NULL: none. cr_stop() resets it. */
+void cr_on_barrier(void (*fn)(void));
 /* The image layer's fdatasync does nothing until cr_stop() (checking
    crash images needs no durability, and goes faster). */
 void cr_no_barriers(void);

@@ -1,48 +1,70 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * CCKD and CCKD64 crash consistency (the argument names the format:
- * "cckd", the default, or "cckd64"). A session of syncs and a close is
- * recorded (crash_test.h); for each crash image every track must read
- * back as it was after the last completed ckd_image_sync() or as after
- * the next one:
+ * CCKD and CCKD64 crash consistency (the first argument names the format:
+ * "cckd", the default, or "cckd64"; the second the session: "sync", the
+ * default, or "writeback"). A session is recorded (crash_test.h) and
+ * every crash image it allows is checked:
  *  - read-only, which replays the journal in memory;
  *  - after a read-write open, which replays it into the L1 table and
  *    drops it (recovery), and again after that image's clean close;
  *  - as Hercules reads the file, the on-disk L1 alone (the journal's
- *    private header area cleared): every track as of the sync before the
- *    last completed one, the last or the next, and intact.
- * Crashes during recovery are checked the same way, and the fdatasyncs
- * of each sync are counted: one, two for the sync whose record does not
- * fit the journal (slots of 512 bytes here), four for the close.
+ *    private header area cleared): every track intact, as of an epoch no
+ *    later than the journal's.
+ * The sync session: syncs and a close; every track must read as of the
+ * last completed ckd_image_sync() or the next one (Hercules: or the one
+ * before), the whole volume as of one sync but where a sync falls back
+ * to the L1 table in place (a group as of either). Crashes during
+ * recovery are checked the same way, and the fdatasyncs of each sync are
+ * counted: one, two for the sync whose record does not fit the journal
+ * (slots of 512 bytes here), four for the close.
+ * The writeback session: commits without make_durable in a ring of 4
+ * slots, make_durable now and then (once in another thread, its
+ * fdatasync held while the next commit runs), a commit that falls back,
+ * a close: with every piece written up to a commit (what a SIGKILL
+ * leaves) the volume reads exactly as of that commit; in any crash image
+ * as of one commit from the last whose pieces all reached the disk to
+ * the one in progress; a commit does no fdatasync unless the ring is
+ * full or it falls back.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/deadline.h"
 #include "common/log.h"
 #include "crash_test.h"
 #include "image/ckd_cckd_impl.h"
 #include "image/ckd_image.h"
 #include "image/ckd_track.h"
 #include "image_test.h"
+#include "test_wait.h"
 
 #define CYLS 18                   /* 270 tracks: two L2 groups */
 #define TRKS (CYLS * 15)
 #define SYNCS 6
 #define BIG 4                     /* this sync's record does not fit */
+#define WB_COMMITS 11             /* the writeback session's commits */
+#define WB_BIG 6                  /* this one's record does not fit */
+#define WB_HELD 9                 /* this one's flush runs through the next */
 /* Expected track contents after each epoch: 0 before the session, 1..
-   SYNCS after each ckd_image_sync(), SYNCS + 1 after the close. */
+   n after each sync or commit, n + 1 after the close. */
 #define EPOCHS (SYNCS + 2)
+#define WB_EPOCHS (WB_COMMITS + 2)
+#define MAX_EPOCHS WB_EPOCHS
 #define AREA (512 + CCKD_JRN_AREA_POS)
 
-static uint8_t *expect_img[EPOCHS][TRKS];
-static size_t expect_len[EPOCHS][TRKS];
+static uint8_t *expect_img[MAX_EPOCHS][TRKS];
+static size_t expect_len[MAX_EPOCHS][TRKS];
+static unsigned int nepochs;      /* of the session recorded */
+/* Writeback: session.n when commit k returned. */
+static size_t wb_at[WB_COMMITS + 1];
 
 static enum ckd_image_format format = CKD_IMAGE_CCKD;
 static char *dir, *path, *crash_path;
@@ -91,34 +113,39 @@ static void write_one(struct ckd_image *img, uint32_t t, uint32_t round)
 	assert_int_equal(ckd_image_write_track(img, t, trkbuf, len), 0);
 }
 
-static void session_writes(struct ckd_image *img, uint32_t round)
+static void session_writes(struct ckd_image *img, uint32_t round, bool big)
 {
 	for (uint32_t t = 0; t < TRKS; t += 37)
 		write_one(img, t, round);
 	for (uint32_t t = round + 5; t < TRKS; t += 53)
 		write_one(img, t, round);
 	/* Too many new track images for a record of 512 bytes. */
-	for (uint32_t t = 1; round == BIG && t < TRKS; t += 3)
+	for (uint32_t t = 1; big && t < TRKS; t += 3)
 		write_one(img, t, round);
 	write_one(img, 37, round + 100);
 }
 
-static int setup(void **state)
+/*
+ * Epoch 0 (some content, cleanly closed), then the image open for the
+ * session, remembered, the file as the open left it in base, and the
+ * recorder on. The journal's slots are 512 bytes.
+ */
+static struct ckd_image *begin_session(unsigned int epochs)
 {
 	struct ckd_image *img;
 	struct error err;
 
-	(void)state;
+	nepochs = epochs;
+	checked = behind = 0;
 	dir = it_mkdtemp();
 	path = it_path(dir, "vol.cckd");
 	crash_path = it_path(dir, "crash.cckd");
 	it_create(path, CYLS, format, CKD_INIT_BLANK);
 	cckd_jrn_slot_size = 512;
 	log_set_sink(quiet, NULL);
-	/* Epoch 0: some content, cleanly closed. */
 	img = ckd_image_open(path, 0, &err);
 	assert_non_null(img);
-	session_writes(img, 0);
+	session_writes(img, 0, false);
 	ckd_image_close(img);
 
 	img = ckd_image_open(path, 0, &err);
@@ -126,19 +153,153 @@ static int setup(void **state)
 	remember(0, img);
 	base = it_read_file(path, &base_len);   /* as open left it */
 	cr_record(&session);
+	return img;
+}
+
+static void end_session(void)
+{
+	cr_stop();
+	cckd_jrn_slot_size = CCKD_JRN_SLOT;
+	cckd_jrn_slots = CCKD_JRN_SLOTS;
+}
+
+/*
+ * The writeback session's writes: fewer (every crash image of a run of
+ * commits without a barrier is checked), track 37 every time, and for
+ * big too many small (compressible) new images for a record of 512
+ * bytes.
+ */
+static void wb_writes(struct ckd_image *img, uint32_t round, bool big)
+{
+	for (uint32_t t = round * 7 % 37; t < TRKS; t += 61)
+		write_one(img, t, round);
+	for (uint32_t t = 1; big && t < 2 * 90; t += 2)
+		write_one(img, t, round);
+	write_one(img, 37, round + 100);
+}
+
+static int setup(void **state)
+{
+	struct ckd_image *img = begin_session(EPOCHS);
+
+	(void)state;
 	for (unsigned int e = 1; e <= SYNCS; e++) {
-		session_writes(img, e);
+		session_writes(img, e, e == BIG);
 		assert_int_equal(ckd_image_sync(img), 0);
 		cr_mark(&session);
 		remember(e, img);
 	}
 	/* Written, not synced: close makes it durable. */
-	session_writes(img, SYNCS + 1);
+	session_writes(img, SYNCS + 1, false);
 	remember(SYNCS + 1, img);
 	ckd_image_close(img);
 	cr_mark(&session);
-	cr_stop();
-	cckd_jrn_slot_size = CCKD_JRN_SLOT;
+	end_session();
+	return 0;
+}
+
+/* ---- holding a flush's fdatasync while the session goes on */
+
+static pthread_mutex_t hold_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cond;
+static bool hold_armed;                /* fdatasyncs wait until released */
+static bool hold_waiting;              /* one does */
+
+static void hold_barrier(void)
+{
+	struct timespec until = deadline_ms(TEST_WAIT_MS);
+
+	pthread_mutex_lock(&hold_mu);
+	if (hold_armed) {
+		hold_waiting = true;
+		while (hold_armed && pthread_cond_timedwait(&hold_cond, &hold_mu,
+							    &until) == 0)
+			;
+		hold_waiting = false;
+	}
+	pthread_mutex_unlock(&hold_mu);
+}
+
+static bool hold_has_one(void)
+{
+	bool yes;
+
+	pthread_mutex_lock(&hold_mu);
+	yes = hold_waiting;
+	pthread_mutex_unlock(&hold_mu);
+	return yes;
+}
+
+static void hold_set(bool on)
+{
+	pthread_mutex_lock(&hold_mu);
+	hold_armed = on;
+	pthread_cond_broadcast(&hold_cond);
+	pthread_mutex_unlock(&hold_mu);
+}
+
+struct flusher {
+	struct ckd_image *img;
+	uint64_t seq;
+	int rc;
+	pthread_t tid;
+};
+
+static void *flusher_main(void *arg)
+{
+	struct flusher *f = arg;
+
+	f->rc = ckd_image_make_durable(f->img, f->seq);
+	return NULL;
+}
+
+/*
+ * Commits without make_durable in a ring of 4 slots (commit 5 finds it
+ * full), make_durable after commits 2, 7 and 8, commit WB_BIG without
+ * the journal; commit WB_HELD's make_durable in another thread, its
+ * fdatasync held (its L1 entries and checkpoint written, not durable)
+ * while commit WB_HELD + 1 runs and the writes of the next reuse the
+ * space commits replaced; writes after the last commit that the close
+ * commits.
+ */
+static int setup_writeback(void **state)
+{
+	struct flusher f = { 0 };
+	struct ckd_image *img;
+
+	(void)state;
+	cckd_jrn_slots = 4;
+	img = begin_session(WB_EPOCHS);
+	f.img = img;
+	cr_on_barrier(hold_barrier);
+	for (unsigned int k = 1; k <= WB_COMMITS; k++) {
+		uint64_t seq;
+
+		if (k != WB_HELD + 2)         /* written during the hold */
+			wb_writes(img, k, k == WB_BIG);
+		assert_int_equal(ckd_image_commit(img, &seq), 0);
+		wb_at[k] = session.n;
+		remember(k, img);
+		if (k == 2 || k == 7 || k == 8)
+			assert_int_equal(ckd_image_make_durable(img, seq), 0);
+		if (k == WB_HELD) {
+			f.seq = seq;
+			hold_set(true);
+			assert_int_equal(pthread_create(&f.tid, NULL,
+							flusher_main, &f), 0);
+			assert_true(TEST_WAIT_UNTIL(hold_has_one()));
+		}
+		if (k == WB_HELD + 1) {
+			wb_writes(img, k + 1, false);
+			hold_set(false);
+			pthread_join(f.tid, NULL);
+			assert_int_equal(f.rc, 0);
+		}
+	}
+	wb_writes(img, WB_COMMITS + 1, false);
+	remember(WB_COMMITS + 1, img);
+	ckd_image_close(img);
+	end_session();
 	return 0;
 }
 
@@ -147,9 +308,11 @@ static int teardown(void **state)
 	(void)state;
 	cr_free(&session);
 	cr_file_free(&file);
-	for (unsigned int e = 0; e < EPOCHS; e++)
-		for (uint32_t t = 0; t < TRKS; t++)
+	for (unsigned int e = 0; e < MAX_EPOCHS; e++)
+		for (uint32_t t = 0; t < TRKS; t++) {
 			free(expect_img[e][t]);
+			expect_img[e][t] = NULL;
+		}
 	free(base);
 	free(path);
 	free(crash_path);
@@ -192,9 +355,9 @@ static void state_within(struct ckd_image *img, unsigned int lo,
 	for (uint32_t t = 0; t < TRKS; t++) {
 		unsigned int e = lo;
 
-		while (e <= hi && e < EPOCHS && !track_is(img, e, t))
+		while (e <= hi && e < nepochs && !track_is(img, e, t))
 			e++;
-		if (e > hi || e >= EPOCHS)
+		if (e > hi || e >= nepochs)
 			fail_msg("%s: track %u is none of epochs %u-%u", what,
 				 t, lo, hi);
 		if (got)
@@ -210,6 +373,25 @@ static void state_is(struct ckd_image *img, const unsigned int *got,
 		if (!track_is(img, got[t], t))
 			fail_msg("%s: track %u is not as epoch %u", what, t,
 				 got[t]);
+}
+
+/* The whole volume reads as of one epoch in lo..hi; got[] receives it
+   for every track. */
+static void state_single(struct ckd_image *img, unsigned int lo,
+			 unsigned int hi, unsigned int *got, const char *what)
+{
+	for (unsigned int e = lo; e <= hi && e < nepochs; e++) {
+		uint32_t t = 0;
+
+		while (t < TRKS && track_is(img, e, t))
+			t++;
+		if (t < TRKS)
+			continue;
+		for (t = 0; t < TRKS; t++)
+			got[t] = e;
+		return;
+	}
+	fail_msg("%s: the volume is as of none of epochs %u-%u", what, lo, hi);
 }
 
 static bool same_track(unsigned int a, unsigned int b, uint32_t t)
@@ -258,21 +440,24 @@ static void check_clean(void)
 }
 
 /*
- * The crash image in `file`, the last completed sync `epoch` (final: the
- * file as the close left it): read-only, what Hercules reads, recovered
- * by a read-write open, closed. got[] receives the state.
+ * The crash image in `file`: read-only as of an epoch in lo..hi (single:
+ * the whole volume as of one), what Hercules reads (an epoch in
+ * herc_lo..hi), recovered by a read-write open, closed. got[] receives
+ * the state.
  */
-static void check_image(unsigned int epoch, bool final, unsigned int *got)
+static void check_range(unsigned int lo, unsigned int hi, unsigned int herc_lo,
+			bool single, unsigned int *got)
 {
-	unsigned int hi = final ? epoch : epoch + 1;
 	struct error err = { 0 };
 	struct ckd_image *img;
 
 	img = open_file(&file, CKD_OPEN_RDONLY, "read-only");
-	state_within(img, epoch, hi, got, "read-only");
+	if (single)
+		state_single(img, lo, hi, got, "read-only");
+	else
+		state_within(img, lo, hi, got, "read-only");
 	ckd_image_close(img);
-	check_hercules_view(&file, epoch && !final ? epoch - 1 : epoch, hi,
-			    got);
+	check_hercules_view(&file, herc_lo, hi, got);
 	img = open_file(&file, 0, "read-write");
 	state_is(img, got, "recovered");
 	assert_int_equal(ckd_image_close(img), 0);
@@ -283,6 +468,19 @@ static void check_image(unsigned int epoch, bool final, unsigned int *got)
 	state_is(img, got, "recovered and closed");
 	ckd_image_close(img);
 	checked++;
+}
+
+/*
+ * The sync session's crash image in `file`, the last completed sync
+ * `epoch` (final: the file as the close left it). A sync that falls back
+ * to the L1 table in place (BIG, the close's) switches group by group.
+ */
+static void check_image(unsigned int epoch, bool final, unsigned int *got)
+{
+	unsigned int hi = final ? epoch : epoch + 1;
+
+	check_range(epoch, hi, epoch && !final ? epoch - 1 : epoch,
+		    hi != BIG && hi != SYNCS + 1, got);
 }
 
 static void check_crash(size_t upto, size_t end, const bool *keep,
@@ -310,6 +508,103 @@ static void test_every_crash_point(void **state)
 	assert_int_equal(checked, n);
 	/* The journal carried syncs the L1 table did not have yet. */
 	assert_true(behind > 0);
+}
+
+/*
+ * A writeback crash image: as of a commit from the last whose pieces are
+ * all in it to the one in progress (the next after the last whose pieces
+ * may all be), the volume as of one commit unless that range has one
+ * that falls back (WB_BIG, the close's: group by group). Hercules reads
+ * an older volume, any epoch, but intact.
+ */
+static void check_wb_crash(size_t upto, size_t end, const bool *keep,
+			   unsigned int marks, void *opaque)
+{
+	unsigned int lo = 0, hi, got[TRKS];
+
+	(void)marks;
+	(void)opaque;
+	cr_build(&file, base, base_len, &session, upto, end, keep);
+	while (lo < WB_COMMITS && wb_at[lo + 1] <= upto)
+		lo++;
+	hi = lo;
+	while (hi < WB_COMMITS && wb_at[hi + 1] <= end)
+		hi++;
+	if (upto == session.n)
+		lo = hi = WB_COMMITS + 1;         /* closed */
+	else
+		hi++;
+	check_range(lo, hi, 0, !(lo < WB_BIG && hi >= WB_BIG) &&
+		    hi != WB_COMMITS + 1, got);
+}
+
+static void test_wb_every_crash_point(void **state)
+{
+	unsigned long n;
+
+	(void)state;
+	cr_no_barriers();
+	n = cr_each_crash(&session, check_wb_crash, NULL);
+	cr_stop();
+	print_message("checked %lu crash images over %zu recorded ops; in %lu "
+		      "the on-disk L1 alone was behind the journal\n", n,
+		      session.n, behind);
+	assert_int_equal(checked, n);
+	assert_true(behind > 0);
+}
+
+/*
+ * What a SIGKILL right after commit k leaves (every piece written so far,
+ * no barrier needed): exactly commit k, read-only and recovered.
+ */
+static void test_wb_sigkill_after_each_commit(void **state)
+{
+	unsigned int got[TRKS];
+
+	(void)state;
+	cr_no_barriers();
+	for (unsigned int k = 1; k <= WB_COMMITS; k++) {
+		struct ckd_image *img;
+
+		for (uint32_t t = 0; t < TRKS; t++)
+			got[t] = k;
+		cr_build(&file, base, base_len, &session, wb_at[k], wb_at[k],
+			 NULL);
+		img = open_file(&file, CKD_OPEN_RDONLY, "killed");
+		state_is(img, got, "killed, read-only");
+		ckd_image_close(img);
+		img = open_file(&file, 0, "killed");
+		state_is(img, got, "killed, recovered");
+		assert_int_equal(ckd_image_close(img), 0);
+	}
+	cr_stop();
+}
+
+/*
+ * fdatasyncs from the return of commit k - 1 to that of commit k: none
+ * but make_durable's (after 2, 7, 8 and WB_HELD, whose ends after commit
+ * WB_HELD + 1); two where the ring is full (commit 5: slot 1's record is
+ * needed until the checkpoint passes it - records durable, their L1
+ * entries in place, then the checkpoint with the second); three for the
+ * commit without the journal (WB_BIG: every earlier commit durably in
+ * place, then its own entries).
+ */
+static void test_wb_barriers_per_commit(void **state)
+{
+	static const unsigned int want[WB_COMMITS + 1] = {
+		[3] = 1, [5] = 2, [WB_BIG] = 3, [8] = 1, [9] = 1,
+		[WB_HELD + 2] = 1,
+	};
+
+	(void)state;
+	for (unsigned int k = 1; k <= WB_COMMITS; k++) {
+		size_t n = cr_count(&session, CR_BARRIER, wb_at[k - 1],
+				    wb_at[k]);
+
+		if (n != want[k])
+			fail_msg("commit %u: %zu fdatasyncs, not %u", k, n,
+				 want[k]);
+	}
 }
 
 struct recovery {
@@ -411,16 +706,27 @@ static void test_barriers_per_sync(void **state)
 
 int main(int argc, char **argv)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest sync_tests[] = {
 		cmocka_unit_test(test_barriers_per_sync),
 		cmocka_unit_test(test_every_crash_point),
 		cmocka_unit_test(test_crash_during_recovery),
 	};
+	const struct CMUnitTest wb_tests[] = {
+		cmocka_unit_test(test_wb_barriers_per_commit),
+		cmocka_unit_test(test_wb_sigkill_after_each_commit),
+		cmocka_unit_test(test_wb_every_crash_point),
+	};
+	const char *name = argc > 1 ? argv[1] : "cckd";
 
-	if (argc > 1 && !strcmp(argv[1], "cckd64"))
+	deadline_cond_init(&hold_cond);
+	if (!strcmp(name, "cckd64"))
 		format = CKD_IMAGE_CCKD64;
-	else if (argc > 1 && strcmp(argv[1], "cckd"))
+	else if (strcmp(name, "cckd"))
 		return 2;
-	return cmocka_run_group_tests_name(argc > 1 ? argv[1] : "cckd", tests,
-					   setup, teardown);
+	if (argc > 2 && !strcmp(argv[2], "writeback"))
+		return cmocka_run_group_tests_name(name, wb_tests,
+						   setup_writeback, teardown);
+	if (argc > 2 && strcmp(argv[2], "sync"))
+		return 2;
+	return cmocka_run_group_tests_name(name, sync_tests, setup, teardown);
 }
