@@ -20,8 +20,8 @@
 /*
  * Compress track image trk[0..len) with method (1 zlib; 2 is written as
  * zlib too) at level (-1 = library default) into out. A track whose first
- * CKD_COMPRESS_PROBE bytes after the home address do not compress is not
- * tried. Returns: the stored length, or 0 if compressing does not make it
+ * CKD_COMPRESS_PROBE bytes after the home address look random (a flat
+ * byte histogram) or do not compress is not tried. Returns: the stored length, or 0 if compressing does not make it
  * shorter or was not tried (store it raw).
  */
 size_t ckd_compress_track(uint8_t *out, size_t outsize, const uint8_t *trk,
