@@ -190,7 +190,7 @@ int eckd_cmd_rssd(struct eckd_device *d, struct css_ccw_io *io)
 		return rc;
 	switch (d->ch.ssd) {
 	case SSD_FEATURES:
-		eckd_build_features(buf, eckd_lcu_has_aliases(d->lcu));
+		eckd_build_features(buf);
 		css_io_put(io, buf, ECKD_FEATURES_LEN);
 		break;
 	case SSD_UAC:       /* the same on every device of the LCU */
