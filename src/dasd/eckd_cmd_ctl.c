@@ -190,7 +190,7 @@ int eckd_cmd_rssd(struct eckd_device *d, struct css_ccw_io *io)
 		return rc;
 	switch (d->ch.ssd) {
 	case SSD_FEATURES:
-		eckd_build_features(buf, eckd_lcu_has_aliases(d->lcu));
+		eckd_build_features(buf);
 		css_io_put(io, buf, ECKD_FEATURES_LEN);
 		break;
 	case SSD_UAC:       /* the same on every device of the LCU */
@@ -235,10 +235,18 @@ int eckd_cmd_locate(struct eckd_device *d, struct css_ccw_io *io)
 		return rc;
 	if (css_io_get(io, p, sizeof(p)) < sizeof(p))
 		return eckd_reject(d, SNS7_F0_COUNT_SMALL);
-	return eckd_locate(d, p);
+	return eckd_locate(d, p, false);
 }
 
-int eckd_locate(struct eckd_device *d, const uint8_t p[ECKD_LR_LEN])
+/* Operations that write in their domain: update (Write Data, Write Track
+ * Data) or format. */
+static bool lr_writes(const struct eckd_locate *lr)
+{
+	return lr->op == LR_OP_WRITE || lr->op == LR_OP_FORMAT ||
+	       lr->op == LR_OP_EXTENDED;
+}
+
+int eckd_locate(struct eckd_device *d, const uint8_t *p, bool extended)
 {
 	const struct eckd_volume *v = eckd_vol(d);
 	struct eckd_locate lr;
@@ -248,19 +256,21 @@ int eckd_locate(struct eckd_device *d, const uint8_t p[ECKD_LR_LEN])
 	if (!d->ch.de_valid && !d->ch.read_ipl)
 		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
 	blksize = d->ch.de_valid ? d->ch.de.blksize : ECKD_3390_MAX_R0_DL + 8;
-	if (eckd_lr_parse(p, v->cyls, v->heads, blksize, &lr))
+	rc = extended ? eckd_lre_parse(p, v->cyls, v->heads, blksize, &lr)
+		      : eckd_lr_parse(p, v->cyls, v->heads, blksize, &lr);
+	if (rc)
 		return eckd_reject(d, SNS7_F0_INVALID_PARM);
 	if (!eckd_in_extent(d, lr.trk)) {
 		eckd_set_track(d, lr.trk);
 		return eckd_check(d, 0, SNS1_FILE_PROTECTED, 0);
 	}
-	if ((lr.op == LR_OP_WRITE || lr.op == LR_OP_FORMAT) &&
+	if (lr_writes(&lr) &&
 	    (!d->ch.de_valid ||
 	     (d->ch.de.mask & DE_MASK_WRITE) == DE_MASK_WR_INHIBIT ||
 	     (lr.op == LR_OP_FORMAT &&
 	      (d->ch.de.mask & DE_MASK_WRITE) == DE_MASK_WR_UPDATE)))
 		return eckd_reject(d, SNS7_F0_INVALID_SEQ);
-	if ((lr.op == LR_OP_WRITE || lr.op == LR_OP_FORMAT) && v->readonly)
+	if (lr_writes(&lr) && v->readonly)
 		return eckd_check(d, SNS0_CMD_REJECT, SNS1_WRITE_INHIBITED,
 				  SNS7_F0_INVALID_PARM);
 

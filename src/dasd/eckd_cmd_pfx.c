@@ -13,8 +13,10 @@
  *   2      base unit address   3  aux (0)   4  base LSS   5-11 reserved
  *   12-43  Define Extent, 32 bytes (16 + the extended parameter)
  *   44-63  Locate Record Extended (format 01; zero for 00): bytes 44-59
- *          laid out as a Locate Record; 60-63 (imbedded count, extended
- *          operation and its parameter length) must be zero
+ *          laid out as a Locate Record, with the operations Read Track
+ *          Data (0C) and extended (3F); 60 imbedded count (0), 61 the
+ *          extended operation (23 Write Track Data, with 3F only), 62-63
+ *          extended parameter length (0); see eckd_params.h
  * On a base the validity has neither "verify base" nor "HyperPAV" and the
  * base is the device itself; on a HyperPAV alias both are set and the base
  * is any base of the LCU, whose volume the program then works on.
@@ -36,7 +38,8 @@
 #define PFX_BASE_LSS     4
 #define PFX_DE           12
 #define PFX_LRE          44
-#define PFX_LRE_EXT      60     /* imbedded count, ext. operation, length */
+
+_Static_assert(PFX_LEN - PFX_LRE == ECKD_LRE_LEN, "LRE ends the Prefix");
 
 #define RSCK_LEN         16     /* Reset Summary Unit Check: byte 0 reason */
 
@@ -58,7 +61,7 @@ static bool prefix_wellformed(const uint8_t p[PFX_LEN])
 		return false;
 	if (p[0] == PFX_FMT_DE)
 		return zero(p + PFX_LRE, PFX_LEN - PFX_LRE);
-	return zero(p + PFX_LRE_EXT, PFX_LEN - PFX_LRE_EXT);
+	return eckd_lre_ext_check(p + PFX_LRE) == 0;
 }
 
 /*
@@ -116,7 +119,7 @@ int eckd_cmd_prefix(struct eckd_device *d, struct css_ccw_io *io)
 	rc = eckd_set_extent(d, &de);
 	if (rc != ECKD_DONE || p[0] == PFX_FMT_DE)
 		return rc;
-	return eckd_locate(d, p + PFX_LRE);
+	return eckd_locate(d, p + PFX_LRE, true);
 }
 
 int eckd_cmd_reset_summary(struct eckd_device *d, struct css_ccw_io *io)

@@ -131,6 +131,8 @@ static bool needs_volume(uint8_t cmd)
 /* Commands that may change a track (they claim it for writing). */
 static bool writes_tracks(uint8_t cmd)
 {
+	if (cmd == ECKD_CMD_WRITE_TRACK_DATA)
+		return true;
 	switch (cmd & ~ECKD_CMD_MT) {
 	case ECKD_CMD_WRITE_DATA:
 	case ECKD_CMD_WRITE_KD:
@@ -210,6 +212,9 @@ static int dispatch(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd)
 	case ECKD_CMD_WRITE_CKD_NT:
 	case ECKD_CMD_WRITE_R0:
 		return eckd_cmd_format(d, io, cmd);
+	case ECKD_CMD_READ_TRACK_DATA:
+	case ECKD_CMD_WRITE_TRACK_DATA:
+		return eckd_cmd_track_data(d, io, cmd);
 	default:
 		return eckd_reject(d, SNS7_F0_INVALID_CMD);
 	}

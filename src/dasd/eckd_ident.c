@@ -185,14 +185,17 @@ void eckd_build_rcd(uint8_t out[ECKD_RCD_LEN], const struct eckd_ident *id,
 	gneq[19] = id->unit_addr;        /* logical device address */
 }
 
-void eckd_build_features(uint8_t out[ECKD_FEATURES_LEN], bool prefix)
+void eckd_build_features(uint8_t out[ECKD_FEATURES_LEN])
 {
-	/* No LRE, read/write track data, zHPF, query host access. Linux
-	 * uses aliases only with Prefix; with Prefix it also starts every
-	 * block I/O with it instead of Define Extent. */
+	/* Prefix: Linux starts block I/O and format programs with it
+	 * instead of Define Extent, and uses HyperPAV aliases only with it.
+	 * Read / Write Track Data (which Linux uses only with Prefix): one
+	 * command per track instead of one per block. No Locate Record
+	 * Extended as a command of its own, no zHPF, no query host access. */
 	memset(out, 0, ECKD_FEATURES_LEN);
-	if (prefix)
-		out[8] = ECKD_FEAT8_PREFIX;
+	out[8] = ECKD_FEAT8_PREFIX;
+	out[9] = ECKD_FEAT9_RTD;
+	out[12] = ECKD_FEAT12_WTD;
 }
 
 void eckd_build_uac(uint8_t out[ECKD_UAC_LEN],

@@ -8,7 +8,6 @@
 #ifndef CCWPASS_DASD_ECKD_IDENT_H
 #define CCWPASS_DASD_ECKD_IDENT_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #define ECKD_SENSEID_LEN  12
@@ -29,8 +28,13 @@
 #define ECKD_UA_HYPERPAV  0x03  /* HyperPAV alias */
 #define ECKD_LCU_UNITS    256   /* unit addresses of a logical control unit */
 
-/* Feature codes (RSSD after PSF 18/41) byte 8: Prefix (E7) supported. */
-#define ECKD_FEAT8_PREFIX 0x01
+/* Feature codes (RSSD after PSF 18/41; Linux 6.1 reads the bits in
+ * dasd_eckd_build_cp): Prefix (E7), Read Track Data (A6) and Write Track
+ * Data (A5) in command mode. With all three Linux reads and writes whole
+ * tracks a command (dasd_eckd_build_cp_cmd_track). */
+#define ECKD_FEAT8_PREFIX 0x01  /* byte 8 */
+#define ECKD_FEAT9_RTD    0x20  /* byte 9 */
+#define ECKD_FEAT12_WTD   0x40  /* byte 12 */
 
 struct eckd_ident {
 	uint16_t cu_type;
@@ -62,8 +66,8 @@ void eckd_build_rdc(uint8_t out[ECKD_RDC_LEN], const struct eckd_ident *id);
 /* path_index 0-7: the interface the command came in on (GNEQ bytes 2-3). */
 void eckd_build_rcd(uint8_t out[ECKD_RCD_LEN], const struct eckd_ident *id,
 		    unsigned int path_index);
-/* prefix: announce the Prefix command (an LCU with aliases). */
-void eckd_build_features(uint8_t out[ECKD_FEATURES_LEN], bool prefix);
+/* Prefix, Read Track Data and Write Track Data; nothing else. */
+void eckd_build_features(uint8_t out[ECKD_FEATURES_LEN]);
 /* {type, base unit address} per unit address; base address always 00. */
 void eckd_build_uac(uint8_t out[ECKD_UAC_LEN],
 		    const uint8_t type[ECKD_LCU_UNITS]);

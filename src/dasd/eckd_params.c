@@ -3,11 +3,15 @@
  * Define Extent and Locate Record parameter checks, in the order the 3990
  * makes them (3990/9390 Storage Control Reference, GA32-0274, "Define
  * Extent": byte 1 bits 0-1 first, then bytes 0-15; "Locate Record": byte 0
- * bits 2-7 first, then the valid orientation/operation combinations).
+ * bits 2-7 first, then the valid orientation/operation combinations;
+ * the Locate Record Extended of a Prefix as Linux 6.1 builds it in
+ * dasd_eckd.c locate_record_ext(): the same 16 bytes, then imbedded
+ * count, extended operation and extended parameter length).
  */
 #include "dasd/eckd_params.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "common/byteorder.h"
@@ -66,8 +70,29 @@ static int lr_combination_ok(uint8_t orient, uint8_t op)
 	}
 }
 
-int eckd_lr_parse(const uint8_t p[ECKD_LR_LEN], uint32_t cyls, uint32_t heads,
-		  uint32_t de_blksize, struct eckd_locate *lr)
+/* The operations of a Locate Record; extended adds the track data ones
+ * of a Locate Record Extended (count orientation, a transfer length). */
+static int op_ok(const struct eckd_locate *lr, bool extended)
+{
+	switch (lr->op) {
+	case LR_OP_ORIENT:
+	case LR_OP_WRITE:
+	case LR_OP_FORMAT:
+	case LR_OP_READ_DATA:
+	case LR_OP_READ:
+		return lr_combination_ok(lr->orient, lr->op);
+	case LR_OP_READ_TRACKS:     /* with orientation home: Read Track */
+	case LR_OP_EXTENDED:
+		return extended && lr->orient == LR_ORIENT_COUNT &&
+		       (lr->aux & LR_AUX_TLF);
+	default:    /* write track, read tracks: not offered (RDC byte 6) */
+		return 0;
+	}
+}
+
+static int lr_parse(const uint8_t p[ECKD_LR_LEN], uint32_t cyls,
+		    uint32_t heads, uint32_t de_blksize, bool extended,
+		    struct eckd_locate *lr)
 {
 	memset(lr, 0, sizeof(*lr));
 	lr->orient = p[0] & LR_ORIENT;
@@ -75,17 +100,7 @@ int eckd_lr_parse(const uint8_t p[ECKD_LR_LEN], uint32_t cyls, uint32_t heads,
 	lr->aux = p[1];
 	lr->count = p[3];
 
-	switch (lr->op) {
-	case LR_OP_ORIENT:
-	case LR_OP_WRITE:
-	case LR_OP_FORMAT:
-	case LR_OP_READ_DATA:
-	case LR_OP_READ:
-		break;
-	default:    /* write track, read tracks: not offered (RDC byte 6) */
-		return -EINVAL;
-	}
-	if (!lr_combination_ok(lr->orient, lr->op))
+	if (!op_ok(lr, extended))
 		return -EINVAL;
 	if (lr->aux & LR_AUX_RESERVED)
 		return -EINVAL;
@@ -110,4 +125,35 @@ int eckd_lr_parse(const uint8_t p[ECKD_LR_LEN], uint32_t cyls, uint32_t heads,
 	if (!(lr->aux & LR_AUX_TLF))
 		lr->tlf = de_blksize;
 	return 0;
+}
+
+int eckd_lr_parse(const uint8_t p[ECKD_LR_LEN], uint32_t cyls, uint32_t heads,
+		  uint32_t de_blksize, struct eckd_locate *lr)
+{
+	return lr_parse(p, cyls, heads, de_blksize, false, lr);
+}
+
+int eckd_lre_ext_check(const uint8_t p[ECKD_LRE_LEN])
+{
+	bool extended = (p[0] & LR_OP) == LR_OP_EXTENDED;
+
+	if (p[LRE_IMBEDDED_COUNT] || p[LRE_EXT_PARM_LEN] ||
+	    p[LRE_EXT_PARM_LEN + 1])
+		return -EINVAL;
+	if (extended)
+		return p[LRE_EXT_OP] == LRE_XOP_WRITE_TRACK_DATA ? 0 : -EINVAL;
+	return p[LRE_EXT_OP] ? -EINVAL : 0;
+}
+
+int eckd_lre_parse(const uint8_t p[ECKD_LRE_LEN], uint32_t cyls,
+		   uint32_t heads, uint32_t de_blksize, struct eckd_locate *lr)
+{
+	int rc;
+
+	if (eckd_lre_ext_check(p))
+		return -EINVAL;
+	rc = lr_parse(p, cyls, heads, de_blksize, true, lr);
+	if (!rc && lr->op == LR_OP_EXTENDED)
+		lr->ext_op = p[LRE_EXT_OP];
+	return rc;
 }

@@ -2,8 +2,9 @@
 /*
  * Internals of the 3390/3990 command processor, shared by eckd_dev.c
  * (device, dispatch, status), eckd_cmd_ctl.c (identification and control
- * commands), eckd_orient.c (positioning on a track), eckd_cmd_read.c and
- * eckd_cmd_write.c (data transfer). Not for use outside src/dasd.
+ * commands), eckd_orient.c (positioning on a track), eckd_cmd_read.c,
+ * eckd_cmd_write.c and eckd_cmd_trackdata.c (data transfer). Not for use
+ * outside src/dasd.
  */
 #ifndef CCWPASS_DASD_ECKD_PRIV_H
 #define CCWPASS_DASD_ECKD_PRIV_H
@@ -50,6 +51,8 @@
 #define ECKD_CMD_RDC          0x64
 #define ECKD_CMD_SEARCH_EQHI  0x71
 #define ECKD_CMD_WRITE_CKD_NT 0x9d   /* Write CKD Next Track */
+#define ECKD_CMD_WRITE_TRACK_DATA 0xa5
+#define ECKD_CMD_READ_TRACK_DATA  0xa6
 #define ECKD_CMD_SPID         0xaf
 #define ECKD_CMD_SENSE_ID     0xe4
 #define ECKD_CMD_PREFIX       0xe7
@@ -235,8 +238,9 @@ int eckd_cmd_psf(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_rssd(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_define_extent(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_locate(struct eckd_device *d, struct css_ccw_io *io);
-/* Locate Record on its 16 parameter bytes (also Prefix's embedded LRE). */
-int eckd_locate(struct eckd_device *d, const uint8_t p[ECKD_LR_LEN]);
+/* Locate Record on its 16 parameter bytes, or (extended) on the 20 of the
+ * Locate Record Extended a Prefix embeds. */
+int eckd_locate(struct eckd_device *d, const uint8_t *p, bool extended);
 int eckd_cmd_seek(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd);
 int eckd_cmd_recalibrate(struct eckd_device *d, struct css_ccw_io *io);
 
@@ -254,5 +258,9 @@ int eckd_cmd_search_id(struct eckd_device *d, struct css_ccw_io *io,
 int eckd_cmd_write_data(struct eckd_device *d, struct css_ccw_io *io,
 			uint8_t cmd);
 int eckd_cmd_format(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd);
+
+/* ---- eckd_cmd_trackdata.c ---- */
+int eckd_cmd_track_data(struct eckd_device *d, struct css_ccw_io *io,
+			uint8_t cmd);
 
 #endif

@@ -169,8 +169,10 @@ struct ccw_walk {
 };
 
 /* Parameter bytes shown for commands that send few bytes to the device
- * (Define Extent, Locate Record, PSF, Set PGID, ...). */
-#define TRACE_PARAM_MAX 32
+ * (Define Extent, Locate Record, PSF, Set PGID, ...): a whole Prefix with
+ * its Locate Record Extended. */
+#define TRACE_PARAM_MAX 64
+#define TRACE_PARAM_CCW_MAX 96   /* larger writes are data, not parameters */
 
 static void add_params(struct line *l, struct css_mem *guest,
 		       const struct css_ccw *c)
@@ -178,7 +180,7 @@ static void add_params(struct line *l, struct css_mem *guest,
 	uint8_t b[TRACE_PARAM_MAX];
 	size_t n = c->count < TRACE_PARAM_MAX ? c->count : TRACE_PARAM_MAX;
 
-	if (!guest || !n || c->count > 3 * TRACE_PARAM_MAX ||
+	if (!guest || !n || c->count > TRACE_PARAM_CCW_MAX ||
 	    (c->flags & (CCW_FLAG_IDA | CCW_FLAG_MIDA)) ||
 	    !(CCW_CMD_IS_WRITE(c->cmd) || CCW_CMD_IS_CONTROL(c->cmd)) ||
 	    css_mem_read(guest, c->cda, b, n))

@@ -8,7 +8,8 @@
 # starts at the first START after the VMM opened the device (the guest's
 # recognition: Sense ID, path grouping) and ends before the first program
 # that reads or writes data records (Read Data 06/86, Write Data 05/85,
-# Write Key and Data 0d/8d, Write CKD 1d/9d, Write Update Data a5), which
+# Write Key and Data 0d/8d, Write CKD 1d/9d, Write / Read Track Data
+# a5 / a6), which
 # the online processing never sends (its reads are Read Count and Read Key
 # and Data): for a guest that runs `chccwdev -e` and then uses the disk,
 # that is everything from boot through `chccwdev -e` (analysis, partition
@@ -28,7 +29,7 @@ function flush(    i) {
     if (n == 0)
         return 0
     for (i = 1; i <= n; i++)
-        if (buf[i] ~ /^  ccw cmd=(06|86|05|85|0d|8d|1d|9d|a5)\(/)
+        if (buf[i] ~ /^  ccw cmd=(06|86|05|85|0d|8d|1d|9d|a5|a6)\(/)
             return 1
     for (i = 1; i <= n; i++)
         print buf[i]

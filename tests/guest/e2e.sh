@@ -10,7 +10,8 @@
 #      channel programs the guest sent from recognition to online
 #      (ccwpassd --trace, reduced by ccw-seq.sh to commands, flags, counts
 #      and status) equal tests/guest/expected/seed-online.ccws, and so
-#      does the trace in docs/traces/ that docs/guest-trace.md walks through.
+#      does the trace in docs/traces/ that docs/guest-trace.md walks through;
+#      the data moved by Read / Write Track Data, no unit check after online.
 #   then the daemon is killed (SIGKILL): the data must already be in the
 #   image file (read on the host); ccwpassd restarts and, from the saved
 #   driverctl override and mdevctl definition, recreates the same mdev.
@@ -117,6 +118,16 @@ if ! cmp -s "$HERE/expected/seed-online.ccws" "$W/seed-online.ccws"; then
 fi
 check "docs/traces/linux-online-io-offline.txt shows the same sequence" \
     sh -c "'$HERE/ccw-seq.sh' '$ROOT/docs/traces/linux-online-io-offline.txt' | cmp -s '$HERE/expected/seed-online.ccws' -"
+# The data went a track a command: the feature codes announce Prefix,
+# Read Track Data and Write Track Data (docs/eckd.md); and after going
+# online no program ended in a unit check.
+NRTD=$(grep -c ' 0\.0\.0313 ccw .*cmd=a6(' "$W/seed-trace.txt")
+NWTD=$(grep -c ' 0\.0\.0313 ccw .*cmd=a5(' "$W/seed-trace.txt")
+check "the guest's data moved by Read / Write Track Data ($NRTD / $NWTD commands)" \
+    test "$NRTD" -gt 0 -a "$NWTD" -gt 0
+check "no unit check after going online" \
+    test "$(grep -c ' 0\.0\.0313 irb .*dstat=0e' "$W/seed-trace.txt")" -eq \
+         "$(grep -c 'dstat=0e' "$W/seed-online.ccws")"
 
 # ---- Durability: kill the daemon outright; the data is in the image ----
 kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=

@@ -188,11 +188,16 @@ done
 T=$W/trace.txt
 for i in 1 2 3; do
     s=${SCHS[$i]}
-    # Prefix format 00, validity B0 (verify base, HyperPAV), base 09,
-    # LSS 2b; Define Extent mask 40 (read) or 80 (update write).
-    nr=$(grep -c " $s ccw .*cmd=e7(PREFIX).* data=00b009002b0000000000000040" "$T")
-    nw=$(grep -c " $s ccw .*cmd=e7(PREFIX).* data=00b009002b0000000000000080" "$T")
+    # Prefix format 00 or 01 (with a Locate Record Extended: the track
+    # programs), validity B0 (verify base, HyperPAV), base 09, LSS 2b;
+    # Define Extent mask 40 (read) or 80 (update write).
+    nr=$(grep -c " $s ccw .*cmd=e7(PREFIX).* data=0[01]b009002b0000000000000040" "$T")
+    nw=$(grep -c " $s ccw .*cmd=e7(PREFIX).* data=0[01]b009002b0000000000000080" "$T")
     check "alias $s ran Prefix programs on base 09: $nr reads, $nw writes" \
+        test "$nr" -gt 0 -a "$nw" -gt 0
+    nr=$(grep -c " $s ccw .*cmd=a6(" "$T")
+    nw=$(grep -c " $s ccw .*cmd=a5(" "$T")
+    check "alias $s read and wrote whole tracks: $nr Read Track Data, $nw Write Track Data" \
         test "$nr" -gt 0 -a "$nw" -gt 0
     check "alias $s: no unit check" sh -c "! grep -q ' $s irb .*dstat=0e' '$T'"
     after=$(programs "$s")

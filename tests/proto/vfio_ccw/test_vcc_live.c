@@ -174,8 +174,9 @@ static void test_bringup(void **state)
 	vl_ccw1(g, PROG + 8, 0x3e, 0, 256, BUF);
 	vl_run(g, VL_ORB_LINUX, PROG, &irb);
 	assert_final_ok(&irb, PROG + 16, 0);
-	for (int i = 0; i < 256; i++)
-		assert_int_equal(b[i], 0);
+	for (int i = 0; i < 256; i++)   /* Prefix, Read/Write Track Data */
+		assert_int_equal(b[i], i == 8 ? 0x01 : i == 9 ? 0x20 :
+				 i == 12 ? 0x40 : 0x00);
 }
 
 /* ---- 4 KB block I/O as dasd_eckd: DE + LR + 8 x Write / Read ---- */

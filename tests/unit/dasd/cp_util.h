@@ -2,7 +2,8 @@
 /*
  * Building the parameter blocks and programs Linux 6.1's dasd_eckd sends
  * (drivers/s390/block/dasd_eckd.c: define_extent, locate_record,
- * dasd_eckd_build_format, dasd_eckd_analysis_ccw, build_cp_cmd_single).
+ * locate_record_ext, prefix_LRE, dasd_eckd_build_format,
+ * dasd_eckd_analysis_ccw, build_cp_cmd_single, build_cp_cmd_track).
  */
 #ifndef CCWPASS_TESTS_DASD_CP_UTIL_H
 #define CCWPASS_TESTS_DASD_CP_UTIL_H
@@ -85,6 +86,31 @@ static inline void t_lr(uint8_t p[16], uint8_t op, uint8_t aux, uint8_t count,
 	p[12] = rec;
 	p[13] = t_sector(rec, tlf);
 	st_be16(p + 14, tlf);
+}
+
+/*
+ * Locate Record Extended (locate_record_ext), 20 bytes: op byte, aux,
+ * count, track, record of the search, the record length Linux estimates
+ * the sector with, the length (bytes 14-15) and the extended operation.
+ */
+static inline void t_lre(uint8_t p[20], uint8_t op, uint8_t aux,
+			 uint8_t count, uint32_t trk, uint8_t rec,
+			 uint16_t reclen, uint16_t length, uint8_t ext_op)
+{
+	t_lr(p, op, aux, count, trk, rec, length);
+	p[13] = t_sector(rec, reclen);
+	p[16] = 0;
+	p[17] = ext_op;
+	p[18] = p[19] = 0;
+}
+
+/* Prefix format 1 with the 20 bytes of a Locate Record Extended. */
+static inline void t_pfx_lre(uint8_t p[64], uint8_t validity, uint8_t base_ua,
+			     uint8_t lss, const uint8_t de[16],
+			     const uint8_t lre[20])
+{
+	t_pfx(p, 1, validity, base_ua, lss, de, lre);
+	memcpy(p + 60, lre + 16, 4);
 }
 
 /* Count field CCHH R KL DL. */

@@ -280,8 +280,9 @@ static void test_recognition_and_characteristics(void **state)
 	p[1] = t_ccw(0x3e, 0, 256, buf);
 	r = run(h, p, 2);
 	want_ok(&r, 1);
-	for (int i = 0; i < 256; i++)
-		assert_int_equal(buf[i], 0);
+	for (int i = 0; i < 256; i++)     /* Prefix, Read/Write Track Data */
+		assert_int_equal(buf[i], i == 8 ? 0x01 : i == 9 ? 0x20 :
+				 i == 12 ? 0x40 : 0x00);
 
 	/* Volume storage / logical configuration query: not supported. */
 	for (int so = 0x52; so <= 0x53; so++) {

@@ -188,8 +188,10 @@ static void test_alias_identification(void **state)
 		memset(buf, 0xaa, 256);
 		r = prssd(h, dev, 0x41, buf, 256);
 		want_ok(&r, 1);
-		for (int i = 0; i < 256; i++)   /* Prefix: byte 8 bit 01 */
-			assert_int_equal(buf[i], i == 8 ? 0x01 : 0x00);
+		/* Prefix, Read Track Data, Write Track Data. */
+		for (int i = 0; i < 256; i++)
+			assert_int_equal(buf[i], i == 8 ? 0x01 : i == 9 ? 0x20 :
+					 i == 12 ? 0x40 : 0x00);
 		r = prssd(h, dev, 0x0e, uac[dev], 512);
 		want_ok(&r, 1);
 	}

@@ -215,14 +215,13 @@ static void test_uac_and_features(void **state)
 		assert_int_equal(b[i], want);
 	}
 
+	/* Prefix (byte 8 bit 01), Read Track Data (byte 9 bit 20), Write
+	 * Track Data (byte 12 bit 40), nothing else. */
 	memset(b, 0xaa, sizeof(b));
-	eckd_build_features(b, false);
+	eckd_build_features(b);
 	for (int i = 0; i < ECKD_FEATURES_LEN; i++)
-		assert_int_equal(b[i], 0);
-	/* With aliases: Prefix (byte 8 bit 01) and nothing else. */
-	eckd_build_features(b, true);
-	for (int i = 0; i < ECKD_FEATURES_LEN; i++)
-		assert_int_equal(b[i], i == 8 ? 0x01 : 0x00);
+		assert_int_equal(b[i], i == 8 ? 0x01 : i == 9 ? 0x20 :
+				 i == 12 ? 0x40 : 0x00);
 }
 
 /* RCD of a base in an LCU with aliases and of a HyperPAV alias: the

@@ -346,7 +346,7 @@ static void test_base_and_aliases(void **state)
 		assert_int_equal(b[168], i ? 0x03 : 0x01);
 		prssd(css, schs[i], 0x0e, 512, uac[i]);
 		prssd(css, schs[i], 0x41, 256, feat);
-		assert_int_equal(feat[8], 0x01);
+		assert_int_equal(feat[8], 0x01);        /* Prefix */
 	}
 	for (int i = 1; i < 4; i++)
 		assert_memory_equal(uac[0], uac[i], 512);
@@ -355,12 +355,15 @@ static void test_base_and_aliases(void **state)
 				 ua >= 0x0a && ua <= 0x0c ? 0x03 : 0x00);
 		assert_int_equal(uac[0][2 * ua + 1], 0x00);
 	}
-	/* The device without aliases: no SNEQ, no Prefix, itself only. */
+	/* The device without aliases: no SNEQ, itself only; the same
+	 * feature codes (Prefix, Read / Write Track Data). */
 	rcd(css, "0.0.0317", 0x80, b);
 	assert_int_equal(b[160], 0x00);
 	ebcdic_is(b + 18, "000000002C01");
 	prssd(css, "0.0.0317", 0x41, 256, feat);
-	assert_int_equal(feat[8], 0x00);
+	assert_int_equal(feat[8], 0x01);
+	assert_int_equal(feat[9], 0x20);
+	assert_int_equal(feat[12], 0x40);
 	prssd(css, "0.0.0317", 0x0e, 512, uac[0]);
 	for (int i = 0; i < 512; i++)
 		assert_int_equal(uac[0][i], i == 2 * 0x01 ? 0x01 : 0x00);
