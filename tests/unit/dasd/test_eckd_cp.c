@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "common/log.h"
+#include "cp_check.h"
 #include "cp_util.h"
 #include "css/css_arch.h"
 #include "css/css_device.h"
@@ -25,7 +26,6 @@
 #include "test_wait.h"
 #endif
 
-#define OK_STAT (DEV_STAT_CHN_END | DEV_STAT_DEV_END)
 #define SSID 0x1234
 #define UA 0x05
 #define TRACKS(cyls) ((cyls) * T_HEADS)
@@ -41,25 +41,6 @@ static struct harness *new_dev(uint32_t cyls, enum ckd_null_format nf)
 	h = h_new(img, SSID, UA);
 	assert_non_null(h);
 	return h;
-}
-
-static void want_ok(const struct tresult *r, int last)
-{
-	assert_int_equal(r->dstat, OK_STAT);
-	assert_int_equal(r->cstat, 0);
-	assert_int_equal(r->last, last);
-}
-
-static void want_check(const struct tresult *r, int last, uint8_t b0,
-			 uint8_t b1, uint8_t b7)
-{
-	assert_int_equal(r->dstat, OK_STAT | DEV_STAT_UNIT_CHECK);
-	assert_int_equal(r->last, last);
-	assert_true(r->sense_valid);
-	assert_int_equal(r->sense[0], b0);
-	assert_int_equal(r->sense[1], b1);
-	assert_int_equal(r->sense[7], b7);
-	assert_int_equal(r->sense[27] & 0x80, 0x80);  /* 24-byte format */
 }
 
 static struct tresult run(struct harness *h, const struct tccw *p, int n)
@@ -170,14 +151,6 @@ static struct tresult cdl_record_io(struct harness *h, uint32_t trk,
 	p[1] = t_ccw(0x47, H_CC, 16, lr);
 	p[2] = t_ccw(write ? 0x8d : 0x8e, 0, len, buf);
 	return run(h, p, 3);
-}
-
-static void fill(uint8_t *buf, size_t len, uint32_t seed)
-{
-	for (size_t i = 0; i < len; i++) {
-		seed = seed * 1103515245u + 12345u;
-		buf[i] = (uint8_t)(seed >> 16);
-	}
 }
 
 /* ------------------------------------------------------------------ */

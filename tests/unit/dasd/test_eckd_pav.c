@@ -27,6 +27,7 @@
 #include <pthread.h>
 
 #include "common/log.h"
+#include "cp_check.h"
 #include "cp_util.h"
 #include "css/css_arch.h"
 #include "test_wait.h"
@@ -40,7 +41,6 @@
 #include "image/ckd_io.h"
 #endif
 
-#define OK_STAT (DEV_STAT_CHN_END | DEV_STAT_DEV_END)
 #define SSID    0x002b
 #define LSS     0x2b
 #define BASE_UA 0x09
@@ -68,50 +68,11 @@ static struct harness *new_lcu(bool threaded, enum ckd_null_format nf)
 	return h;
 }
 
-static struct tresult run_on(struct harness *h, int dev, const struct tccw *p,
-			     int n)
-{
-	struct tresult r;
-
-	assert_int_equal(h_run_on(h, dev, p, n, 0x80, &r), 0);
-	assert_int_equal(r.ends, 1);
-	assert_int_equal(r.statuses, 1);
-	assert_true(r.final_status);
-	return r;
-}
-
-static void want_ok(const struct tresult *r, int last)
-{
-	assert_int_equal(r->dstat, OK_STAT);
-	assert_int_equal(r->cstat, 0);
-	assert_int_equal(r->last, last);
-}
-
-static void want_check(const struct tresult *r, int last, uint8_t b0,
-		       uint8_t b1, uint8_t b7)
-{
-	assert_int_equal(r->dstat, OK_STAT | DEV_STAT_UNIT_CHECK);
-	assert_int_equal(r->last, last);
-	assert_true(r->sense_valid);
-	assert_int_equal(r->sense[0], b0);
-	assert_int_equal(r->sense[1], b1);
-	assert_int_equal(r->sense[7], b7);
-	assert_int_equal(r->sense[27] & 0x80, 0x80);
-}
-
 /* The sense Linux takes as "base / alias binding changed". */
 static void want_base_alias(const struct tresult *r)
 {
 	want_check(r, 0, 0x10, 0x00, 0x0f);
 	assert_int_equal(r->sense[8], 0x67);
-}
-
-static void fill(uint8_t *buf, size_t len, uint32_t seed)
-{
-	for (size_t i = 0; i < len; i++) {
-		seed = seed * 1103515245u + 12345u;
-		buf[i] = (uint8_t)(seed >> 16);
-	}
 }
 
 /* Block I/O as dasd_eckd_build_cp_cmd_single builds it with Prefix, on

@@ -21,13 +21,13 @@
 #include <cmocka.h>
 
 #include "common/log.h"
+#include "cp_check.h"
 #include "cp_util.h"
 #include "css/css_arch.h"
 #ifdef ECKD_FAKE_IMAGE
 #include "fake_image.h"
 #endif
 
-#define OK_STAT (DEV_STAT_CHN_END | DEV_STAT_DEV_END)
 #define SSID    0x002b
 #define LSS     0x2b
 #define UA      0x09
@@ -41,6 +41,13 @@
 #define WTD     0xa5
 #define H_CD    CCW_FLAG_CD
 
+/* want_ok(), and the last CCW moved all its count. */
+static void want_done(const struct tresult *r, int last)
+{
+	want_ok(r, last);
+	assert_int_equal(r->residual, 0);
+}
+
 static struct harness *new_dev(enum ckd_null_format nf)
 {
 	struct ckd_geometry g = t_geo(CYLS);
@@ -52,46 +59,6 @@ static struct harness *new_dev(enum ckd_null_format nf)
 	h = h_new(img, SSID, UA);
 	assert_non_null(h);
 	return h;
-}
-
-static struct tresult run_on(struct harness *h, int dev, const struct tccw *p,
-			     int n)
-{
-	struct tresult r;
-
-	assert_int_equal(h_run_on(h, dev, p, n, 0x80, &r), 0);
-	assert_int_equal(r.ends, 1);
-	assert_int_equal(r.statuses, 1);
-	assert_true(r.final_status);
-	return r;
-}
-
-static void want_ok(const struct tresult *r, int last)
-{
-	assert_int_equal(r->dstat, OK_STAT);
-	assert_int_equal(r->cstat, 0);
-	assert_int_equal(r->residual, 0);
-	assert_int_equal(r->last, last);
-}
-
-static void want_check(const struct tresult *r, int last, uint8_t b0,
-		       uint8_t b1, uint8_t b7)
-{
-	assert_int_equal(r->dstat, OK_STAT | DEV_STAT_UNIT_CHECK);
-	assert_int_equal(r->last, last);
-	assert_true(r->sense_valid);
-	assert_int_equal(r->sense[0], b0);
-	assert_int_equal(r->sense[1], b1);
-	assert_int_equal(r->sense[7], b7);
-	assert_int_equal(r->sense[27] & 0x80, 0x80);
-}
-
-static void fill(uint8_t *buf, size_t len, uint32_t seed)
-{
-	for (size_t i = 0; i < len; i++) {
-		seed = seed * 1103515245u + 12345u;
-		buf[i] = (uint8_t)(seed >> 16);
-	}
 }
 
 /* A track program and its parameter bytes. */
@@ -168,7 +135,7 @@ static void read_blocks(struct harness *h, uint32_t first, uint32_t nblk,
 		p[n++] = t_ccw(0x86, H_CC | H_IDA, BLK, buf + i * BLK);
 	p[n - 1].flags &= (uint8_t)~H_CC;
 	r = run_on(h, 0, p, n);
-	want_ok(&r, n - 1);
+	want_done(&r, n - 1);
 }
 
 /* ---- data ---- */
@@ -202,13 +169,13 @@ static void test_shapes(void **state)
 		fill(out, len, (uint32_t)i + 1);
 		track_prog(&t, req[i].first, req[i].n, out, true, V_BASE);
 		r = run_on(h, 0, t.p, t.n);
-		want_ok(&r, t.n - 1);
+		want_done(&r, t.n - 1);
 		assert_int_equal(r.executed, t.n);
 		memcpy(disk + (size_t)req[i].first * BLK, out, len);
 
 		memset(in, 0x5a, len);
 		r = track_io(h, 0, req[i].first, req[i].n, in, false);
-		want_ok(&r, t.n - 1);
+		want_done(&r, t.n - 1);
 		assert_memory_equal(in, out, len);
 	}
 	for (uint32_t b = 0; b < BLOCKS; b += 45) {
@@ -241,7 +208,7 @@ static void test_data_chaining(void **state)
 		t.p[2] = t_ccw(write ? WTD : RTD, H_IDA, 7 * BLK,
 			       buf + 5 * BLK);
 		r = run_on(h, 0, t.p, 3);
-		want_ok(&r, 2);
+		want_done(&r, 2);
 		assert_int_equal(r.executed, 2);
 	}
 	assert_memory_equal(in, out, BPT * BLK);
@@ -262,16 +229,16 @@ static void test_alias(void **state)
 	assert_int_equal(h_add_alias(h, UA + 1), 1);
 	fill(out, 40 * BLK, 11);
 	r = track_io(h, 0, 100, 40, out, true);
-	want_ok(&r, 4);
+	want_done(&r, 4);
 	memset(in, 0, 40 * BLK);
 	r = track_io(h, 1, 100, 40, in, false);
-	want_ok(&r, 4);
+	want_done(&r, 4);
 	assert_memory_equal(in, out, 40 * BLK);
 	fill(out, 36 * BLK, 12);
 	r = track_io(h, 1, 132, 36, out, true);         /* tracks 11-13 */
-	want_ok(&r, 3);
+	want_done(&r, 3);
 	r = track_io(h, 0, 132, 36, in, false);
-	want_ok(&r, 3);
+	want_done(&r, 3);
 	assert_memory_equal(in, out, 36 * BLK);
 	free(out);
 	free(in);
@@ -312,7 +279,7 @@ static void format_cdl(struct harness *h, uint32_t first, uint32_t last)
 		}
 	p[n - 1].flags &= (uint8_t)~H_CC;
 	r = run_on(h, 0, p, n);
-	want_ok(&r, n - 1);
+	want_done(&r, n - 1);
 	free(p);
 	free(cnt);
 }
@@ -332,7 +299,7 @@ static void write_kd(struct harness *h, uint32_t trk, uint8_t rec,
 	p[1] = t_ccw(0x47, H_CC, 16, lr);
 	p[2] = t_ccw(0x8d, 0, len, kd);
 	r = run_on(h, 0, p, 3);
-	want_ok(&r, 2);
+	want_done(&r, 2);
 }
 
 /* Read Track Data moves data areas only: track 0 of a CDL volume gives
@@ -364,7 +331,7 @@ static void test_cdl_tracks(void **state)
 	fill(blocks, 9 * BLK, 40);
 	track_prog(&t, 3, 9, blocks, true, V_BASE);
 	r = run_on(h, 0, t.p, t.n);
-	want_ok(&r, 1);
+	want_done(&r, 1);
 	memcpy(want + at, blocks, 9 * BLK);
 
 	/* The whole of track 0: LRE search R1, length = all its data. */
@@ -374,7 +341,7 @@ static void test_cdl_tracks(void **state)
 	t_pfx_lre(t.pfx, V_BASE, UA, LSS, t.de, t.lre);
 	t.p[1].count = (uint16_t)t0len;
 	r = run_on(h, 0, t.p, t.n);
-	want_ok(&r, 1);
+	want_done(&r, 1);
 	assert_memory_equal(got, want, t0len);
 
 	/* Track 1: twelve 96-byte data areas (zero), keys left out; and
@@ -384,7 +351,7 @@ static void test_cdl_tracks(void **state)
 	t.p[1].count = 12 * 96;
 	t.p[2].data = got + 12 * 96;
 	r = run_on(h, 0, t.p, t.n);
-	want_ok(&r, 2);
+	want_done(&r, 2);
 	for (size_t i = 0; i < 12 * 96 + 12 * BLK; i++)
 		assert_int_equal(got[i], 0);
 
@@ -399,7 +366,7 @@ static void test_cdl_tracks(void **state)
 	t_pfx_lre(t.pfx, V_BASE, UA, LSS, t.de, t.lre);
 	t.p[1].count = (uint16_t)t0len;
 	r = run_on(h, 0, t.p, t.n);
-	want_ok(&r, 1);
+	want_done(&r, 1);
 	assert_memory_equal(got, want, t0len);
 	free(want);
 	free(got);
@@ -428,7 +395,7 @@ static void test_invalid_parameters(void **state)
 
 	(void)state;
 	RTD_RUN((void)0);
-	want_ok(&r, 1);
+	want_done(&r, 1);
 	RTD_RUN(t.lre[0] = 0x4c);               /* home: Read Track (raw) */
 	want_check(&r, 0, 0x80, 0x00, 0x04);
 	RTD_RUN(t.lre[0] = 0xcc);               /* index */
@@ -635,14 +602,14 @@ static void test_durability(void **state)
 	(void)state;
 	fill(buf, 36 * BLK, 3);
 	r = track_io(h, 0, 5 * BPT + 6, 36, buf, true);     /* tracks 5-8 */
-	want_ok(&r, 4);
+	want_done(&r, 4);
 	for (uint32_t trk = 4; trk <= 9; trk++)
 		assert_int_equal(fake_image_track_writes(img, trk),
 				 trk >= 5 && trk <= 8 ? 1 : 0);
 	assert_int_equal(fake_image_writes(img), 4);
 	assert_int_equal(fake_image_syncs(img), 1);
 	r = track_io(h, 0, 5 * BPT + 6, 36, buf, false);
-	want_ok(&r, 4);
+	want_done(&r, 4);
 	assert_int_equal(fake_image_writes(img), 4);
 	assert_int_equal(fake_image_syncs(img), 1);
 	fake_image_fail_write(img, -28);
@@ -672,7 +639,7 @@ static void test_read_only(void **state)
 	r = track_io(h, 0, 2 * BPT, BPT, buf, true);
 	want_check(&r, 0, 0x80, 0x02, 0x04);
 	r = track_io(h, 0, 2 * BPT, BPT, buf, false);
-	want_ok(&r, 1);
+	want_done(&r, 1);
 	free(buf);
 	h_free(h);
 }
