@@ -73,7 +73,7 @@ static void row(const char *sch, void *opaque)
 	view_attr(l->root, rel, busid, sizeof(busid));
 	snprintf(rel, sizeof(rel), "bus/css/devices/%s/driver", sch);
 	view_link(l->root, rel, drv, sizeof(drv));
-	if (l->vfio != !strcmp(drv, "vfio_ccw"))
+	if (l->vfio && strcmp(drv, "vfio_ccw"))
 		return;
 	snprintf(rel, sizeof(rel), "bus/css/devices/%s/pimpampom", sch);
 	sscanf(view_attr(l->root, rel, pim, sizeof(pim)), "%7s %7s %7s",

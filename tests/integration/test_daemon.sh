@@ -28,6 +28,20 @@ check "second daemon refused" 1 "$rc"
 check "second daemon message" yes "$(grep -q "already runs on $RT (pid $DPID)" <<< "$out" && echo yes)"
 check "lscss" "0.0.2b09 0.0.0313  3390/0e 3990/e9      f0  f0  ff   1a2a3a0a 00000000" \
     "$("$CCWPASS" lscss -r "$RT" | sed -n 3p)"
+# a subchannel passed to vfio_ccw is still listed (its driver in the
+# DevType column, as docs/daemon.md says), and by --vfio with no mdev yet
+"$CCWPASS" run -q -r "$RT" -- sh -ec '
+    echo 0.0.0313 > /sys/bus/css/devices/0.0.0313/driver/unbind
+    echo 0.0.0313 > /sys/bus/css/drivers/vfio_ccw/bind'
+check "lscss lists a vfio_ccw subchannel" "0.0.2b09 0.0.0313  vfio_ccw              f0  f0  ff   1a2a3a0a 00000000" \
+    "$("$CCWPASS" lscss -r "$RT" | grep 0.0.0313)"
+check "lscss --vfio lists it" yes \
+    "$("$CCWPASS" lscss --vfio -r "$RT" | grep -q '^0.0.2b09 0.0.0313 ' && echo yes)"
+"$CCWPASS" run -q -r "$RT" -- sh -ec '
+    echo 0.0.0313 > /sys/bus/css/drivers/vfio_ccw/unbind
+    echo 0.0.0313 > /sys/bus/css/drivers/io_subchannel/bind'
+check "lscss: back on io_subchannel" "0.0.2b09 0.0.0313  3390/0e 3990/e9      f0  f0  ff   1a2a3a0a 00000000" \
+    "$("$CCWPASS" lscss -r "$RT" | grep 0.0.0313)"
 
 # run: QEMU gets the preload library, the runtime dir and repaired options
 mkdir -p "$T/bin"
