@@ -444,6 +444,14 @@ int main(int argc, char **argv)
 	ret = parse_options(argc, argv, &d.opt);
 	if (ret)
 		return ret;
+	if (geteuid() != 0) {
+		/* Before anything is created: no runtime directory, lock or
+		 * image of a user's own that root would later trip over. */
+		fprintf(stderr, "ccwpassd: must run as root (it mounts the sysfs "
+			"view with FUSE in its own mount namespace and owns "
+			"the guests' volumes); nothing was created\n");
+		return 1;
+	}
 	if (dirs_own(d.opt.runtime_dir, 0755, false, &err) < 0 ||
 	    pidfile_acquire(d.opt.runtime_dir, &d.pid, &err) < 0) {
 		fprintf(stderr, "ccwpassd: %s\n", err.msg);

@@ -21,6 +21,14 @@ check "nobody cannot read the volume" no \
 check "nobody cannot open the daemon's lock" no \
     "$(as_nobody sh -c "exec 3<'$RT/ccwpassd.lock'" 2>/dev/null && echo yes || echo no)"
 
+# ---- ccwpassd as another user: refused before it creates anything ----
+NR=$T/nonroot-run
+out=$(as_nobody "$CCWPASSD" -f -c "$T/inventory.conf" -r "$NR" 2>&1) && rc=0 || rc=$?
+check "ccwpassd as nobody exits 1" 1 "$rc"
+check "ccwpassd as nobody says it must run as root" yes \
+    "$(grep -q "must run as root" <<<"$out" && echo yes)"
+check "ccwpassd as nobody created nothing" no "$([ -e "$NR" ] && echo yes || echo no)"
+
 # ---- open files of the view: 256 per user, root unbounded ----
 OPENER='
 import errno, sys
