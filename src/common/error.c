@@ -17,6 +17,23 @@ int error_setf(struct error *err, int errnum, const char *fmt, ...)
 	return -errnum;
 }
 
+void error_suffix(struct error *err, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	if (!err)
+		return;
+	n = strlen(err->msg);
+	if (n + 3 >= sizeof(err->msg))
+		return;
+	memcpy(err->msg + n, "; ", 3);
+	n += 2;
+	va_start(ap, fmt);
+	vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+	va_end(ap);
+}
+
 void error_prefix(struct error *err, const char *fmt, ...)
 {
 	char old[sizeof(err->msg)];

@@ -29,4 +29,8 @@ int error_setf(struct error *err, int errnum, const char *fmt, ...)
 void error_prefix(struct error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Add to an existing message: "old message; suffix" (a hint, a fix). */
+void error_suffix(struct error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #endif

@@ -75,6 +75,33 @@ static int create_volume(const struct inv_sch *s, const struct eckd_model *m,
 	return ckd_image_create(s->image, &geo, &io, err);
 }
 
+/* What to do about an image that would not open, added to err. */
+static void open_hint(const struct inv_sch *s, const struct eckd_model *m,
+		      struct error *err)
+{
+	if (!err)
+		return;
+	switch (err->errnum) {
+	case ENOENT:
+		if (s->create == INV_CREATE_NO)
+			error_suffix(err, "make it with `ccwpass dasdinit %s %s`, "
+				     "or set `create = cdl` (or `blank`) to "
+				     "have ccwpassd make it", s->image, m->name);
+		break;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		if (!s->readonly)
+			error_suffix(err, "set `readonly = yes` to pass it "
+				     "through read-only");
+		break;
+	case EBUSY:
+		error_suffix(err, "stop that process (another ccwpassd, "
+			     "Hercules), or give the subchannel another image");
+		break;
+	}
+}
+
 static struct ckd_image *open_volume(const struct inv_sch *s,
 				     const struct eckd_model *m,
 				     const struct host_options *opt,
@@ -91,8 +118,10 @@ static struct ckd_image *open_volume(const struct inv_sch *s,
 			return NULL;
 		img = ckd_image_open(s->image, flags, err);
 	}
-	if (!img)
+	if (!img) {
+		open_hint(s, m, err);
 		return NULL;
+	}
 	g = ckd_image_geometry(img);
 	want = s->cyls ? s->cyls : m->cyls;
 	if (g->devtype != m->dev_type || g->heads != m->heads ||
@@ -101,6 +130,9 @@ static struct ckd_image *open_volume(const struct inv_sch *s,
 			   "image %s is a %04x with %u cylinders x %u heads, not a %s%s",
 			   s->image, g->devtype, g->cyls, g->heads, m->name,
 			   s->cyls ? " of the given cylinder count" : "");
+		error_suffix(err, "set `device` (and `cylinders`) to what the "
+			     "image is, or give the subchannel another image "
+			     "(`ccwpass dasdinit IMAGE %s`)", m->name);
 		ckd_image_close(img);
 		return NULL;
 	}
@@ -207,7 +239,9 @@ static int add_sch(struct css *css, const struct inventory *inv,
 		cfg.dev = NULL;
 	}
 	if (!cfg.dev) {
-		error_prefix(err, "sch %s", css_busid_format(s->schid, id));
+		error_prefix(err, "%s:%u: subchannel %s",
+			     inv->path[0] ? inv->path : "inventory", s->line,
+			     css_busid_format(s->schid, id));
 		return -1;
 	}
 	devs[s - inv->schs] = cfg.dev;

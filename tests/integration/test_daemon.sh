@@ -17,6 +17,25 @@ sed 's/create = cdl/create = no/' "$T/inventory.conf" > "$T/noimg.conf"
 out=$("$CCWPASSD" -f -c "$T/noimg.conf" -r "$RT" 2>&1) && rc=0 || rc=$?
 check "missing image exit" 1 "$rc"
 check "missing image named" yes "$(grep -q "2b09.cckd" <<< "$out" && echo yes)"
+check "missing image: the inventory line and the fix" yes \
+    "$(grep -q "noimg.conf:4: subchannel 0.0.0313: .*2b09.cckd: cannot open: No such file or directory; make it with \`ccwpass dasdinit .*2b09.cckd 3390-9\`, or set \`create = cdl\`" <<< "$out" && echo yes)"
+# a volume that cannot be opened for writing: readonly = yes is the fix
+"$CCWPASS" dasdinit -q -c 10 "$T/ro.cckd" 3390-9
+sed "s#img/2b09.cckd#$T/ro.cckd#" "$T/noimg.conf" > "$T/ro.conf"
+if chattr +i "$T/ro.cckd" 2>/dev/null; then
+    out=$("$CCWPASSD" -f -c "$T/ro.conf" -r "$RT" 2>&1) && rc=0 || rc=$?
+    chattr -i "$T/ro.cckd"
+    check "immutable image exit" 1 "$rc"
+    check "immutable image: readonly = yes named" yes \
+        "$(grep -q "ro.conf:4: subchannel 0.0.0313: .*ro.cckd: .*; set \`readonly = yes\` to pass it through read-only" <<< "$out" && echo yes)"
+fi
+# an image of another model: device and cylinders named
+"$CCWPASS" dasdinit -q -c 20 "$T/other.cckd" 3390-1
+sed "s#img/2b09.cckd#$T/other.cckd#" "$T/noimg.conf" > "$T/other.conf"
+out=$("$CCWPASSD" -f -c "$T/other.conf" -r "$RT" 2>&1) && rc=0 || rc=$?
+check "other geometry exit" 1 "$rc"
+check "other geometry: device and cylinders named" yes \
+    "$(grep -q "other.conf:4: subchannel 0.0.0313: .*; set \`device\` (and \`cylinders\`) to what the image is" <<< "$out" && echo yes)"
 
 # background start reports readiness, a second daemon is refused
 "$CCWPASSD" -c "$T/inventory.conf" -r "$RT" -e "$ETC"

@@ -92,6 +92,15 @@ static void test_error(void **state)
 	error_setf(&err, EIO, "tail");
 	error_prefix(&err, "%.*s", (int)sizeof(err.msg) - 4, big);
 	assert_true(strlen(err.msg) < sizeof(err.msg));
+	/* A suffix: "old; new", cut and terminated as well. */
+	error_setf(&err, ENOENT, "a.img: missing");
+	error_suffix(&err, "make it with %s", "dasdinit");
+	assert_string_equal(err.msg, "a.img: missing; make it with dasdinit");
+	error_suffix(NULL, "ignored");
+	error_suffix(&err, "%s", big);
+	assert_int_equal(strlen(err.msg), sizeof(err.msg) - 1);
+	error_suffix(&err, "more");
+	assert_int_equal(strlen(err.msg), sizeof(err.msg) - 1);
 }
 
 struct sink {
