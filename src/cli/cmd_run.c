@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "cli/run_args.h"
+#include "cli/run_check.h"
 #include "cli/run_ram.h"
 #include "cli/run_user.h"
 #include "sysfs/sysfs_ns.h"
@@ -218,6 +219,9 @@ static int run(int argc, char **argv)
 	if (o.user && run_resolve_user(o.user, &who, &err) < 0)
 		return cli_fail(CMD, "%s", err.msg);
 	if (sysfs_ns_enter(&ns, &err) < 0)
+		return cli_fail(CMD, "%s", err.msg);
+	/* In the view now: a vfio-ccw device must name an mdev there. */
+	if (qemu && run_check_sysfsdev(cmd ? cmd : argv, &err) < 0)
 		return cli_fail(CMD, "%s", err.msg);
 	if (o.user && run_become(&who, &err) < 0)
 		return cli_fail(CMD, "%s", err.msg);

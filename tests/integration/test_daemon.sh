@@ -97,6 +97,30 @@ check "quiet" "" "$(cat "$T/note")"
 out=$("$CCWPASS" run -r "$RT" -- sh -c 'echo ${LD_PRELOAD:-none}')
 check "no preload for others" none "$out"
 
+# run: a vfio-ccw device must name an mdev of the view, before QEMU starts
+U=11111111-2222-4333-8444-555555555555
+out=$(PATH="$T/bin:$PATH" "$CCWPASS" run -q -r "$RT" -- qemu-system-s390x \
+      -device vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U 2>&1) && rc=0 || rc=$?
+check "no mdev: QEMU not started" 1 "$rc"
+check "no mdev: says none is started" yes \
+    "$(grep -q "sysfsdev=/sys/bus/mdev/devices/$U: no such mdev, and none is started" <<< "$out" && ! grep -q ARGS <<< "$out" && echo yes)"
+"$CCWPASS" run -q -r "$RT" -- sh -ec "
+    echo 0.0.0313 > /sys/bus/css/devices/0.0.0313/driver/unbind
+    echo 0.0.0313 > /sys/bus/css/drivers/vfio_ccw/bind
+    echo $U > /sys/bus/css/devices/0.0.0313/mdev_supported_types/vfio_ccw-io/create"
+out=$(PATH="$T/bin:$PATH" "$CCWPASS" run -q -r "$RT" -- qemu-system-s390x \
+      -device vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/${U%5}6 2>&1) && rc=0 || rc=$?
+check "wrong mdev: QEMU not started" 1 "$rc"
+check "wrong mdev: names the started one and its subchannel" yes \
+    "$(grep -q "no such mdev; the started mdevs are $U (0.0.0313)" <<< "$out" && echo yes)"
+out=$(PATH="$T/bin:$PATH" "$CCWPASS" run -q -r "$RT" -- qemu-system-s390x \
+      -device vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U 2>&1) && rc=0 || rc=$?
+check "the right mdev: QEMU starts" yes "$(grep -q "^ARGS -device vfio-ccw" <<< "$out" && echo yes)"
+"$CCWPASS" run -q -r "$RT" -- sh -ec "
+    echo 1 > /sys/bus/mdev/devices/$U/remove
+    echo 0.0.0313 > /sys/bus/css/drivers/vfio_ccw/unbind
+    echo 0.0.0313 > /sys/bus/css/drivers/io_subchannel/bind"
+
 # SIGTERM: clean exit, view unmounted, pid file gone - also while a
 # `ccwpass run` namespace still has the view bound
 "$CCWPASS" run -r "$RT" -- sh -c "touch $T/ns-up; exec sleep 60" &
