@@ -60,6 +60,8 @@ size_t css_io_get(struct css_ccw_io *io, void *buf, size_t len)
 struct harness {
 	struct css_device *dev;
 	struct ckd_image *img;
+	uint16_t ssid;
+	uint8_t ua;
 	bool csense;
 };
 
@@ -79,6 +81,8 @@ struct harness *h_new(struct ckd_image *img, uint16_t ssid, uint8_t ua)
 		return NULL;
 	}
 	h->img = img;
+	h->ssid = ssid;
+	h->ua = ua;
 	h->csense = true;
 	return h;
 }
@@ -87,8 +91,33 @@ void h_free(struct harness *h)
 {
 	if (!h)
 		return;
-	h->dev->ops->destroy(h->dev);
+	if (h->dev)
+		h->dev->ops->destroy(h->dev);
 	free(h);
+}
+
+void h_detach(struct harness *h)
+{
+	if (h->dev)
+		h->dev->ops->destroy(h->dev);
+	h->dev = NULL;
+	h->img = NULL;
+}
+
+int h_attach(struct harness *h, struct ckd_image *img)
+{
+	struct eckd_config cfg = { .image = img, .ssid = h->ssid,
+				   .unit_addr = h->ua };
+	struct error err;
+
+	if (h->dev) {
+		ckd_image_close(img);
+		return -1;
+	}
+	h->dev = eckd_device_new(&cfg, &err);
+	h->img = h->dev ? img : NULL;
+	h->csense = true;
+	return h->dev ? 0 : -1;
 }
 
 void h_set_csense(struct harness *h, bool on)
