@@ -8,6 +8,7 @@
  * Any crash, sanitizer report or abort() is a finding.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "../fuzz_log.h"
+#include "fuzz_zlib.h"
 #include "common/log.h"
 #include "image/ckd_image.h"
 #include "image/ckd_track.h"
@@ -128,31 +131,55 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	log_set_sink(quiet, NULL);
 	log_get_level();        /* reads CCWPASS_LOG once: not in an input */
+	fuzz_zlib_warm();
 	snprintf(path, sizeof(path), "%s/ccwpass-fuzz-%d_1.img", image_dir(),
 		 (int)getpid());
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+struct input {
+	const uint8_t *data;
+	size_t size;
+};
+
+static void *one_input(void *opaque)
 {
+	const struct input *in = opaque;
 	struct ckd_image *img;
 	FILE *f;
 
 	f = fopen(path, "wb");
 	if (!f)
-		return 0;
-	if (size && fwrite(data, 1, size, f) != size) {
+		return NULL;
+	if (in->size && fwrite(in->data, 1, in->size, f) != in->size) {
 		fclose(f);
 		unlink(path);
-		return 0;
+		return NULL;
 	}
 	fclose(f);
 	img = ckd_image_open(path, CKD_OPEN_RDONLY, NULL);
 	if (img) {
 		read_some(img);
 		ckd_image_close(img);
-		write_and_check(path, data, size);
+		write_and_check(path, in->data, in->size);
 	}
 	unlink(path);
+	return NULL;
+}
+
+/*
+ * Each input on a thread of its own: the zlib streams the image layer
+ * keeps per thread (ckd_compress.c), set to the compression level of the
+ * last image, would otherwise pass from one input to the next.
+ */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+	pthread_t t;
+
+	fuzz_log_reset();
+	if (pthread_create(&t, NULL, one_input, &in) != 0)
+		abort();
+	pthread_join(t, NULL);
 	return 0;
 }
