@@ -11,11 +11,19 @@
                              reports any); "0 0 0" without any
   fuzz.py table RESULT...    the campaign's summary table, one row per
                              result file scripts/fuzz wrote
+  fuzz.py recheck OUT DIR EXE TIMEOUT
+                             each timeout-* artifact in DIR runs alone
+                             (EXE -timeout=TIMEOUT -runs=3 FILE); those
+                             that end with status 0 move to OUT: libFuzzer
+                             times inputs on the wall clock, which a clock
+                             step fools. Prints "MOVED KEPT".
 Result files hold one line: NAME SECONDS RUNS COV FT COV0 COV1 FILES0 FILES
 BYTES CRASHES STABLE (COV/FT: what the fuzzer reached; COV0/COV1, FILES0:
 the committed corpus's coverage before and after the merge, its files
 before; FILES/BYTES: after; STABLE: yes, no or -)."""
+import glob
 import json
+import os
 import re
 import subprocess
 import sys
@@ -87,6 +95,25 @@ def table(results):
                         for i, (c, w) in enumerate(zip(row, width))).rstrip())
 
 
+def recheck(out, crashes, exe, timeout):
+    moved = kept = 0
+    for f in sorted(glob.glob(os.path.join(crashes, "timeout-*"))):
+        try:
+            rc = subprocess.run([exe, f"-timeout={timeout}", "-runs=3", f],
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL,
+                                timeout=3 * int(timeout) + 60).returncode
+        except subprocess.TimeoutExpired:
+            rc = -1
+        if rc == 0:
+            os.makedirs(out, exist_ok=True)
+            os.replace(f, os.path.join(out, os.path.basename(f)))
+            moved += 1
+        else:
+            kept += 1
+    print(moved, kept)
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "targets":
         targets(argv[2])
@@ -94,6 +121,8 @@ def main(argv):
         stats(argv[2:])
     elif len(argv) >= 2 and argv[1] == "table":
         table(argv[2:])
+    elif len(argv) == 6 and argv[1] == "recheck":
+        recheck(*argv[2:])
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -3,7 +3,9 @@
 # prints its summary table: runs summed over a target's logs (a restarted
 # or crashed fuzzer leaves several), coverage from the last one, a log
 # without final statistics (a killed fuzzer) counted by its last progress
-# line, and the table's derived columns (exec/s, new files, KB).
+# line, and the table's derived columns (exec/s, new files, KB); and
+# the recheck of timeout artifacts (one that does not come back when its
+# input runs alone moves away, any other artifact stays).
 #   test_fuzz_report.sh FUZZ_PY
 set -uo pipefail
 FUZZ=$1
@@ -63,6 +65,28 @@ check "a one-hour row" "fuzz_eckd 1h00m 36000000 10000 3400 15000 2900->3300 210
     "$(sed -n 2p <<<"$table" | tr -s ' ')"
 check "a short row" "fuzz_cp 1m05s 130 2 12 25 10->10 5 +0 0 2 no" \
     "$(sed -n 3p <<<"$table" | tr -s ' ')"
+
+# A stand-in fuzz target: an input "hang" times out (libFuzzer's 70),
+# any other ends well; it notes its arguments.
+mkdir -p "$WORK/crashes"
+cat >"$WORK/target" <<END
+#!/usr/bin/env bash
+echo "\$*" >>"$WORK/args"
+[[ \$(cat "\${@: -1}") != hang ]] || exit 70
+END
+chmod +x "$WORK/target"
+echo fine >"$WORK/crashes/timeout-1111"
+echo hang >"$WORK/crashes/timeout-2222"
+echo hang >"$WORK/crashes/crash-3333"
+check "recheck: one moved, one kept" "1 1" \
+    "$(python3 "$FUZZ" recheck "$WORK/moved" "$WORK/crashes" "$WORK/target" 7)"
+check "recheck: what moved" "timeout-1111" "$(cd "$WORK/moved" && echo *)"
+check "recheck: what stayed" "crash-3333 timeout-2222" \
+    "$(cd "$WORK/crashes" && echo *)"
+check "recheck: each alone, three times, the target's timeout" \
+    "-timeout=7 -runs=3 $WORK/crashes/timeout-1111" "$(head -n1 "$WORK/args")"
+check "recheck: nothing to do" "0 0" \
+    "$(python3 "$FUZZ" recheck "$WORK/moved" "$WORK/moved/none" "$WORK/target" 7)"
 
 echo "$PASSED passed, $FAILED failed"
 ((FAILED == 0))
