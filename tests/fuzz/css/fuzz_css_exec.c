@@ -40,6 +40,8 @@ struct fdev {
 };
 
 static uint8_t iobuf[0x10000 + 64];
+static size_t iobuf_used;        /* cleared after each input: a read
+				    never returns an earlier input's data */
 
 static uint8_t fdev_execute(struct css_device *dev, struct css_ccw_io *io)
 {
@@ -64,8 +66,13 @@ static uint8_t fdev_execute(struct css_device *dev, struct css_ccw_io *io)
 		len = sizeof(iobuf);
 	if (CCW_CMD_IS_READ(cmd) || CCW_CMD_IS_SENSE(cmd) || CCW_CMD_IS_RDBACK(cmd))
 		CHECK(css_io_put(io, iobuf, len) <= len);
-	else if (len)
-		CHECK(css_io_get(io, iobuf, len) <= len);
+	else if (len) {
+		size_t n = css_io_get(io, iobuf, len);
+
+		CHECK(n <= len);
+		if (n > iobuf_used)
+			iobuf_used = n;
+	}
 	CHECK(css_io_remaining(io) <= 0xffff);
 	if (cmd == 0x31 && (d->execs & 1))
 		status |= 0x40;                  /* status modifier */
@@ -225,5 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	css_free(css);
 	free(d);
 	free(mem);
+	memset(iobuf, 0, iobuf_used);
+	iobuf_used = 0;
 	return 0;
 }

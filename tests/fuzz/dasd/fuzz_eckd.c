@@ -5,7 +5,8 @@
  * data) CCWs, executed through the channel subsystem (CSS_F_SYNC, flat
  * memory; tests/unit/dasd/harness_css.c) against a 2-cylinder memory
  * volume, and with HyperPAV aliases of it on subchannels of their own
- * (Prefix, the LCU's unit address configuration). The set-up byte: bits
+ * (Prefix, the LCU's unit address configuration), all of them new for
+ * each input. The set-up byte: bits
  * 0-1 the volume's null track format (mod 3), bits 2-3 the number of
  * aliases (0-3). Bits 0-1 of a program's first flag byte (PCI, suspend
  * and MIDA, which are not used otherwise) choose the device that runs it
@@ -40,6 +41,7 @@
 #define MAX_PROGRAMS 8
 #define MAX_COUNT    9000
 #define FLAG_MASK    0xf4   /* CD, CC, SLI, SKIP, IDA */
+#define MAX_ALIASES  3      /* set-up byte bits 2-3 */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -137,31 +139,52 @@ static void check_result(struct harness *h, int dev, const struct tccw *prog,
 	}
 }
 
+/*
+ * One harness for the whole run (the 4 MB of channel storage of each of
+ * its subchannels made a harness per input slow). Every input attaches a
+ * fresh channel subsystem, 3390, memory volume and aliases, and detaches
+ * them before it returns: the devices' last flush and teardown count for
+ * the input that caused them, and the storage is cleared for the next one.
+ */
+static const struct ckd_geometry geo = {
+	.devtype = 0x3390, .cyls = 2, .heads = 15, .trksize = 56832,
+};
+static struct harness *harness;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	log_set_level(LOG_EMERG);
+	harness = h_new(ckd_image_new_mem(&geo, CKD_NULL_R0, NULL), 0x0001,
+			0x01);
+	if (!harness)
+		abort();
+	/* The storage of all subchannels, made once. */
+	for (int a = 1; a <= MAX_ALIASES; a++)
+		if (h_add_alias(harness, (uint8_t)(0x01 + a)) != a)
+			abort();
+	h_detach(harness);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ckd_geometry geo = {
-		.devtype = 0x3390, .cyls = 2, .heads = 15, .trksize = 56832,
-	};
+	enum ckd_null_format nullfmt;
 	struct tccw prog[MAX_CCWS];
-	struct ckd_image *img;
-	struct harness *h;
 	struct tresult res;
-	struct error err;
 	int ndevs;
 
-	log_set_level(LOG_EMERG);
 	if (size < 1)
 		return 0;
-	img = ckd_image_new_mem(&geo, (enum ckd_null_format)((data[0] & 3) % 3),
-				&err);
-	if (!img)
-		return 0;
-	h = h_new(img, 0x0001, 0x01);
-	if (!h)
-		return 0;
-	ndevs = 1 + ((data[0] >> 2) & 3);
+	nullfmt = (enum ckd_null_format)((data[0] & 3) % 3);
+	if (h_attach(harness, ckd_image_new_mem(&geo, nullfmt, NULL)))
+		abort();
+	ndevs = 1 + ((data[0] >> 2) & MAX_ALIASES);
 	for (int a = 1; a < ndevs; a++)
-		if (h_add_alias(h, (uint8_t)(0x01 + a)) != a)
+		if (h_add_alias(harness, (uint8_t)(0x01 + a)) != a)
 			violated("an alias could not be added", -1);
 	data++;
 	size--;
@@ -172,14 +195,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (!n)
 			break;
-		h_set_csense(h, i != 3);
-		if (h_run_on(h, dev, prog, n, (i & 1) ? 0x40 : 0x80, &res))
+		h_set_csense(harness, i != 3);
+		if (h_run_on(harness, dev, prog, n, (i & 1) ? 0x40 : 0x80, &res))
 			violated("the program could not be started", i);
-		check_result(h, dev, prog, n, &res, i != 3, i);
+		check_result(harness, dev, prog, n, &res, i != 3, i);
 		for (int j = 0; j < n; j++)
 			if (prog[j].cmd != H_TIC)
 				free(prog[j].data);
 	}
-	h_free(h);
+	h_detach(harness);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../fuzz_log.h"
 #include "bus_fixture.h"
 #include "log_quiet.h"
 #include "sysfs/sysfs.h"
@@ -112,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char buf[SYSFS_PAGE + 1];
 	size_t pos = 0;
 
+	fuzz_log_reset();
 	log_quiet();
 	fx = fx_new(true);
 	t = sysfs_tree_new(fx->bus);

@@ -101,6 +101,8 @@ struct fdev {
 };
 
 static uint8_t iobuf[0x10000 + 64];
+static size_t iobuf_used;        /* cleared after each input: a read
+				    never returns an earlier input's data */
 
 static uint8_t fdev_execute(struct css_device *dev, struct css_ccw_io *io)
 {
@@ -118,8 +120,12 @@ static uint8_t fdev_execute(struct css_device *dev, struct css_ccw_io *io)
 	if (CCW_CMD_IS_READ(cmd) || CCW_CMD_IS_SENSE(cmd) ||
 	    CCW_CMD_IS_RDBACK(cmd))
 		css_io_put(io, iobuf, len);
-	else if (cmd != 0x03)
-		css_io_get(io, iobuf, len);
+	else if (cmd != 0x03) {
+		size_t n = css_io_get(io, iobuf, len);
+
+		if (n > iobuf_used)
+			iobuf_used = n;
+	}
 	if (cmd == 0x31 && (d->execs & 1))
 		status |= DEV_STAT_STAT_MOD;
 	return status;
@@ -255,5 +261,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cp_free(&cp);
 	free(g.buf);
+	memset(iobuf, 0, iobuf_used);
+	iobuf_used = 0;
 	return 0;
 }

@@ -17,8 +17,14 @@
  * stays a valid one; the IRB the VMM can read never shows a host address
  * (SCSW CCW address inside the translator's host arena unless the guest's
  * own ORB put it there, ESW failing-storage / secondary-CCW address, EMW);
- * the device can always
- * be closed and used again.
+ * the device can always be closed and used again (after the input: CLOSE
+ * gives STANDBY, then OPEN and a NOP program end with channel end and
+ * device end).
+ *
+ * Every input starts from nothing: the channel subsystem, subchannel,
+ * device and vcc state are built for it and removed after it (a few
+ * allocations; only the guest buffer is kept, and cleared), so no state
+ * of one input reaches the next (the fuzz_vcc_regions_stable test).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -151,6 +157,7 @@ static void probe(void)
 	vcc_fsm_unlock(priv);
 }
 
+/* A channel subsystem, the subchannel and a vcc device on it. */
 static void setup(void)
 {
 	struct css_subchannel_config cfg = {
@@ -160,17 +167,24 @@ static void setup(void)
 	};
 	struct error err;
 
-	log_set_level(LOG_CRIT);
 	css = css_new(CSS_F_SYNC);
 	CHECK(css);
 	CHECK(css_add_chp(css, CHPID, CSS_CHP_TYPE_FC, &err) == 0);
+	memset(&fdev, 0, sizeof(fdev));
 	fdev.dev.ops = &fdev_ops;
 	cfg.dev = &fdev.dev;
 	CHECK(css_add_subchannel(css, &cfg, &fdev.sch, &err) == 0);
-	guest_buf = malloc(GUEST_SIZE);
-	CHECK(guest_buf);
-	css_flatmem_init(&guest, guest_buf, GUEST_SIZE);
 	probe();
+}
+
+/* ... and all of it gone again, and what the device returns cleared. */
+static void teardown(void)
+{
+	vcc_remove(priv);
+	priv = NULL;
+	css_free(css);
+	css = NULL;
+	memset(iobuf, 0, sizeof(iobuf));
 }
 
 struct in {
@@ -308,8 +322,43 @@ static void op(struct in *in)
 	CHECK((unsigned int)priv->state < VCC_NR_STATES);
 }
 
-/* Back to a closed, idle device for the next input. */
-static void recover(void)
+/* OPEN, a NOP program at the end of the guest, its IRB, CLOSE. */
+static void check_usable(void)
+{
+	const uint32_t cpa = GUEST_SIZE - CSS_CCW_SIZE;
+	const struct css_ccw nop = { .cmd = 0x03, .flags = CCW_FLAG_SLI };
+	const struct css_orb orb = {
+		.intparm = 0x600d, .lpm = 0x80, .cpa = cpa,
+		.ctrl0 = ORB_CTRL0_FMT | ORB_CTRL0_PFCH | ORB_CTRL0_C64,
+	};
+	const struct css_scsw scsw = {
+		.ctrl = SCSW_FCTL_START | SCSW_ACTL_START_PEND,
+	};
+	uint8_t b[VCC_IO_REGION_SIZE];
+	struct css_irb irb;
+
+	css_ccw_store(&nop, guest_buf + cpa);
+	fdev.execs = 0;                    /* a whole budget: no halt */
+	vcc_fsm_lock(priv);
+	vcc_fsm_event(priv, VCC_EVENT_OPEN);
+	vcc_fsm_unlock(priv);
+	memset(b, 0, sizeof(b));
+	vcc_io_put_orb(b, &orb);
+	vcc_io_put_scsw(b, &scsw);
+	CHECK(vcc_io_write(priv, 0, b, sizeof(b)) == sizeof(b));
+	CHECK(vcc_io_read(priv, 0, b, sizeof(b)) == sizeof(b));
+	vcc_io_get_irb(b, &irb);
+	CHECK(irb.scsw.dstat == (DEV_STAT_CHN_END | DEV_STAT_DEV_END));
+	CHECK(irb.scsw.cstat == 0);
+	CHECK(irb.scsw.cpa == cpa + CSS_CCW_SIZE);
+	vcc_fsm_lock(priv);
+	vcc_fsm_event(priv, VCC_EVENT_CLOSE);
+	vcc_fsm_unlock(priv);
+	CHECK(priv->state == VCC_STATE_STANDBY);
+}
+
+/* The input's end: the device closes and can be used again. */
+static void finish(void)
 {
 	uint8_t b[VCC_CRW_REGION_SIZE];
 
@@ -319,37 +368,51 @@ static void recover(void)
 	    priv->state != VCC_STATE_NOT_OPER)
 		vcc_fsm_event(priv, VCC_EVENT_CLOSE);
 	vcc_fsm_unlock(priv);
-	if (priv->state == VCC_STATE_NOT_OPER || priv->quiesce) {
-		vcc_remove(priv);
-		probe();
-	}
+	if (priv->state == VCC_STATE_NOT_OPER || priv->quiesce)
+		return;         /* teardown() removes it as it is */
 	while (vcc_crw_pending(priv))
 		vcc_crw_read(priv, 0, b, sizeof(b));
 	CHECK(priv->state == VCC_STATE_STANDBY);
 	CHECK(!priv->cp.initialized);
-	fdev.execs = 0;
+	check_usable();
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	log_set_level(LOG_CRIT);
+	guest_buf = malloc(GUEST_SIZE);
+	CHECK(guest_buf);
+	css_flatmem_init(&guest, guest_buf, GUEST_SIZE);
+	/* vcc_drv.c's callback table grows on the first probe: not in an
+	 * input, or the first input would differ from the others. */
+	setup();
+	teardown();
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct in in = { data, size };
 	size_t glen;
 
-	if (!css)
-		setup();
 	glen = (size_t)take8(&in) | (size_t)take8(&in) << 8;
 	if (glen > GUEST_SIZE)
 		glen = GUEST_SIZE;
 	norb_seen = 0;
 	memset(guest_buf, 0, GUEST_SIZE);
 	take(&in, guest_buf, glen < in.n ? glen : in.n);
+	setup();
 	vcc_fsm_lock(priv);
 	vcc_fsm_event(priv, VCC_EVENT_OPEN);
 	vcc_fsm_unlock(priv);
 	while (in.n)
 		op(&in);
-	recover();
+	finish();
+	teardown();
 	return 0;
 }

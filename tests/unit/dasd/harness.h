@@ -67,6 +67,20 @@ struct harness *h_new_threaded(struct ckd_image *img, uint16_t ssid,
 			       uint8_t ua);
 int h_add_alias(struct harness *h, uint8_t ua);
 
+/*
+ * One harness, many devices (for fuzzing: a fresh device per input
+ * without the cost of a new harness). h_detach() destroys the base, its
+ * aliases and the image and leaves nothing of the programs that ran
+ * (harness_css.c: the channel subsystem goes too, and the storage they
+ * used is cleared); until h_attach() only h_attach() and h_free() may be
+ * called. h_attach() puts a fresh 3390 on img (owned by the harness from
+ * now on, even on failure) where h_new() or h_new_threaded() would, with
+ * no aliases (h_add_alias numbers them from 1 again).
+ * Returns: 0, or -1 (still detached; -1 also if a device was attached).
+ */
+void h_detach(struct harness *h);
+int h_attach(struct harness *h, struct ckd_image *img);
+
 /* Take sense concurrently with a unit check (default) or leave it pending. */
 void h_set_csense(struct harness *h, bool on);
 

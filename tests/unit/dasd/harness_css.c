@@ -123,7 +123,8 @@ struct unit {
 	struct harness *h;
 	struct css_subchannel *sch;
 	struct counting_dev *cnt;
-	uint8_t *mem;
+	uint8_t *mem;             /* kept from h_detach to h_attach */
+	uint32_t used;            /* end of the storage programs were given */
 	struct css_flatmem fm;
 	/* threaded: the IRB the notify callback collected */
 	pthread_mutex_t lock;
@@ -138,11 +139,14 @@ struct unit {
 };
 
 struct harness {
-	struct css *css;
+	struct css *css;              /* NULL while detached */
 	bool threaded;
+	uint16_t ssid;                /* the base's, for h_attach */
+	uint8_t ua;
 	struct css_device *dev;       /* the base's 3390 */
 	struct ckd_image *img;
-	int ndevs;
+	int ndevs;                    /* units with a subchannel */
+	int nmem;                     /* units with storage (>= ndevs) */
 	struct unit u[H_MAX_DEVS];
 	h_hook_fn *hook;
 	void *hook_arg;
@@ -184,6 +188,24 @@ static void notify(struct css_subchannel *sch, void *opaque)
 	pthread_mutex_unlock(&u->lock);
 }
 
+/*
+ * Unit n's storage, lock and condition variable: made when a unit is
+ * first used, kept over h_detach (for fuzzing: 4 MB per input is slow
+ * under ASan) and freed by h_free.
+ */
+static int unit_init(struct harness *h, struct unit *u)
+{
+	u->mem = calloc(1, MEM_SIZE);
+	if (!u->mem)
+		return -1;
+	pthread_mutex_init(&u->lock, NULL);
+	deadline_cond_init(&u->cond);
+	css_flatmem_init(&u->fm, u->mem, MEM_SIZE);
+	u->h = h;
+	h->nmem++;
+	return 0;
+}
+
 /* Subchannel 0.0.000n (devno 0.0.1234 + n) for dev, owned from now on. */
 static int add_unit(struct harness *h, struct css_device *dev)
 {
@@ -197,49 +219,40 @@ static int add_unit(struct harness *h, struct css_device *dev)
 	};
 	struct error err;
 
-	if (n >= H_MAX_DEVS) {
+	if (n >= H_MAX_DEVS || (n == h->nmem && unit_init(h, u))) {
 		dev->ops->destroy(dev);
 		return -1;
 	}
-	u->h = h;
 	u->cnt = counting_new(dev);
-	u->mem = calloc(1, MEM_SIZE);
-	if (!u->cnt || !u->mem)
-		goto fail;
+	if (!u->cnt)
+		return -1;
 	u->cnt->num = n;
 	u->cnt->hook = &h->hook;
 	u->cnt->hook_arg = &h->hook_arg;
 	sc.dev = &u->cnt->dev;
-	if (css_add_subchannel(h->css, &sc, &u->sch, &err))
-		goto fail;
-	pthread_mutex_init(&u->lock, NULL);
-	deadline_cond_init(&u->cond);
-	css_flatmem_init(&u->fm, u->mem, MEM_SIZE);
+	if (css_add_subchannel(h->css, &sc, &u->sch, &err)) {
+		u->cnt->dev.ops->destroy(&u->cnt->dev);
+		u->cnt = NULL;
+		return -1;
+	}
 	if (h->threaded)
 		css_sch_set_handlers(u->sch, notify, NULL, u);
 	h->ndevs++;
 	return modify(u, true) ? -1 : n;
-fail:
-	if (u->cnt)
-		u->cnt->dev.ops->destroy(&u->cnt->dev);
-	free(u->mem);
-	u->mem = NULL;
-	return -1;
 }
 
-static struct harness *harness_new(struct ckd_image *img, uint16_t ssid,
-				   uint8_t ua, bool threaded)
+/*
+ * A channel subsystem with the base's subchannel and a 3390 on img behind
+ * it (eckd_device_new() owns img from then on, even when it fails).
+ * Returns: 0, or -1 detached.
+ */
+static int build(struct harness *h, struct ckd_image *img)
 {
-	struct eckd_config cfg = { .image = img, .ssid = ssid, .unit_addr = ua };
-	struct harness *h = calloc(1, sizeof(*h));
+	struct eckd_config cfg = { .image = img, .ssid = h->ssid,
+				   .unit_addr = h->ua };
 	struct error err;
 
-	if (!h) {
-		ckd_image_close(img);
-		return NULL;
-	}
-	h->threaded = threaded;
-	h->css = css_new(threaded ? 0 : CSS_F_SYNC);
+	h->css = css_new(h->threaded ? 0 : CSS_F_SYNC);
 	h->dev = eckd_device_new(&cfg, &err);
 	if (!h->css || !h->dev)
 		goto fail;
@@ -247,16 +260,36 @@ static struct harness *harness_new(struct ckd_image *img, uint16_t ssid,
 	    css_add_chp(h->css, 0x41, CSS_CHP_TYPE_FC, &err))
 		goto fail;
 	if (add_unit(h, h->dev) != 0) {
-		h->dev = NULL;          /* destroyed */
+		h->dev = NULL;          /* destroyed, or the css's */
 		goto fail;
 	}
 	h->img = img;
-	return h;
+	return 0;
 fail:
 	if (h->dev)
 		h->dev->ops->destroy(h->dev);
-	h_free(h);
-	return NULL;
+	h->dev = NULL;
+	h_detach(h);
+	return -1;
+}
+
+static struct harness *harness_new(struct ckd_image *img, uint16_t ssid,
+				   uint8_t ua, bool threaded)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+
+	if (!h) {
+		ckd_image_close(img);
+		return NULL;
+	}
+	h->threaded = threaded;
+	h->ssid = ssid;
+	h->ua = ua;
+	if (build(h, img)) {
+		h_free(h);
+		return NULL;
+	}
+	return h;
 }
 
 struct harness *h_new(struct ckd_image *img, uint16_t ssid, uint8_t ua)
@@ -276,8 +309,38 @@ int h_add_alias(struct harness *h, uint8_t ua)
 	struct css_device *dev;
 	struct error err;
 
+	if (!h->css)
+		return -1;              /* detached */
 	dev = eckd_device_new(&cfg, &err);
 	return dev ? add_unit(h, dev) : -1;
+}
+
+void h_detach(struct harness *h)
+{
+	css_free(h->css);       /* the devices and the image too */
+	h->css = NULL;
+	h->dev = NULL;
+	h->img = NULL;
+	for (int i = 0; i < h->nmem; i++) {
+		struct unit *u = &h->u[i];
+
+		u->sch = NULL;
+		u->cnt = NULL;
+		u->prog = NULL;
+		u->n = 0;
+		memset(u->mem, 0, u->used);
+		u->used = 0;
+	}
+	h->ndevs = 0;
+}
+
+int h_attach(struct harness *h, struct ckd_image *img)
+{
+	if (h->css) {
+		ckd_image_close(img);
+		return -1;
+	}
+	return build(h, img);
 }
 
 void h_free(struct harness *h)
@@ -285,7 +348,7 @@ void h_free(struct harness *h)
 	if (!h)
 		return;
 	css_free(h->css);       /* and the devices */
-	for (int i = 0; i < h->ndevs; i++) {
+	for (int i = 0; i < h->nmem; i++) {
 		pthread_cond_destroy(&h->u[i].cond);
 		pthread_mutex_destroy(&h->u[i].lock);
 		free(h->u[i].mem);
@@ -372,6 +435,8 @@ int h_start_on(struct harness *h, int dev, const struct tccw *prog, int n,
 	if (dev < 0 || dev >= h->ndevs || n <= 0 || n > MAX_CCWS)
 		return -1;
 	u = &h->u[dev];
+	if (u->used < DATA_BASE)
+		u->used = DATA_BASE;    /* CCWs and IDALs: h_detach clears them */
 	/* No CCWs of an earlier program after this one (TIC targets). */
 	memset(u->mem + CCW_BASE, 0, 8u * MAX_CCWS);
 	for (i = 0; i < n; i++) {
@@ -402,6 +467,8 @@ int h_start_on(struct harness *h, int dev, const struct tccw *prog, int n,
 				ccw.cda = build_idal(u, &idal, data, c->count);
 			}
 			data += c->count;
+			if (data > u->used)
+				u->used = data;
 		}
 		css_ccw_store(&ccw, u->mem + CCW_BASE + 8u * (uint32_t)i);
 	}

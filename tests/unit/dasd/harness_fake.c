@@ -60,6 +60,9 @@ size_t css_io_get(struct css_ccw_io *io, void *buf, size_t len)
 struct harness {
 	struct css_device *dev;
 	struct ckd_image *img;
+	uint16_t ssid;
+	uint8_t ua;
+	unsigned int writeback_ms;
 	bool csense;
 };
 
@@ -80,6 +83,9 @@ static struct harness *harness_new(const struct eckd_config *c)
 		return NULL;
 	}
 	h->img = img;
+	h->ssid = cfg.ssid;
+	h->ua = cfg.unit_addr;
+	h->writeback_ms = cfg.writeback_ms;
 	h->csense = true;
 	return h;
 }
@@ -103,8 +109,34 @@ void h_free(struct harness *h)
 {
 	if (!h)
 		return;
-	h->dev->ops->destroy(h->dev);
+	if (h->dev)
+		h->dev->ops->destroy(h->dev);
 	free(h);
+}
+
+void h_detach(struct harness *h)
+{
+	if (h->dev)
+		h->dev->ops->destroy(h->dev);
+	h->dev = NULL;
+	h->img = NULL;
+}
+
+int h_attach(struct harness *h, struct ckd_image *img)
+{
+	struct eckd_config cfg = { .image = img, .ssid = h->ssid,
+				   .unit_addr = h->ua,
+				   .writeback_ms = h->writeback_ms };
+	struct error err;
+
+	if (h->dev) {
+		ckd_image_close(img);
+		return -1;
+	}
+	h->dev = eckd_device_new(&cfg, &err);
+	h->img = h->dev ? img : NULL;
+	h->csense = true;
+	return h->dev ? 0 : -1;
 }
 
 void h_set_csense(struct harness *h, bool on)

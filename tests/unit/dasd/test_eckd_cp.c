@@ -448,6 +448,36 @@ static void test_dasdfmt_then_analysis(void **state)
 	h_free(h);
 }
 
+/* h_detach() / h_attach() (what fuzz_eckd does per input): nothing of
+ * the old device survives, neither its volume nor its path groups. */
+static void test_detach_attach(void **state)
+{
+	struct ckd_geometry g = t_geo(2);
+	struct harness *h = new_dev(3, CKD_NULL_R0);
+	uint8_t a[12] = { 0x80, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+	uint8_t b[12] = { 0x80, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 };
+	uint8_t counts[5][8];
+	struct tccw p[1];
+	struct tresult r;
+
+	(void)state;
+	dasdfmt_cdl(h, TRACKS(3));
+	p[0] = t_ccw(0xaf, 0, 12, a);               /* path 0x80 grouped */
+	r = run(h, p, 1);
+	want_ok(&r, 0);
+	h_detach(h);
+	assert_int_equal(h_attach(h, ckd_image_new_mem(&g, CKD_NULL_R0, NULL)),
+			 0);
+	assert_int_equal(h_attach(h, ckd_image_new_mem(&g, CKD_NULL_R0, NULL)),
+			 -1);                       /* one device at a time */
+	r = analysis(h, counts);
+	want_check(&r, 2, 0x00, 0x08, 0x00);        /* unformatted */
+	p[0] = t_ccw(0xaf, 0, 12, b);               /* no group to clash */
+	r = run(h, p, 1);
+	want_ok(&r, 0);
+	h_free(h);
+}
+
 static void test_block_io(void **state, uint8_t ccwflags)
 {
 	struct harness *h = new_dev(3, CKD_NULL_R0);
@@ -1281,6 +1311,7 @@ int main(void)
 		cmocka_unit_test(test_path_group_rules),
 		cmocka_unit_test(test_analysis_unformatted),
 		cmocka_unit_test(test_dasdfmt_then_analysis),
+		cmocka_unit_test(test_detach_attach),
 		cmocka_unit_test(test_block_io_direct),
 		cmocka_unit_test(test_block_io_ida),
 		cmocka_unit_test(test_cdl_labels),

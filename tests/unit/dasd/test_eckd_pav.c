@@ -12,7 +12,8 @@
  * program after the other and never torn, a program waiting for another's
  * tracks cleared, and (fake image) the durability of exactly what each
  * program wrote; (real image) programs of base and aliases that end
- * together share one fdatasync (group commit).
+ * together share one fdatasync (group commit). Also the harness's
+ * h_detach / h_attach with aliases.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -766,6 +767,44 @@ static void test_clear_while_waiting(void **state)
 	h_free(h);
 }
 
+/*
+ * h_detach / h_attach (what fuzz_eckd does per input), synchronous and
+ * threaded: the new base has none of the old aliases, its aliases are
+ * numbered from 1 again, and nothing the old volume held is read back.
+ */
+static void test_detach_attach(void **state)
+{
+	struct ckd_geometry g = t_geo(CYLS);
+	uint8_t *out = malloc(4 * 4096), *in = malloc(4 * 4096);
+	uint8_t uac[512];
+	struct tresult r;
+
+	(void)state;
+	for (int threaded = 0; threaded <= 1; threaded++) {
+		struct harness *h = new_lcu(threaded, CKD_NULL_LINUX);
+
+		fill(out, 4 * 4096, 41);
+		r = pfx_block_io(h, 2, 30, 4, out, true);
+		want_ok(&r, 5);
+		h_detach(h);
+		assert_int_equal(h_attach(h, ckd_image_new_mem(&g,
+						CKD_NULL_LINUX, NULL)), 0);
+		assert_int_equal(h_add_alias(h, BASE_UA + 1), 1);
+		r = prssd(h, 1, 0x0e, uac, 512);
+		want_ok(&r, 1);
+		assert_int_equal(uac[2 * (BASE_UA + 1)], 0x03);
+		assert_int_equal(uac[2 * (BASE_UA + 2)], 0x00);
+		memset(in, 0xaa, 4 * 4096);
+		r = pfx_block_io(h, 1, 30, 4, in, false);
+		want_ok(&r, 5);
+		for (size_t i = 0; i < 4 * 4096; i++)
+			assert_int_equal(in[i], 0);
+		h_free(h);
+	}
+	free(out);
+	free(in);
+}
+
 #ifdef ECKD_FAKE_IMAGE
 /*
  * The end of a program makes durable what it wrote, and only that: while
@@ -967,6 +1006,7 @@ int main(void)
 		cmocka_unit_test(test_same_track_writes_serialise),
 		cmocka_unit_test(test_no_torn_track),
 		cmocka_unit_test(test_clear_while_waiting),
+		cmocka_unit_test(test_detach_attach),
 #ifdef ECKD_FAKE_IMAGE
 		cmocka_unit_test(test_durability_per_program),
 #else
