@@ -28,6 +28,8 @@
 #include "css/css.h"
 #include "daemon/dirs.h"
 #include "daemon/host.h"
+#include "daemon/logging.h"
+#include "daemon/notify.h"
 #include "daemon/nsexec.h"
 #include "daemon/overrides.h"
 #include "daemon/pidfile.h"
@@ -50,6 +52,7 @@ struct options {
 	const char *mdevctl;
 	const char *image_dir;
 	int release_timeout_ms;
+	enum log_target log_target;
 	bool foreground;
 };
 
@@ -83,10 +86,11 @@ static void usage(FILE *f)
 "  -r, --runtime-dir DIR   sysfs view, sockets, pid file (default\n"
 "                          $" SYSFS_NS_RUNTIME_ENV " or " SYSFS_NS_RUNTIME_DIR ")\n"
 "  -e, --etc-dir DIR       where driverctl.d/ and mdevctl.d/ are (default /etc)\n"
-"  -f, --foreground        do not detach; log to stderr\n"
+"  -f, --foreground        do not detach (as a Type=notify service does)\n"
 "  -t, --trace FILE        trace guest channel programs and IRBs to FILE\n"
 "  -l, --log-level LEVEL   emerg alert crit err warning notice (default)\n"
 "                          info debug, or 0-7\n"
+"  -L, --log-target T      auto (default), stderr, journal or syslog\n"
 "      --mdevctl PROGRAM   run for MDEV_STATE=registered (default mdevctl;\n"
 "                          'none' disables mdev autostart)\n"
 "      --release-timeout MS  wait for a VMM to release a removed mdev\n"
@@ -118,6 +122,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "log-target", required_argument, NULL, 'L' },
 		{ "mdevctl", required_argument, NULL, OPT_MDEVCTL },
 		{ "release-timeout", required_argument, NULL, OPT_RELEASE },
 		{ "help", no_argument, NULL, 'h' },
@@ -127,7 +132,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c, level;
 
 	o->mdevctl = "mdevctl";
-	while ((c = getopt_long(argc, argv, "c:r:e:ft:l:hV", longopts,
+	while ((c = getopt_long(argc, argv, "c:r:e:ft:l:L:hV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
@@ -143,6 +148,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return 2;
 			}
 			log_set_level(level);
+			break;
+		case 'L':
+			level = log_target_parse(optarg);
+			if (level < 0) {
+				fprintf(stderr, "ccwpassd: unknown log target "
+					"'%s' (auto, stderr, journal, syslog)\n",
+					optarg);
+				return 2;
+			}
+			o->log_target = (enum log_target)level;
 			break;
 		case OPT_MDEVCTL:
 			o->mdevctl = strcmp(optarg, "none") ? optarg : NULL;
@@ -393,9 +408,13 @@ static void report(int fd, const char *msg)
 	close(fd);
 }
 
+/* ccwpassd.log keeps one older generation, ccwpassd.log.1. */
+#define LOG_FILE_MAX (4u << 20)
+
 static void detach_output(const char *runtime_dir)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], old[PATH_MAX + 2];
+	struct stat st;
 	int fd = open("/dev/null", O_RDONLY);
 
 	if (fd >= 0) {
@@ -403,6 +422,10 @@ static void detach_output(const char *runtime_dir)
 		close(fd);
 	}
 	snprintf(path, sizeof(path), "%s/ccwpassd.log", runtime_dir);
+	snprintf(old, sizeof(old), "%s.1", path);
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > (off_t)LOG_FILE_MAX)
+		rename(path, old);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
 		  0600);
 	if (fd < 0)
@@ -436,6 +459,7 @@ int main(int argc, char **argv)
 {
 	static struct daemon d;
 	struct error err = { 0 };
+	char status[PATH_MAX + 64];
 	sigset_t set;
 	int notify = -1, ret, sig;
 
@@ -444,6 +468,7 @@ int main(int argc, char **argv)
 	ret = parse_options(argc, argv, &d.opt);
 	if (ret)
 		return ret;
+	logging_setup(d.opt.log_target, false);
 	if (geteuid() != 0) {
 		/* Before anything is created: no runtime directory, lock or
 		 * image of a user's own that root would later trip over. */
@@ -480,14 +505,17 @@ int main(int argc, char **argv)
 		pidfile_release(d.pid);
 		return 1;
 	}
-	log_msg(LOG_NOTICE, "ccwpassd %s ready: %u subchannel%s, view at %s",
-		CCWPASS_VERSION, d.inv.nschs, d.inv.nschs == 1 ? "" : "s",
-		d.mountpoint);
+	snprintf(status, sizeof(status), "ready: %u subchannel%s, view at %s",
+		 d.inv.nschs, d.inv.nschs == 1 ? "" : "s", d.mountpoint);
+	log_msg(LOG_NOTICE, "ccwpassd %s %s", CCWPASS_VERSION, status);
 	if (notify >= 0) {
 		report(notify, NULL);
 		detach_output(d.opt.runtime_dir);
+		logging_setup(d.opt.log_target, true);
 	}
+	notify_ready(status);
 	sig = wait_for_signal();
+	notify_stopping();
 	log_msg(LOG_NOTICE, "%s: shutting down", strsignal(sig));
 	stop(&d);
 	pidfile_release(d.pid);
