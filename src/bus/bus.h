@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/error.h"
 #include "css/css.h"
@@ -64,6 +65,9 @@ struct bus_mdev_type {
 	/* Remove it (may block while a user lets go; runs without the bus
 	 * lock). Returns 0 or -errno. */
 	int (*remove)(void *priv, const char *uuid);
+	/* Optional: the pid of the process that uses it (0: none or not
+	 * known). Runs with the bus lock held: must not block. */
+	pid_t (*holder)(void *priv, const char *uuid);
 };
 
 /* A css driver. */
@@ -229,6 +233,7 @@ struct bus_mdev_info {
 	const struct bus_mdev_type *type;
 	unsigned int group;               /* IOMMU group number */
 	unsigned long gen;                /* this mdev (see bus_mdev_remove_gen) */
+	pid_t holder;                     /* the process using it, 0: none */
 };
 
 struct bus_chp_info {
@@ -241,6 +246,20 @@ struct bus_chp_info {
 int bus_sch_info(struct bus *b, const char *name, struct bus_sch_info *out);
 /* The subchannel's measurement counters (css.h). 0 or -ENOENT. */
 int bus_sch_stats(struct bus *b, const char *name, struct css_stats *out);
+/* What its device is (css_device.h). 0, -ENOENT, -ENODEV (no device or
+ * nothing to tell). */
+struct css_device_desc;
+int bus_sch_describe(struct bus *b, const char *name,
+		     struct css_device_desc *out);
+/*
+ * Channel measurement of a ccw device (cio/cmf.c: its cmb_enable): on
+ * starts counting from now, off stops. 0, -ENODEV (no such ccw device).
+ */
+int bus_ccw_set_cmb(struct bus *b, const char *devname, bool on);
+/* Whether it is on, and the counters and time since it was turned on.
+ * 0, -ENODEV. */
+int bus_ccw_cmb(struct bus *b, const char *devname, bool *on,
+		struct css_stats *since, uint64_t *elapsed_ns);
 /* The subchannel whose ccw device is `devname` ("0.0.2b09"). 0 or -ENOENT. */
 int bus_ccwdev_info(struct bus *b, const char *devname,
 		    struct bus_sch_info *out);

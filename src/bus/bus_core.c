@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/ptime.h"
 #include "css/css_device.h"
 
 void bus_emit(struct bus *b, const struct bus_event *ev)
@@ -281,6 +282,75 @@ int bus_sch_stats(struct bus *b, const char *name, struct css_stats *out)
 	if (!d)
 		return -ENOENT;
 	css_sch_stats(d->sch, out);       /* devs live as long as the bus */
+	return 0;
+}
+
+int bus_sch_describe(struct bus *b, const char *name,
+		     struct css_device_desc *out)
+{
+	struct css_device *dev;
+	struct bus_dev *d;
+
+	pthread_mutex_lock(&b->lock);
+	d = bus_find_dev(b, name);
+	pthread_mutex_unlock(&b->lock);
+	if (!d)
+		return -ENOENT;
+	dev = css_sch_device(d->sch);
+	if (!dev || !dev->ops->describe)
+		return -ENODEV;
+	dev->ops->describe(dev, out);
+	return 0;
+}
+
+int bus_ccw_set_cmb(struct bus *b, const char *devname, bool on)
+{
+	struct bus_dev *d;
+
+	pthread_mutex_lock(&b->lock);
+	d = bus_find_ccwdev(b, devname);
+	if (d && on && !d->cmb) {
+		d->cmb = true;
+		d->cmb_since_ns = ptime_now();
+		css_sch_stats(d->sch, &d->cmb_base);
+	} else if (d && !on) {
+		d->cmb = false;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return d ? 0 : -ENODEV;
+}
+
+int bus_ccw_cmb(struct bus *b, const char *devname, bool *on,
+		struct css_stats *since, uint64_t *elapsed_ns)
+{
+	struct css_stats now, base;
+	struct bus_dev *d;
+	uint64_t t0 = 0;
+
+	pthread_mutex_lock(&b->lock);
+	d = bus_find_ccwdev(b, devname);
+	if (d) {
+		*on = d->cmb;
+		base = d->cmb_base;
+		t0 = d->cmb_since_ns;
+		if (d->cmb)
+			css_sch_stats(d->sch, &now);
+	}
+	pthread_mutex_unlock(&b->lock);
+	if (!d)
+		return -ENODEV;
+	memset(since, 0, sizeof(*since));
+	*elapsed_ns = 0;
+	if (!*on)
+		return 0;
+	since->programs = now.programs - base.programs;
+	since->unit_checks = now.unit_checks - base.unit_checks;
+	since->bytes_read = now.bytes_read - base.bytes_read;
+	since->bytes_written = now.bytes_written - base.bytes_written;
+	since->busy_ns = now.busy_ns - base.busy_ns;
+	for (int i = 0; i < CSS_STAGES; i++)
+		since->stage_ns[i] = now.stage_ns[i] - base.stage_ns[i];
+	*elapsed_ns = ptime_now() - t0;
 	return 0;
 }
 

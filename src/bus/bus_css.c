@@ -85,6 +85,7 @@ void bus_detach(struct bus *b, struct bus_dev *d)
 	d->priv = NULL;
 	d->ccwdev = false;           /* the ccw device goes with its maker */
 	d->ccw_bound = false;
+	d->cmb = false;              /* ... and its measurement */
 	d->detaching = false;
 	pthread_cond_broadcast(&b->idle);
 	bus_emit(b, &(struct bus_event){

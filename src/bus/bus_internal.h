@@ -30,6 +30,9 @@ struct bus_dev {
 	unsigned int nmdevs;
 	bool ccwdev;                      /* ccw device registered */
 	bool ccw_bound;                   /* ... and bound to dasd-eckd */
+	bool cmb;                         /* its cmb_enable is 1 */
+	uint64_t cmb_since_ns;            /* ... since (CLOCK_MONOTONIC) */
+	struct css_stats cmb_base;        /* ... and the counters then */
 	bool detaching;                   /* an unbind runs without the bus
 					     lock: other changes wait */
 };

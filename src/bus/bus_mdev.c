@@ -54,6 +54,8 @@ void bus_mdev_fill(const struct bus_mdev *m, struct bus_mdev_info *out)
 	out->type = m->parent->drv->ops->mdev;
 	out->group = m->group;
 	out->gen = m->gen;
+	if (out->type->holder && m->parent->priv && !m->removing)
+		out->holder = out->type->holder(m->parent->priv, m->uuid);
 }
 
 static bool group_used(const struct bus *b, unsigned int n)

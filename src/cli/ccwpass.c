@@ -12,6 +12,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_run,
 	&cmd_lscss,
 	&cmd_status,
+	&cmd_stat,
 	&cmd_readblk,
 };
 

@@ -18,6 +18,22 @@
 struct css_device;
 struct css_ccw_io;
 
+/* What a device is, for host-side listings (ccwpass status). */
+struct css_device_desc {
+	char model[24];          /* "3390-9", "3390 alias" */
+	char uid[48];            /* the device's identity, "" if none */
+	char image[1024];        /* its volume's file, "" if none */
+	char format[16];         /* "cckd64", "cckd", "plain", "memory" */
+	uint32_t cyls, heads;
+	uint64_t capacity;       /* bytes of data the volume holds, formatted
+				    as Linux CDL (4 KiB blocks, 12 per track) */
+	uint64_t file_size;      /* the image file: its length */
+	uint64_t file_alloc;     /* and what it takes on the host's disk */
+	char volser[7];          /* from the VOL1 label on track 0, "" if none */
+	bool readonly;
+	char cache[16];          /* "writethrough", "writeback", "" */
+};
+
 struct css_device_ops {
 	const char *name;   /* "3390", ... */
 
@@ -48,6 +64,8 @@ struct css_device_ops {
 	void (*reset)(struct css_device *dev);
 
 	void (*destroy)(struct css_device *dev);
+	/* Optional: fill in what it is (any thread, while I/O runs). */
+	void (*describe)(struct css_device *dev, struct css_device_desc *out);
 };
 
 struct css_device {

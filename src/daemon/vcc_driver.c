@@ -33,6 +33,11 @@ static int mdev_remove(void *priv, const char *uuid)
 	return vcc_mdev_remove(priv, uuid);
 }
 
+static pid_t mdev_holder(void *priv, const char *uuid)
+{
+	return vcc_mdev_client_pid(priv);
+}
+
 static const struct bus_mdev_type vcc_type = {
 	.name = VCC_MDEV_TYPE,
 	.pretty_name = VCC_MDEV_TYPE_NAME,
@@ -41,6 +46,7 @@ static const struct bus_mdev_type vcc_type = {
 	.mdev_driver = VCC_MDEV_DRIVER,
 	.create = mdev_create,
 	.remove = mdev_remove,
+	.holder = mdev_holder,
 };
 
 static const struct bus_driver vcc_driver = {

@@ -466,6 +466,7 @@ static const struct css_device_ops eckd_ops = {
 	.end_program = eckd_end_program,
 	.reset = eckd_reset,
 	.destroy = eckd_destroy,
+	.describe = eckd_describe,
 };
 
 /* ---- creation ---- */

@@ -207,6 +207,9 @@ void eckd_dirty(struct eckd_device *d, struct eckd_cache_slot *s);
  */
 int eckd_set_extent(struct eckd_device *d, const struct eckd_extent *de);
 
+/* ---- eckd_describe.c ---- */
+void eckd_describe(struct css_device *dev, struct css_device_desc *out);
+
 /* ---- eckd_orient.c ---- */
 #define NEXT_R0     0x1    /* record zero may be the answer */
 #define NEXT_MT     0x2    /* multitrack: go on to the next track */

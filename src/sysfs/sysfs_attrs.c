@@ -19,6 +19,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "css/css_device.h"
+
 static enum bus_kind kind_of(const struct sysfs_node *n)
 {
 	return n->bus == SB_CCW ? BUS_CCW : BUS_CSS;
@@ -153,6 +155,35 @@ static int empty_show(struct sysfs_tree *t, const struct sysfs_node *n,
 }
 
 /*
+ * ccwpass's own: what the subchannel's device is - model, identity, its
+ * volume's image, format, size, volser, read-only, cache mode (css_device.h
+ * struct css_device_desc). One "name value" per line, for `ccwpass
+ * status`. Not in the kernel's sysfs.
+ */
+static int sch_device_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			   struct sysfs_buf *b)
+{
+	struct css_device_desc d;
+	int ret = bus_sch_describe(t->bus, n->sch, &d);
+
+	if (ret == -ENOENT)
+		return -ENODEV;
+	if (ret < 0)
+		return 0;
+	sysfs_bprintf(b, "model %s\nuid %s\n", d.model, d.uid);
+	if (!d.image[0])
+		return 0;
+	sysfs_bprintf(b, "image %s\nformat %s\ncylinders %u\nheads %u\n"
+		      "capacity %llu\nfile_size %llu\nfile_alloc %llu\n"
+		      "volser %s\nreadonly %d\ncache %s\n", d.image, d.format,
+		      d.cyls, d.heads, (unsigned long long)d.capacity,
+		      (unsigned long long)d.file_size,
+		      (unsigned long long)d.file_alloc, d.volser, d.readonly,
+		      d.cache);
+	return 0;
+}
+
+/*
  * ccwpass's own: what the subchannel did and where its programs' time
  * went (css.h "measurement"; docs/performance.md). One "name value" per
  * line; stages as "stage_<name>_ns <sum> <max>". Not in the kernel's
@@ -180,6 +211,7 @@ static int sch_stats_show(struct sysfs_tree *t, const struct sysfs_node *n,
 }
 
 const struct sysfs_attr sysfs_sch_attrs[] = {
+	{ "ccwpass_device", 0444, sch_device_show, NULL },
 	{ "ccwpass_stats", 0444, sch_stats_show, NULL },
 	{ "chpids", 0444, sch_chpids_show, NULL },
 	{ "dev_busid", 0444, sch_dev_busid_show, NULL },
@@ -437,6 +469,7 @@ static int ccw_uevent_store(struct sysfs_tree *t, const struct sysfs_node *n,
 
 const struct sysfs_attr sysfs_ccwdev_attrs[] = {
 	{ "availability", 0444, ccw_availability_show, NULL },
+	{ "cmb_enable", 0644, sysfs_cmb_enable_show, sysfs_cmb_enable_store },
 	{ "cutype", 0444, ccw_cutype_show, NULL },
 	{ "devtype", 0444, ccw_devtype_show, NULL },
 	{ "modalias", 0444, ccw_modalias_show, NULL },

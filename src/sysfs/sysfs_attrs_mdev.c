@@ -136,7 +136,25 @@ static int mdev_uevent_store(struct sysfs_tree *t, const struct sysfs_node *n,
 	return sysfs_text_uevent(buf, len);
 }
 
+/*
+ * ccwpass's own: the pid of the process (QEMU) connected to the mdev's
+ * socket, empty when none. Not in the kernel's sysfs (there, the holder
+ * of /dev/vfio/N is found with fuser).
+ */
+static int holder_show(struct sysfs_tree *t, const struct sysfs_node *n,
+		       struct sysfs_buf *b)
+{
+	struct bus_mdev_info m;
+
+	if (mdev_get(t, n, &m) < 0)
+		return -ENODEV;
+	if (m.holder > 0)
+		sysfs_bprintf(b, "%d\n", (int)m.holder);
+	return 0;
+}
+
 const struct sysfs_attr sysfs_mdev_attrs[] = {
+	{ "ccwpass_holder", 0444, holder_show, NULL },
 	{ "remove", 0200, NULL, remove_store },
 	{ "uevent", 0644, mdev_uevent_show, mdev_uevent_store },
 	{ NULL, 0, NULL, NULL },

@@ -319,7 +319,14 @@ static void list_mdev(struct lister *l)
 
 static void list_ccwdev(struct lister *l, const struct bus_sch_info *s)
 {
+	struct css_stats st;
+	uint64_t el;
+	bool cmb = false;
+
 	if (put_attrs(l, sysfs_ccwdev_attrs))
+		return;
+	if (bus_ccw_cmb(l->t->bus, s->dev_busid, &cmb, &st, &el) == 0 && cmb &&
+	    put_subdir(l, "cmf", SD_CMF))
 		return;
 	put_link(l, "subsystem", "../../../../bus/ccw");
 	if (s->ccw_driver[0])
@@ -356,6 +363,17 @@ static void list_under_sch(struct lister *l)
 		if (s->ccwdev && !strcmp(s->dev_busid, l->dir->dev))
 			list_ccwdev(l, s);
 		break;
+	case SD_CMF: {
+		struct css_stats st;
+		uint64_t el;
+		bool cmb = false;
+
+		if (s->ccwdev && !strcmp(s->dev_busid, l->dir->dev) &&
+		    bus_ccw_cmb(l->t->bus, s->dev_busid, &cmb, &st, &el) == 0 &&
+		    cmb)
+			put_attrs(l, sysfs_cmf_attrs);
+		break;
+	}
 	default:
 		break;
 	}
@@ -455,6 +473,7 @@ int sysfs_dir_list(struct sysfs_tree *t, const struct sysfs_node *dir,
 	case SD_MTYPE:
 	case SD_MTYPE_DEVICES:
 	case SD_CCWDEV:
+	case SD_CMF:
 		list_under_sch(&l);
 		break;
 	case SD_MDEV:

@@ -28,6 +28,7 @@ enum sysfs_dir {
 	SD_MTYPE_DEVICES,    /* .../<type>/devices */
 	SD_MDEV,             /* /devices/css0/<sch>/<uuid> */
 	SD_CCWDEV,           /* /devices/css0/<sch>/<devno> */
+	SD_CMF,              /* .../<devno>/cmf (while cmb_enable is 1) */
 	SD_CHP,              /* /devices/css0/chp0.<xx> */
 	SD_CLASS,            /* /class */
 	SD_CLASS_MDEV_BUS,   /* /class/mdev_bus */
@@ -95,6 +96,12 @@ extern const struct sysfs_attr sysfs_chp_attrs[];
 extern const struct sysfs_attr sysfs_bus_attrs[];
 extern const struct sysfs_attr sysfs_driver_attrs[];
 extern const struct sysfs_attr sysfs_ccwdev_attrs[];
+/* sysfs_attrs_cmf.c: the ccw device's cmb_enable, and its cmf/ */
+int sysfs_cmb_enable_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			  struct sysfs_buf *b);
+int sysfs_cmb_enable_store(struct sysfs_tree *t, const struct sysfs_node *n,
+			   const char *buf, size_t len);
+extern const struct sysfs_attr sysfs_cmf_attrs[];
 extern const struct sysfs_attr sysfs_mtype_attrs[];
 extern const struct sysfs_attr sysfs_mdev_attrs[];
 extern const struct sysfs_attr sysfs_module_attrs[];

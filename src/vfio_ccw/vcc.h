@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/error.h"
 
@@ -96,6 +97,8 @@ const char *vcc_mdev_uuid(const struct vcc_private *p);
 const char *vcc_mdev_socket(const struct vcc_private *p);
 /* True while a VMM has the device open (a vfio-user client is connected). */
 bool vcc_mdev_in_use(const struct vcc_private *p);
+/* The pid of the VMM connected to the mdev (0: none, or not known). */
+pid_t vcc_mdev_client_pid(struct vcc_private *p);
 /* VCC_MAX_INSTANCES minus the mdevs that exist. */
 unsigned int vcc_available_instances(const struct vcc_private *p);
 

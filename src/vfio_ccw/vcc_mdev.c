@@ -388,6 +388,16 @@ bool vcc_mdev_in_use(const struct vcc_private *p)
 	return in_use;
 }
 
+pid_t vcc_mdev_client_pid(struct vcc_private *p)
+{
+	pid_t pid;
+
+	pthread_mutex_lock(&p->lock);
+	pid = p->client ? p->client_pid : 0;
+	pthread_mutex_unlock(&p->lock);
+	return pid;
+}
+
 unsigned int vcc_available_instances(const struct vcc_private *p)
 {
 	return get_mdev(p) ? 0 : VCC_MAX_INSTANCES;

@@ -241,10 +241,18 @@ static int op_authorize(void *dev, const struct vfu_peer *peer)
 {
 	struct vcc_private *p = dev;
 	const char *uuid = vcc_mdev_uuid(p);
+	int ret = 0;
 
-	if (!p->authorize)
-		return 0;
-	return uuid ? p->authorize(p->authorize_opaque, uuid, peer) : -ENODEV;
+	if (p->authorize)
+		ret = uuid ? p->authorize(p->authorize_opaque, uuid, peer) :
+			     -ENODEV;
+	if (ret == 0) {
+		/* One connection at a time: this one is served next. */
+		pthread_mutex_lock(&p->lock);
+		p->client_pid = peer->pid;
+		pthread_mutex_unlock(&p->lock);
+	}
+	return ret;
 }
 
 static void op_client_ready(void *dev)
@@ -254,7 +262,12 @@ static void op_client_ready(void *dev)
 
 static void op_client_gone(void *dev)
 {
-	vcc_mdev_client_gone(dev);
+	struct vcc_private *p = dev;
+
+	vcc_mdev_client_gone(p);
+	pthread_mutex_lock(&p->lock);
+	p->client_pid = 0;
+	pthread_mutex_unlock(&p->lock);
 }
 
 const struct vfu_device_ops vcc_device_ops = {

@@ -120,6 +120,7 @@ struct vcc_private {
 	bool resignal;                /* a new IO / CRW eventfd: re-signal */
 	struct vcc_mdev *mdev;
 	bool client;                  /* a VMM is connected */
+	pid_t client_pid;             /* its pid (SO_PEERCRED), 0: unknown */
 	bool quiesce_waiting;         /* mirror of quiesce for waiters */
 };
 

@@ -128,6 +128,15 @@ check "the guest's data moved by Read / Write Track Data ($NRTD / $NWTD commands
 check "no unit check after going online" \
     test "$(grep -c ' 0\.0\.0313 irb .*dstat=0e' "$W/seed-trace.txt")" -eq \
          "$(grep -c 'dstat=0e' "$W/seed-online.ccws")"
+# The host's I/O counters (ccwpass stat) saw the guest's 4 MiB go both
+# ways, and count as errors exactly the programs the trace shows ending
+# in a unit check.
+STAT=$("$CLI" stat -r "$RT" --json 0.0.0313)
+jstat() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])" <<<"$STAT"; }
+check "ccwpass stat: the guest's reads and writes (read $(jstat bytes_read) B, written $(jstat bytes_written) B in $(jstat programs) programs)" \
+    test "$(jstat bytes_read)" -ge 4194304 -a "$(jstat bytes_written)" -ge 4194304
+check "ccwpass stat: errors = the unit checks in the trace ($(jstat errors))" \
+    test "$(jstat errors)" -eq "$(grep -c ' 0\.0\.0313 irb .*dstat=0e' "$W/seed-trace.txt")"
 
 # ---- Durability: kill the daemon outright; the data is in the image ----
 kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=

@@ -21,8 +21,12 @@ RT=$T/rt
 ETC=$T/etc
 mkdir -p "$RT" "$ETC"
 
+# A test's own clean-up: EXTRA_CLEANUP is eval'ed first (the exit status
+# is kept).
+EXTRA_CLEANUP=
 cleanup() {
     local rc=$?
+    eval "$EXTRA_CLEANUP" || true
     if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
         kill -TERM "$DPID" 2>/dev/null || true
         wait "$DPID" 2>/dev/null || true

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 LISTEN="python3 $(dirname "$(realpath "$0")")/dgram_listen.py"
 LPIDS=()
-trap 'for p in "${LPIDS[@]}"; do kill "$p" 2>/dev/null || true; done; cleanup' EXIT
+EXTRA_CLEANUP='for p in "${LPIDS[@]}"; do kill "$p" 2>/dev/null || true; done'
 
 # listen SOCKET OUT [--view PATH]: a datagram listener, ready on return.
 listen() {

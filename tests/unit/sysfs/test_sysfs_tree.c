@@ -180,9 +180,11 @@ static void test_layout(void **state)
 	assert_string_equal(ls(x, "/devices/css0"),
 			    "uevent chp0.0a chp0.1a chp0.2a chp0.3a 0.0.0313 "
 			    "0.0.0314 0.0.0315 0.1.0020 ");
-	/* The kernel's attributes, and ccwpass's own ccwpass_stats. */
+	/* The kernel's attributes, and ccwpass's own ccwpass_device and
+	 * ccwpass_stats. */
 	assert_string_equal(ls(x, "/devices/css0/0.0.0313"),
-			    "ccwpass_stats chpids dev_busid driver_override "
+			    "ccwpass_device ccwpass_stats chpids dev_busid "
+			    "driver_override "
 			    "modalias pimpampom type uevent subsystem driver "
 			    "0.0.2b09 ");
 	assert_string_equal(link_of(x, "/devices/css0/0.0.0313/driver"),
@@ -340,7 +342,8 @@ static void test_mdev_links(void **state)
 	assert_string_equal(canon(x->t, m), "/devices/css0/0.0.0313/" FX_UUID1);
 	snprintf(p, sizeof(p), "/devices/css0/0.0.0313/%s", FX_UUID1);
 	assert_string_equal(ls(x, p),
-			    "remove uevent mdev_type driver iommu_group subsystem ");
+			    "ccwpass_holder remove uevent mdev_type driver "
+			    "iommu_group subsystem ");
 	snprintf(p, sizeof(p), "%s/iommu_group", m);
 	assert_string_equal(canon(x->t, p), "/kernel/iommu_groups/0");
 	snprintf(p, sizeof(p), "%s/mdev_type", m);
