@@ -13,6 +13,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_lscss,
 	&cmd_status,
 	&cmd_stat,
+	&cmd_chchp,
 	&cmd_readblk,
 };
 
