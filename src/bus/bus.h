@@ -149,6 +149,16 @@ void bus_set_group_filter(struct bus *b, bool (*reserved)(unsigned int n,
 void bus_probe_all(struct bus *b);
 /* Unbind every subchannel (mdevs first). */
 void bus_shutdown(struct bus *b);
+/*
+ * Dynamic I/O reconfiguration. Add: a device for a subchannel the css
+ * just got, unbound (the caller applies overrides and probes). 0 or
+ * -errno with err. Remove: the device goes for every lookup at once, then
+ * is unbound as the kernel's device_del() does (mdevs first; one a VMM
+ * uses gets the request interrupt and the release timeout), then freed;
+ * the caller then removes the subchannel from the css. 0 or -ENODEV.
+ */
+int bus_add_sch(struct bus *b, struct css_subchannel *sch, struct error *err);
+int bus_remove_sch(struct bus *b, const char *name);
 
 /* ---- the operations behind sysfs writes: 0 or the kernel's -errno ---- */
 

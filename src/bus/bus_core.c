@@ -38,16 +38,17 @@ void bus_wait_attached(struct bus *b, struct bus_dev *d)
 struct bus_dev *bus_find_dev(struct bus *b, const char *name)
 {
 	for (size_t i = 0; i < b->ndevs; i++)
-		if (!strcmp(b->devs[i].name, name))
-			return &b->devs[i];
+		if (!b->devs[i]->gone && !strcmp(b->devs[i]->name, name))
+			return b->devs[i];
 	return NULL;
 }
 
 struct bus_dev *bus_find_ccwdev(struct bus *b, const char *devname)
 {
 	for (size_t i = 0; i < b->ndevs; i++)
-		if (b->devs[i].ccwdev && !strcmp(b->devs[i].devname, devname))
-			return &b->devs[i];
+		if (!b->devs[i]->gone && b->devs[i]->ccwdev &&
+		    !strcmp(b->devs[i]->devname, devname))
+			return b->devs[i];
 	return NULL;
 }
 
@@ -86,52 +87,127 @@ static int dev_init(struct bus_dev *d, struct css_subchannel *sch,
 	return 0;
 }
 
+/* Lock held. Insert a device for sch, keeping schid order. */
+static int dev_insert(struct bus *b, struct css_subchannel *sch,
+		      struct error *err)
+{
+	struct bus_dev *d;
+	size_t pos;
+
+	if (b->ndevs == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct bus_dev **n = realloc(b->devs, cap * sizeof(*n));
+
+		if (!n)
+			return error_setf(err, ENOMEM, "driver core: out of "
+					  "memory");
+		b->devs = n;
+		b->cap = cap;
+	}
+	d = malloc(sizeof(*d));
+	if (!d)
+		return error_setf(err, ENOMEM, "driver core: out of memory");
+	if (dev_init(d, sch, err) < 0) {
+		free(d);
+		return -ENODEV;
+	}
+	if (bus_find_dev(b, d->name)) {
+		error_setf(err, EEXIST, "sch %s: already on the bus", d->name);
+		free(d);
+		return -EEXIST;
+	}
+	for (pos = b->ndevs; pos > 0; pos--) {
+		struct css_busid a = css_sch_id(b->devs[pos - 1]->sch);
+		struct css_busid n = css_sch_id(sch);
+
+		if (a.cssid < n.cssid || (a.cssid == n.cssid &&
+		    (a.ssid < n.ssid || (a.ssid == n.ssid && a.num < n.num))))
+			break;
+		b->devs[pos] = b->devs[pos - 1];
+	}
+	b->devs[pos] = d;
+	b->ndevs++;
+	return 0;
+}
+
 struct bus *bus_new(struct css *css, struct error *err)
 {
 	struct css_subchannel *sch = NULL;
 	struct bus *b = calloc(1, sizeof(*b));
-	size_t n = 0;
 
-	if (!b)
-		goto nomem;
+	if (!b) {
+		error_setf(err, ENOMEM, "driver core: out of memory");
+		return NULL;
+	}
 	b->css = css;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->idle, NULL);
 	while ((sch = css_next_subchannel(css, sch)))
-		n++;
-	b->devs = calloc(n ? n : 1, sizeof(*b->devs));
-	if (!b->devs)
-		goto nomem;
-	while ((sch = css_next_subchannel(css, sch))) {
-		if (b->ndevs == n)
-			break;
-		if (dev_init(&b->devs[b->ndevs], sch, err) < 0)
+		if (dev_insert(b, sch, err) < 0)
 			goto fail;
-		b->ndevs++;
-	}
 	b->drvs[b->ndrvs++] = (struct bus_drv){
 		.ops = &bus_io_subchannel_driver, .opaque = b,
 	};
 	return b;
-nomem:
-	error_setf(err, ENOMEM, "driver core: out of memory");
 fail:
-	if (b) {
-		free(b->devs);
-		pthread_cond_destroy(&b->idle);
-		pthread_mutex_destroy(&b->lock);
-		free(b);
-	}
+	for (size_t i = 0; i < b->ndevs; i++)
+		free(b->devs[i]);
+	free(b->devs);
+	pthread_cond_destroy(&b->idle);
+	pthread_mutex_destroy(&b->lock);
+	free(b);
 	return NULL;
+}
+
+int bus_add_sch(struct bus *b, struct css_subchannel *sch, struct error *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&b->lock);
+	ret = dev_insert(b, sch, err);
+	pthread_mutex_unlock(&b->lock);
+	return ret;
+}
+
+int bus_remove_sch(struct bus *b, const char *name)
+{
+	struct bus_dev *d;
+	size_t i;
+
+	pthread_mutex_lock(&b->lock);
+	d = bus_find_dev(b, name);
+	if (!d) {
+		pthread_mutex_unlock(&b->lock);
+		return -ENODEV;
+	}
+	/* Gone for every lookup by name from now on: no new bind, override
+	 * or mdev; then what is bound lets go (mdevs first: a VMM gets the
+	 * request interrupt), as device_del() does. */
+	d->gone = true;
+	for (;;) {
+		bus_wait_attached(b, d);
+		if (!d->drv)
+			break;
+		bus_detach(b, d);
+	}
+	for (i = 0; i < b->ndevs && b->devs[i] != d; i++)
+		;
+	memmove(b->devs + i, b->devs + i + 1,
+		(b->ndevs - i - 1) * sizeof(*b->devs));
+	b->ndevs--;
+	pthread_mutex_unlock(&b->lock);
+	free(d->override);
+	free(d);
+	return 0;
 }
 
 void bus_shutdown(struct bus *b)
 {
 	pthread_mutex_lock(&b->lock);
 	for (size_t i = b->ndevs; i-- > 0;) {
-		bus_wait_attached(b, &b->devs[i]);
-		if (b->devs[i].drv)
-			bus_detach(b, &b->devs[i]);
+		bus_wait_attached(b, b->devs[i]);
+		if (b->devs[i]->drv)
+			bus_detach(b, b->devs[i]);
 	}
 	pthread_mutex_unlock(&b->lock);
 }
@@ -141,8 +217,10 @@ void bus_free(struct bus *b)
 	if (!b)
 		return;
 	bus_shutdown(b);
-	for (size_t i = 0; i < b->ndevs; i++)
-		free(b->devs[i].override);
+	for (size_t i = 0; i < b->ndevs; i++) {
+		free(b->devs[i]->override);
+		free(b->devs[i]);
+	}
 	free(b->devs);
 	pthread_cond_destroy(&b->idle);
 	pthread_mutex_destroy(&b->lock);
@@ -199,8 +277,19 @@ void bus_set_group_filter(struct bus *b,
 
 void bus_probe_all(struct bus *b)
 {
-	for (size_t i = 0; i < b->ndevs; i++)
-		bus_drivers_probe(b, BUS_CSS, b->devs[i].name);
+	char name[CSS_BUSID_STRLEN];
+
+	/* Each probe takes the lock: the array may change in between. */
+	for (size_t i = 0;; i++) {
+		pthread_mutex_lock(&b->lock);
+		if (i >= b->ndevs) {
+			pthread_mutex_unlock(&b->lock);
+			break;
+		}
+		memcpy(name, b->devs[i]->name, sizeof(name));
+		pthread_mutex_unlock(&b->lock);
+		bus_drivers_probe(b, BUS_CSS, name);
+	}
 }
 
 /* ---- queries ---- */
@@ -272,35 +361,40 @@ int bus_sch_info(struct bus *b, const char *name, struct bus_sch_info *out)
 	return ret;
 }
 
+/*
+ * A device (and its subchannel) may be removed as soon as the lock is
+ * dropped (bus_remove_sch): what is read of them is read under it. The
+ * lock order is bus, then subchannel, then device.
+ */
 int bus_sch_stats(struct bus *b, const char *name, struct css_stats *out)
 {
 	struct bus_dev *d;
 
 	pthread_mutex_lock(&b->lock);
 	d = bus_find_dev(b, name);
+	if (d)
+		css_sch_stats(d->sch, out);
 	pthread_mutex_unlock(&b->lock);
-	if (!d)
-		return -ENOENT;
-	css_sch_stats(d->sch, out);       /* devs live as long as the bus */
-	return 0;
+	return d ? 0 : -ENOENT;
 }
 
 int bus_sch_describe(struct bus *b, const char *name,
 		     struct css_device_desc *out)
 {
-	struct css_device *dev;
+	struct css_device *dev = NULL;
 	struct bus_dev *d;
+	int ret = -ENODEV;
 
 	pthread_mutex_lock(&b->lock);
 	d = bus_find_dev(b, name);
+	if (d)
+		dev = css_sch_device(d->sch);
+	if (dev && dev->ops->describe) {
+		dev->ops->describe(dev, out);
+		ret = 0;
+	}
 	pthread_mutex_unlock(&b->lock);
-	if (!d)
-		return -ENOENT;
-	dev = css_sch_device(d->sch);
-	if (!dev || !dev->ops->describe)
-		return -ENODEV;
-	dev->ops->describe(dev, out);
-	return 0;
+	return d ? ret : -ENOENT;
 }
 
 int bus_ccw_set_cmb(struct bus *b, const char *devname, bool on)
@@ -433,7 +527,9 @@ void bus_for_each_sch(struct bus *b, bus_sch_fn *fn, void *opaque)
 		return;
 	pthread_mutex_lock(&b->lock);
 	for (size_t i = 0; i < b->ndevs; i++) {
-		fill_sch(b, &b->devs[i], info);
+		if (b->devs[i]->gone)
+			continue;
+		fill_sch(b, b->devs[i], info);
 		fn(info, opaque);
 	}
 	pthread_mutex_unlock(&b->lock);

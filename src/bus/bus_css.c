@@ -149,8 +149,8 @@ static int ccw_probe(struct bus *b, const char *dev)
 static struct bus_dev *dev_by_sch(struct bus *b, struct css_subchannel *sch)
 {
 	for (size_t i = 0; i < b->ndevs; i++)
-		if (b->devs[i].sch == sch)
-			return &b->devs[i];
+		if (b->devs[i]->sch == sch)
+			return b->devs[i];
 	return NULL;
 }
 

@@ -35,6 +35,8 @@ struct bus_dev {
 	struct css_stats cmb_base;        /* ... and the counters then */
 	bool detaching;                   /* an unbind runs without the bus
 					     lock: other changes wait */
+	bool gone;                        /* being removed (bus_remove_sch):
+					     no lookup by name finds it */
 };
 
 struct bus_mdev {
@@ -51,8 +53,8 @@ struct bus {
 	pthread_cond_t idle;              /* a detach or an mdev removal ended */
 	unsigned int idle_waiters;        /* threads in bus_idle_wait() */
 	struct css *css;
-	struct bus_dev *devs;             /* in schid order */
-	size_t ndevs;
+	struct bus_dev **devs;            /* in schid order */
+	size_t ndevs, cap;
 	struct bus_drv drvs[BUS_MAX_DRIVERS];
 	unsigned int ndrvs;
 	struct bus_mdev *mdevs;

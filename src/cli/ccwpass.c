@@ -14,6 +14,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_status,
 	&cmd_stat,
 	&cmd_chchp,
+	&cmd_reload,
 	&cmd_readblk,
 };
 

@@ -323,6 +323,26 @@ static void sch_init_schib(struct css *css, struct css_subchannel *sch,
 	p->chars = (uint32_t)c->type << PMCW_CHARS_ST_SHIFT;
 }
 
+int css_remove_subchannel(struct css *css, struct css_busid schid)
+{
+	struct css_subchannel *sch = NULL;
+	size_t pos;
+
+	pthread_mutex_lock(&css->lock);
+	pos = sch_lower_bound(css, schid);
+	if (pos < css->nsch && css_busid_eq(css->sch[pos]->schid, schid)) {
+		sch = css->sch[pos];
+		memmove(css->sch + pos, css->sch + pos + 1,
+			(css->nsch - pos - 1) * sizeof(*css->sch));
+		css->nsch--;
+	}
+	pthread_mutex_unlock(&css->lock);
+	if (!sch)
+		return -ENODEV;
+	sch_destroy(sch);      /* its program ends, the device goes */
+	return 0;
+}
+
 int css_add_subchannel(struct css *css, const struct css_subchannel_config *cfg,
 		       struct css_subchannel **out, struct error *err)
 {

@@ -84,6 +84,13 @@ struct css_subchannel_config {
 int css_add_subchannel(struct css *css, const struct css_subchannel_config *cfg,
 		       struct css_subchannel **out, struct error *err);
 struct css_subchannel *css_find_subchannel(struct css *css, struct css_busid schid);
+/*
+ * Take a subchannel out (dynamic I/O reconfiguration): its worker stops
+ * (a program in progress ends at a CCW boundary, its writes made
+ * durable) and its device is destroyed. Nobody may use it any more (the
+ * driver core removed it first). 0 or -ENODEV.
+ */
+int css_remove_subchannel(struct css *css, struct css_busid schid);
 struct css_subchannel *css_find_devno(struct css *css, struct css_busid devno);
 /* Iteration in schid order; returns NULL after the last. */
 struct css_subchannel *css_next_subchannel(struct css *css,

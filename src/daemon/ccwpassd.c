@@ -33,6 +33,7 @@
 #include "daemon/nsexec.h"
 #include "daemon/overrides.h"
 #include "daemon/pidfile.h"
+#include "daemon/reload.h"
 #include "daemon/uevent.h"
 #include "daemon/vcc_driver.h"
 #include "daemon/vfio_nodes.h"
@@ -67,6 +68,8 @@ struct daemon {
 	struct vfio_nodes *nodes;
 	struct sysfs_tree *tree;
 	struct sysfs_mount *mnt;
+	bool detached;
+	unsigned long reloads;             /* reload.status sequence */
 	char sockets[PATH_MAX];
 	char mountpoint[PATH_MAX];
 };
@@ -187,22 +190,28 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-static int load_inventory(struct daemon *d, struct error *err)
+static int load_inventory_into(struct daemon *d, struct inventory *inv,
+			       struct error *err)
 {
 	struct stat st;
 	int ret;
 
 	if (d->opt.config)
-		return inventory_load(&d->inv, d->opt.config, err);
+		return inventory_load(inv, d->opt.config, err);
 	if (stat(DEFAULT_CONFIG, &st) == 0)
-		return inventory_load(&d->inv, DEFAULT_CONFIG, err);
+		return inventory_load(inv, DEFAULT_CONFIG, err);
 	log_msg(LOG_NOTICE, "%s not found: using the built-in inventory "
 		"(images under %s)", DEFAULT_CONFIG, d->opt.image_dir);
 	/* Guest data is root's alone. */
 	ret = dirs_own(d->opt.image_dir, 0700, true, err);
 	if (ret < 0)
 		return ret;
-	return inventory_default(&d->inv, d->opt.image_dir, err);
+	return inventory_default(inv, d->opt.image_dir, err);
+}
+
+static int load_inventory(struct daemon *d, struct error *err)
+{
+	return load_inventory_into(d, &d->inv, err);
 }
 
 /* The host's own IOMMU groups keep their numbers. */
@@ -287,6 +296,10 @@ static int start(struct daemon *d, struct error *err)
 	};
 	int ret;
 
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/reload.status", d->opt.runtime_dir);
+	unlink(path);              /* a former daemon's sequence */
 	ret = load_inventory(d, err);
 	if (ret < 0)
 		return ret;
@@ -437,7 +450,64 @@ static void detach_output(const char *runtime_dir)
 	close(fd);
 }
 
-static int wait_for_signal(void)
+/*
+ * <runtime>/reload.status (0600): "<sequence> ok|error <message>" of the
+ * last reload, for `ccwpass reload` (which sent the SIGHUP and waits for
+ * the sequence to move). Replaced atomically.
+ */
+static void reload_status(struct daemon *d, bool ok, const char *msg)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/reload.status", d->opt.runtime_dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	fprintf(f, "%lu %s %s\n", ++d->reloads, ok ? "ok" : "error", msg);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+}
+
+/* SIGHUP: the inventory again (docs/operations.md). */
+static void reload(struct daemon *d)
+{
+	struct reload_target t = {
+		.cur = &d->inv, .css = d->css, .bus = d->bus,
+		.etc_dir = d->opt.etc_dir,
+	};
+	struct inventory *next = malloc(sizeof(*next));
+	struct error err = { 0 };
+	char summary[1200], status[PATH_MAX + 64];
+
+	notify_reloading();
+	if (d->detached)
+		detach_output(d->opt.runtime_dir);   /* a rotated log */
+	if (!next) {
+		error_setf(&err, ENOMEM, "out of memory");
+	} else if (load_inventory_into(d, next, &err) == 0 &&
+		   reload_apply(&t, next, summary, sizeof(summary), &err) == 0) {
+		log_msg(LOG_NOTICE, "inventory reloaded: %s", summary);
+		reload_status(d, true, summary);
+		goto out;
+	}
+	log_msg(LOG_ERR, "inventory not reloaded, nothing changed: %s",
+		err.msg);
+	reload_status(d, false, err.msg);
+out:
+	free(next);
+	snprintf(status, sizeof(status), "ready: %u subchannel%s, view at %s",
+		 d->inv.nschs, d->inv.nschs == 1 ? "" : "s", d->mountpoint);
+	notify_ready(status);
+}
+
+static int wait_for_signal(struct daemon *d)
 {
 	sigset_t set;
 	int sig = 0;
@@ -451,7 +521,7 @@ static int wait_for_signal(void)
 			continue;
 		if (sig != SIGHUP)
 			return sig;
-		log_msg(LOG_NOTICE, "SIGHUP ignored (restart to reload the inventory)");
+		reload(d);
 	}
 }
 
@@ -511,10 +581,11 @@ int main(int argc, char **argv)
 	if (notify >= 0) {
 		report(notify, NULL);
 		detach_output(d.opt.runtime_dir);
+		d.detached = true;
 		logging_setup(d.opt.log_target, true);
 	}
 	notify_ready(status);
-	sig = wait_for_signal();
+	sig = wait_for_signal(&d);
 	notify_stopping();
 	log_msg(LOG_NOTICE, "%s: shutting down", strsignal(sig));
 	stop(&d);

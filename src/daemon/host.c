@@ -152,9 +152,24 @@ struct lcus {
 	} u[INV_MAX_SCHS];
 };
 
-/* The LCU of (ssid, serial), made on first use. NULL with err. */
-static struct eckd_lcu *lcu_of(struct lcus *l, uint16_t ssid,
-			       const char *serial, struct error *err)
+/* The LCU of (ssid, serial) of a device already in css (a reload), with
+ * a new reference, else NULL. */
+static struct eckd_lcu *running_lcu(struct css *css, uint16_t ssid,
+				    const char *serial)
+{
+	struct css_subchannel *sch = NULL;
+	struct eckd_lcu *lcu = NULL;
+
+	while (css && !lcu && (sch = css_next_subchannel(css, sch)))
+		lcu = eckd_device_lcu(css_sch_device(sch), ssid, serial);
+	return lcu;
+}
+
+/* The LCU of (ssid, serial), made on first use (or the one of a device
+ * already in css). NULL with err. */
+static struct eckd_lcu *lcu_of(struct lcus *l, struct css *css,
+			       uint16_t ssid, const char *serial,
+			       struct error *err)
 {
 	for (unsigned int i = 0; i < l->n; i++)
 		if (l->u[i].ssid == ssid && !strcmp(l->u[i].serial, serial))
@@ -163,7 +178,9 @@ static struct eckd_lcu *lcu_of(struct lcus *l, uint16_t ssid,
 		error_setf(err, ENOSPC, "too many logical control units");
 		return NULL;
 	}
-	l->u[l->n].lcu = eckd_lcu_new(ssid, serial, err);
+	l->u[l->n].lcu = running_lcu(css, ssid, serial);
+	if (!l->u[l->n].lcu)
+		l->u[l->n].lcu = eckd_lcu_new(ssid, serial, err);
 	if (!l->u[l->n].lcu)
 		return NULL;
 	l->u[l->n].ssid = ssid;
@@ -182,6 +199,7 @@ static void lcus_put(struct lcus *l)
 static struct css_device *make_device(const struct inventory *inv,
 				      const struct inv_sch *s,
 				      struct css_device *base, struct lcus *l,
+				      struct css *css,
 				      const struct host_options *opt,
 				      struct error *err)
 {
@@ -192,7 +210,7 @@ static struct css_device *make_device(const struct inventory *inv,
 	/* Identity: as configured, else unique per device number; an
 	 * alias's is its base's LCU with a unit address of its own. */
 	inventory_identity(inv, s, &cfg.ssid, &cfg.unit_addr, serial);
-	cfg.lcu = lcu_of(l, cfg.ssid, serial, err);
+	cfg.lcu = lcu_of(l, css, cfg.ssid, serial, err);
 	if (!cfg.lcu)
 		return NULL;
 	if (s->alias) {
@@ -214,13 +232,10 @@ static struct css_device *make_device(const struct inventory *inv,
 	return eckd_device_new(&cfg, err);
 }
 
-/* The subchannel of inventory entry s with its device. */
-static int add_sch(struct css *css, const struct inventory *inv,
-		   const struct inv_sch *s, struct css_device **devs,
-		   struct lcus *l, const struct host_options *opt,
-		   struct error *err)
+static void sch_config(const struct inv_sch *s,
+		       struct css_subchannel_config *cfg)
 {
-	struct css_subchannel_config cfg = {
+	*cfg = (struct css_subchannel_config){
 		.schid = s->schid,
 		.devno = s->devno,
 		.pim = s->pim,
@@ -228,11 +243,21 @@ static int add_sch(struct css *css, const struct inventory *inv,
 		.pom = s->pom,
 		.type = CSS_SCH_TYPE_IO,
 	};
+	memcpy(cfg->chpids, s->chpids, sizeof(cfg->chpids));
+}
+
+/* The subchannel of inventory entry s with its device. */
+static int add_sch(struct css *css, const struct inventory *inv,
+		   const struct inv_sch *s, struct css_device **devs,
+		   struct lcus *l, const struct host_options *opt,
+		   struct error *err)
+{
+	struct css_subchannel_config cfg;
 	char id[CSS_BUSID_STRLEN];
 
-	memcpy(cfg.chpids, s->chpids, sizeof(cfg.chpids));
-	cfg.dev = make_device(inv, s, s->alias ? devs[s->base] : NULL, l, opt,
-			      err);
+	sch_config(s, &cfg);
+	cfg.dev = make_device(inv, s, s->alias ? devs[s->base] : NULL, l,
+			      NULL, opt, err);
 	if (cfg.dev && css_add_subchannel(css, &cfg, NULL, err) < 0) {
 		/* A refused device stays ours. */
 		cfg.dev->ops->destroy(cfg.dev);
@@ -279,4 +304,86 @@ fail:
 	free(l);
 	free(devs);
 	return NULL;
+}
+
+/* The device of the subchannel schid in css, if any. */
+static struct css_device *running_device(struct css *css,
+					 struct css_busid schid)
+{
+	struct css_subchannel *sch = css_find_subchannel(css, schid);
+
+	return sch ? css_sch_device(sch) : NULL;
+}
+
+int host_make_devices(struct css *css, const struct inventory *inv,
+		      const bool *add, struct css_device **devs,
+		      const struct host_options *opt, struct error *err)
+{
+	struct lcus *l = calloc(1, sizeof(*l));
+	char id[CSS_BUSID_STRLEN];
+	int ret = 0;
+
+	memset(devs, 0, INV_MAX_SCHS * sizeof(*devs));
+	if (!l)
+		return error_setf(err, ENOMEM, "out of memory");
+	/* Bases first: an alias is made with its base's device, a new one
+	 * or one already running. */
+	for (int alias = 0; alias <= 1 && !ret; alias++)
+		for (unsigned int i = 0; i < inv->nschs && !ret; i++) {
+			const struct inv_sch *s = &inv->schs[i];
+			struct css_device *base = NULL;
+
+			if (!add[i] || s->alias != alias)
+				continue;
+			if (s->alias)
+				base = devs[s->base] ? devs[s->base] :
+				       running_device(css, s->alias_of);
+			devs[i] = make_device(inv, s, base, l, css, opt, err);
+			if (!devs[i]) {
+				error_prefix(err, "%s:%u: subchannel %s",
+					     inv->path[0] ? inv->path :
+					     "inventory", s->line,
+					     css_busid_format(s->schid, id));
+				ret = -(err && err->errnum ? err->errnum :
+					EINVAL);
+			}
+		}
+	lcus_put(l);
+	free(l);
+	if (ret)
+		host_drop_devices(devs);
+	return ret;
+}
+
+void host_drop_devices(struct css_device **devs)
+{
+	/* Aliases first: they work on their bases' volumes. */
+	for (int pass = 0; pass <= 1; pass++)
+		for (unsigned int i = 0; i < INV_MAX_SCHS; i++) {
+			struct css_device_desc d;
+
+			if (!devs[i])
+				continue;
+			if (devs[i]->ops->describe) {
+				devs[i]->ops->describe(devs[i], &d);
+				if ((pass == 0) != !d.image[0])
+					continue;
+			}
+			devs[i]->ops->destroy(devs[i]);
+			devs[i] = NULL;
+		}
+}
+
+int host_add_sch(struct css *css, const struct inv_sch *s,
+		 struct css_device *dev, struct error *err)
+{
+	struct css_subchannel_config cfg;
+
+	sch_config(s, &cfg);
+	cfg.dev = dev;
+	if (css_add_subchannel(css, &cfg, NULL, err) < 0) {
+		dev->ops->destroy(dev);
+		return -(err && err->errnum ? err->errnum : EINVAL);
+	}
+	return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef CCWPASS_DAEMON_HOST_H
 #define CCWPASS_DAEMON_HOST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/error.h"
@@ -28,5 +29,25 @@ struct host_options {
  */
 struct css *host_build(const struct inventory *inv,
 		       const struct host_options *opt, struct error *err);
+
+/*
+ * For a reload (docs/operations.md "Add or remove a DASD"): make the
+ * devices of the entries of inv that add[] marks, without putting them in
+ * css yet - images opened (or created), aliases on their new or running
+ * bases, LCUs shared with devices already running. devs has
+ * INV_MAX_SCHS slots, by entry. All or none: on failure none is left and
+ * err names the entry's line. Returns 0 or -errno.
+ */
+struct css_device;
+struct inv_sch;
+int host_make_devices(struct css *css, const struct inventory *inv,
+		      const bool *add, struct css_device **devs,
+		      const struct host_options *opt, struct error *err);
+/* Destroy devices host_make_devices made and nobody took (aliases first). */
+void host_drop_devices(struct css_device **devs);
+/* Put entry s's subchannel with dev in css (dev is css's from now on,
+ * also when this fails). 0 or -errno with err. */
+int host_add_sch(struct css *css, const struct inv_sch *s,
+		 struct css_device *dev, struct error *err);
 
 #endif

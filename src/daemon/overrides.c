@@ -42,25 +42,30 @@ static int read_override(const char *path, char *drv, size_t size)
 	return 0;
 }
 
+int overrides_apply_one(struct bus *bus, const char *etc_dir,
+			const char *sch)
+{
+	char path[PATH_MAX], drv[256];
+
+	snprintf(path, sizeof(path), "%s/driverctl.d/css-%s", etc_dir, sch);
+	if (read_override(path, drv, sizeof(drv)) < 0 || !drv[0])
+		return 0;
+	if (bus_set_override(bus, sch, drv) < 0)
+		return 0;
+	log_msg(LOG_NOTICE, "sch %s: driver_override %s (from %s)", sch, drv,
+		path);
+	return 1;
+}
+
 int overrides_apply(struct bus *bus, const char *etc_dir)
 {
 	static struct apply_ctx c;
-	char path[PATH_MAX], drv[256];
 	int applied = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.bus = bus;
 	bus_for_each_sch(bus, collect, &c);
-	for (int i = 0; i < c.n; i++) {
-		snprintf(path, sizeof(path), "%s/driverctl.d/css-%s", etc_dir,
-			 c.names[i]);
-		if (read_override(path, drv, sizeof(drv)) < 0 || !drv[0])
-			continue;
-		if (bus_set_override(bus, c.names[i], drv) == 0) {
-			log_msg(LOG_NOTICE, "sch %s: driver_override %s (from %s)",
-				c.names[i], drv, path);
-			applied++;
-		}
-	}
+	for (int i = 0; i < c.n; i++)
+		applied += overrides_apply_one(bus, etc_dir, c.names[i]);
 	return applied;
 }

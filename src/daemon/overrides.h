@@ -11,5 +11,8 @@
 
 /* Returns the number of overrides applied. */
 int overrides_apply(struct bus *bus, const char *etc_dir);
+/* The same for one subchannel that just appeared (a reload): 1 or 0. */
+int overrides_apply_one(struct bus *bus, const char *etc_dir,
+			const char *sch);
 
 #endif

@@ -72,4 +72,12 @@ struct eckd_config {
 struct css_device *eckd_device_new(const struct eckd_config *cfg,
 				   struct error *err);
 
+/*
+ * The LCU of dev when dev is a 3390 of the LCU (ssid, serial): a new
+ * reference (eckd_lcu_put it), else NULL. Devices added to a running
+ * host (a reload) join the LCU of those already there.
+ */
+struct eckd_lcu *eckd_device_lcu(struct css_device *dev, uint16_t ssid,
+				 const char *serial);
+
 #endif

@@ -469,6 +469,20 @@ static const struct css_device_ops eckd_ops = {
 	.describe = eckd_describe,
 };
 
+struct eckd_lcu *eckd_device_lcu(struct css_device *dev, uint16_t ssid,
+				 const char *serial)
+{
+	struct eckd_device *d;
+
+	if (!dev || dev->ops != &eckd_ops)
+		return NULL;
+	d = to_eckd(dev);
+	if (d->lcu->ssid != ssid || strcmp(d->lcu->serial, serial))
+		return NULL;
+	eckd_lcu_get(d->lcu);
+	return d->lcu;
+}
+
 /* ---- creation ---- */
 
 static const char *model_name(uint32_t cyls)

@@ -44,7 +44,7 @@ static const struct css_device_ops nop_ops = {
 	.destroy = nop_destroy,
 };
 
-static void add_sch(struct fx *fx, const char *schid, const char *devno,
+void fx_add_css_sch(struct fx *fx, const char *schid, const char *devno,
 		    bool qdio)
 {
 	struct css_subchannel_config cfg = {
@@ -192,10 +192,10 @@ struct fx *fx_new(bool with_vfio)
 	fx->css = css_new(CSS_F_SYNC);
 	for (size_t i = 0; i < sizeof(chps); i++)
 		css_add_chp(fx->css, chps[i], CSS_CHP_TYPE_FC, NULL);
-	add_sch(fx, "0.0.0313", "0.0.2b09", false);
-	add_sch(fx, "0.0.0314", "0.0.2b0a", false);
-	add_sch(fx, "0.0.0315", "0.0.2b0b", true);
-	add_sch(fx, "0.1.0020", "0.1.4000", false);
+	fx_add_css_sch(fx, "0.0.0313", "0.0.2b09", false);
+	fx_add_css_sch(fx, "0.0.0314", "0.0.2b0a", false);
+	fx_add_css_sch(fx, "0.0.0315", "0.0.2b0b", true);
+	fx_add_css_sch(fx, "0.1.0020", "0.1.4000", false);
 	fx->bus = bus_new(fx->css, &err);
 	if (!fx->bus) {
 		fprintf(stderr, "fixture: %s\n", err.msg);

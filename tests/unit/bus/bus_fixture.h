@@ -53,6 +53,9 @@ struct fx {
 /* Builds everything; with_vfio registers the fake driver. */
 struct fx *fx_new(bool with_vfio);
 void fx_free(struct fx *fx);
+/* A subchannel with a do-nothing 3390 into the css (not the bus). */
+void fx_add_css_sch(struct fx *fx, const char *schid, const char *devno,
+		    bool qdio);
 /* Clears the event record. */
 void fx_clear_events(struct fx *fx);
 /* Make the remove callbacks block (see struct fx); let them go. */
