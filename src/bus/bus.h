@@ -87,6 +87,15 @@ struct bus_driver {
 	void (*remove)(void *opaque, void *priv);
 	/* Non-NULL: every bound subchannel is an mdev parent of this type. */
 	const struct bus_mdev_type *mdev;
+	/*
+	 * Optional: a trace of what the subchannel does, switched on (to
+	 * path, at most max bytes) or off (path NULL) while it runs, and its
+	 * state as one line. Called with the bus lock held: must not block
+	 * for long.
+	 */
+	int (*trace)(void *opaque, void *priv, const char *path, uint64_t max,
+		     struct error *err);
+	void (*trace_state)(void *opaque, void *priv, char *buf, size_t size);
 };
 
 #define BUS_IO_SUBCHANNEL  "io_subchannel"
@@ -270,6 +279,16 @@ int bus_ccw_set_cmb(struct bus *b, const char *devname, bool on);
  * 0, -ENODEV. */
 int bus_ccw_cmb(struct bus *b, const char *devname, bool *on,
 		struct css_stats *since, uint64_t *elapsed_ns);
+/*
+ * The bound driver's trace of subchannel name (bus_driver.trace): set it
+ * (path NULL: off); -ENOENT (no such subchannel), -ENODEV (its driver
+ * has no trace, or it is being unbound), or the driver's result. Its
+ * state: "off" when the driver has none.
+ */
+int bus_sch_trace(struct bus *b, const char *name, const char *path,
+		  uint64_t max, struct error *err);
+int bus_sch_trace_state(struct bus *b, const char *name, char *buf,
+			size_t size);
 /* The subchannel whose ccw device is `devname` ("0.0.2b09"). 0 or -ENOENT. */
 int bus_ccwdev_info(struct bus *b, const char *devname,
 		    struct bus_sch_info *out);

@@ -397,6 +397,42 @@ int bus_sch_describe(struct bus *b, const char *name,
 	return d ? ret : -ENOENT;
 }
 
+int bus_sch_trace(struct bus *b, const char *name, const char *path,
+		  uint64_t max, struct error *err)
+{
+	struct bus_dev *d;
+	int ret;
+
+	pthread_mutex_lock(&b->lock);
+	d = bus_find_dev(b, name);
+	if (!d)
+		ret = -ENOENT;
+	else if (!d->drv || d->detaching || !d->drv->ops->trace)
+		ret = error_setf(err, ENODEV, "sch %s: %s", name,
+				 d->drv ? "its driver has no trace" :
+				 "not bound to a driver");
+	else
+		ret = d->drv->ops->trace(d->drv->opaque, d->priv, path, max,
+					 err);
+	pthread_mutex_unlock(&b->lock);
+	return ret;
+}
+
+int bus_sch_trace_state(struct bus *b, const char *name, char *buf,
+			size_t size)
+{
+	struct bus_dev *d;
+
+	pthread_mutex_lock(&b->lock);
+	d = bus_find_dev(b, name);
+	if (d && d->drv && !d->detaching && d->drv->ops->trace_state)
+		d->drv->ops->trace_state(d->drv->opaque, d->priv, buf, size);
+	else if (d)
+		snprintf(buf, size, "off\n");
+	pthread_mutex_unlock(&b->lock);
+	return d ? 0 : -ENOENT;
+}
+
 int bus_ccw_set_cmb(struct bus *b, const char *devname, bool on)
 {
 	struct bus_dev *d;

@@ -15,6 +15,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_stat,
 	&cmd_chchp,
 	&cmd_reload,
+	&cmd_trace,
 	&cmd_readblk,
 };
 

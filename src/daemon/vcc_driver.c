@@ -49,6 +49,17 @@ static const struct bus_mdev_type vcc_type = {
 	.holder = mdev_holder,
 };
 
+static int drv_trace(void *opaque, void *priv, const char *path,
+		     uint64_t max, struct error *err)
+{
+	return vcc_trace_set(priv, path, max, err);
+}
+
+static void drv_trace_state(void *opaque, void *priv, char *buf, size_t size)
+{
+	vcc_trace_get(priv, buf, size);
+}
+
 static const struct bus_driver vcc_driver = {
 	.name = VCC_DRIVER_NAME,
 	.module = VCC_DRIVER_MODULE,
@@ -56,6 +67,8 @@ static const struct bus_driver vcc_driver = {
 	.probe = drv_probe,
 	.remove = drv_remove,
 	.mdev = &vcc_type,
+	.trace = drv_trace,
+	.trace_state = drv_trace_state,
 };
 
 int vcc_driver_register(struct bus *bus, const struct vcc_options *opt,

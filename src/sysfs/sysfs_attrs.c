@@ -184,6 +184,61 @@ static int sch_device_show(struct sysfs_tree *t, const struct sysfs_node *n,
 }
 
 /*
+ * ccwpass's own: the trace of a vfio_ccw subchannel's guest channel
+ * programs (docs/vfio-ccw.md "Tracing"), switched while it runs. Reads
+ * "off" or "on PATH WRITTEN MAX"; takes "off", or "on PATH [MAX]" with an
+ * absolute PATH and MAX bytes (default TRACE_DEFAULT_MAX; 0: no bound).
+ */
+#define TRACE_DEFAULT_MAX (64ull << 20)
+
+static int sch_trace_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			  struct sysfs_buf *b)
+{
+	char line[4200];
+
+	if (bus_sch_trace_state(t->bus, n->sch, line, sizeof(line)) < 0)
+		return -ENODEV;
+	sysfs_bprintf(b, "%s", line);
+	return 0;
+}
+
+static int sch_trace_store(struct sysfs_tree *t, const struct sysfs_node *n,
+			   const char *buf, size_t len)
+{
+	char req[4200], *word, *path, *max, *extra, *end, *save = NULL;
+	struct error err = { 0 };
+	unsigned long long m = TRACE_DEFAULT_MAX;
+	int ret;
+
+	if (len >= sizeof(req) || memchr(buf, '\0', len))
+		return -EINVAL;
+	memcpy(req, buf, len);
+	req[len] = '\0';
+	word = strtok_r(req, " \t\n", &save);
+	path = strtok_r(NULL, " \t\n", &save);
+	max = strtok_r(NULL, " \t\n", &save);
+	extra = strtok_r(NULL, " \t\n", &save);
+	if (!word || extra)
+		return -EINVAL;
+	if (!strcmp(word, "off") && !path)
+		ret = bus_sch_trace(t->bus, n->sch, NULL, 0, &err);
+	else if (!strcmp(word, "on") && path && path[0] == '/') {
+		if (max) {
+			errno = 0;
+			m = strtoull(max, &end, 10);
+			if (errno || *end || max[0] == '-')
+				return -EINVAL;
+		}
+		ret = bus_sch_trace(t->bus, n->sch, path, m, &err);
+	} else {
+		return -EINVAL;
+	}
+	if (ret == -ENOENT)
+		return -ENODEV;
+	return ret;
+}
+
+/*
  * ccwpass's own: what the subchannel did and where its programs' time
  * went (css.h "measurement"; docs/performance.md). One "name value" per
  * line; stages as "stage_<name>_ns <sum> <max>". Not in the kernel's
@@ -213,6 +268,7 @@ static int sch_stats_show(struct sysfs_tree *t, const struct sysfs_node *n,
 const struct sysfs_attr sysfs_sch_attrs[] = {
 	{ "ccwpass_device", 0444, sch_device_show, NULL },
 	{ "ccwpass_stats", 0444, sch_stats_show, NULL },
+	{ "ccwpass_trace", 0644, sch_trace_show, sch_trace_store },
 	{ "chpids", 0444, sch_chpids_show, NULL },
 	{ "dev_busid", 0444, sch_dev_busid_show, NULL },
 	{ "driver_override", 0644, sch_override_show, sch_override_store },

@@ -97,6 +97,14 @@ const char *vcc_mdev_uuid(const struct vcc_private *p);
 const char *vcc_mdev_socket(const struct vcc_private *p);
 /* True while a VMM has the device open (a vfio-user client is connected). */
 bool vcc_mdev_in_use(const struct vcc_private *p);
+/*
+ * Switch the subchannel's trace (docs/vfio-ccw.md "Tracing") on to path
+ * with at most max bytes (0: no bound), or off (path NULL); its state as
+ * "off" or "on PATH WRITTEN MAX". 0 or -errno with err.
+ */
+int vcc_trace_set(struct vcc_private *p, const char *path, uint64_t max,
+		  struct error *err);
+void vcc_trace_get(struct vcc_private *p, char *buf, size_t size);
 /* The pid of the VMM connected to the mdev (0: none, or not known). */
 pid_t vcc_mdev_client_pid(struct vcc_private *p);
 /* VCC_MAX_INSTANCES minus the mdevs that exist. */

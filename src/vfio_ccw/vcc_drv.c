@@ -494,8 +494,13 @@ int vcc_probe(struct css_subchannel *sch, const struct vcc_options *opt,
 			goto fail;
 		}
 	}
+	p->trace = vcc_trace_new();
+	if (!p->trace) {
+		ret = error_setf(err, ENOMEM, "sch %s: out of memory", name);
+		goto fail;
+	}
 	if (opt && opt->trace_path) {
-		ret = vcc_trace_open(opt->trace_path, &p->trace, err);
+		ret = vcc_trace_start(p->trace, opt->trace_path, 0, err);
 		if (ret < 0) {
 			error_prefix(err, "sch %s", name);
 			goto fail;
@@ -553,4 +558,30 @@ void vcc_remove(struct vcc_private *p)
 			vcc_state_name(p->state));
 	css_log(p->sch, LOG_INFO, "unbound from vfio_ccw");
 	private_free(p);
+}
+
+int vcc_trace_set(struct vcc_private *p, const char *path, uint64_t max,
+		  struct error *err)
+{
+	int ret;
+
+	if (!path) {
+		vcc_trace_event(p->trace, p->name, "trace", "off");
+		vcc_trace_stop(p->trace);
+		css_log(p->sch, LOG_NOTICE, "trace off");
+		return 0;
+	}
+	ret = vcc_trace_start(p->trace, path, max, err);
+	if (ret == 0) {
+		css_log(p->sch, LOG_NOTICE, "trace on: %s (at most %llu bytes)",
+			path, (unsigned long long)max);
+		vcc_trace_event(p->trace, p->name, "trace", "on, at most %llu "
+				"bytes", (unsigned long long)max);
+	}
+	return ret;
+}
+
+void vcc_trace_get(struct vcc_private *p, char *buf, size_t size)
+{
+	vcc_trace_state(p->trace, buf, size);
 }

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/vfio_ccw.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -25,7 +26,12 @@
 #define LINE_MAX_LEN 512
 
 struct vcc_trace {
-	int fd;
+	pthread_mutex_t lock;       /* fd, written */
+	int fd;                     /* -1: off */
+	int on;                     /* atomic: fd >= 0 */
+	uint64_t max;               /* bytes; 0: no bound */
+	uint64_t written;
+	char path[4096];
 };
 
 struct line {
@@ -65,23 +71,94 @@ const char *vcc_trace_cmd_name(uint8_t cmd)
 	return NULL;
 }
 
-int vcc_trace_open(const char *path, struct vcc_trace **tp,
-		   struct error *err)
+struct vcc_trace *vcc_trace_new(void)
 {
-	struct vcc_trace *t;
+	struct vcc_trace *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	pthread_mutex_init(&t->lock, NULL);
+	t->fd = -1;
+	return t;
+}
+
+int vcc_trace_start(struct vcc_trace *t, const char *path, uint64_t max,
+		    struct error *err)
+{
 	int fd;
 
-	*tp = NULL;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (path[0] != '/')
+		return error_setf(err, EINVAL, "trace %s: not an absolute path",
+				  path);
+	if (strlen(path) >= sizeof(t->path))
+		return error_setf(err, ENAMETOOLONG, "trace %s: path too long",
+				  path);
+	/* Root's alone: it shows what the guest does. */
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
 	if (fd < 0)
 		return error_setf(err, errno, "trace %s: %s", path,
 				  strerror(errno));
-	t = calloc(1, sizeof(*t));
-	if (!t) {
-		close(fd);
-		return error_setf(err, ENOMEM, "trace %s: out of memory", path);
-	}
+	pthread_mutex_lock(&t->lock);
+	if (t->fd >= 0)
+		close(t->fd);
 	t->fd = fd;
+	t->max = max;
+	t->written = 0;
+	memcpy(t->path, path, strlen(path) + 1);
+	__atomic_store_n(&t->on, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
+/* t->lock held. */
+static void stop_locked(struct vcc_trace *t)
+{
+	__atomic_store_n(&t->on, 0, __ATOMIC_RELEASE);
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+}
+
+void vcc_trace_stop(struct vcc_trace *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->lock);
+	stop_locked(t);
+	pthread_mutex_unlock(&t->lock);
+}
+
+void vcc_trace_state(struct vcc_trace *t, char *buf, size_t size)
+{
+	if (!t) {
+		snprintf(buf, size, "off\n");
+		return;
+	}
+	pthread_mutex_lock(&t->lock);
+	if (t->fd < 0)
+		snprintf(buf, size, "off\n");
+	else
+		snprintf(buf, size, "on %s %llu %llu\n", t->path,
+			 (unsigned long long)t->written,
+			 (unsigned long long)t->max);
+	pthread_mutex_unlock(&t->lock);
+}
+
+int vcc_trace_open(const char *path, struct vcc_trace **tp,
+		   struct error *err)
+{
+	struct vcc_trace *t = vcc_trace_new();
+	int ret;
+
+	*tp = NULL;
+	if (!t)
+		return error_setf(err, ENOMEM, "trace %s: out of memory", path);
+	ret = vcc_trace_start(t, path, 0, err);
+	if (ret < 0) {
+		vcc_trace_close(t);
+		return ret;
+	}
 	*tp = t;
 	return 0;
 }
@@ -90,8 +167,15 @@ void vcc_trace_close(struct vcc_trace *t)
 {
 	if (!t)
 		return;
-	close(t->fd);
+	vcc_trace_stop(t);
+	pthread_mutex_destroy(&t->lock);
 	free(t);
+}
+
+/* Tracing now? (A cheap look before formatting a line.) */
+static bool tracing(struct vcc_trace *t)
+{
+	return t && __atomic_load_n(&t->on, __ATOMIC_ACQUIRE);
 }
 
 static void add(struct line *l, const char *fmt, ...)
@@ -123,14 +207,36 @@ static void begin(struct line *l, const char *sch, const char *kind)
 	    sch ? sch : "-", kind);
 }
 
+/* One line, one write(). Past the size bound: a last line, then off. */
 static void emit(struct vcc_trace *t, struct line *l)
 {
-	ssize_t n;
+	char last[160];
+	ssize_t n = 0;
+	int len;
 
 	l->buf[l->len++] = '\n';
+	pthread_mutex_lock(&t->lock);
+	if (t->fd < 0)
+		goto out;
+	if (t->max && t->written + l->len > t->max) {
+		len = snprintf(last, sizeof(last), "trace stopped: its size "
+			       "limit of %llu bytes was reached\n",
+			       (unsigned long long)t->max);
+		if (write(t->fd, last, (size_t)len) < 0)
+			n = -1;
+		log_msg(LOG_NOTICE, "vfio_ccw trace %s: size limit of %llu "
+			"bytes reached, tracing off", t->path,
+			(unsigned long long)t->max);
+		stop_locked(t);
+		goto out;
+	}
 	do {
 		n = write(t->fd, l->buf, l->len);
 	} while (n < 0 && errno == EINTR);
+	if (n > 0)
+		t->written += (uint64_t)n;
+out:
+	pthread_mutex_unlock(&t->lock);
 	if (n < 0)
 		log_msg(LOG_WARNING, "vfio_ccw trace: %s", strerror(errno));
 }
@@ -215,7 +321,7 @@ void vcc_trace_ssch(struct vcc_trace *t, const char *sch,
 	struct ccw_walk w = { .t = t, .sch = sch, .guest = cp ? cp->guest : NULL };
 	struct line l;
 
-	if (!t)
+	if (!tracing(t))
 		return;
 	begin(&l, sch, "ssch");
 	add(&l, " intparm=%08x key=%x ctrl0=%04x lpm=%02x ctrl1=%02x cpa=%08x",
@@ -236,7 +342,7 @@ void vcc_trace_irb(struct vcc_trace *t, const char *sch,
 	const struct css_scsw *s = &irb->scsw;
 	struct line l;
 
-	if (!t)
+	if (!tracing(t))
 		return;
 	begin(&l, sch, "irb");
 	add(&l, " flags=%04x ctrl=%04x fctl=%x actl=%03x stctl=%02x cc=%d",
@@ -259,7 +365,7 @@ void vcc_trace_async(struct vcc_trace *t, const char *sch, uint32_t command,
 {
 	struct line l;
 
-	if (!t)
+	if (!tracing(t))
 		return;
 	begin(&l, sch, command == VFIO_CCW_ASYNC_CMD_HSCH ? "hsch" :
 		       command == VFIO_CCW_ASYNC_CMD_CSCH ? "csch" : "async");
@@ -275,7 +381,7 @@ void vcc_trace_crw(struct vcc_trace *t, const char *sch,
 {
 	struct line l;
 
-	if (!t)
+	if (!tracing(t))
 		return;
 	begin(&l, sch, "crw");
 	add(&l, " rsc=%x erc=%02x rsid=%04x%s%s%s", crw->rsc, crw->erc,
@@ -291,7 +397,7 @@ void vcc_trace_event(struct vcc_trace *t, const char *sch, const char *what,
 	char text[256];
 	va_list ap;
 
-	if (!t)
+	if (!tracing(t))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);

@@ -10,6 +10,7 @@
 #ifndef CCWPASS_VFIO_CCW_VCC_TRACE_H
 #define CCWPASS_VFIO_CCW_VCC_TRACE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/error.h"
@@ -18,7 +19,23 @@
 
 struct vcc_trace;
 
-/* Open (create, append) path. Returns 0 or -errno with err naming it. */
+/*
+ * A trace that is off; it can be switched on and off while the device
+ * runs (ccwpass trace, the view's ccwpass_trace). NULL: out of memory.
+ */
+struct vcc_trace *vcc_trace_new(void);
+/*
+ * Trace to path (absolute; created 0600, appended to, no symlink) from
+ * now on, at most max bytes from now (0: no bound): the line that would
+ * pass it is replaced by "trace stopped: its size limit of N bytes was
+ * reached" and tracing goes off. 0 or -errno with err naming the path.
+ */
+int vcc_trace_start(struct vcc_trace *t, const char *path, uint64_t max,
+		    struct error *err);
+void vcc_trace_stop(struct vcc_trace *t);
+/* "off\n" or "on PATH WRITTEN MAX\n". */
+void vcc_trace_state(struct vcc_trace *t, char *buf, size_t size);
+/* new + start(path, no bound). Returns 0 or -errno with err naming it. */
 int vcc_trace_open(const char *path, struct vcc_trace **tp,
 		   struct error *err);
 void vcc_trace_close(struct vcc_trace *t);

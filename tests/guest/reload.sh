@@ -6,7 +6,9 @@
 # kernel removes a subchannel: its mdev gets the request interrupt, QEMU
 # unplugs the device, the guest sees 0.0.1235 go. 0.0.1234 is not touched:
 # the guest reads its data back after the reload, and the image of the
-# removed volume holds what the guest wrote to it.
+# removed volume holds what the guest wrote to it. Beside it, a trace of
+# 0.0.0313 alone is switched on while the daemon runs (`ccwpass trace
+# --max-size 200K`): it shows the guest's programs and stops at its bound.
 # Skips (77) without root, /dev/fuse, QEMU or the built binaries.
 # Env: CCWPASS_BUILD, GUEST_TIMEOUT (default 300 s), CCWPASS_E2E_KEEP=DIR.
 set -uo pipefail
@@ -46,6 +48,9 @@ INV
 start_daemon
 pass_through 0.0.0313 "$U1" && pass_through 0.0.0314 "$U2"
 check "both subchannels passed through" test $? -eq 0
+# A trace of 0.0.0313 alone, switched on while the daemon runs, bounded.
+out=$("$CLI" trace -r "$RT" --max-size 200K 0.0.0313 on "$W/live.trace")
+check "ccwpass trace 0.0.0313 on ($out)" test -f "$W/live.trace"
 
 cat >"$W/g.sh" <<'EOF2'
 chccwdev -e 0.0.1234,0.0.1235 >/dev/null
@@ -107,6 +112,12 @@ check "the removed volume's image holds what the guest wrote (host read $HOSTB)"
     test -n "$SUMB" -a "$HOSTB" = "$SUMB"
 check "the removed subchannel is gone from the host" \
     test -z "$("$CLI" lscss -r "$RT" | grep 0.0.0314)"
+check "the live trace shows the guest's programs on 0.0.0313 ($(grep -c ' 0\.0\.0313 ssch' "$W/live.trace") starts)" \
+    test "$(grep -c ' 0\.0\.0313 ssch' "$W/live.trace")" -gt 10
+check "... and nothing of 0.0.0314" test "$(grep -c ' 0\.0\.0314 ' "$W/live.trace")" -eq 0
+check "... and stopped at its 200 KiB bound with a last line" \
+    test "$(tail -n1 "$W/live.trace")" = "trace stopped: its size limit of 204800 bytes was reached" \
+         -a "$(stat -c %s "$W/live.trace")" -le 205000
 if ((FAILS)); then
     echo "---- guest ----"; cat "$O"; tail -n 40 "$W/g.err"
 fi
