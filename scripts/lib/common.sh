@@ -10,7 +10,7 @@ CCWPASS_HOST_PKGS=(
     zlib1g-dev libbz2-dev libfuse3-dev fuse3 libcmocka-dev libsystemd-dev
     clang libclang-rt-14-dev llvm-14
     qemu-system-misc mdevctl driverctl hercules
-    cpio uuid-runtime util-linux kmod bc systemd groff-base
+    cpio uuid-runtime util-linux kmod bc systemd systemd-container groff-base
 )
 
 # shellcheck source=scripts/lib/deps.sh
