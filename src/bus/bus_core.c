@@ -35,6 +35,16 @@ void bus_wait_attached(struct bus *b, struct bus_dev *d)
 		bus_idle_wait(b);
 }
 
+struct bus_dev *bus_find_attached(struct bus *b, const char *name)
+{
+	struct bus_dev *d;
+
+	/* Looked up again after each wait: it may have been removed. */
+	while ((d = bus_find_dev(b, name)) && d->detaching)
+		bus_idle_wait(b);
+	return d;
+}
+
 struct bus_dev *bus_find_dev(struct bus *b, const char *name)
 {
 	for (size_t i = 0; i < b->ndevs; i++)
@@ -190,6 +200,8 @@ int bus_remove_sch(struct bus *b, const char *name)
 			break;
 		bus_detach(b, d);
 	}
+	while (d->users)
+		bus_idle_wait(b);
 	for (i = 0; i < b->ndevs && b->devs[i] != d; i++)
 		;
 	memmove(b->devs + i, b->devs + i + 1,
@@ -383,18 +395,28 @@ int bus_sch_describe(struct bus *b, const char *name,
 {
 	struct css_device *dev = NULL;
 	struct bus_dev *d;
-	int ret = -ENODEV;
 
 	pthread_mutex_lock(&b->lock);
 	d = bus_find_dev(b, name);
-	if (d)
-		dev = css_sch_device(d->sch);
-	if (dev && dev->ops->describe) {
-		dev->ops->describe(dev, out);
-		ret = 0;
+	if (!d) {
+		pthread_mutex_unlock(&b->lock);
+		return -ENOENT;
 	}
+	dev = css_sch_device(d->sch);
+	if (!dev || !dev->ops->describe) {
+		pthread_mutex_unlock(&b->lock);
+		return -ENODEV;
+	}
+	/* It reads the volume (track 0): not under the lock, but with the
+	 * device held against a removal. */
+	d->users++;
 	pthread_mutex_unlock(&b->lock);
-	return d ? ret : -ENOENT;
+	dev->ops->describe(dev, out);
+	pthread_mutex_lock(&b->lock);
+	if (!--d->users)
+		pthread_cond_broadcast(&b->idle);
+	pthread_mutex_unlock(&b->lock);
+	return 0;
 }
 
 int bus_sch_trace(struct bus *b, const char *name, const char *path,

@@ -198,9 +198,7 @@ int bus_bind(struct bus *b, enum bus_kind k, const char *driver,
 		goto out;
 	}
 	drv = bus_find_drv(b, driver);
-	d = bus_find_dev(b, dev);
-	if (d)
-		bus_wait_attached(b, d);
+	d = bus_find_attached(b, dev);
 	if (!drv || !d || !dev_match(d, drv))
 		ret = -ENODEV;
 	else if (d->drv)
@@ -223,9 +221,7 @@ int bus_unbind(struct bus *b, enum bus_kind k, const char *driver,
 		ret = ccw_unbind(b, driver, dev);
 		goto out;
 	}
-	d = bus_find_dev(b, dev);
-	if (d)
-		bus_wait_attached(b, d);
+	d = bus_find_attached(b, dev);
 	if (d && d->drv && !strcmp(d->drv->ops->name, driver)) {
 		bus_detach(b, d);
 		ret = 0;
@@ -245,9 +241,7 @@ int bus_drivers_probe(struct bus *b, enum bus_kind k, const char *dev)
 		ret = ccw_probe(b, dev);
 		goto out;
 	}
-	d = bus_find_dev(b, dev);
-	if (d)
-		bus_wait_attached(b, d);
+	d = bus_find_attached(b, dev);
 	if (!d)
 		ret = -ENODEV;
 	else if (!d->drv)

@@ -37,6 +37,9 @@ struct bus_dev {
 					     lock: other changes wait */
 	bool gone;                        /* being removed (bus_remove_sch):
 					     no lookup by name finds it */
+	unsigned int users;               /* readers of its device without
+					     the lock (describe): a removal
+					     waits for them */
 };
 
 struct bus_mdev {
@@ -69,8 +72,12 @@ struct bus {
 void bus_emit(struct bus *b, const struct bus_event *ev);
 /* Wait (lock held, dropped meanwhile) until a detach or mdev removal ends. */
 void bus_idle_wait(struct bus *b);
-/* Wait (lock held, dropped meanwhile) until no detach runs on d. */
+/* Wait (lock held, dropped meanwhile) until no detach runs on d. Only
+ * for a d that cannot be removed meanwhile (its remover's own). */
 void bus_wait_attached(struct bus *b, struct bus_dev *d);
+/* The device of that name once no detach runs on it (lock held, dropped
+ * while waiting), or NULL: it is not there (any more). */
+struct bus_dev *bus_find_attached(struct bus *b, const char *name);
 struct bus_dev *bus_find_dev(struct bus *b, const char *name);
 struct bus_dev *bus_find_ccwdev(struct bus *b, const char *devname);
 struct bus_drv *bus_find_drv(struct bus *b, const char *name);

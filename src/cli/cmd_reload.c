@@ -106,8 +106,10 @@ static int run(int argc, char **argv)
 		printf("ccwpassd reloaded its inventory: %s\n", msg + 3);
 		return 0;
 	}
-	fprintf(stderr, "ccwpass reload: nothing changed: %s\n",
-		!strncmp(msg, "error ", 6) ? msg + 6 : msg);
+	msg = !strncmp(msg, "error ", 6) ? msg + 6 : msg;
+	fprintf(stderr, "ccwpass reload: %s%s\n",
+		strncmp(msg, "reloaded in part", 16) ? "nothing changed: " : "",
+		msg);
 	return 1;
 }
 

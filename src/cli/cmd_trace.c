@@ -137,6 +137,9 @@ static int run(int argc, char **argv)
 		if (ret < 0)
 			return cli_fail(CMD, "%s: %s", argv[optind + 2],
 					strerror(-ret));
+		if (strpbrk(path, " \t\n"))
+			return cli_fail(CMD, "%s: a trace file's path may not "
+					"hold blanks", path);
 		snprintf(req, sizeof(req), "on %s %llu", path, max);
 	} else {
 		snprintf(req, sizeof(req), "off");

@@ -99,6 +99,7 @@ struct css *css_new(unsigned int flags)
 		return NULL;
 	css->flags = flags;
 	pthread_mutex_init(&css->lock, NULL);
+	pthread_cond_init(&css->vary_done, NULL);
 	return css;
 }
 
@@ -122,6 +123,7 @@ void css_free(struct css *css)
 	for (size_t i = 0; i < css->nsch; i++)
 		sch_destroy(css->sch[i]);
 	free(css->sch);
+	pthread_cond_destroy(&css->vary_done);
 	pthread_mutex_destroy(&css->lock);
 	free(css);
 }
@@ -205,6 +207,7 @@ int css_chp_vary(struct css *css, uint8_t chpid, bool online)
 		return 0;
 	}
 	css->chp[chpid].online = online;
+	css->varying++;        /* a removal waits before freeing them */
 	if (css->nsch)
 		notes = calloc(css->nsch, sizeof(*notes));
 	for (size_t i = 0; i < css->nsch; i++) {
@@ -242,6 +245,10 @@ int css_chp_vary(struct css *css, uint8_t chpid, bool online)
 			   online ? CSS_CHP_VARY_ON : CSS_CHP_VARY_OFF, opaque);
 	}
 	free(notes);
+	pthread_mutex_lock(&css->lock);
+	if (!--css->varying)
+		pthread_cond_broadcast(&css->vary_done);
+	pthread_mutex_unlock(&css->lock);
 	return 0;
 }
 
@@ -335,6 +342,9 @@ int css_remove_subchannel(struct css *css, struct css_busid schid)
 		memmove(css->sch + pos, css->sch + pos + 1,
 			(css->nsch - pos - 1) * sizeof(*css->sch));
 		css->nsch--;
+		/* A vary may still hold it (it was listed before). */
+		while (css->varying)
+			pthread_cond_wait(&css->vary_done, &css->lock);
 	}
 	pthread_mutex_unlock(&css->lock);
 	if (!sch)

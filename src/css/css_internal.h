@@ -37,6 +37,9 @@ struct css {
 	struct css_chp chp[CSS_MAX_CHPID];
 	struct css_subchannel **sch;   /* sorted by schid */
 	size_t nsch, cap;
+	unsigned int varying;          /* css_chp_vary()s using subchannels
+					  without the lock */
+	pthread_cond_t vary_done;      /* ... one of them ended */
 };
 
 /*

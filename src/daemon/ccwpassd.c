@@ -40,6 +40,7 @@
 #include "inventory/inventory.h"
 #include "sysfs/sysfs.h"
 #include "sysfs/sysfs_ns.h"
+#include "vfio_ccw/vcc_trace.h"
 
 #define DEFAULT_CONFIG    "/etc/ccwpass/inventory.conf"
 #define DEFAULT_IMAGE_DIR "/var/lib/ccwpass"
@@ -55,6 +56,7 @@ struct options {
 	int release_timeout_ms;
 	enum log_target log_target;
 	bool foreground;
+	char trace_abs[PATH_MAX];
 };
 
 struct daemon {
@@ -112,6 +114,31 @@ static int parse_ms(const char *s, int *out)
 	if (errno || end == s || *end || v < 1 || v > INT_MAX)
 		return -EINVAL;
 	*out = (int)v;
+	return 0;
+}
+
+/* path made absolute (the file itself may not exist yet); -1 with errno. */
+static int absolute_path(const char *path, char *out, size_t size)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (realpath(path, real)) {
+		if (strlen(real) >= size)
+			return errno = ENAMETOOLONG, -1;
+		strcpy(out, real);
+		return 0;
+	}
+	if (n >= sizeof(dir))
+		return errno = ENAMETOOLONG, -1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if (!realpath(slash ? (n ? dir : "/") : ".", real))
+		return -1;
+	if (snprintf(out, size, "%s/%s", strcmp(real, "/") ? real : "",
+		     slash ? slash + 1 : path) >= (int)size)
+		return errno = ENAMETOOLONG, -1;
 	return 0;
 }
 
@@ -183,6 +210,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			argv[optind]);
 		return 2;
 	}
+	if (o->trace && absolute_path(o->trace, o->trace_abs,
+				      sizeof(o->trace_abs)) < 0) {
+		fprintf(stderr, "ccwpassd: --trace %s: %s\n", o->trace,
+			strerror(errno));
+		return 2;
+	}
+	if (o->trace)
+		o->trace = o->trace_abs;
 	o->runtime_dir = sysfs_ns_runtime_dir(o->runtime_dir);
 	if (!o->etc_dir)
 		o->etc_dir = "/etc";
@@ -322,6 +357,15 @@ static int start(struct daemon *d, struct error *err)
 	if (ret < 0)
 		return ret;
 	d->vopt.socket_dir = d->sockets;
+	if (d->opt.trace) {
+		/* Once here, rather than at every vfio_ccw bind. */
+		struct vcc_trace *tr;
+
+		ret = vcc_trace_open(d->opt.trace, &tr, err);
+		if (ret < 0)
+			return ret;
+		vcc_trace_close(tr);
+	}
 	d->vopt.trace_path = d->opt.trace;
 	d->vopt.release_timeout_ms = d->opt.release_timeout_ms;
 	d->vopt.authorize = vfio_nodes_authorize;
@@ -485,22 +529,26 @@ static void reload(struct daemon *d)
 	struct inventory *next = malloc(sizeof(*next));
 	struct error err = { 0 };
 	char summary[1200], status[PATH_MAX + 64];
+	int ret = -ENOMEM;
 
 	notify_reloading();
 	if (d->detached)
 		detach_output(d->opt.runtime_dir);   /* a rotated log */
-	if (!next) {
+	if (!next)
 		error_setf(&err, ENOMEM, "out of memory");
-	} else if (load_inventory_into(d, next, &err) == 0 &&
-		   reload_apply(&t, next, summary, sizeof(summary), &err) == 0) {
+	else if ((ret = load_inventory_into(d, next, &err)) == 0)
+		ret = reload_apply(&t, next, summary, sizeof(summary), &err);
+	if (ret == 0) {
 		log_msg(LOG_NOTICE, "inventory reloaded: %s", summary);
 		reload_status(d, true, summary);
-		goto out;
+	} else if (ret > 0) {
+		log_msg(LOG_ERR, "inventory %s", err.msg);
+		reload_status(d, false, err.msg);
+	} else {
+		log_msg(LOG_ERR, "inventory not reloaded, nothing changed: %s",
+			err.msg);
+		reload_status(d, false, err.msg);
 	}
-	log_msg(LOG_ERR, "inventory not reloaded, nothing changed: %s",
-		err.msg);
-	reload_status(d, false, err.msg);
-out:
 	free(next);
 	snprintf(status, sizeof(status), "ready: %u subchannel%s, view at %s",
 		 d->inv.nschs, d->inv.nschs == 1 ? "" : "s", d->mountpoint);

@@ -63,6 +63,7 @@ static void changed_keys(const struct inventory *ia, const struct inv_sch *a,
 
 struct plan {
 	bool add[INV_MAX_SCHS];        /* by entry of next */
+	bool failed[INV_MAX_SCHS];     /* ... and could not be added */
 	bool remove[INV_MAX_SCHS];     /* by entry of cur */
 	unsigned int nadd, nremove, nsame;
 	uint8_t new_chps[INV_MAX_CHPS];
@@ -161,6 +162,28 @@ static void names(const struct inventory *inv, const bool *mark, char *out,
 							       id));
 }
 
+/* Take the marked entries (by index) out of inv, keeping aliases'
+ * base indexes right (an alias of a dropped base is dropped too). */
+static void drop_entries(struct inventory *inv, const bool *drop)
+{
+	int map[INV_MAX_SCHS];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < inv->nschs; i++)
+		map[i] = drop[i] ? -1 : (int)n++;
+	n = 0;
+	for (unsigned int i = 0; i < inv->nschs; i++) {
+		struct inv_sch s = inv->schs[i];
+
+		if (drop[i] || (s.alias && map[s.base] < 0))
+			continue;
+		if (s.alias)
+			s.base = map[s.base];
+		inv->schs[n++] = s;
+	}
+	inv->nschs = n;
+}
+
 static void remove_sch(struct reload_target *t, const struct inv_sch *s)
 {
 	char id[CSS_BUSID_STRLEN];
@@ -230,14 +253,22 @@ int reload_apply(struct reload_target *t, const struct inventory *next,
 			if (p->remove[i] && t->cur->schs[i].alias == alias)
 				remove_sch(t, &t->cur->schs[i]);
 	for (int alias = 0; alias <= 1; alias++)
-		for (unsigned int i = 0; i < next->nschs; i++)
-			if (p->add[i] && next->schs[i].alias == alias) {
-				struct error e = { 0 };
+		for (unsigned int i = 0; i < next->nschs; i++) {
+			const struct inv_sch *s = &next->schs[i];
+			struct error e = { 0 };
 
-				if (add_sch(t, &next->schs[i], devs[i], &e) < 0)
-					failed++;
-				devs[i] = NULL;
+			if (!p->add[i] || s->alias != alias)
+				continue;
+			if (s->alias && p->failed[s->base]) {
+				/* Its base could not be added. */
+				devs[i]->ops->destroy(devs[i]);
+				p->failed[i] = true;
+			} else if (add_sch(t, s, devs[i], &e) < 0) {
+				p->failed[i] = true;
 			}
+			devs[i] = NULL;
+			failed += p->failed[i];
+		}
 	names(next, p->add, added, sizeof(added));
 	names(t->cur, p->remove, removed, sizeof(removed));
 	snprintf(summary, size, "%s%s%s%s%s%s%u unchanged",
@@ -245,9 +276,17 @@ int reload_apply(struct reload_target *t, const struct inventory *next,
 		 p->nadd ? "; " : "", p->nremove ? "removed " : "",
 		 p->nremove ? removed : "", p->nremove ? "; " : "", p->nsame);
 	memcpy(t->cur, next, sizeof(*next));
-	ret = failed ? error_setf(err, EIO, "%d new subchannel%s could not "
-				  "be added (see the log)", failed,
-				  failed == 1 ? "" : "s") : 0;
+	if (failed) {
+		/* What runs: without them, so that a next reload adds them. */
+		names(next, p->failed, added, sizeof(added));
+		drop_entries(t->cur, p->failed);
+		error_setf(err, EIO, "reloaded in part: %s could not be added "
+			   "(the log says why; reload again to retry); %s",
+			   added, summary);
+		ret = 1;
+	} else {
+		ret = 0;
+	}
 out:
 	free(devs);
 	free(p);

@@ -29,7 +29,10 @@ struct reload_target {
 
 /*
  * Apply next. Returns 0 with summary ("added 0.0.0320; removed 0.0.0314;
- * 2 unchanged"), or -errno with err (nothing was changed).
+ * 2 unchanged"); 1 when it was applied except for new subchannels that
+ * could not be added after all (err says which; they stay out of cur, so
+ * a next reload tries them again); or -errno with err (nothing was
+ * changed).
  */
 int reload_apply(struct reload_target *t, const struct inventory *next,
 		 char *summary, size_t size, struct error *err);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/log.h"
 #include "css/css_device.h"
 
 static enum bus_kind kind_of(const struct sysfs_node *n)
@@ -235,6 +236,9 @@ static int sch_trace_store(struct sysfs_tree *t, const struct sysfs_node *n,
 	}
 	if (ret == -ENOENT)
 		return -ENODEV;
+	if (ret < 0 && err.msg[0])
+		log_msg(LOG_WARNING, "sch %s: ccwpass_trace: %s", n->sch,
+			err.msg);
 	return ret;
 }
 

@@ -89,7 +89,7 @@ static int cmf_show(struct sysfs_tree *t, const struct sysfs_node *n,
 		return 0;
 	case CMF_UTIL: {
 		/* per mille, shown as the kernel's "%02lu.%01lu%%" */
-		uint64_t pm = el ? s.busy_ns * 1000 / el : 0;
+		uint64_t pm = el >= 1000 ? s.busy_ns / (el / 1000) : 0;
 
 		if (pm > 1000)
 			pm = 1000;

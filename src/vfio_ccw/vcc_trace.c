@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,6 +86,7 @@ struct vcc_trace *vcc_trace_new(void)
 int vcc_trace_start(struct vcc_trace *t, const char *path, uint64_t max,
 		    struct error *err)
 {
+	struct stat st;
 	int fd;
 
 	if (path[0] != '/')
@@ -93,12 +95,23 @@ int vcc_trace_start(struct vcc_trace *t, const char *path, uint64_t max,
 	if (strlen(path) >= sizeof(t->path))
 		return error_setf(err, ENAMETOOLONG, "trace %s: path too long",
 				  path);
-	/* Root's alone: it shows what the guest does. */
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
+	/*
+	 * Root's alone: it shows what the guest does. No symlink, no FIFO
+	 * (O_NONBLOCK: opening one must not hang whoever switched it on), no
+	 * device; an existing file is ours and becomes 0600.
+	 */
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+		  O_NONBLOCK, 0600);
 	if (fd < 0)
 		return error_setf(err, errno, "trace %s: %s", path,
 				  strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || fchmod(fd, 0600) < 0) {
+		close(fd);
+		return error_setf(err, EINVAL, "trace %s: not a regular file "
+				  "of this user's (uid %u)", path,
+				  (unsigned int)geteuid());
+	}
 	pthread_mutex_lock(&t->lock);
 	if (t->fd >= 0)
 		close(t->fd);

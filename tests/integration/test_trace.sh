@@ -53,6 +53,15 @@ check "garbage is refused" EINVAL "$(sysw $A 'bogus')"
 check "a bad bound is refused" EINVAL "$(sysw $A "on $T/t3.trace -5")"
 ln -s /etc/passwd "$T/link.trace"
 check "a symbolic link is not followed" ELOOP "$(sysw $A "on $T/link.trace")"
+mkfifo "$T/fifo.trace"
+check "a FIFO is refused at once (no hang)" ENXIO "$(sysw $A "on $T/fifo.trace")"
+touch "$T/user.trace" && chown nobody "$T/user.trace"
+check "another user's file is refused" EINVAL "$(sysw $A "on $T/user.trace")"
+touch "$T/old.trace" && chmod 644 "$T/old.trace"
+sysw $A "on $T/old.trace" >/dev/null
+check "an existing file of root's becomes 0600" 600 "$(stat -c %a "$T/old.trace")"
+out=$("$CCWPASS" trace -r "$RT" 0.0.0313 on "$T/with blank.trace" 2>&1) && rc=0 || rc=$?
+check "a path with a blank is refused by the CLI" "1 ccwpass trace: $T/with blank.trace: a trace file's path may not hold blanks" "$rc $out"
 check "on by a write, 0 = no bound" "OK $((${#T} + 14))" "$(sysw $A "on $T/t3.trace 0")"
 check "its state" yes "$([[ "$(sysr $A)" =~ ^on\ $T/t3\.trace\ [0-9]+\ 0$ ]] && echo yes || echo no)"
 stop_daemon

@@ -116,6 +116,78 @@ static void test_remove_in_use(void **state)
 	free(si);
 }
 
+/* A thread doing one driver-core write. */
+struct op {
+	pthread_t t;
+	struct fx *fx;
+	enum { OP_UNBIND, OP_BIND, OP_PROBE } what;
+	int ret;
+};
+
+static void *op_main(void *opaque)
+{
+	struct op *o = opaque;
+
+	switch (o->what) {
+	case OP_UNBIND:
+		o->ret = bus_unbind(o->fx->bus, BUS_CSS, "vfio_ccw", "0.0.0313");
+		break;
+	case OP_BIND:
+		o->ret = bus_bind(o->fx->bus, BUS_CSS, "vfio_ccw", "0.0.0313");
+		break;
+	case OP_PROBE:
+		o->ret = bus_drivers_probe(o->fx->bus, BUS_CSS, "0.0.0313");
+		break;
+	}
+	return NULL;
+}
+
+static unsigned int idle_waiters(struct fx *fx)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&fx->bus->lock);
+	n = fx->bus->idle_waiters;
+	pthread_mutex_unlock(&fx->bus->lock);
+	return n;
+}
+
+/*
+ * A bind and a drivers_probe wait for an unbind that blocks (the driver
+ * lets go slowly); meanwhile the subchannel is removed. They must find it
+ * gone (ENODEV), not bind a device being freed.
+ */
+static void test_waiters_see_removal(void **state)
+{
+	struct fx *fx = *state;
+	struct op un = { .fx = fx, .what = OP_UNBIND };
+	struct op bi = { .fx = fx, .what = OP_BIND };
+	struct op pr = { .fx = fx, .what = OP_PROBE };
+	struct remover r = { .fx = fx, .sch = "0.0.0313" };
+
+	fx_hold(fx, false, true);
+	assert_int_equal(pthread_create(&un.t, NULL, op_main, &un), 0);
+	assert_true(fx_wait_held(fx, 1));
+	assert_int_equal(pthread_create(&bi.t, NULL, op_main, &bi), 0);
+	assert_int_equal(pthread_create(&pr.t, NULL, op_main, &pr), 0);
+	assert_true(TEST_WAIT_UNTIL(idle_waiters(fx) == 2));
+	assert_int_equal(pthread_create(&r.t, NULL, remover_main, &r), 0);
+	assert_true(TEST_WAIT_UNTIL(idle_waiters(fx) == 3));
+	fx_release(fx);
+	pthread_join(un.t, NULL);
+	pthread_join(bi.t, NULL);
+	pthread_join(pr.t, NULL);
+	pthread_join(r.t, NULL);
+	assert_int_equal(un.ret, 0);
+	assert_int_equal(r.ret, 0);
+	/* Whichever ran first after the unbind: either it found the device
+	 * already gone, or it bound it and the removal then unbound it. */
+	assert_true(bi.ret == -ENODEV || bi.ret == 0);
+	assert_true(pr.ret == -ENODEV || pr.ret == 0);
+	assert_int_equal(fx->probe_calls, fx->remove_calls);
+	assert_int_equal(css_remove_subchannel(fx->css, id("0.0.0313")), 0);
+}
+
 static void test_add(void **state)
 {
 	struct fx *fx = *state;
@@ -205,6 +277,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_remove_in_use, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_waiters_see_removal, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_add, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_churn_under_readers,
