@@ -45,6 +45,8 @@ static const char *const writable[] = {
 	"/devices/css0/0.0.0313/0.0.2b09/uevent",
 	"/devices/css0/0.0.0313/" FX_UUID1 "/uevent",
 	"/devices/css0/0.0.0313/driver_override",
+	"/devices/css0/0.0.0313/ccwpass_trace",
+	"/devices/css0/0.0.0313/0.0.2b09/cmb_enable",
 };
 
 /* Names the fuzzer would hardly guess, offered as whole values. */
@@ -52,7 +54,7 @@ static const char *const values[] = {
 	"0.0.0313", "0.0.0314\n", "0.0.0315", "0.1.0020", "0.0.2b09",
 	"vfio_ccw\n", "io_subchannel", FX_UUID1, FX_UUID2 "\n", FX_UUID3,
 	"1", "0", "off", "on\n", "", "change\n", "add " FX_UUID1 " A=1\n",
-	"\n",
+	"\n", "on /nonexistent/x.trace 100", "on rel 5", "off\n",
 };
 
 static const char *const readable[] = {
@@ -64,12 +66,19 @@ static const char *const readable[] = {
 	"/devices/css0/0.0.0313/0.0.2b09/uevent",
 	"/devices/css0/0.0.0313/" FX_UUID1 "/uevent",
 	"/devices/css0/chp0.2a/status",
+	"/devices/css0/0.0.0313/ccwpass_trace",
+	"/devices/css0/0.0.0313/ccwpass_device",
+	"/devices/css0/0.0.0313/ccwpass_stats",
+	"/devices/css0/0.0.0313/0.0.2b09/cmb_enable",
+	"/devices/css0/0.0.0313/0.0.2b09/cmf/avg_utilization",
+	"/devices/css0/0.0.0313/0.0.2b09/cmf/avg_sample_interval",
 };
 
 static const char *const dirs[] = {
 	"/", "/bus/css/devices", "/bus/mdev/devices", "/kernel/iommu_groups",
 	"/devices/css0/0.0.0313", "/class/mdev_bus", "/bus/ccw/devices",
 	"/module/vfio_ccw/drivers", "/bus/css/drivers/vfio_ccw",
+	"/devices/css0/0.0.0313/0.0.2b09/cmf",
 };
 
 static int count(const char *name, const struct sysfs_stat *st, void *o)
