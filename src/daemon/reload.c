@@ -125,6 +125,9 @@ static int make_plan(struct reload_target *t, const struct inventory *next,
 		 * would be opened before the old one lets go of it. */
 		for (unsigned int j = 0; j < next->nschs; j++) {
 			const struct inv_sch *s = &next->schs[j];
+			uint16_t ss_o, ss_s;
+			uint8_t ua_o, ua_s;
+			char ser_o[13], ser_s[13];
 
 			if (!p->add[j])
 				continue;
@@ -140,6 +143,17 @@ static int make_plan(struct reload_target *t, const struct inventory *next,
 					css_busid_format(s->schid, id),
 					css_busid_eq(o->devno, s->devno) ?
 					"device number" : "image",
+					css_busid_format(o->schid, keys));
+			inventory_identity(cur, o, &ss_o, &ua_o, ser_o);
+			inventory_identity(next, s, &ss_s, &ua_s, ser_s);
+			if (ss_o == ss_s && ua_o == ua_s && !strcmp(ser_o, ser_s))
+				return error_setf(err, EINVAL, "%s:%u: "
+					"subchannel %s takes over unit address "
+					"%02x of its LCU from subchannel %s, "
+					"which this reload removes: remove that "
+					"one in one reload, add this one in the "
+					"next", next->path, s->line,
+					css_busid_format(s->schid, id), ua_s,
 					css_busid_format(o->schid, keys));
 		}
 	}

@@ -80,6 +80,11 @@ out=$(reload) && rc=0 || rc=$?
 check "an image handed to another subchannel is refused" yes \
     "$([[ "$out" == *"subchannel 0.0.0315 takes over the device number of subchannel 0.0.0314, which this reload removes"* ]] && echo yes || echo "no: $out")"
 cp "$T/inv.good" "$T/inventory.conf"
+sed -i 's/^\[subchannel 0.0.0321\]/[subchannel 0.0.0322]/; s/^devno = 0.0.3001$/devno = 0.0.3002\nunit-address = 01/' "$T/inventory.conf"
+out=$(reload) && rc=0 || rc=$?
+check "a unit address handed over in the LCU is refused" yes \
+    "$([[ "$out" == *"subchannel 0.0.0322 takes over unit address 01 of its LCU from subchannel 0.0.0321, which this reload removes"* ]] && echo yes || echo "no: $out")"
+cp "$T/inv.good" "$T/inventory.conf"
 sed -i '/^\[chpid 4a\]/,/^$/s/^type = 1b$/type = 1c/' "$T/inventory.conf"
 out=$(reload) && rc=0 || rc=$?
 check "a channel path's type change is refused" yes \
