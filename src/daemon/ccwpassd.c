@@ -57,6 +57,7 @@ struct options {
 	enum log_target log_target;
 	bool foreground;
 	char trace_abs[PATH_MAX];
+	bool check;
 };
 
 struct daemon {
@@ -99,6 +100,8 @@ static void usage(FILE *f)
 "      --mdevctl PROGRAM   run for MDEV_STATE=registered (default mdevctl;\n"
 "                          'none' disables mdev autostart)\n"
 "      --release-timeout MS  wait for a VMM to release a removed mdev\n"
+"      --check             only read and check the inventory, then exit\n"
+"                          (0: it would load; 1: why not)\n"
 "  -h, --help              this text\n"
 "  -V, --version           version\n");
 }
@@ -144,7 +147,7 @@ static int absolute_path(const char *path, char *out, size_t size)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_MDEVCTL = 256, OPT_RELEASE };
+	enum { OPT_MDEVCTL = 256, OPT_RELEASE, OPT_CHECK };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "runtime-dir", required_argument, NULL, 'r' },
@@ -155,6 +158,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "log-target", required_argument, NULL, 'L' },
 		{ "mdevctl", required_argument, NULL, OPT_MDEVCTL },
 		{ "release-timeout", required_argument, NULL, OPT_RELEASE },
+		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -200,6 +204,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return 2;
 			}
 			break;
+		case OPT_CHECK: o->check = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ccwpassd " CCWPASS_VERSION "\n"); exit(0);
 		default: usage(stderr); return 2;
@@ -247,6 +252,34 @@ static int load_inventory_into(struct daemon *d, struct inventory *inv,
 static int load_inventory(struct daemon *d, struct error *err)
 {
 	return load_inventory_into(d, &d->inv, err);
+}
+
+/* --check: what a start or a reload would read, and nothing more. */
+static int check_inventory(struct daemon *d)
+{
+	struct inventory *inv = malloc(sizeof(*inv));
+	struct error err = { 0 };
+	const char *path;
+	struct stat st;
+
+	if (!inv) {
+		fprintf(stderr, "ccwpassd: out of memory\n");
+		return 1;
+	}
+	path = d->opt.config ? d->opt.config :
+	       stat(DEFAULT_CONFIG, &st) == 0 ? DEFAULT_CONFIG : NULL;
+	if (path ? inventory_load(inv, path, &err) < 0 :
+		   inventory_default(inv, d->opt.image_dir, &err) < 0) {
+		fprintf(stderr, "ccwpassd: %s\n", err.msg);
+		free(inv);
+		return 1;
+	}
+	printf("%s: %u subchannel%s, %u channel path%s: OK\n",
+	       path ? path : "built-in inventory", inv->nschs,
+	       inv->nschs == 1 ? "" : "s", inv->nchps,
+	       inv->nchps == 1 ? "" : "s");
+	free(inv);
+	return 0;
 }
 
 /* The host's own IOMMU groups keep their numbers. */
@@ -586,6 +619,8 @@ int main(int argc, char **argv)
 	ret = parse_options(argc, argv, &d.opt);
 	if (ret)
 		return ret;
+	if (d.opt.check)
+		return check_inventory(&d);
 	logging_setup(d.opt.log_target, false);
 	if (geteuid() != 0) {
 		/* Before anything is created: no runtime directory, lock or

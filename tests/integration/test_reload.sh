@@ -66,7 +66,11 @@ check "0.0.0313's client is still connected" "$pid" "$(sysr "/sys/bus/mdev/devic
 
 echo "== refused: nothing changes"
 cp "$T/inventory.conf" "$T/inv.good"
+check "ccwpassd --check reads it" "$T/inventory.conf: 4 subchannels, 5 channel paths: OK" \
+    "$("$CCWPASSD" --check -c "$T/inventory.conf")"
 echo "garbage" >> "$T/inventory.conf"
+out=$("$CCWPASSD" --check -c "$T/inventory.conf" 2>&1) && rc=0 || rc=$?
+check "ccwpassd --check finds the syntax error" "1 ccwpassd: $T/inventory.conf:$(wc -l < "$T/inventory.conf"): expected 'key = value' or a [section]" "$rc $out"
 out=$(reload) && rc=0 || rc=$?
 check "a syntax error" "1 ccwpass reload: nothing changed: $T/inventory.conf:$(wc -l < "$T/inventory.conf"): expected 'key = value' or a [section]" "$rc $out"
 cp "$T/inv.good" "$T/inventory.conf"
