@@ -222,7 +222,7 @@ static void fan_out_unmap(struct pl_container *c, const struct pl_dma *m)
 int pl_container_replay(struct pl_container *c, struct pl_device *d)
 {
 	for (size_t i = 0; i < c->nmaps; i++) {
-		int ret = pl_device_dma_map(d, &c->maps[i]);
+		int ret = pl_device_dma_map_excl(d, &c->maps[i]);
 
 		if (ret < 0)
 			return ret;

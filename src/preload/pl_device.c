@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/byteorder.h"
 #include "common/deadline.h"
@@ -58,14 +59,152 @@ const char *pl_device_name(const struct pl_device *d)
 
 /* ---- connection ------------------------------------------------------- */
 
+unsigned long pl_device_gen(struct pl_device *d)
+{
+	unsigned long gen;
+
+	pthread_mutex_lock(&d->rc_lock);
+	gen = d->conn_gen;
+	pthread_mutex_unlock(&d->rc_lock);
+	return gen;
+}
+
+bool pl_device_transport_error(int ret)
+{
+	return ret == -ENOTCONN || ret == -ECONNRESET || ret == -EPIPE ||
+	       ret == -ETIMEDOUT;
+}
+
+bool pl_device_wait_reconnect(struct pl_device *d, unsigned long gen)
+{
+	struct timespec until = deadline_ms(pl_reconnect_ms() + 5000);
+	bool again;
+
+	if (!pl_reconnect_ms())
+		return false;
+	pthread_mutex_lock(&d->rc_lock);
+	while (d->conn_gen == gen && !atomic_load(&d->gone) &&
+	       !atomic_load(&d->closing) &&
+	       pthread_cond_timedwait(&d->rc_cond, &d->rc_lock, &until) !=
+	       ETIMEDOUT)
+		;
+	again = d->conn_gen != gen;
+	pthread_mutex_unlock(&d->rc_lock);
+	return again;
+}
+
+/*
+ * The connection's end is not the device's when ccwpassd restarts (an
+ * upgrade, a crash): connect again to the mdev's socket for up to
+ * CCWPASS_PRELOAD_RECONNECT_MS, replay the DMA mappings and interrupt
+ * eventfds, and swap the connection under every user's feet. A start the
+ * old daemon took ends as a real channel ends one whose path failed
+ * mid-operation: interface-control check (the guest's driver retries).
+ */
+static int reconnect(struct pl_device *d)
+{
+	struct vfu_client_opts opts = { .process_vm = pl_process_vm_wanted() };
+	struct timespec until = deadline_ms(pl_reconnect_ms()), now;
+	struct vfu_device_info di;
+	struct vfu_client *nc = NULL, *old;
+	struct error err = { 0 };
+	int ret = -ENOTCONN;
+
+	log_msg(LOG_NOTICE, "mdev %s: the connection to ccwpassd ended; "
+		"connecting again for up to %d ms", d->name, pl_reconnect_ms());
+	pthread_mutex_lock(&d->rc_lock);
+	d->reconnecting = true;
+	pthread_mutex_unlock(&d->rc_lock);
+	while (!atomic_load(&d->closing)) {
+		ret = vfu_client_connect_opts(d->path, &opts, &nc, &err);
+		if (ret == 0) {
+			ret = vfu_client_device_info(nc, &di);
+			if (ret == 0 && (di.num_regions != d->num_regions ||
+					 di.num_irqs != d->num_irqs))
+				ret = -EPROTO;
+			if (ret == 0)
+				break;
+			vfu_client_close(nc);
+			nc = NULL;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!deadline_after(&until, &now))
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 },
+			  NULL);
+	}
+	if (!nc) {
+		log_msg(LOG_ERR, "mdev %s: ccwpassd did not come back at %s "
+			"(%s): the device is gone", d->name, d->path,
+			strerror(-ret));
+		goto out;
+	}
+	vfu_client_set_timeout(nc, pl_call_timeout_ms());
+	/* pl_lock before conn, as a DMA map that fans out takes them; but
+	 * not while QEMU closes the device under pl_lock (it joins us). */
+	while (!pl_trylock()) {
+		if (atomic_load(&d->closing)) {
+			vfu_client_close(nc);
+			ret = -ENODEV;
+			goto out;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 1000 * 1000 }, NULL);
+	}
+	pthread_rwlock_wrlock(&d->conn);
+	old = d->c;
+	d->c = nc;
+	ret = pl_container_replay_device(d);
+	for (uint32_t i = 0; ret == 0 && i < d->num_irqs; i++) {
+		int fd;
+
+		pthread_mutex_lock(&d->rc_lock);
+		fd = d->irq_fd[i];
+		pthread_mutex_unlock(&d->rc_lock);
+		if (fd >= 0)
+			ret = vfu_client_set_irqs(nc, i,
+						  VFIO_IRQ_SET_DATA_EVENTFD |
+						  VFIO_IRQ_SET_ACTION_TRIGGER,
+						  0, 1, &fd, 1, NULL);
+	}
+	pthread_rwlock_unlock(&d->conn);
+	pl_unlock();
+	vfu_client_shutdown(old);
+	vfu_client_close(old);
+	if (ret < 0) {
+		log_msg(LOG_ERR, "mdev %s: replaying the device's state on the "
+			"new connection: %s", d->name, strerror(-ret));
+		goto out;
+	}
+	pl_device_fail_pending_start(d);
+	log_msg(LOG_NOTICE, "mdev %s: connected to ccwpassd again; its DMA "
+		"mappings and interrupts are back", d->name);
+out:
+	pthread_mutex_lock(&d->rc_lock);
+	d->reconnecting = false;
+	if (ret == 0)
+		d->conn_gen++;
+	pthread_cond_broadcast(&d->rc_cond);
+	pthread_mutex_unlock(&d->rc_lock);
+	return ret;
+}
+
 static void *service_main(void *opaque)
 {
 	struct pl_device *d = opaque;
 
-	/* Blocks in the socket; also carries replies when it is the reader. */
-	while (vfu_client_service(d->c, -1) >= 0)
-		;
+	for (;;) {
+		/* Blocks in the socket; also carries replies when it is the
+		 * reader. Only this thread swaps d->c. */
+		while (vfu_client_service(d->c, -1) >= 0)
+			;
+		if (atomic_load(&d->closing) || !pl_reconnect_ms() ||
+		    reconnect(d) < 0)
+			break;
+	}
 	atomic_store(&d->gone, true);
+	pthread_mutex_lock(&d->rc_lock);
+	pthread_cond_broadcast(&d->rc_cond);
+	pthread_mutex_unlock(&d->rc_lock);
 	PL_DEBUG("mdev %s: connection closed", d->name);
 	return NULL;
 }
@@ -139,6 +278,11 @@ int pl_device_connect(struct pl_group *g, const char *name,
 		return -ENOMEM;
 	d->obj.kind = PL_DEVICE;
 	atomic_init(&d->obj.refs, 1);
+	pthread_rwlock_init(&d->conn, NULL);
+	pthread_mutex_init(&d->rc_lock, NULL);
+	deadline_cond_init(&d->rc_cond);
+	for (int i = 0; i < PL_MAX_IRQS; i++)
+		d->irq_fd[i] = -1;
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	if ((size_t)snprintf(d->path, sizeof(d->path), "%s/vfio-user/%s.sock",
 			     pl_runtime_dir(), name) >= sizeof(d->path)) {
@@ -207,18 +351,33 @@ void pl_device_closed(struct pl_device *d)
 		return;
 	pl_group_forget_device(d->group, d);
 	/* Wake whoever waits for the server: their calls fail ENODEV. */
+	atomic_store(&d->closing, true);
 	atomic_store(&d->gone, true);
+	pthread_rwlock_rdlock(&d->conn);
 	vfu_client_shutdown(d->c);
+	pthread_rwlock_unlock(&d->conn);
+	pthread_mutex_lock(&d->rc_lock);
+	pthread_cond_broadcast(&d->rc_cond);
+	pthread_mutex_unlock(&d->rc_lock);
 }
 
 void pl_device_release(struct pl_device *d)
 {
+	atomic_store(&d->closing, true);
 	atomic_store(&d->gone, true);
+	pthread_rwlock_rdlock(&d->conn);
 	vfu_client_shutdown(d->c);
+	pthread_rwlock_unlock(&d->conn);
 	if (d->thread_started)
 		pthread_join(d->thread, NULL);
 	vfu_client_close(d->c);
+	for (int i = 0; i < PL_MAX_IRQS; i++)
+		if (d->irq_fd[i] >= 0)
+			close(d->irq_fd[i]);
 	pl_obj_put((struct pl_obj *)d->group);
+	pthread_cond_destroy(&d->rc_cond);
+	pthread_mutex_destroy(&d->rc_lock);
+	pthread_rwlock_destroy(&d->conn);
 	free(d);
 }
 
@@ -341,6 +500,18 @@ static int set_eventfds(struct pl_device *d, uint32_t index, uint32_t flags,
 			return ret;
 		k += n;
 	}
+	/* Kept for a reconnect (vfio-ccw's interrupts have one each). */
+	if (start == 0 && count == 1 &&
+	    (flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) ==
+	    VFIO_IRQ_SET_ACTION_TRIGGER) {
+		int32_t fd = (int32_t)ld_he32(data);
+
+		pthread_mutex_lock(&d->rc_lock);
+		if (d->irq_fd[index] >= 0)
+			close(d->irq_fd[index]);
+		d->irq_fd[index] = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+		pthread_mutex_unlock(&d->rc_lock);
+	}
 	return 0;
 }
 
@@ -392,25 +563,41 @@ static int set_irqs(struct pl_device *d, uint8_t *p)
 
 int pl_device_ioctl(struct pl_device *d, unsigned long req, unsigned long arg)
 {
+	unsigned long gen;
 	int ret;
 
-	switch (req) {
-	case VFIO_DEVICE_GET_INFO:
+	if (req == VFIO_DEVICE_GET_INFO)
 		return get_info(d, (uint8_t *)arg);
-	case VFIO_DEVICE_GET_REGION_INFO:
-		ret = region_info(d, (uint8_t *)arg);
-		break;
-	case VFIO_DEVICE_GET_IRQ_INFO:
-		ret = irq_info(d, (uint8_t *)arg);
-		break;
-	case VFIO_DEVICE_SET_IRQS:
-		ret = set_irqs(d, (uint8_t *)arg);
-		break;
-	case VFIO_DEVICE_RESET:
-		ret = vfu_client_reset(d->c);
-		break;
-	default:
-		return -ENOTTY;
+	for (int attempt = 0;; attempt++) {
+		pthread_rwlock_rdlock(&d->conn);
+		gen = pl_device_gen(d);
+		switch (req) {
+		case VFIO_DEVICE_GET_REGION_INFO:
+			ret = region_info(d, (uint8_t *)arg);
+			break;
+		case VFIO_DEVICE_GET_IRQ_INFO:
+			ret = irq_info(d, (uint8_t *)arg);
+			break;
+		case VFIO_DEVICE_SET_IRQS:
+			ret = set_irqs(d, (uint8_t *)arg);
+			break;
+		case VFIO_DEVICE_RESET:
+			ret = vfu_client_reset(d->c);
+			break;
+		default:
+			pthread_rwlock_unlock(&d->conn);
+			return -ENOTTY;
+		}
+		pthread_rwlock_unlock(&d->conn);
+		/* The connection went: once more on the next one. */
+		if (ret >= 0 || attempt || !pl_device_transport_error(ret) ||
+		    !pl_device_wait_reconnect(d, gen))
+			break;
 	}
 	return ret < 0 ? -pl_device_errno(d, ret) : ret;
+}
+
+struct pl_group *pl_device_group(struct pl_device *d)
+{
+	return d->group;
 }

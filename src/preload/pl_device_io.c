@@ -15,11 +15,16 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
+
+#include "common/byteorder.h"
+#include "common/log.h"
 
 #include "preload/pl_debug.h"
 #include "preload/pl_device.h"
 #include "vfio_user/vfu_client.h"
 
+/* d->conn held. */
 bool pl_device_lost(struct pl_device *d)
 {
 	return atomic_load(&d->gone) || vfu_client_dead(d->c);
@@ -27,15 +32,87 @@ bool pl_device_lost(struct pl_device *d)
 
 int pl_device_errno(struct pl_device *d, int ret)
 {
-	switch (ret) {
-	case -ENOTCONN:
-	case -ECONNRESET:
-	case -EPIPE:
-	case -ETIMEDOUT:
+	if (pl_device_transport_error(ret))
 		return ENODEV;   /* transport, never a device's answer */
-	default:
-		return pl_device_lost(d) ? ENODEV : -ret;
+	return atomic_load(&d->gone) ? ENODEV : -ret;
+}
+
+/* ---- vfio-ccw: a start across a reconnect ----------------------------- */
+
+/* A start went to the server (a full write of the io region's ORB). */
+static void note_start(struct pl_device *d, const uint8_t *buf, size_t n,
+		       uint64_t roff)
+{
+	if (roff != PL_CCW_IO_ORB || n < PL_CCW_IO_IRB)
+		return;
+	pthread_mutex_lock(&d->rc_lock);
+	d->start_pending = true;
+	memcpy(d->orb, buf + PL_CCW_IO_ORB, sizeof(d->orb));
+	pthread_mutex_unlock(&d->rc_lock);
+}
+
+/* QEMU read an IRB: with primary status, the start is over. */
+static void note_irb(struct pl_device *d, const uint8_t *buf, size_t n,
+		     uint64_t roff)
+{
+	if (roff > PL_CCW_IO_IRB || roff + n < PL_CCW_IO_IRB + 4)
+		return;
+	if (buf[PL_CCW_IO_IRB - roff + 3] & 0x04) {
+		pthread_mutex_lock(&d->rc_lock);
+		d->start_pending = false;
+		pthread_mutex_unlock(&d->rc_lock);
 	}
+}
+
+void pl_device_fail_pending_start(struct pl_device *d)
+{
+	uint64_t one = 1;
+	uint32_t cpa;
+	int fd;
+
+	pthread_mutex_lock(&d->rc_lock);
+	if (!d->start_pending) {
+		pthread_mutex_unlock(&d->rc_lock);
+		return;
+	}
+	/* SCSW (big-endian, as QEMU reads it): start function; alert,
+	 * primary, secondary status, status pending; the program's CCW
+	 * address; interface-control check (PoP "Subchannel Status"). */
+	memset(d->irb, 0, sizeof(d->irb));
+	d->irb[2] = 0x40;
+	d->irb[3] = 0x10 | 0x04 | 0x02 | 0x01;
+	cpa = ld_he32(d->orb + 8);
+	st_be32(d->irb + 4, cpa);
+	d->irb[9] = 0x02;
+	d->irb_override = true;
+	d->start_pending = false;
+	fd = d->irq_fd[0];
+	pthread_mutex_unlock(&d->rc_lock);
+	log_msg(LOG_NOTICE, "mdev %s: a channel program was in flight when "
+		"ccwpassd went: it ends with interface-control check",
+		d->name);
+	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0)
+		log_msg(LOG_WARNING, "mdev %s: cannot signal the I/O "
+			"interrupt: %s", d->name, strerror(errno));
+}
+
+/* An io-region read while a made-up IRB waits: it is the answer. */
+static bool take_override(struct pl_device *d, uint8_t *buf, size_t n,
+			  uint64_t roff)
+{
+	bool taken = false;
+
+	if (roff != 0 || n < PL_CCW_IO_IRB + PL_CCW_IRB_SIZE)
+		return false;
+	pthread_mutex_lock(&d->rc_lock);
+	if (d->irb_override) {
+		memset(buf, 0, n);
+		memcpy(buf + PL_CCW_IO_IRB, d->irb, PL_CCW_IRB_SIZE);
+		d->irb_override = false;
+		taken = true;
+	}
+	pthread_mutex_unlock(&d->rc_lock);
+	return taken;
 }
 
 /* Region holding device-fd offset off; -EINVAL when none does. */
@@ -59,19 +136,12 @@ static int find_region(const struct pl_device *d, off_t off,
 }
 
 /* Shared by read and write: whole chunks until done, short, or error. */
-static ssize_t access_region(struct pl_device *d, void *buf, size_t count,
-			     off_t off, bool write)
+static ssize_t chunks(struct pl_device *d, void *buf, size_t count,
+		      uint32_t index, uint64_t roff, bool write)
 {
-	uint64_t roff;
-	uint32_t index;
 	size_t done = 0;
 	int ret;
 
-	ret = find_region(d, off, &index, &roff);
-	if (ret < 0)
-		return -EINVAL;
-	if (count > SSIZE_MAX)
-		count = SSIZE_MAX;
 	while (done < count) {
 		uint32_t n = count - done < d->max_xfer ?
 			     (uint32_t)(count - done) : d->max_xfer;
@@ -86,13 +156,51 @@ static ssize_t access_region(struct pl_device *d, void *buf, size_t count,
 		if (ret < 0) {
 			if (done)
 				break;    /* report what was transferred */
-			return -pl_device_errno(d, ret);
+			return ret;
 		}
 		done += (size_t)ret;
 		if ((uint32_t)ret < n)
 			break;
 	}
 	return (ssize_t)done;
+}
+
+static ssize_t access_region(struct pl_device *d, void *buf, size_t count,
+			     off_t off, bool write)
+{
+	unsigned long gen;
+	uint64_t roff;
+	uint32_t index;
+	ssize_t ret;
+
+	if (find_region(d, off, &index, &roff) < 0)
+		return -EINVAL;
+	if (count > SSIZE_MAX)
+		count = SSIZE_MAX;
+	if (!write && index == PL_CCW_IO_REGION &&
+	    take_override(d, buf, count, roff))
+		return (ssize_t)count;
+	for (int attempt = 0;; attempt++) {
+		pthread_rwlock_rdlock(&d->conn);
+		gen = pl_device_gen(d);
+		ret = chunks(d, buf, count, index, roff, write);
+		pthread_rwlock_unlock(&d->conn);
+		/* ccwpassd went: once more on the next connection (a start
+		 * it never saw runs there; one it ran is safe to run again:
+		 * what a DASD program writes is the same both times). */
+		if (ret >= 0 || attempt || !pl_device_transport_error((int)ret) ||
+		    !pl_device_wait_reconnect(d, gen))
+			break;
+	}
+	if (ret < 0)
+		return -pl_device_errno(d, (int)ret);
+	if (index == PL_CCW_IO_REGION) {
+		if (write && (size_t)ret == count)
+			note_start(d, buf, count, roff);
+		else if (!write)
+			note_irb(d, buf, (size_t)ret, roff);
+	}
+	return ret;
 }
 
 ssize_t pl_device_pread(struct pl_device *d, void *buf, size_t count,
@@ -110,6 +218,16 @@ ssize_t pl_device_pwrite(struct pl_device *d, const void *buf, size_t count,
 /* ---- DMA -------------------------------------------------------------- */
 
 int pl_device_dma_map(struct pl_device *d, const struct pl_dma *m)
+{
+	int ret;
+
+	pthread_rwlock_rdlock(&d->conn);
+	ret = pl_device_dma_map_excl(d, m);
+	pthread_rwlock_unlock(&d->conn);
+	return ret;
+}
+
+int pl_device_dma_map_excl(struct pl_device *d, const struct pl_dma *m)
 {
 	int ret;
 
@@ -146,7 +264,16 @@ int pl_device_dma_map(struct pl_device *d, const struct pl_dma *m)
  * it makes no direct (process_vm) copy after refusing or after the
  * connection died (docs/protocol.md, "Unmap").
  */
+static void dma_unmap_locked(struct pl_device *d, const struct pl_dma *m);
+
 void pl_device_dma_unmap(struct pl_device *d, const struct pl_dma *m)
+{
+	pthread_rwlock_rdlock(&d->conn);
+	dma_unmap_locked(d, m);
+	pthread_rwlock_unlock(&d->conn);
+}
+
+static void dma_unmap_locked(struct pl_device *d, const struct pl_dma *m)
 {
 	int ret;
 

@@ -329,3 +329,10 @@ int pl_group_ioctl(struct pl_group *g, unsigned long req, unsigned long arg)
 	pl_unlock();
 	return ret;
 }
+
+int pl_container_replay_device(struct pl_device *d)
+{
+	struct pl_group *g = pl_device_group(d);
+
+	return g && g->container ? pl_container_replay(g->container, d) : 0;
+}

@@ -104,6 +104,23 @@ int pl_call_timeout_ms(void)
 }
 
 /*
+ * How long a device whose connection ended waits for ccwpassd to come back
+ * (CCWPASS_PRELOAD_RECONNECT_MS, default 120 s; 0: the device is gone at
+ * once, as before ccwpass could restart).
+ */
+int pl_reconnect_ms(void)
+{
+	const char *s = getenv("CCWPASS_PRELOAD_RECONNECT_MS");
+	long v;
+	char *end;
+
+	if (!s || !*s)
+		return 120000;
+	v = strtol(s, &end, 10);
+	return *end || v < 0 || v > 3600000 ? 120000 : (int)v;
+}
+
+/*
  * Offer ccwpassd direct access to guest RAM mapped without a file
  * (CCWPASS_PRELOAD_PROCESS_VM, default on; "0" keeps DMA messages only).
  */
@@ -138,6 +155,12 @@ void pl_lock(void)
 void pl_unlock(void)
 {
 	pthread_mutex_unlock(&graph_lock);
+}
+
+bool pl_trylock(void)
+{
+	pthread_once(&graph_once, graph_init);
+	return pthread_mutex_trylock(&graph_lock) == 0;
 }
 
 /* In a fork child: the owner of the copied lock is a thread that is not

@@ -52,6 +52,7 @@ void pl_obj_closed(struct pl_obj *o, int fd);
 
 void pl_lock(void);
 void pl_unlock(void);
+bool pl_trylock(void);
 
 /* A descriptor QEMU owns for one of our objects: a sealed, empty memfd
  * named after it (stray read/write/mmap on it fail or do nothing).
@@ -61,6 +62,7 @@ int pl_make_fd(const char *name, int open_flags);
 /* Where ccwpassd publishes groups and sockets (CCWPASS_RUNTIME_DIR). */
 const char *pl_runtime_dir(void);
 int pl_call_timeout_ms(void);
+int pl_reconnect_ms(void);
 bool pl_process_vm_wanted(void);
 
 /* One DMA mapping of the container (VFIO_IOMMU_MAP_DMA). */
@@ -82,7 +84,8 @@ void pl_container_release(struct pl_container *c);
 int pl_container_attach(struct pl_container *c, struct pl_group *g);
 void pl_container_detach(struct pl_container *c, struct pl_group *g);
 bool pl_container_has_iommu(const struct pl_container *c);
-/* pl_lock held: offer every mapping to a new device. 0 or -errno. */
+/* pl_lock held, d not used by anyone else (new, or its connection held
+ * for writing): offer every mapping to d. 0 or -errno. */
 int pl_container_replay(struct pl_container *c, struct pl_device *d);
 
 /* ---- group (pl_group.c) ----------------------------------------------- */
@@ -124,6 +127,11 @@ ssize_t pl_device_pwrite(struct pl_device *d, const void *buf, size_t count,
 /* DMA fan-out (pl_lock held). Failures of a device that is gone are not
  * errors (its I/O fails ENODEV anyway); returns 0 or the server's -errno. */
 int pl_device_dma_map(struct pl_device *d, const struct pl_dma *m);
+/* The same for a caller with the device to itself (pl_container_replay). */
+int pl_device_dma_map_excl(struct pl_device *d, const struct pl_dma *m);
+/* pl_lock held: the mappings of d's container again (a reconnect). */
+int pl_container_replay_device(struct pl_device *d);
+struct pl_group *pl_device_group(struct pl_device *d);
 void pl_device_dma_unmap(struct pl_device *d, const struct pl_dma *m);
 
 /* The errno a failed device call shows QEMU: ENODEV once the connection

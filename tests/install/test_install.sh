@@ -38,6 +38,7 @@ check "the unit starts the installed daemon in the foreground" "ExecStart=$prefi
     "$(grep '^ExecStart=' "$unit")"
 check "the unit is Type=notify" "Type=notify" "$(grep '^Type=' "$unit")"
 check "the unit reloads with SIGHUP" 'ExecReload=/bin/kill -HUP $MAINPID' "$(grep '^ExecReload=' "$unit")"
+check "the unit restarts a crashed daemon" "Restart=on-failure" "$(grep '^Restart=' "$unit")"
 check "the unit is ordered before libvirt's daemons" yes \
     "$(grep -q '^Before=.*libvirtd.service.*virtqemud.service' "$unit" && echo yes || echo no)"
 # verify where it is installed: the install tree over the prefix in a

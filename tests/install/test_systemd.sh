@@ -73,6 +73,10 @@ echo "reloadstatus=\$(cut -d' ' -f2- /run/ccwpass/reload.status)"
 echo "lscss=\$(\$P/bin/ccwpass lscss | tail -n +3 | cut -d' ' -f2 | tr '\n' ' ')"
 echo "statustext2=\$(systemctl show -P StatusText ccwpassd)"
 old=\$(systemctl show -P MainPID ccwpassd)
+systemctl kill -s KILL ccwpassd
+timeout 60 sh -c "until [ \"\\\$(systemctl show -P MainPID ccwpassd)\" != \$old ] && [ \"\\\$(systemctl is-active ccwpassd)\" = active ]; do sleep 0.2; done"
+echo "killrestart=\$(systemctl is-active ccwpassd) \$([ "\$(systemctl show -P MainPID ccwpassd)" != "\$old" ] && echo new || echo same)"
+old=\$(systemctl show -P MainPID ccwpassd)
 systemctl restart ccwpassd; echo "restart=\$?"
 new=\$(systemctl show -P MainPID ccwpassd)
 echo "restarted=\$([ "\$new" != "\$old" ] && [ "\$new" != 0 ] && echo yes || echo no)"
@@ -103,6 +107,7 @@ check "systemctl reload ccwpassd" 0 "$(r reload)"
 check "... reloaded the inventory" "ok added 0.0.0320; 1 unchanged" "$(r reloadstatus)"
 check "... the new subchannel is there" "0.0.0313 0.0.0320 " "$(r lscss)"
 check "... StatusText after the reload" "ready: 2 subchannels, view at /run/ccwpass/sys" "$(r statustext2)"
+check "SIGKILL: systemd starts it again (Restart=on-failure)" "active new" "$(r killrestart)"
 check "systemctl restart: a new daemon, active" "0 yes active" "$(r restart) $(r restarted) $(r active2)"
 check "systemctl stop: inactive, view unmounted, orderly" "0 inactive 0" "$(r stop) $(r active3) $(r mounted)"
 check "the journal has the orderly stops" yes "$([ "$(r stoplog)" -ge 2 ] && echo yes || echo no)"

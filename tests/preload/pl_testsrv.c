@@ -167,6 +167,10 @@ static int ts_read(void *opaque, uint32_t index, uint64_t offset, void *buf,
 		if (!ccw_mode)
 			ts_dma_stats(d);
 		memcpy(buf, d->io + offset, len);
+		/* A result read ends the command as an IRB with primary
+		 * status ends a start (the library's reconnect tracks it). */
+		if (!ccw_mode && offset <= 27 && offset + len > 27)
+			((uint8_t *)buf)[27 - offset] |= 0x04;
 		break;
 	case 2:         /* schib: one usable path, then the counters */
 		s[PL_TS_PMCW_POM] = 0x80;

@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -705,6 +706,9 @@ static void test_daemon_dies(void **state)
 	pid_t srv;
 
 	(void)state;
+	/* It does not come back: the device is gone once the (short)
+	 * reconnect window passed. */
+	setenv("CCWPASS_PRELOAD_RECONNECT_MS", "200", 1);
 	srv = rig_start_server(UUID_C);
 	rig_open(&r, GROUP_C, UUID_C, RIG_RAM_MEMFD);
 	echo_round_trip(&r, 0x3000, 128, 1);
@@ -736,6 +740,55 @@ static void test_daemon_dies(void **state)
 	for (int i = 0; i < 3; i++)
 		close(r.efd[i]);
 	rig_close(&r);
+	unsetenv("CCWPASS_PRELOAD_RECONNECT_MS");
+}
+
+/*
+ * ccwpassd is killed and started again (an upgrade, a crash): the library
+ * connects to the new one on the same socket, gives it the DMA mappings
+ * and the interrupt eventfds again, and the device goes on. The start the
+ * old one had taken ends with an interface-control check IRB.
+ */
+static void test_daemon_restarts(void **state)
+{
+	uint8_t io[PL_TS_IO_SIZE];
+	struct rig r;
+	pid_t srv;
+
+	(void)state;
+	srv = rig_start_server(UUID_C);
+	rig_open(&r, GROUP_C, UUID_C, RIG_RAM_MEMFD);
+	echo_round_trip(&r, 0x3000, 128, 1);
+	/* A start the daemon took, its end not read yet; then it dies. */
+	assert_int_equal(rig_command(&r, PL_TS_REFUSE_UNMAP, 0, 0, 0),
+			 PL_TS_IO_SIZE);
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+	srv = rig_start_server(UUID_C);
+	/* The IO interrupt of the made-up IRB says the reconnect is done. */
+	assert_true(rig_wait_irq(&r, 0));
+	assert_int_equal(pread(r.dev, io, sizeof(io), 0), sizeof(io));
+	assert_int_equal(io[24 + 2], 0x40);          /* start function */
+	assert_int_equal(io[24 + 3], 0x17);          /* alert, primary, ... */
+	assert_int_equal(io[24 + 9], 0x02);          /* interface-control check */
+	/* The new daemon has the mapping and the three eventfds. */
+	assert_int_equal(rig_stat(&r, PL_TS_CLIENTS), 1);
+	assert_int_equal(rig_stat(&r, PL_TS_MAPPED), 1);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(rig_stat(&r, PL_TS_IRQ_FDS + 4 * i), 1);
+	/* DMA through the replayed mapping, and an interrupt of its own. */
+	echo_round_trip(&r, 0x3000, 128, 1);
+	assert_int_equal(rig_command(&r, PL_TS_IRQ, 1, 0, 0), PL_TS_IO_SIZE);
+	assert_true(rig_wait_irq(&r, 1));
+	/* Its end read (as QEMU reads every IRB): nothing is in flight. */
+	assert_int_equal(pread(r.dev, io, sizeof(io), 0), sizeof(io));
+	/* A request that finds the daemon gone waits for the next one. */
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+	srv = rig_start_server(UUID_C);
+	echo_round_trip(&r, 0x3000, 128, 1);
+	rig_close(&r);
+	rig_stop_server(srv);
 }
 
 /* ---- memory tracking -------------------------------------------------- */
@@ -1217,6 +1270,7 @@ int main(int argc, char **argv)
 		T(test_group_reopen_race),
 		T(test_no_daemon),
 		T(test_daemon_dies),
+		T(test_daemon_restarts),
 		T(test_memtrack),
 		T(test_unmap_refused),
 		T(test_threads),
