@@ -23,6 +23,7 @@
 
 struct sysfs_mount {
 	struct fuse *fuse;
+	struct sysfs_tree *tree;
 	pthread_t thread;
 	bool running;
 	char *mountpoint;
@@ -116,7 +117,68 @@ static int fs_readlink(const char *path, char *buf, size_t size)
 struct open_file {
 	struct sysfs_file *f;
 	uid_t uid;
+	struct sysfs_tree *tree;
+	struct open_file *prev, *next;   /* open_files */
 };
+
+/*
+ * Every open file, so that those still open when the view goes (a
+ * process in a `ccwpass run` namespace holds one; the aborted connection
+ * never sends their release) are freed with it.
+ */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct open_file *open_files;
+
+static void open_link(struct open_file *o)
+{
+	pthread_mutex_lock(&open_lock);
+	o->prev = NULL;
+	o->next = open_files;
+	if (open_files)
+		open_files->prev = o;
+	open_files = o;
+	pthread_mutex_unlock(&open_lock);
+}
+
+static void open_unlink(struct open_file *o)
+{
+	pthread_mutex_lock(&open_lock);
+	if (o->prev)
+		o->prev->next = o->next;
+	else
+		open_files = o->next;
+	if (o->next)
+		o->next->prev = o->prev;
+	pthread_mutex_unlock(&open_lock);
+}
+
+static void open_file_free(struct open_file *o)
+{
+	sysfs_close(o->f);
+	sysfs_quota_give(o->uid);
+	free(o);
+}
+
+/* After the view's loop ended: what was left open on t. */
+static void free_open_files(struct sysfs_tree *t)
+{
+	struct open_file *o, *next;
+
+	pthread_mutex_lock(&open_lock);
+	for (o = open_files; o; o = next) {
+		next = o->next;
+		if (o->tree != t)
+			continue;
+		if (o->prev)
+			o->prev->next = o->next;
+		else
+			open_files = o->next;
+		if (o->next)
+			o->next->prev = o->prev;
+		open_file_free(o);
+	}
+	pthread_mutex_unlock(&open_lock);
+}
 
 static int fs_open(const char *path, struct fuse_file_info *fi)
 {
@@ -134,6 +196,8 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 		return ret;
 	}
 	o->uid = uid;
+	o->tree = tree();
+	open_link(o);
 	fi->fh = (uint64_t)(uintptr_t)o;
 	fi->direct_io = 1;
 	fi->keep_cache = 0;
@@ -161,9 +225,8 @@ static int fs_release(const char *path, struct fuse_file_info *fi)
 {
 	struct open_file *o = (struct open_file *)(uintptr_t)fi->fh;
 
-	sysfs_close(o->f);
-	sysfs_quota_give(o->uid);
-	free(o);
+	open_unlink(o);
+	open_file_free(o);
 	return 0;
 }
 
@@ -279,6 +342,7 @@ int sysfs_mount(struct sysfs_tree *t, const char *mountpoint,
 				 strerror(errno));
 		goto fail;
 	}
+	m->tree = t;
 	m->fuse = fuse_new(&args, &sysfs_ops, sizeof(sysfs_ops), t);
 	fuse_opt_free_args(&args);
 	if (!m->fuse) {
@@ -346,6 +410,7 @@ void sysfs_unmount(struct sysfs_mount *m)
 		fuse_unmount(m->fuse);
 	}
 	fuse_destroy(m->fuse);
+	free_open_files(m->tree);
 	log_msg(LOG_INFO, "sysfs view at %s unmounted", m->mountpoint);
 	free(m->mountpoint);
 	free(m);
