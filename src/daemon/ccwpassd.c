@@ -450,6 +450,51 @@ static void stop(struct daemon *d)
 		css_free(d->css);
 }
 
+struct in_use {
+	unsigned int n;
+	char pids[200];
+};
+
+static void count_in_use(const struct bus_mdev_info *m, void *opaque)
+{
+	struct in_use *u = opaque;
+	size_t len = strlen(u->pids);
+
+	if (m->holder <= 0)
+		return;
+	u->n++;
+	if (len < sizeof(u->pids) - 16)
+		snprintf(u->pids + len, sizeof(u->pids) - len, "%s%d",
+			 len ? " " : "", (int)m->holder);
+}
+
+/*
+ * SIGTERM while QEMUs use mdevs (`systemctl restart`, an upgrade): leave
+ * them to the next ccwpassd instead of taking the disks away. Exit as a
+ * crash would - every acknowledged write is in the images already
+ * (docs/inventory.md "Cache modes"), the sockets close with the process,
+ * and QEMU's preload library connects to the next daemon and replays its
+ * state (docs/preload.md "When ccwpassd restarts") - but with the view
+ * unmounted and the pid file gone. Returns only when nothing is in use.
+ */
+static void hand_over(struct daemon *d)
+{
+	struct in_use u = { 0 };
+
+	if (d->bus)
+		bus_for_each_mdev(d->bus, count_in_use, &u);
+	if (!u.n)
+		return;
+	log_msg(LOG_NOTICE, "%u mdev%s in use (QEMU pid %s): leaving %s to the "
+		"next ccwpassd, which %s QEMU reconnects to (SIGINT takes them "
+		"away instead)", u.n, u.n == 1 ? "" : "s", u.pids,
+		u.n == 1 ? "it" : "them", u.n == 1 ? "its" : "their");
+	uevent_stop(d->uev);
+	sysfs_unmount(d->mnt);
+	pidfile_release(d->pid);
+	_exit(0);
+}
+
 /* Background: the parent waits for the child's verdict on a pipe. */
 static int daemonize(void)
 {
@@ -671,6 +716,8 @@ int main(int argc, char **argv)
 	sig = wait_for_signal(&d);
 	notify_stopping();
 	log_msg(LOG_NOTICE, "%s: shutting down", strsignal(sig));
+	if (sig == SIGTERM)
+		hand_over(&d);
 	stop(&d);
 	pidfile_release(d.pid);
 	return 0;

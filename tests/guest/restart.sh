@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # No outage when ccwpassd restarts (issue 10): a guest streams O_DIRECT
 # writes of known data to its DASD while ccwpassd is killed with SIGKILL
-# and started again, twice. The preload library in QEMU connects to the new
+# and started again, then stopped with SIGTERM (`systemctl restart`) and
+# started again. The preload library in QEMU connects to the new
 # daemon (mdevctl's autostart made the mdev again), replays the DMA
 # mappings and interrupts; a channel program in flight ends with an
 # interface-control check, which the guest's dasd driver retries. The
@@ -66,16 +67,22 @@ GPID=$!
 host_cleanup_hook() { kill "$GPID" 2>/dev/null; }
 
 mdev_back() { [ -e "$RT/sys/bus/mdev/devices/$U1" ]; }
-KILLS=0
-for at in 4 20; do
+KILLS=0 TERM_RC=
+# A crash (SIGKILL), then an orderly restart (SIGTERM, as `systemctl
+# restart` sends): with the mdev in use, it is left to the next daemon.
+for step in 4:KILL 20:TERM; do
+    at=${step%%:*} sig=${step#*:}
     if ! wait_for -t "$TIMEOUT" grep -qE "^chunk $at"$'\r'"?\$" "$W/g.err"; then
         bad "the guest streamed up to chunk $at"; break
     fi
-    kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+    kill -"$sig" "$DPID"; wait "$DPID"; rc=$?; DPID=
+    [ "$sig" = TERM ] && TERM_RC=$rc
     start_daemon
     wait_for mdev_back && KILLS=$((KILLS + 1))
 done
-check "ccwpassd killed with SIGKILL and started again during the stream ($KILLS times)" test "$KILLS" -eq 2
+check "ccwpassd killed (SIGKILL) and stopped (SIGTERM), started again each time, during the stream ($KILLS times)" test "$KILLS" -eq 2
+check "SIGTERM with the mdev in use: exit 0, the mdev left to the next daemon" \
+    test "$TERM_RC" = 0 -a "$(grep -c 'mdev in use (QEMU pid [0-9]*): leaving it to the next ccwpassd' "$W/daemon.log")" -eq 1
 wait "$GPID"; RC=$?
 GPID=
 O=$W/g.out
