@@ -140,15 +140,21 @@ static void open_link(struct open_file *o)
 	pthread_mutex_unlock(&open_lock);
 }
 
-static void open_unlink(struct open_file *o)
+/* open_lock held. */
+static void unlink_locked(struct open_file *o)
 {
-	pthread_mutex_lock(&open_lock);
 	if (o->prev)
 		o->prev->next = o->next;
 	else
 		open_files = o->next;
 	if (o->next)
 		o->next->prev = o->prev;
+}
+
+static void open_unlink(struct open_file *o)
+{
+	pthread_mutex_lock(&open_lock);
+	unlink_locked(o);
 	pthread_mutex_unlock(&open_lock);
 }
 
@@ -169,12 +175,7 @@ static void free_open_files(struct sysfs_tree *t)
 		next = o->next;
 		if (o->tree != t)
 			continue;
-		if (o->prev)
-			o->prev->next = o->next;
-		else
-			open_files = o->next;
-		if (o->next)
-			o->next->prev = o->prev;
+		unlink_locked(o);
 		open_file_free(o);
 	}
 	pthread_mutex_unlock(&open_lock);
