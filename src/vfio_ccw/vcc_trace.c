@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -98,15 +99,17 @@ int vcc_trace_start(struct vcc_trace *t, const char *path, uint64_t max,
 	/*
 	 * Root's alone: it shows what the guest does. No symlink, no FIFO
 	 * (O_NONBLOCK: opening one must not hang whoever switched it on), no
-	 * device; an existing file is ours and becomes 0600.
+	 * device but /dev/null; an existing file is ours and becomes 0600.
 	 */
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
 		  O_NONBLOCK, 0600);
 	if (fd < 0)
 		return error_setf(err, errno, "trace %s: %s", path,
 				  strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_uid != geteuid() || fchmod(fd, 0600) < 0) {
+	if (fstat(fd, &st) < 0 ||
+	    (!(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) &&
+	     (!S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	      fchmod(fd, 0600) < 0))) {
 		close(fd);
 		return error_setf(err, EINVAL, "trace %s: not a regular file "
 				  "of this user's (uid %u)", path,
