@@ -59,6 +59,19 @@ const char *pl_device_name(const struct pl_device *d)
 
 /* ---- connection ------------------------------------------------------- */
 
+/* What the server takes per message (d->c's negotiation). */
+static void set_limits(struct pl_device *d)
+{
+	const struct vfu_caps *caps = vfu_client_server_caps(d->c);
+
+	d->max_xfer = caps->max_data_xfer_size < VFU_MAX_DATA_XFER ?
+		      (uint32_t)caps->max_data_xfer_size : VFU_MAX_DATA_XFER;
+	d->max_fds = caps->max_msg_fds < VFU_MAX_FDS ?
+		     (uint32_t)caps->max_msg_fds : VFU_MAX_FDS;
+	if (!d->max_fds)
+		d->max_fds = 1;
+}
+
 unsigned long pl_device_gen(struct pl_device *d)
 {
 	unsigned long gen;
@@ -112,9 +125,6 @@ static int reconnect(struct pl_device *d)
 
 	log_msg(LOG_NOTICE, "mdev %s: the connection to ccwpassd ended; "
 		"connecting again for up to %d ms", d->name, pl_reconnect_ms());
-	pthread_mutex_lock(&d->rc_lock);
-	d->reconnecting = true;
-	pthread_mutex_unlock(&d->rc_lock);
 	while (!atomic_load(&d->closing)) {
 		ret = vfu_client_connect_opts(d->path, &opts, &nc, &err);
 		if (ret == 0) {
@@ -151,8 +161,18 @@ static int reconnect(struct pl_device *d)
 		nanosleep(&(struct timespec){ .tv_nsec = 1000 * 1000 }, NULL);
 	}
 	pthread_rwlock_wrlock(&d->conn);
+	if (atomic_load(&d->closing)) {
+		/* QEMU closed it meanwhile: its close shut the old one down
+		 * and nobody would shut this one down. */
+		pthread_rwlock_unlock(&d->conn);
+		pl_unlock();
+		vfu_client_close(nc);
+		ret = -ENODEV;
+		goto out;
+	}
 	old = d->c;
 	d->c = nc;
+	set_limits(d);
 	ret = pl_container_replay_device(d);
 	for (uint32_t i = 0; ret == 0 && i < d->num_irqs; i++) {
 		int fd;
@@ -166,23 +186,29 @@ static int reconnect(struct pl_device *d)
 						  VFIO_IRQ_SET_ACTION_TRIGGER,
 						  0, 1, &fd, 1, NULL);
 	}
+	if (ret < 0) {
+		/* Half set up is worse than gone: calls fail ENODEV. */
+		vfu_client_shutdown(nc);
+	} else {
+		/* Before anyone sees the new connection: a start the old
+		 * daemon took ends now; then the generation moves. */
+		pl_device_fail_pending_start(d);
+		pthread_mutex_lock(&d->rc_lock);
+		d->conn_gen++;
+		pthread_mutex_unlock(&d->rc_lock);
+	}
 	pthread_rwlock_unlock(&d->conn);
 	pl_unlock();
 	vfu_client_shutdown(old);
 	vfu_client_close(old);
-	if (ret < 0) {
+	if (ret < 0)
 		log_msg(LOG_ERR, "mdev %s: replaying the device's state on the "
 			"new connection: %s", d->name, strerror(-ret));
-		goto out;
-	}
-	pl_device_fail_pending_start(d);
-	log_msg(LOG_NOTICE, "mdev %s: connected to ccwpassd again; its DMA "
-		"mappings and interrupts are back", d->name);
+	else
+		log_msg(LOG_NOTICE, "mdev %s: connected to ccwpassd again; its "
+			"DMA mappings and interrupts are back", d->name);
 out:
 	pthread_mutex_lock(&d->rc_lock);
-	d->reconnecting = false;
-	if (ret == 0)
-		d->conn_gen++;
 	pthread_cond_broadcast(&d->rc_cond);
 	pthread_mutex_unlock(&d->rc_lock);
 	return ret;
@@ -267,7 +293,6 @@ int pl_device_connect(struct pl_group *g, const char *name,
 {
 	struct vfu_client_opts opts = { .process_vm = pl_process_vm_wanted() };
 	struct timespec until, now;
-	const struct vfu_caps *caps;
 	struct pl_device *d;
 	struct error err = { 0 };
 	int ret;
@@ -313,13 +338,7 @@ int pl_device_connect(struct pl_group *g, const char *name,
 	}
 	/* A daemon that stops answering must not hang a vCPU thread. */
 	vfu_client_set_timeout(d->c, pl_call_timeout_ms());
-	caps = vfu_client_server_caps(d->c);
-	d->max_xfer = caps->max_data_xfer_size < VFU_MAX_DATA_XFER ?
-		      (uint32_t)caps->max_data_xfer_size : VFU_MAX_DATA_XFER;
-	d->max_fds = caps->max_msg_fds < VFU_MAX_FDS ?
-		     (uint32_t)caps->max_msg_fds : VFU_MAX_FDS;
-	if (!d->max_fds)
-		d->max_fds = 1;
+	set_limits(d);
 	ret = read_layout(d);
 	if (ret == 0)
 		ret = start_service(d);
@@ -583,6 +602,8 @@ int pl_device_ioctl(struct pl_device *d, unsigned long req, unsigned long arg)
 			break;
 		case VFIO_DEVICE_RESET:
 			ret = vfu_client_reset(d->c);
+			if (ret >= 0)
+				pl_device_no_start(d);
 			break;
 		default:
 			pthread_rwlock_unlock(&d->conn);

@@ -28,6 +28,7 @@ struct pl_region {
 
 /* The vfio-ccw io region (uapi vfio_ccw.h struct ccw_io_region). */
 #define PL_CCW_IO_REGION        0
+#define PL_CCW_ASYNC_REGION     1       /* vfio_ccw's first device region */
 #define PL_CCW_IO_ORB           0
 #define PL_CCW_IO_IRB           24
 #define PL_CCW_IO_SIZE          124
@@ -49,7 +50,6 @@ struct pl_device {
 	pthread_mutex_t rc_lock;    /* conn_gen, reconnecting */
 	pthread_cond_t rc_cond;     /* a reconnect ended */
 	unsigned long conn_gen;     /* connections made so far */
-	bool reconnecting;
 	atomic_bool closing;        /* QEMU closed it: no reconnect */
 	int irq_fd[PL_MAX_IRQS];    /* our dup of QEMU's eventfd (count 1) */
 	/* vfio-ccw: a start the old connection took, its final status not
@@ -82,8 +82,11 @@ bool pl_device_transport_error(int ret);
 /* Wait (bounded) until the connection gen was replaced: true, or it is
  * not coming back: false. */
 bool pl_device_wait_reconnect(struct pl_device *d, unsigned long gen);
-/* After a reconnect: end the start the old daemon took (if any) with an
- * interface-control check, as a channel whose path failed. */
+/* After a reconnect, the connection held for writing: end the start the
+ * old daemon took (if any) with an interface-control check, as a channel
+ * whose path failed. */
 void pl_device_fail_pending_start(struct pl_device *d);
+/* No start is in flight any more (reset, halt or clear). */
+void pl_device_no_start(struct pl_device *d);
 
 #endif

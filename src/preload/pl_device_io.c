@@ -51,17 +51,22 @@ static void note_start(struct pl_device *d, const uint8_t *buf, size_t n,
 	pthread_mutex_unlock(&d->rc_lock);
 }
 
-/* QEMU read an IRB: with primary status, the start is over. */
+void pl_device_no_start(struct pl_device *d)
+{
+	pthread_mutex_lock(&d->rc_lock);
+	d->start_pending = false;
+	pthread_mutex_unlock(&d->rc_lock);
+}
+
+/* QEMU read an IRB: one with primary or secondary status or an alert
+ * (not intermediate status alone) ends the start, as halt and clear do. */
 static void note_irb(struct pl_device *d, const uint8_t *buf, size_t n,
 		     uint64_t roff)
 {
 	if (roff > PL_CCW_IO_IRB || roff + n < PL_CCW_IO_IRB + 4)
 		return;
-	if (buf[PL_CCW_IO_IRB - roff + 3] & 0x04) {
-		pthread_mutex_lock(&d->rc_lock);
-		d->start_pending = false;
-		pthread_mutex_unlock(&d->rc_lock);
-	}
+	if (buf[PL_CCW_IO_IRB - roff + 3] & (0x10 | 0x04 | 0x02))
+		pl_device_no_start(d);
 }
 
 void pl_device_fail_pending_start(struct pl_device *d)
@@ -86,14 +91,17 @@ void pl_device_fail_pending_start(struct pl_device *d)
 	d->irb[9] = 0x02;
 	d->irb_override = true;
 	d->start_pending = false;
+	/* With rc_lock: SET_IRQS may replace the dup meanwhile. */
 	fd = d->irq_fd[0];
+	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0)
+		fd = -2;
 	pthread_mutex_unlock(&d->rc_lock);
 	log_msg(LOG_NOTICE, "mdev %s: a channel program was in flight when "
 		"ccwpassd went: it ends with interface-control check",
 		d->name);
-	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0)
+	if (fd == -2)
 		log_msg(LOG_WARNING, "mdev %s: cannot signal the I/O "
-			"interrupt: %s", d->name, strerror(errno));
+			"interrupt", d->name);
 }
 
 /* An io-region read while a made-up IRB waits: it is the answer. */
@@ -177,13 +185,27 @@ static ssize_t access_region(struct pl_device *d, void *buf, size_t count,
 		return -EINVAL;
 	if (count > SSIZE_MAX)
 		count = SSIZE_MAX;
-	if (!write && index == PL_CCW_IO_REGION &&
-	    take_override(d, buf, count, roff))
-		return (ssize_t)count;
 	for (int attempt = 0;; attempt++) {
 		pthread_rwlock_rdlock(&d->conn);
+		/* A made-up IRB waits: it is the answer (also to a read that
+		 * the daemon's end cut off). */
+		if (!write && index == PL_CCW_IO_REGION &&
+		    take_override(d, buf, count, roff)) {
+			pthread_rwlock_unlock(&d->conn);
+			return (ssize_t)count;
+		}
 		gen = pl_device_gen(d);
 		ret = chunks(d, buf, count, index, roff, write);
+		/* Under the lock: a reconnect sees the start or its end. */
+		if (ret >= 0 && index == PL_CCW_IO_REGION) {
+			if (write && (size_t)ret == count)
+				note_start(d, buf, count, roff);
+			else if (!write)
+				note_irb(d, buf, (size_t)ret, roff);
+		} else if (ret >= 0 && write && index == PL_CCW_ASYNC_REGION) {
+			/* halt / clear: the start ends with their status */
+			pl_device_no_start(d);
+		}
 		pthread_rwlock_unlock(&d->conn);
 		/* ccwpassd went: once more on the next connection (a start
 		 * it never saw runs there; one it ran is safe to run again:
@@ -194,12 +216,6 @@ static ssize_t access_region(struct pl_device *d, void *buf, size_t count,
 	}
 	if (ret < 0)
 		return -pl_device_errno(d, (int)ret);
-	if (index == PL_CCW_IO_REGION) {
-		if (write && (size_t)ret == count)
-			note_start(d, buf, count, roff);
-		else if (!write)
-			note_irb(d, buf, (size_t)ret, roff);
-	}
 	return ret;
 }
 

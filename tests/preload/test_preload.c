@@ -791,6 +791,27 @@ static void test_daemon_restarts(void **state)
 	rig_stop_server(srv);
 }
 
+/* QEMU closes the device while the library waits for ccwpassd to come
+ * back: the close returns (the waiting gives up), nothing hangs. */
+static void test_close_while_reconnecting(void **state)
+{
+	struct rig r;
+	pid_t srv;
+
+	(void)state;
+	srv = rig_start_server(UUID_C);
+	rig_open(&r, GROUP_C, UUID_C, RIG_RAM_MEMFD);
+	echo_round_trip(&r, 0x3000, 128, 1);
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+	/* The library is now connecting again (2 minutes by default). */
+	assert_int_equal(close(r.dev), 0);
+	r.dev = -1;
+	for (int i = 0; i < 3; i++)
+		close(r.efd[i]);
+	rig_close(&r);
+}
+
 /* ---- memory tracking -------------------------------------------------- */
 
 static void map_dma(int ctr, void *vaddr, uint64_t iova, uint64_t size)
@@ -1271,6 +1292,7 @@ int main(int argc, char **argv)
 		T(test_no_daemon),
 		T(test_daemon_dies),
 		T(test_daemon_restarts),
+		T(test_close_while_reconnecting),
 		T(test_memtrack),
 		T(test_unmap_refused),
 		T(test_threads),
