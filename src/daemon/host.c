@@ -351,24 +351,17 @@ int host_make_devices(struct css *css, const struct inventory *inv,
 	lcus_put(l);
 	free(l);
 	if (ret)
-		host_drop_devices(devs);
+		host_drop_devices(inv, devs);
 	return ret;
 }
 
-void host_drop_devices(struct css_device **devs)
+void host_drop_devices(const struct inventory *inv, struct css_device **devs)
 {
 	/* Aliases first: they work on their bases' volumes. */
-	for (int pass = 0; pass <= 1; pass++)
-		for (unsigned int i = 0; i < INV_MAX_SCHS; i++) {
-			struct css_device_desc d;
-
-			if (!devs[i])
+	for (int alias = 1; alias >= 0; alias--)
+		for (unsigned int i = 0; i < inv->nschs; i++) {
+			if (!devs[i] || inv->schs[i].alias != alias)
 				continue;
-			if (devs[i]->ops->describe) {
-				devs[i]->ops->describe(devs[i], &d);
-				if ((pass == 0) != !d.image[0])
-					continue;
-			}
 			devs[i]->ops->destroy(devs[i]);
 			devs[i] = NULL;
 		}

@@ -43,8 +43,9 @@ struct inv_sch;
 int host_make_devices(struct css *css, const struct inventory *inv,
 		      const bool *add, struct css_device **devs,
 		      const struct host_options *opt, struct error *err);
-/* Destroy devices host_make_devices made and nobody took (aliases first). */
-void host_drop_devices(struct css_device **devs);
+/* Destroy the devices host_make_devices made of inv and nobody took
+ * (aliases first). */
+void host_drop_devices(const struct inventory *inv, struct css_device **devs);
 /* Put entry s's subchannel with dev in css (dev is css's from now on,
  * also when this fails). 0 or -errno with err. */
 int host_add_sch(struct css *css, const struct inv_sch *s,

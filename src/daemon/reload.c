@@ -257,7 +257,7 @@ int reload_apply(struct reload_target *t, const struct inventory *next,
 	for (unsigned int i = 0; i < p->nchps; i++)
 		if (css_add_chp(t->css, p->new_chps[i], p->new_types[i],
 				err) < 0) {
-			host_drop_devices(devs);
+			host_drop_devices(next, devs);
 			ret = -EINVAL;
 			goto out;
 		}
