@@ -9,18 +9,10 @@ set -euo pipefail
 BUILD=$(realpath "$1") SRC=$(realpath "$2") CCWPASSD=$(realpath "$3") CCWPASS=$(realpath "$4")
 T=$(mktemp -d /tmp/ccwpass-install.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-FAILS=0
-check() {
-    if [ "$2" == "$3" ]; then echo "ok   $1"
-    else echo "FAIL $1"; echo "     want: $2"; echo "     got:  $3"; FAILS=$((FAILS + 1)); fi
-}
-
-prefix=$(meson introspect "$BUILD" --buildoptions |
-    python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"))')
-D=$T/dest
-meson install -C "$BUILD" --destdir "$D" --no-rebuild --quiet >"$T/install.log" 2>&1 ||
-    { cat "$T/install.log"; exit 1; }
-P=$D$prefix
+# shellcheck source=tests/install/lib.sh
+. "$(dirname "$0")/lib.sh"
+install_tree
+P=$T/dest$prefix
 mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
 check "ccwpassd in sbin" 755 "$(mode "$P/sbin/ccwpassd")"
 check "ccwpass in bin" 755 "$(mode "$P/bin/ccwpass")"

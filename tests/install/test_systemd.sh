@@ -15,16 +15,10 @@ command -v systemd-nspawn >/dev/null || { echo "SKIP: systemd-nspawn not install
 [ -c /dev/fuse ] || { echo "SKIP: needs /dev/fuse"; exit 77; }
 T=$(mktemp -d /tmp/ccwpass-systemd.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
-FAILS=0
-check() {
-    if [ "$2" == "$3" ]; then echo "ok   $1"
-    else echo "FAIL $1"; echo "     want: $2"; echo "     got:  $3"; FAILS=$((FAILS + 1)); fi
-}
-prefix=$(meson introspect "$BUILD" --buildoptions |
-    python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"))')
+# shellcheck source=tests/install/lib.sh
+. "$(dirname "$0")/lib.sh"
 [ "$prefix" != /usr ] || { echo "SKIP: prefix /usr would hide the host's /usr"; exit 77; }
-meson install -C "$BUILD" --destdir "$T/dest" --no-rebuild --quiet >"$T/install.log" 2>&1 ||
-    { cat "$T/install.log"; exit 1; }
+install_tree
 mkdir -p "$T/out"
 cat >"$T/dest$prefix/lib/systemd/system/ccwpass-test.service" <<UNIT
 [Unit]
