@@ -11,6 +11,7 @@ CCWPASS_HOST_PKGS=(
     clang libclang-rt-14-dev llvm-14
     qemu-system-misc mdevctl driverctl hercules
     cpio uuid-runtime util-linux kmod bc systemd systemd-container groff-base
+    libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
 )
 
 # shellcheck source=scripts/lib/deps.sh

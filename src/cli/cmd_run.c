@@ -53,6 +53,9 @@ static void usage(FILE *f)
 "                         which ccwpassd reaches without copies)\n"
 "      --preload          preload the library whatever COMMAND is\n"
 "      --no-preload       never preload it\n"
+"      --optional         if ccwpassd is not running, run COMMAND as it is,\n"
+"                         with a warning (a service such as libvirtd that\n"
+"                         must start either way)\n"
 "  -q, --quiet            no notes about repaired arguments\n"
 "  -h, --help             this text\n"
 "\n"
@@ -69,6 +72,7 @@ struct run_opts {
 	const char *etc_dir;
 	const char *user;         /* NULL: stay root */
 	bool private_ram;
+	bool optional;
 	enum preload_mode preload;
 	bool quiet;
 };
@@ -132,9 +136,19 @@ static int set_preload(void)
 	return ret < 0 ? cli_fail(CMD, "setenv: %s", strerror(errno)) : 0;
 }
 
+static int exec_plain(char **argv)
+{
+	int ret;
+
+	execvp(argv[0], argv);
+	ret = errno;
+	cli_fail(CMD, "%s: %s", argv[0], strerror(ret));
+	return ret == ENOENT ? 127 : 126;
+}
+
 static int parse(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_PRELOAD = 256, OPT_NO_PRELOAD, OPT_PRIVATE_RAM };
+	enum { OPT_PRELOAD = 256, OPT_NO_PRELOAD, OPT_PRIVATE_RAM, OPT_OPTIONAL };
 	static const struct option longopts[] = {
 		{ "runtime-dir", required_argument, NULL, 'r' },
 		{ "etc-dir", required_argument, NULL, 'e' },
@@ -142,6 +156,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "preload", no_argument, NULL, OPT_PRELOAD },
 		{ "no-preload", no_argument, NULL, OPT_NO_PRELOAD },
 		{ "private-ram", no_argument, NULL, OPT_PRIVATE_RAM },
+		{ "optional", no_argument, NULL, OPT_OPTIONAL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -158,6 +173,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case OPT_PRELOAD: o->preload = PRELOAD_ALWAYS; break;
 		case OPT_NO_PRELOAD: o->preload = PRELOAD_NEVER; break;
 		case OPT_PRIVATE_RAM: o->private_ram = true; break;
+		case OPT_OPTIONAL: o->optional = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -189,8 +205,13 @@ static int run(int argc, char **argv)
 	o.runtime_dir = sysfs_ns_runtime_dir(o.runtime_dir);
 	if (geteuid() != 0)
 		return cli_fail(CMD, "must run as root (it makes a mount namespace)");
-	if (sysfs_ns_check_daemon(o.runtime_dir, &pid, &err) < 0)
-		return cli_fail(CMD, "%s", err.msg);
+	if (sysfs_ns_check_daemon(o.runtime_dir, &pid, &err) < 0) {
+		if (!o.optional)
+			return cli_fail(CMD, "%s", err.msg);
+		fprintf(stderr, "ccwpass run: warning: %s; running %s without "
+			"the view (--optional)\n", err.msg, argv[0]);
+		return exec_plain(argv);
+	}
 	qemu = run_is_qemu(argv[0]);
 	if (qemu)
 		cmd = run_fix_qemu_args(argc, argv, note, sizeof(note));
@@ -225,13 +246,9 @@ static int run(int argc, char **argv)
 		return cli_fail(CMD, "%s", err.msg);
 	if (o.user && run_become(&who, &err) < 0)
 		return cli_fail(CMD, "%s", err.msg);
-	if (cmd)
-		argv = cmd;
-	execvp(argv[0], argv);
-	ret = errno;
-	cli_fail(CMD, "%s: %s", argv[0], strerror(ret));
+	ret = exec_plain(cmd ? cmd : argv);
 	run_args_free(cmd);
-	return ret == ENOENT ? 127 : 126;
+	return ret;
 }
 
 const struct cli_command cmd_run = {

@@ -45,6 +45,7 @@
 #define DEFAULT_CONFIG    "/etc/ccwpass/inventory.conf"
 #define DEFAULT_IMAGE_DIR "/var/lib/ccwpass"
 #define FUSE_SUPER_MAGIC  0x65735546
+#define SETTLE_MS         30000   /* mdevctl autostart before READY */
 
 struct options {
 	const char *config;
@@ -384,11 +385,12 @@ static int start(struct daemon *d, struct error *err)
 	ret = dirs_own(d->sockets, 0700, true, err);
 	if (ret < 0)
 		return ret;
-	clean_sockets(d->sockets);
+	/* The nodes first: they read the grants the former sockets hold. */
 	ret = vfio_nodes_start(d->opt.runtime_dir, d->sockets, d->bus,
 			       &d->nodes, err);
 	if (ret < 0)
 		return ret;
+	clean_sockets(d->sockets);
 	d->vopt.socket_dir = d->sockets;
 	if (d->opt.trace) {
 		/* Once here, rather than at every vfio_ccw bind. */
@@ -597,6 +599,18 @@ static void reload_status(struct daemon *d, bool ok, const char *msg)
 		rename(tmp, path);
 }
 
+/*
+ * Ready only once mdevctl's autostart is done, as udev-settle orders a
+ * real host's boot: what starts after ccwpassd (libvirtd reconnecting to
+ * its running domains) finds their mdevs.
+ */
+static void settle(struct daemon *d)
+{
+	if (!uevent_settle(d->uev, SETTLE_MS))
+		log_msg(LOG_WARNING, "mdevctl autostart still running after "
+			"%d s; ready anyway", SETTLE_MS / 1000);
+}
+
 /* SIGHUP: the inventory again (docs/operations.md). */
 static void reload(struct daemon *d)
 {
@@ -628,6 +642,7 @@ static void reload(struct daemon *d)
 		reload_status(d, false, err.msg);
 	}
 	free(next);
+	settle(d);
 	snprintf(status, sizeof(status), "ready: %u subchannel%s, view at %s",
 		 d->inv.nschs, d->inv.nschs == 1 ? "" : "s", d->mountpoint);
 	notify_ready(status);
@@ -703,6 +718,7 @@ int main(int argc, char **argv)
 		pidfile_release(d.pid);
 		return 1;
 	}
+	settle(&d);
 	snprintf(status, sizeof(status), "ready: %u subchannel%s, view at %s",
 		 d.inv.nschs, d.inv.nschs == 1 ? "" : "s", d.mountpoint);
 	log_msg(LOG_NOTICE, "ccwpassd %s %s", CCWPASS_VERSION, status);

@@ -200,6 +200,22 @@ void uevent_resume(struct uevent_runner *u)
 	pthread_mutex_unlock(&u->lock);
 }
 
+bool uevent_settle(struct uevent_runner *u, long timeout_ms)
+{
+	struct timespec deadline = deadline_ms(timeout_ms);
+	bool settled;
+
+	if (!u)
+		return true;
+	pthread_mutex_lock(&u->lock);
+	while ((u->count || u->busy) && !u->stopping &&
+	       pthread_cond_timedwait(&u->cond, &u->lock, &deadline) == 0)
+		;
+	settled = !u->count && !u->busy;
+	pthread_mutex_unlock(&u->lock);
+	return settled;
+}
+
 void uevent_stop(struct uevent_runner *u)
 {
 	struct timespec deadline;

@@ -12,6 +12,8 @@
 #ifndef CCWPASS_DAEMON_UEVENT_H
 #define CCWPASS_DAEMON_UEVENT_H
 
+#include <stdbool.h>
+
 #include "bus/bus.h"
 #include "common/error.h"
 
@@ -27,6 +29,11 @@ struct uevent_options {
 int uevent_start(const struct uevent_options *opt, struct uevent_runner **out,
 		 struct error *err);
 void uevent_resume(struct uevent_runner *u);
+/*
+ * As `udevadm settle`: waits until every queued event has been handled
+ * (mdevctl's autostart done) or timeout_ms passed. false on the timeout.
+ */
+bool uevent_settle(struct uevent_runner *u, long timeout_ms);
 /* A bus_event_fn: queues what needs a helper (never blocks). */
 void uevent_post(const struct bus_event *ev, void *opaque);
 /* Waits for the helper that runs (killing it after a few seconds), frees. */

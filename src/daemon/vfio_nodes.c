@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -19,10 +20,21 @@
 #include "daemon/dirs.h"
 #include "vfio_user/vfu_server.h"
 
+/* Who a former daemon's node of mdev uuid granted access to. */
+struct grant {
+	char uuid[40];
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+};
+
 struct vfio_nodes {
 	char dir[PATH_MAX];           /* <runtime>/dev/vfio */
 	char sockets[PATH_MAX];
 	struct bus *bus;
+	pthread_mutex_t lock;         /* grants */
+	struct grant *grants;
+	size_t ngrants;
 	int inotify, stop;            /* watch; eventfd to end the thread */
 	pthread_t thread;
 	bool running;
@@ -118,6 +130,36 @@ static void follow(struct vfio_nodes *v, unsigned int group)
 			strerror(errno));
 }
 
+/* The grant a former daemon's node of uuid had, once, onto the new node
+ * (the watch then makes the socket follow). */
+static void regrant(struct vfio_nodes *v, const char *uuid, int fd,
+		    const char *node)
+{
+	struct grant g = { .uuid = "" };
+
+	pthread_mutex_lock(&v->lock);
+	for (size_t i = 0; i < v->ngrants; i++) {
+		if (strcasecmp(v->grants[i].uuid, uuid))
+			continue;
+		g = v->grants[i];
+		v->grants[i] = v->grants[--v->ngrants];
+		break;
+	}
+	pthread_mutex_unlock(&v->lock);
+	if (!g.uuid[0])
+		return;
+	if (fchown(fd, g.uid, g.gid) < 0 || fchmod(fd, g.mode) < 0)
+		log_msg(LOG_WARNING, "mdev %s: %s: cannot grant %u:%u %04o "
+			"again: %s", uuid, node, (unsigned int)g.uid,
+			(unsigned int)g.gid, (unsigned int)g.mode,
+			strerror(errno));
+	else
+		log_msg(LOG_NOTICE, "mdev %s: %s: %u:%u %04o again, as the "
+			"former ccwpassd had it", uuid, node,
+			(unsigned int)g.uid, (unsigned int)g.gid,
+			(unsigned int)g.mode);
+}
+
 void vfio_nodes_event(struct vfio_nodes *v, const struct bus_event *ev)
 {
 	char node[PATH_MAX + 16];
@@ -133,11 +175,13 @@ void vfio_nodes_event(struct vfio_nodes *v, const struct bus_event *ev)
 	/* As the kernel makes /dev/vfio/N: root's alone until granted. */
 	fd = open(node, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
-	if (fd < 0)
+	if (fd < 0) {
 		log_msg(LOG_WARNING, "mdev %s: %s: %s", ev->uuid, node,
 			strerror(errno));
-	else
-		close(fd);
+		return;
+	}
+	regrant(v, ev->uuid, fd, node);
+	close(fd);
 }
 
 int vfio_nodes_authorize(void *opaque, const char *uuid,
@@ -210,6 +254,43 @@ static void *watch_main(void *opaque)
 	}
 }
 
+/*
+ * The grants of a former daemon: its sockets (<uuid>.sock) followed their
+ * nodes, so one that is not root's 0600 tells who had the mdev.
+ */
+static void read_grants(struct vfio_nodes *v)
+{
+	DIR *d = opendir(v->sockets);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		struct grant *more;
+		struct stat st;
+
+		if (n != 36 + 5 || strcmp(e->d_name + 36, ".sock") ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISSOCK(st.st_mode) ||
+		    (st.st_uid == 0 && st.st_gid == 0 && !(st.st_mode & 066)))
+			continue;
+		more = realloc(v->grants, (v->ngrants + 1) * sizeof(*more));
+		if (!more)
+			break;
+		v->grants = more;
+		more += v->ngrants++;
+		memcpy(more->uuid, e->d_name, 36);
+		more->uuid[36] = '\0';
+		more->uid = st.st_uid;
+		more->gid = st.st_gid;
+		more->mode = st.st_mode & 0666;
+		log_msg(LOG_INFO, "mdev %s: the former ccwpassd granted it to "
+			"%u:%u %04o", more->uuid, (unsigned int)st.st_uid,
+			(unsigned int)st.st_gid, (unsigned int)more->mode);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Nodes a daemon that died left behind (their mdevs are gone with it). */
 static void clean(const char *dir)
 {
@@ -236,6 +317,7 @@ int vfio_nodes_start(const char *runtime_dir, const char *sockets,
 		return error_setf(err, ENOMEM, "/dev/vfio nodes: out of memory");
 	v->bus = bus;
 	v->inotify = v->stop = -1;
+	pthread_mutex_init(&v->lock, NULL);
 	snprintf(dev, sizeof(dev), "%s/dev", runtime_dir);
 	snprintf(v->dir, sizeof(v->dir), "%s/dev/vfio", runtime_dir);
 	snprintf(v->sockets, sizeof(v->sockets), "%s", sockets);
@@ -245,6 +327,7 @@ int vfio_nodes_start(const char *runtime_dir, const char *sockets,
 	if (ret < 0)
 		goto fail;
 	clean(v->dir);
+	read_grants(v);
 	/* The container, crw-rw-rw- on a real host. */
 	snprintf(container, sizeof(container), "%s/vfio", v->dir);
 	fd = open(container, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
@@ -289,5 +372,7 @@ void vfio_nodes_stop(struct vfio_nodes *v)
 		close(v->inotify);
 	if (v->stop >= 0)
 		close(v->stop);
+	pthread_mutex_destroy(&v->lock);
+	free(v->grants);
 	free(v);
 }

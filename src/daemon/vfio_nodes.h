@@ -14,6 +14,10 @@
  *    socket directory is 0711 while some node grants access, else 0700;
  *  - the preload library answers open("/dev/vfio/N") with the node's
  *    access check, as the kernel would.
+ * A grant outlives a restart of ccwpassd (a QEMU running as libvirt's
+ * qemu user reconnects to the next daemon): the sockets a former daemon
+ * left behind say who was granted which mdev, and the node made for the
+ * same UUID next gets that owner and mode again.
  */
 #ifndef CCWPASS_DAEMON_VFIO_NODES_H
 #define CCWPASS_DAEMON_VFIO_NODES_H
@@ -29,7 +33,9 @@ struct vfu_peer;
 
 /*
  * Make <runtime>/dev/vfio (stale nodes of a dead daemon removed) and watch
- * it. sockets: the mdev socket directory. Returns 0 or -errno with err.
+ * it. sockets: the mdev socket directory, whose leftover sockets' grants
+ * are read here (before the daemon removes them). Returns 0 or -errno
+ * with err.
  */
 int vfio_nodes_start(const char *runtime_dir, const char *sockets,
 		     struct bus *bus, struct vfio_nodes **out,

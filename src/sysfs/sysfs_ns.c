@@ -6,7 +6,7 @@
  * /sys itself cannot take new entries, so a tmpfs is built aside (at
  * <runtime>/.ns, inside the new namespace only): every real top-level entry
  * is bind-mounted (recursively, keeping cgroup, debugfs, ... mounts) or, for
- * bus/, class/, devices/ and module/, recreated with each real child
+ * bus/, class/, devices/, kernel/ and module/, recreated with each real child
  * bind-mounted plus the view's children. Where both have a child of the
  * same name the view's wins. The tmpfs is then made read-only and moved
  * over /sys. Entries the kernel adds later inside the bound directories
@@ -34,7 +34,9 @@
 #define FUSE_SUPER_MAGIC 0x65735546
 
 /* The real /sys directories that get the view's children added. */
-static const char *const merged[] = { "bus", "class", "devices", "module" };
+static const char *const merged[] = {
+	"bus", "class", "devices", "kernel", "module",
+};
 
 const char *sysfs_ns_runtime_dir(const char *option)
 {

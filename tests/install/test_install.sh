@@ -21,7 +21,7 @@ check "the unit" 644 "$(mode "$P/lib/systemd/system/ccwpassd.service")"
 for m in man1/ccwpass.1 man5/ccwpass-inventory.5 man8/ccwpassd.8; do
     check "manual page $m" 644 "$(mode "$P/share/man/$m")"
 done
-for f in examples/inventory.conf README.md docs/operations.md docs/daemon.md docs/inventory.md docs/security.md; do
+for f in examples/inventory.conf README.md docs/operations.md docs/daemon.md docs/inventory.md docs/security.md docs/libvirt.md; do
     check "documentation $f" 644 "$(mode "$P/share/doc/ccwpass/$f")"
 done
 
@@ -41,6 +41,26 @@ out=$(unshare -m --propagation private sh -c '
     MANPATH=$2/share/man:/usr/share/man systemd-analyze verify "$2/lib/systemd/system/ccwpassd.service"' \
     _ "$P" "$prefix" 2>&1) && rc=0 || rc=$?
 check "systemd-analyze verify accepts the unit" "0 " "$rc $out"
+
+# The libvirt drop-ins (docs/libvirt.md): libvirtd in the view, with the
+# preload library for its QEMUs, restarted with ccwpassd.
+for d in libvirtd virtqemud; do
+    dropin=$P/lib/systemd/system/$d.service.d/ccwpass.conf
+    check "the $d drop-in" 644 "$(mode "$dropin")"
+    check "... runs $d in the view with the preload library" \
+        "ExecStart=$prefix/bin/ccwpass run --preload --optional -- /usr/sbin/$d \$${d^^}_ARGS" \
+        "$(grep '^ExecStart=.' "$dropin")"
+    check "... after ccwpassd, restarted with it" "After=ccwpassd.service PartOf=ccwpassd.service" \
+        "$(grep -E '^(After|PartOf)=' "$dropin" | tr '\n' ' ' | sed 's/ $//')"
+done
+if [ -f /lib/systemd/system/libvirtd.service ]; then
+    out=$(unshare -m --propagation private sh -c '
+        mount --bind "$1" "$2" &&
+        MANPATH=$2/share/man:/usr/share/man systemd-analyze verify libvirtd.service' \
+        _ "$P" "$prefix" 2>&1) && rc=0 || rc=$?
+    check "systemd-analyze verify accepts libvirtd.service with the drop-in" "0 " \
+        "$rc $(echo "$out" | grep -i ccwpass)"
+fi
 
 # Manual pages: rendered without warnings; every option documented.
 for m in "$SRC"/man/*.[158]; do

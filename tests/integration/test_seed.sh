@@ -62,6 +62,11 @@ check "chpids" "1a 2a 3a 0a 00 00 00 00 " "$(ns cat /sys/bus/css/devices/0.0.031
 check "chp type" 1b "$(ns cat /sys/devices/css0/chp0.1a/type)"
 check "iommu_group" "../../../../kernel/iommu_groups/0" \
     "$(ns readlink /sys/bus/css/devices/0.0.0313/$UUID1/iommu_group)"
+# libvirt: realpath of the group link resolves, under the real /sys/kernel
+check "iommu_group resolves (libvirt's realpath)" "/sys/kernel/iommu_groups/0 $UUID1" \
+    "$(ns sh -c "realpath -e /sys/bus/mdev/devices/$UUID1/iommu_group && ls /sys/kernel/iommu_groups/0/devices" | tr '\n' ' ' | sed 's/ $//')"
+check "the rest of /sys/kernel is the host's" yes \
+    "$(ns sh -c '[ -e /sys/kernel/mm ] && [ -e /sys/kernel/uevent_seqnum ]' && echo yes || echo no)"
 check "mdev_type" vfio_ccw-io "$(ns sh -c "basename \$(realpath /sys/bus/mdev/devices/$UUID1/mdev_type)")"
 # what the preload library looks up, outside the namespace
 check "group devices in the view" "$UUID1" "$(ls "$RT/sys/kernel/iommu_groups/0/devices")"
