@@ -14,8 +14,16 @@ int dirs_own(const char *path, mode_t mode, bool tighten, struct error *err)
 	struct stat st;
 	mode_t have;
 
-	if (mkdir(path, mode) < 0 && errno != EEXIST)
+	if (mkdir(path, mode) == 0) {
+		/* mode exactly, whatever the umask (the unit's UMask=0077
+		 * would leave the runtime directory closed to a QEMU that
+		 * runs as another user). */
+		if (chmod(path, mode) < 0)
+			return error_setf(err, errno, "%s: chmod %04o: %s", path,
+					  (unsigned int)mode, strerror(errno));
+	} else if (errno != EEXIST) {
 		return error_setf(err, errno, "%s: %s", path, strerror(errno));
+	}
 	if (lstat(path, &st) < 0)
 		return error_setf(err, errno, "%s: %s", path, strerror(errno));
 	if (!S_ISDIR(st.st_mode))

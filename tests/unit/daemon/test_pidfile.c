@@ -191,8 +191,9 @@ static void test_user_cannot_block_restart(void **state)
 	}
 }
 
-/* The daemon's directories: made with the mode asked, refused when others
- * could replace their files, tightened on request. */
+/* The daemon's directories: made with the mode asked (whatever the
+ * umask), refused when others could replace their files, tightened on
+ * request. */
 static void test_dirs(void **state)
 {
 	struct error err = { 0 };
@@ -216,6 +217,16 @@ static void test_dirs(void **state)
 		assert_int_equal(dirs_own(sub, 0700, true, &err), -EPERM);
 		assert_non_null(strstr(err.msg, "owned by uid 65534"));
 	}
+	rmdir(sub);
+	/* The unit's UMask=0077: a runtime directory is still 0755. */
+	{
+		mode_t old = umask(0077);
+
+		assert_int_equal(dirs_own(sub, 0755, false, &err), 0);
+		umask(old);
+	}
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
 	rmdir(sub);
 	assert_int_equal(symlink("/tmp", sub), 0);
 	assert_int_equal(dirs_own(sub, 0700, true, &err), -ENOTDIR);
