@@ -116,7 +116,10 @@ bool pl_device_wait_reconnect(struct pl_device *d, unsigned long gen)
  */
 static int reconnect(struct pl_device *d)
 {
-	struct vfu_client_opts opts = { .process_vm = pl_process_vm_wanted() };
+	struct vfu_client_opts opts = {
+		.process_vm = pl_process_vm_wanted(),
+		.timeout_ms = pl_call_timeout_ms(),
+	};
 	struct timespec until = deadline_ms(pl_reconnect_ms()), now;
 	struct vfu_device_info di;
 	struct vfu_client *nc = NULL, *old;
@@ -291,7 +294,10 @@ static int read_layout(struct pl_device *d)
 int pl_device_connect(struct pl_group *g, const char *name,
 		      struct pl_device **dp)
 {
-	struct vfu_client_opts opts = { .process_vm = pl_process_vm_wanted() };
+	struct vfu_client_opts opts = {
+		.process_vm = pl_process_vm_wanted(),
+		.timeout_ms = pl_call_timeout_ms(),
+	};
 	struct timespec until, now;
 	struct pl_device *d;
 	struct error err = { 0 };

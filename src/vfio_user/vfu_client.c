@@ -492,7 +492,7 @@ int vfu_client_open_fd_opts(int fd, const struct vfu_client_opts *o,
 	vfu_caps_default(&c->server_caps);
 	vfu_dma_table_init(&c->dma, VFU_MAX_DMA_MAPS);
 	c->dead_err = -ENOTCONN;
-	c->timeout_ms = -1;
+	c->timeout_ms = o && o->timeout_ms > 0 ? o->timeout_ms : -1;
 	ret = negotiate(c, o, err);
 	if (ret < 0) {
 		vfu_client_close(c);

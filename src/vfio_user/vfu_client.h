@@ -46,6 +46,14 @@ struct vfu_client_opts {
 	 * /proc/self/mem cannot be opened.
 	 */
 	bool process_vm;
+	/*
+	 * Bound the handshake (VERSION) and every later call as
+	 * vfu_client_set_timeout does; <= 0: none. A server that accepts
+	 * but never answers (a daemon that hangs while starting) must not
+	 * hold the caller - a vCPU thread, when the preload library
+	 * reconnects - for good.
+	 */
+	int timeout_ms;
 };
 int vfu_client_connect_opts(const char *path, const struct vfu_client_opts *o,
 			    struct vfu_client **cp, struct error *err);

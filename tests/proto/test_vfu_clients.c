@@ -309,6 +309,36 @@ static void test_client_call_timeout(void **state)
 	close(sv[1]);
 }
 
+/* Reads what comes and never answers, not even the VERSION. */
+static void *silent_server(void *arg)
+{
+	int fd = *(int *)arg;
+	struct raw_reply r;
+
+	while (raw_recv(fd, &r) == 1)
+		;
+	return NULL;
+}
+
+/* A server that accepts but never answers the handshake (a daemon hung
+ * while starting): with timeout_ms the connect ends with -ETIMEDOUT. */
+static void test_client_handshake_timeout(void **state)
+{
+	struct vfu_client_opts o = { .timeout_ms = 100 };
+	struct error err = { 0 };
+	struct vfu_client *c = NULL;
+	pthread_t t;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(pthread_create(&t, NULL, silent_server, &sv[1]), 0);
+	assert_int_equal(vfu_client_open_fd_opts(sv[0], &o, &c, &err), -ETIMEDOUT);
+	assert_null(c);
+	assert_int_equal(pthread_join(t, NULL), 0);   /* it saw the close */
+	close(sv[1]);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define T_RAW(fn) cmocka_unit_test_setup_teardown(fn, setup_raw, teardown)
 
@@ -323,6 +353,7 @@ int main(void)
 		T(test_stalled_client_other_device),
 		T(test_worker_dma_timeout),
 		cmocka_unit_test(test_client_call_timeout),
+		cmocka_unit_test(test_client_handshake_timeout),
 	};
 
 	return cmocka_run_group_tests_name("vfu_clients", tests, NULL, NULL);
