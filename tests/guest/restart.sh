@@ -67,22 +67,26 @@ GPID=$!
 host_cleanup_hook() { kill "$GPID" 2>/dev/null; }
 
 mdev_back() { [ -e "$RT/sys/bus/mdev/devices/$U1" ]; }
-KILLS=0 TERM_RC=
-# A crash (SIGKILL), then an orderly restart (SIGTERM, as `systemctl
-# restart` sends): with the mdev in use, it is left to the next daemon.
-for step in 4:KILL 20:TERM; do
+KILLS=0 TERM_RCS=
+# Crashes (SIGKILL), then orderly restarts (SIGTERM, as `systemctl
+# restart` sends) onto another binary, as an upgrade replaces it: with
+# the mdev in use, it is left to the next daemon.
+cp "$DAEMON" "$W/ccwpassd.upgraded"
+for step in 4:KILL 12:KILL 20:TERM 30:TERM; do
     at=${step%%:*} sig=${step#*:}
     if ! wait_for -t "$TIMEOUT" grep -qE "^chunk $at"$'\r'"?\$" "$W/g.err"; then
         bad "the guest streamed up to chunk $at"; break
     fi
     kill -"$sig" "$DPID"; wait "$DPID"; rc=$?; DPID=
-    [ "$sig" = TERM ] && TERM_RC=$rc
+    [ "$sig" = TERM ] && TERM_RCS+="$rc " && DAEMON=$W/ccwpassd.upgraded
     start_daemon
     wait_for mdev_back && KILLS=$((KILLS + 1))
 done
-check "ccwpassd killed (SIGKILL) and stopped (SIGTERM), started again each time, during the stream ($KILLS times)" test "$KILLS" -eq 2
-check "SIGTERM with the mdev in use: exit 0, the mdev left to the next daemon" \
-    test "$TERM_RC" = 0 -a "$(grep -c 'mdev in use (QEMU pid [0-9]*): leaving it to the next ccwpassd' "$W/daemon.log")" -eq 1
+check "ccwpassd killed (SIGKILL) twice and stopped (SIGTERM) twice, started again each time, during the stream ($KILLS times)" test "$KILLS" -eq 4
+check "SIGTERM with the mdev in use: exit 0, the mdev left to the next daemon (twice)" \
+    test "$TERM_RCS" = "0 0 " -a "$(grep -c 'mdev in use (QEMU pid [0-9]*): leaving it to the next ccwpassd' "$W/daemon.log")" -eq 2
+check "the last daemons ran from the upgraded binary" \
+    test "$(readlink "/proc/$DPID/exe")" = "$W/ccwpassd.upgraded"
 wait "$GPID"; RC=$?
 GPID=
 O=$W/g.out
@@ -95,7 +99,7 @@ stop_daemon     # it holds the image
 HOST=$("$CLI" readblk --partition "$W/2b09.cckd" $((1600 * 16)) $((MB * 256)) | sha256sum | cut -d' ' -f1)
 check "the image holds it (host read $HOST)" test "$HOST" = "${SUM:-none}"
 check "QEMU's library reconnected each time" \
-    test "$(grep -c 'connected to ccwpassd again' "$W/g.err")" -eq 2
+    test "$(grep -c 'connected to ccwpassd again' "$W/g.err")" -eq 4
 if ((FAILS)); then
     echo "---- guest ----"; cat "$O"; tail -n 40 "$W/g.err"
 fi
