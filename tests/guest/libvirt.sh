@@ -111,23 +111,7 @@ start_libvirtd
 check "libvirtd answers inside the view" libvirtd_up
 
 # ---- the domain ----
-cat >"$W/g.sh" <<EOF
-#!/bin/bash
-lscss -d 0.0.1234 | tail -n1
-chccwdev -e 0.0.1234 >/dev/null && echo online
-for _ in \$(seq 50); do [ -b /dev/dasda1 ] && break; sleep 0.2; done
-dd if=/dev/urandom of=/tmp/data bs=256k count=$CHUNKS 2>/dev/null
-echo "wrote \$(sha256sum </tmp/data | cut -d' ' -f1)"
-for i in \$(seq 0 $((CHUNKS - 1))); do
-    dd if=/tmp/data of=/dev/dasda1 bs=256k count=1 skip=\$i seek=\$i oflag=direct 2>/tmp/dd.err ||
-        { echo "dd failed at \$i: \$(cat /tmp/dd.err)"; break; }
-    echo "chunk \$i"
-    sleep 0.3
-done
-echo 3 >/proc/sys/vm/drop_caches
-echo "read \$(dd if=/dev/dasda1 bs=256k count=$CHUNKS iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)"
-echo "ioerrors \$(dmesg | grep -ciE 'i/o error|ERP failed|Buffer I/O')"
-EOF
+sed "s/@CHUNKS@/$CHUNKS/g" "$HERE/chunks.guest" >"$W/g.sh"
 "$ROOT/scripts/guest-run" --prepare "$W/boot" --script "$W/g.sh" ||
     { bad "guest boot files (guest-run --prepare)"; exit 1; }
 cat >"$W/dom.xml" <<EOF

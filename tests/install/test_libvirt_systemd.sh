@@ -32,23 +32,7 @@ mkdir -p "$T/out" && chmod 0755 "$T/out"
 CHUNKS=48
 UUID=7a1b0000-0000-4000-8000-0000000d0313
 
-cat >"$T/g.sh" <<EOF
-#!/bin/bash
-lscss -d 0.0.1234 | tail -n1
-chccwdev -e 0.0.1234 >/dev/null && echo online
-for _ in \$(seq 50); do [ -b /dev/dasda1 ] && break; sleep 0.2; done
-dd if=/dev/urandom of=/tmp/data bs=256k count=$CHUNKS 2>/dev/null
-echo "wrote \$(sha256sum </tmp/data | cut -d' ' -f1)"
-for i in \$(seq 0 $((CHUNKS - 1))); do
-    dd if=/tmp/data of=/dev/dasda1 bs=256k count=1 skip=\$i seek=\$i oflag=direct 2>/tmp/dd.err ||
-        { echo "dd failed at \$i: \$(cat /tmp/dd.err)"; break; }
-    echo "chunk \$i"
-    sleep 0.3
-done
-echo 3 >/proc/sys/vm/drop_caches
-echo "read \$(dd if=/dev/dasda1 bs=256k count=$CHUNKS iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)"
-echo "ioerrors \$(dmesg | grep -ciE 'i/o error|ERP failed|Buffer I/O')"
-EOF
+sed "s/@CHUNKS@/$CHUNKS/g" "$SRC/tests/guest/chunks.guest" >"$T/g.sh"
 "$SRC/scripts/guest-run" --prepare "$T/boot" --script "$T/g.sh" >/dev/null 2>&1 ||
     { echo "SKIP: no guest kit (scripts/guest-kit)"; exit 77; }
 chmod 0755 "$T/boot"
@@ -90,13 +74,6 @@ cat >"$T/out/dom.xml" <<EOF
 </domain>
 EOF
 
-cat >"$T/dest$prefix/lib/systemd/system/ccwpass-test.service" <<UNIT
-[Unit]
-Description=ccwpass: libvirt with a ccwpass mdev, then power off
-[Service]
-Type=oneshot
-ExecStart=/bin/sh -c '/out/run.sh >/out/result.txt 2>/out/trace.txt; systemctl poweroff'
-UNIT
 printf 'P=%s\nUUID=%s\nNOCAP=%s\n' "$prefix" "$UUID" "$NOCAP" >"$T/out/env"
 cat >"$T/out/run.sh" <<'RUN'
 #!/bin/bash
@@ -156,18 +133,8 @@ echo "holder=$("$P/bin/ccwpass" status | grep -cE "^ *$UUID .* $QPID ")"
 wait_until 300 dom_gone; echo "ended=$?"
 journalctl -u ccwpassd -u libvirtd --no-pager -o short-monotonic | tail -n 40 >/out/journal.txt
 RUN
-chmod +x "$T/out/run.sh"
-SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=${NOCAP:+1} timeout 600 systemd-nspawn -q -D / --volatile=yes --register=no --keep-unit \
-    -M "ccwpass-lv-$$" --bind-ro="$T/dest$prefix:$prefix" --bind="$T/out:/out" \
-    --bind-ro="$T/boot:/boot-kit" --bind-ro=/etc/passwd --bind-ro=/etc/group \
-    --bind=/dev/fuse --property="DeviceAllow=/dev/fuse rwm" \
-    -b systemd.firstboot=false systemd.unit=ccwpass-test.service \
-    >"$T/nspawn.log" 2>&1 || true
-if [ ! -s "$T/out/result.txt" ]; then
-    echo "SKIP: systemd did not boot in a container here:"; tail -n 15 "$T/nspawn.log"; exit 77
-fi
-cat "$T/out/result.txt"
-r() { sed -n "s/^$1=//p" "$T/out/result.txt"; }
+[ -z "$NOCAP" ] || export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1
+boot_container "libvirt with a ccwpass mdev" 600 --bind-ro="$T/boot:/boot-kit" --bind-ro=/etc/passwd --bind-ro=/etc/group
 check "libvirtd.service has ccwpass's drop-in" 1 "$(r dropin)"
 check "systemctl start ccwpassd" 0 "$(r ccwpassd)"
 check "0.0.0313 passed through, mdev defined with autostart" 0 "$(r mdev)"

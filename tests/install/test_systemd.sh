@@ -20,13 +20,6 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 [ "$prefix" != /usr ] || { echo "SKIP: prefix /usr would hide the host's /usr"; exit 77; }
 install_tree
 mkdir -p "$T/out"
-cat >"$T/dest$prefix/lib/systemd/system/ccwpass-test.service" <<UNIT
-[Unit]
-Description=ccwpass: drive ccwpassd.service, then power off
-[Service]
-Type=oneshot
-ExecStart=/bin/sh -c '/out/run.sh >/out/result.txt 2>/out/trace.txt; systemctl poweroff'
-UNIT
 cat >"$T/out/run.sh" <<RUN
 #!/bin/sh
 # key=value lines for the host to check
@@ -80,17 +73,7 @@ echo "active3=\$(systemctl is-active ccwpassd)"
 echo "mounted=\$(grep -c ' /run/ccwpass/sys ' /proc/mounts)"
 echo "stoplog=\$(journalctl -u ccwpassd --no-pager -o cat | grep -c 'Terminated: shutting down')"
 RUN
-chmod +x "$T/out/run.sh"
-timeout 300 systemd-nspawn -q -D / --volatile=yes --register=no --keep-unit \
-    -M "ccwpass-$$" --bind-ro="$T/dest$prefix:$prefix" --bind="$T/out:/out" \
-    --bind=/dev/fuse --property="DeviceAllow=/dev/fuse rwm" \
-    -b systemd.firstboot=false systemd.unit=ccwpass-test.service \
-    >"$T/nspawn.log" 2>&1 || true
-if [ ! -s "$T/out/result.txt" ]; then
-    echo "SKIP: systemd did not boot in a container here:"; tail -n 15 "$T/nspawn.log"; exit 77
-fi
-cat "$T/out/result.txt"
-r() { sed -n "s/^$1=//p" "$T/out/result.txt"; }
+boot_container "drive ccwpassd.service" 300
 check "systemctl start ccwpassd" 0 "$(r start)"
 check "active (Type=notify: after READY=1)" active "$(r active)"
 check "MainPID is the daemon (its pid file)" "$(r pidfile)" "$(r mainpid)"
