@@ -167,7 +167,8 @@ check "ccwpassd SIGTERM: exit 0, the mdev left to the next daemon (rc $RC)" test
 stop_libvirtd
 start_daemon
 mdev_back() { [ -e "$RT/sys/bus/mdev/devices/$U1" ]; }
-check "the next ccwpassd has the mdev again (ready after mdevctl's autostart)" mdev_back
+wait_for mdev_back
+check "the next ccwpassd has the mdev again (mdevctl's autostart)" mdev_back
 start_libvirtd
 running() { [ "$(V domstate "$DOM" 2>/dev/null)" = running ]; }
 check "libvirtd restarted in the new view: the domain is still running" running
