@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Plain FBA volumes (see fba_image.h). */
+#include "image/fba_image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image/ckd_image_impl.h"
+#include "image/ckd_io.h"
+#include "image/ckd_lock.h"
+#include "image/ckd_newfile.h"
+
+struct fba_image {
+	char *path;
+	int fd;
+	bool readonly;
+	uint64_t blocks;
+	atomic_bool dirty;
+	struct ckd_lock lock;
+};
+
+int fba_image_create(const char *path, uint64_t blocks, bool overwrite,
+		     struct error *err)
+{
+	struct ckd_newfile f = { 0 };
+	int ret;
+
+	if (!blocks || blocks > FBA_MAX_BLOCKS)
+		return error_setf(err, EINVAL, "%s: %llu blocks: an FBA volume "
+				  "has 1 to %llu", path,
+				  (unsigned long long)blocks,
+				  (unsigned long long)FBA_MAX_BLOCKS);
+	ret = ckd_newfile_begin(&f, path, overwrite, err);
+	if (ret < 0)
+		return ret;
+	ret = ckd_truncate(f.fd, blocks * FBA_BLOCK_SIZE);
+	if (ret < 0) {
+		error_setf(err, -ret, "%s: cannot size it: %s", path,
+			   strerror(-ret));
+		ckd_newfile_abandon(&f);
+		return ret;
+	}
+	return ckd_newfile_publish(&f);
+}
+
+/* The first bytes of a Hercules CKD or compressed image name its kind. */
+static const char *header_kind(const char id[8])
+{
+	static const struct { const char *id, *kind; } known[] = {
+		{ "CKD_P370", "a plain CKD image (use device = 3390)" },
+		{ "CKD_C370", "a compressed CKD image (use device = 3390)" },
+		{ "CKD_S370", "a CKD shadow file" },
+		{ "CKD_P064", "a plain CKD image (use device = 3390)" },
+		{ "CKD_C064", "a compressed CKD image (use device = 3390)" },
+		{ "CKD_S064", "a CKD shadow file" },
+		{ "FBA_C370", "a compressed FBA (CFBA) image, not read yet "
+			      "(convert it to plain FBA with Hercules' "
+			      "cckd2ckd)" },
+		{ "FBA_C064", "a compressed FBA (CFBA) image, not read yet" },
+		{ "FBA_S370", "an FBA shadow file" },
+		{ "FBA_S064", "an FBA shadow file" },
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
+		if (!memcmp(id, known[i].id, 8))
+			return known[i].kind;
+	return NULL;
+}
+
+struct fba_image *fba_image_open(const char *path, bool readonly,
+				 struct error *err)
+{
+	struct fba_image *img = calloc(1, sizeof(*img));
+	char id[8] = { 0 };
+	const char *kind;
+	struct stat st;
+	int ret;
+
+	if (!img || !(img->path = strdup(path))) {
+		free(img);
+		error_setf(err, ENOMEM, "%s: out of memory", path);
+		return NULL;
+	}
+	img->readonly = readonly;
+	img->lock.fd = -1;
+	img->fd = ckd_file_open(path, readonly, err);
+	if (img->fd < 0)
+		goto fail_free;
+	if (fstat(img->fd, &st) < 0) {
+		error_setf(err, errno, "%s: %s", path, strerror(errno));
+		goto fail_close;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		error_setf(err, EINVAL, "%s: not a regular file", path);
+		goto fail_close;
+	}
+	if (st.st_size >= 8 && ckd_pread_full(img->fd, id, 8, 0) == 0 &&
+	    (kind = header_kind(id))) {
+		error_setf(err, EINVAL, "%s: %s, not a plain FBA volume", path,
+			   kind);
+		goto fail_close;
+	}
+	if (st.st_size <= 0 || st.st_size % FBA_BLOCK_SIZE ||
+	    (uint64_t)st.st_size / FBA_BLOCK_SIZE > FBA_MAX_BLOCKS) {
+		error_setf(err, EINVAL, "%s: %lld bytes: a plain FBA volume is "
+			   "a whole number of 512-byte blocks (make one with "
+			   "'ccwpass dasdinit', or 'create = yes' in the "
+			   "inventory)", path, (long long)st.st_size);
+		goto fail_close;
+	}
+	img->blocks = (uint64_t)st.st_size / FBA_BLOCK_SIZE;
+	ret = ckd_lock_image(img->fd, path, !readonly, &img->lock, err);
+	if (ret < 0)
+		goto fail_close;
+	return img;
+fail_close:
+	close(img->fd);
+fail_free:
+	free(img->path);
+	free(img);
+	return NULL;
+}
+
+void fba_image_close(struct fba_image *img)
+{
+	if (!img)
+		return;
+	fba_image_flush(img);
+	close(img->fd);
+	ckd_unlock_image(&img->lock);
+	free(img->path);
+	free(img);
+}
+
+uint64_t fba_image_blocks(const struct fba_image *img)
+{
+	return img->blocks;
+}
+
+bool fba_image_readonly(const struct fba_image *img)
+{
+	return img->readonly;
+}
+
+const char *fba_image_path(const struct fba_image *img)
+{
+	return img->path;
+}
+
+static bool in_range(const struct fba_image *img, uint64_t blk,
+		     uint32_t count)
+{
+	return blk < img->blocks && count <= img->blocks - blk;
+}
+
+int fba_image_read(struct fba_image *img, uint64_t blk, uint32_t count,
+		   void *buf)
+{
+	int ret;
+
+	if (!in_range(img, blk, count))
+		return -ERANGE;
+	ret = ckd_pread_full(img->fd, buf, (size_t)count * FBA_BLOCK_SIZE,
+			     blk * FBA_BLOCK_SIZE);
+	return ret == -ENODATA ? -EIO : ret;   /* the file shrank under us */
+}
+
+int fba_image_write(struct fba_image *img, uint64_t blk, uint32_t count,
+		    const void *buf)
+{
+	int ret;
+
+	if (img->readonly)
+		return -EROFS;
+	if (!in_range(img, blk, count))
+		return -ERANGE;
+	ret = ckd_pwrite_full(img->fd, buf, (size_t)count * FBA_BLOCK_SIZE,
+			      blk * FBA_BLOCK_SIZE);
+	/* After the write: a flush that clears the flag in between saw the
+	 * data already written, and this program's own flush syncs again. */
+	atomic_store(&img->dirty, true);
+	return ret;
+}
+
+int fba_image_flush(struct fba_image *img)
+{
+	int ret;
+
+	if (!atomic_exchange(&img->dirty, false))
+		return 0;
+	ret = ckd_datasync(img->fd);
+	if (ret < 0)
+		atomic_store(&img->dirty, true);   /* try again next time */
+	return ret;
+}
+
+uint64_t fba_image_allocated(const struct fba_image *img)
+{
+	struct stat st;
+
+	return fstat(img->fd, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * FBA volumes in Hercules' plain FBA format: the file is the volume's
+ * 512-byte blocks one after the other, block 0 at offset 0, with no
+ * header (Hercules takes the block count from the file's size). Made
+ * sparse: blocks never written take no disk. Locking and durability as
+ * for CKD images (ckd_lock.h, ckd_io.h). docs/image-format.md "FBA".
+ */
+#ifndef CCWPASS_IMAGE_FBA_IMAGE_H
+#define CCWPASS_IMAGE_FBA_IMAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+#define FBA_BLOCK_SIZE 512u
+/* The largest volume: block numbers are 32 bits on the channel. */
+#define FBA_MAX_BLOCKS 0xffffffffull
+
+struct fba_image;
+
+/*
+ * Create a volume of `blocks` blocks at path (0600, sparse: every block
+ * reads as zeros), in place only when complete; an existing path is
+ * refused (EEXIST) unless overwrite. Returns: 0, or negative errno with
+ * err naming the path.
+ */
+int fba_image_create(const char *path, uint64_t blocks, bool overwrite,
+		     struct error *err);
+
+/*
+ * Open and lock a volume (exclusive for a writer, shared read-only).
+ * Refused with a message that names the file: a size that is not a
+ * positive multiple of 512 bytes, a CKD or compressed image (its header
+ * says so). Returns: the image, or NULL with err.
+ */
+struct fba_image *fba_image_open(const char *path, bool readonly,
+				 struct error *err);
+/* Flushes what was written (fba_image_flush), unlocks, closes. */
+void fba_image_close(struct fba_image *img);
+
+uint64_t fba_image_blocks(const struct fba_image *img);
+bool fba_image_readonly(const struct fba_image *img);
+const char *fba_image_path(const struct fba_image *img);
+
+/*
+ * count blocks from block blk into buf / from buf. Any thread, at once.
+ * Returns: 0; -ERANGE past the end; -EROFS (write, read-only); -EIO,
+ * -ENOSPC, ... from the file.
+ */
+int fba_image_read(struct fba_image *img, uint64_t blk, uint32_t count,
+		   void *buf);
+int fba_image_write(struct fba_image *img, uint64_t blk, uint32_t count,
+		    const void *buf);
+
+/* What was written is on stable storage when this returns 0 (one
+ * fdatasync if anything was written since the last). -EIO, ... */
+int fba_image_flush(struct fba_image *img);
+
+/* For listings: bytes the file takes on the host's disk. */
+uint64_t fba_image_allocated(const struct fba_image *img);
+
+#endif
