@@ -128,7 +128,9 @@ static void test_refused(void **state)
 	assert_int_equal(it_write_file(path, odd, 512), 0);
 	assert_null(fba_image_open(path, false, &err));
 	assert_non_null(strstr(err.msg, "CFBA"));
-	assert_null(fba_image_open(it_path(dir, "none"), false, &err));
+	free(ckd);
+	ckd = it_path(dir, "none");
+	assert_null(fba_image_open(ckd, false, &err));
 	assert_int_equal(err.errnum, ENOENT);
 	free(ckd);
 }
