@@ -15,6 +15,7 @@
 #include "dasd/eckd.h"
 
 struct ckd_image;
+struct css_device;
 struct harness;
 
 #define H_CC   0x40   /* CCW flags as in css_arch.h */
@@ -49,6 +50,10 @@ struct tresult {
 /* A device on img (owned by the harness from now on); NULL on failure. */
 struct harness *h_new(struct ckd_image *img, uint16_t ssid, uint8_t ua);
 void h_free(struct harness *h);
+
+/* Only harness_css.c: any device (the harness owns it, even on failure)
+ * on the base's subchannel, e.g. an FBA DASD. */
+struct harness *h_new_dev(struct css_device *dev);
 
 /* Only harness_fake.c: h_new() for a volume with cache = writeback and
    that flush interval (eckd_config.writeback_ms). */

@@ -246,14 +246,13 @@ static int add_unit(struct harness *h, struct css_device *dev)
  * it (eckd_device_new() owns img from then on, even when it fails).
  * Returns: 0, or -1 detached.
  */
-static int build(struct harness *h, struct ckd_image *img)
+static int build_with(struct harness *h, struct css_device *dev,
+		      struct ckd_image *img)
 {
-	struct eckd_config cfg = { .image = img, .ssid = h->ssid,
-				   .unit_addr = h->ua };
 	struct error err;
 
 	h->css = css_new(h->threaded ? 0 : CSS_F_SYNC);
-	h->dev = eckd_device_new(&cfg, &err);
+	h->dev = dev;
 	if (!h->css || !h->dev)
 		goto fail;
 	if (css_add_chp(h->css, 0x40, CSS_CHP_TYPE_FC, &err) ||
@@ -271,6 +270,31 @@ fail:
 	h->dev = NULL;
 	h_detach(h);
 	return -1;
+}
+
+static int build(struct harness *h, struct ckd_image *img)
+{
+	struct eckd_config cfg = { .image = img, .ssid = h->ssid,
+				   .unit_addr = h->ua };
+	struct error err;
+
+	return build_with(h, eckd_device_new(&cfg, &err), img);
+}
+
+struct harness *h_new_dev(struct css_device *dev)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+
+	if (!h) {
+		if (dev)
+			dev->ops->destroy(dev);
+		return NULL;
+	}
+	if (build_with(h, dev, NULL)) {
+		h_free(h);
+		return NULL;
+	}
+	return h;
 }
 
 static struct harness *harness_new(struct ckd_image *img, uint16_t ssid,
