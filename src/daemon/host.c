@@ -16,6 +16,8 @@
 #include "css/css.h"
 #include "css/css_device.h"
 #include "dasd/eckd.h"
+#include "dasd/fba.h"
+#include "image/fba_image.h"
 #include "image/ckd_image.h"
 #include "image/ckd_track.h"
 #include "inventory/inventory.h"
@@ -195,6 +197,39 @@ static void lcus_put(struct lcus *l)
 	l->n = 0;
 }
 
+/* An FBA DASD on its plain FBA volume, made (blank) if create says so. */
+static struct css_device *make_fba(const struct inv_sch *s,
+				   struct error *err)
+{
+	const struct fba_model *m = fba_model_find(s->model);
+	struct fba_config cfg = { 0 };
+
+	cfg.image = fba_image_open(s->image, s->readonly, err);
+	if (!cfg.image && err && err->errnum == ENOENT &&
+	    s->create != INV_CREATE_NO) {
+		log_msg(LOG_NOTICE, "creating FBA volume %s (%s, %llu blocks)",
+			s->image, m->name, (unsigned long long)s->blocks);
+		if (fba_image_create(s->image, s->blocks, false, err) < 0)
+			return NULL;
+		cfg.image = fba_image_open(s->image, s->readonly, err);
+	}
+	if (!cfg.image) {
+		if (err && err->errnum == ENOENT && s->create == INV_CREATE_NO)
+			error_suffix(err, "make it with `ccwpass dasdinit -t %s "
+				     "%s`, or set `create = blank` to have "
+				     "ccwpassd make it", m->name, s->image);
+		else if (err && (err->errnum == EACCES || err->errnum == EPERM ||
+				 err->errnum == EROFS) && !s->readonly)
+			error_suffix(err, "set `readonly = yes` to pass it "
+				     "through read-only");
+		return NULL;
+	}
+	cfg.dev_type = m->dev_type;
+	cfg.dev_model = s->dev_model >= 0 ? (uint8_t)s->dev_model : 0;
+	cfg.cu_model = s->cu_model >= 0 ? (uint8_t)s->cu_model : 0;
+	return fba_device_new(&cfg, err);
+}
+
 /* A base 3390 on its image, or a HyperPAV alias of base. */
 static struct css_device *make_device(const struct inventory *inv,
 				      const struct inv_sch *s,
@@ -207,6 +242,8 @@ static struct css_device *make_device(const struct inventory *inv,
 	struct eckd_config cfg = { 0 };
 	char serial[13];
 
+	if (s->fba)
+		return make_fba(s, err);
 	/* Identity: as configured, else unique per device number; an
 	 * alias's is its base's LCU with a unit address of its own. */
 	inventory_identity(inv, s, &cfg.ssid, &cfg.unit_addr, serial);

@@ -47,6 +47,7 @@ static void changed_keys(const struct inventory *ia, const struct inv_sch *a,
 	    !css_busid_eq(a->alias_of, b->alias_of)), "alias-of");
 	KEY(strcmp(a->model, b->model), "device");
 	KEY(a->cyls != b->cyls, "cylinders");
+	KEY(a->blocks != b->blocks, "blocks");
 	KEY(strcmp(a->image, b->image), "image");
 	KEY(a->readonly != b->readonly, "readonly");
 	KEY(a->format != b->format || a->create != b->create ||

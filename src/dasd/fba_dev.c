@@ -342,8 +342,7 @@ static void fba_describe(struct css_device *dev, struct css_device_desc *out)
 	struct stat st;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(out->model, sizeof(out->model), "%04X-%02X",
-		 d->model->dev_type, d->model->dev_model);
+	snprintf(out->model, sizeof(out->model), "%s", d->model->name);
 	snprintf(out->image, sizeof(out->image), "%s", fba_image_path(d->img));
 	snprintf(out->format, sizeof(out->format), "fba");
 	out->capacity = fba_image_blocks(d->img) * FBA_BLOCK_SIZE;

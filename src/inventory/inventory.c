@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "dasd/eckd.h"
+#include "dasd/fba.h"
+#include "image/fba_image.h"
 #include "dasd/eckd_ident.h"
 
 #define INV_MAX_FILE (1024 * 1024)
@@ -301,9 +303,25 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 	if (!strcmp(key, "pom"))
 		return parse_u8_hex(p, key, v, &s->pom);
 	if (!strcmp(key, "device")) {
-		if (!eckd_model_find(v))
-			return perr(p, "device '%s' is not a known model (3390-1, -2, -3, -9, -27, -54)", v);
-		snprintf(s->model, sizeof(s->model), "%s", v);
+		const struct fba_model *fm = fba_model_find(v);
+
+		if (!eckd_model_find(v) && !fm)
+			return perr(p, "device '%s' is not a known model (3390-1, -2, -3, -9, -27, -54; "
+				    "FBA: 9336, 9336-10, 9336-20, 3370, 3370-1, 3370-2)", v);
+		snprintf(s->model, sizeof(s->model), "%s", fm ? fm->name : v);
+		s->fba = fm != NULL;
+		return 0;
+	}
+	if (!strcmp(key, "blocks")) {
+		char *end;
+		unsigned long long x;
+
+		errno = 0;
+		x = strtoull(v, &end, 10);
+		if (errno || *end || !*v || x == 0 || x > FBA_MAX_BLOCKS)
+			return perr(p, "blocks: '%s' is not a block count (1 to %llu)",
+				    v, (unsigned long long)FBA_MAX_BLOCKS);
+		s->blocks = x;
 		return 0;
 	}
 	if (!strcmp(key, "cylinders")) {
@@ -389,7 +407,7 @@ static const char *const sch_keys[] = {
 	"devno", "chpids", "pim", "pam", "pom", "device", "cylinders", "image",
 	"readonly", "volser", "create", "format", "device-model", "cu-model",
 	"ssid", "unit-address", "serial", "alias-of", "cache", "flush-interval",
-	NULL,
+	"blocks", NULL,
 };
 
 /* Keys an alias must not have, and why. */
@@ -402,6 +420,7 @@ static const struct {
 	{ "cu-model", "an alias reports its base's device and control unit" },
 	{ "image", "an alias works on the volume of its base" },
 	{ "cylinders", "an alias works on the volume of its base" },
+	{ "blocks", "an alias works on the volume of its base" },
 	{ "readonly", "an alias works on the volume of its base" },
 	{ "volser", "an alias works on the volume of its base" },
 	{ "create", "an alias works on the volume of its base" },
@@ -538,6 +557,10 @@ static int finish_aliases(struct parser *p)
 		if (inv->schs[b].schid.cssid != s->schid.cssid)
 			return perr(p, "subchannel %s: alias-of %s: the base must be in the "
 				    "same channel subsystem", id, of);
+		if (inv->schs[b].fba)
+			return perr(p, "subchannel %s: alias-of %s: that subchannel (line %u) "
+				    "is an FBA DASD; HyperPAV aliases are for 3390s",
+				    id, of, inv->schs[b].line);
 		s->base = b;
 	}
 	for (unsigned int i = 0; i < inv->nschs; i++) {
@@ -562,6 +585,53 @@ static int finish_aliases(struct parser *p)
 				    id, ua, ssid, serial, inv->schs[j].line);
 		}
 	}
+	return 0;
+}
+
+static bool seen(const struct parser *p, const char *key)
+{
+	return p->seen & (1u << key_bit(sch_keys, key));
+}
+
+/* Keys an FBA DASD has no use for, and what it takes instead. */
+static int fba_keys(struct parser *p, struct inv_sch *s, const char *id)
+{
+	static const struct {
+		const char *key, *why;
+	} refused[] = {
+		{ "cylinders", "an FBA volume has blocks, not cylinders" },
+		{ "volser", "ccwpass writes no label on an FBA volume" },
+		{ "ssid", "an FBA DASD has no ECKD identity (RCD)" },
+		{ "unit-address", "an FBA DASD has no ECKD identity (RCD)" },
+		{ "serial", "an FBA DASD has no ECKD identity (RCD)" },
+	};
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
+		if (seen(p, refused[i].key))
+			return perr(p, "subchannel %s: %s: %s", id,
+				    refused[i].key, refused[i].why);
+	if (s->create == INV_CREATE_CDL)
+		return perr(p, "subchannel %s: create = cdl is for 3390s; an FBA "
+			    "volume is made blank (all zeros): create = blank", id);
+	if (seen(p, "format") && s->format != INV_FORMAT_PLAIN)
+		return perr(p, "subchannel %s: an FBA volume is a plain FBA file "
+			    "(format = plain)", id);
+	if (s->cache == INV_CACHE_WRITEBACK)
+		return perr(p, "subchannel %s: an FBA volume is writethrough only "
+			    "(cache = writeback is for 3390s)", id);
+	if (seen(p, "blocks") && s->create == INV_CREATE_NO)
+		return perr(p, "subchannel %s: blocks only applies to a volume "
+			    "create makes (the image's size says it)", id);
+	if (!s->blocks)
+		s->blocks = fba_model_find(s->model)->blocks;
+	return 0;
+}
+
+static int eckd_keys(struct parser *p, const char *id)
+{
+	if (seen(p, "blocks"))
+		return perr(p, "subchannel %s: blocks is for FBA DASDs; a 3390 "
+			    "has cylinders", id);
 	return 0;
 }
 
@@ -603,6 +673,9 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 	}
 	if (!(p->seen & (1u << key_bit(sch_keys, "pam"))))
 		s->pam = s->pim;
+	rc = s->fba ? fba_keys(p, s, id) : eckd_keys(p, id);
+	if (rc)
+		goto out;
 	if (s->create != INV_CREATE_NO && s->readonly) {
 		rc = perr(p, "subchannel %s: a readonly image cannot be created", id);
 		goto out;
@@ -619,7 +692,7 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 			  "cache = writeback", id);
 		goto out;
 	}
-	if (s->create != INV_CREATE_NO && !s->volser[0])
+	if (s->create != INV_CREATE_NO && !s->volser[0] && !s->fba)
 		snprintf(s->volser, sizeof(s->volser), "0X%04X", s->devno.num);
 	for (unsigned int i = 0; i + 1 < inv->nschs; i++) {
 		if (&inv->schs[i] == s)

@@ -18,6 +18,14 @@
  *   create = cdl
  *   format = cckd64
  *
+ *   [subchannel 0.0.0320]         an FBA DASD (9336 or 3370)
+ *   devno  = 0.0.0200
+ *   chpids = 4a
+ *   device = 9336
+ *   blocks = 1672881
+ *   image  = 0200.fba
+ *   create = blank
+ *
  *   [subchannel 0.0.0314]         a HyperPAV alias of 0.0.0313's volume
  *   devno    = 0.0.2b0a
  *   chpids   = 1a 2a 3a 0a
@@ -73,8 +81,10 @@ struct inv_sch {
 	struct css_busid devno;
 	uint8_t chpids[8];
 	uint8_t pim, pam, pom;
-	char model[16];            /* "3390-9" */
-	uint32_t cyls;             /* 0 = the model's */
+	char model[16];            /* "3390-9", "9336-20" */
+	bool fba;                  /* an FBA DASD (9336, 3370) */
+	uint32_t cyls;             /* 0 = the model's (ECKD) */
+	uint64_t blocks;           /* 0 = the model's (FBA) */
 	char image[4096];          /* absolute path (relative ones resolved) */
 	bool readonly;
 	char volser[7];

@@ -313,6 +313,28 @@ static const struct bad_case bad_cases[] = {
 	  "alias-of = 0.0.0001\n",
 	  "10: subchannel 0.0.0003: unit address 02 already used in its LCU (ssid 0000, "
 	  "serial 000000000001) by the subchannel at line 6" },
+	/* FBA DASDs: what they refuse, named. */
+#define FBA1 "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\n" \
+	     "device = 9336\nimage = f\n"
+	{ FBA1 "cylinders = 10\n", "1: subchannel 0.0.0001: cylinders: an FBA volume "
+	  "has blocks, not cylinders" },
+	{ FBA1 "create = cdl\n", "1: subchannel 0.0.0001: create = cdl is for 3390s; an FBA volume is made "
+	  "blank (all zeros): create = blank" },
+	{ FBA1 "create = blank\nformat = cckd64\n", "1: subchannel 0.0.0001: an FBA volume is a plain FBA "
+	  "file (format = plain)" },
+	{ FBA1 "cache = writeback\n", "1: subchannel 0.0.0001: an FBA volume is writethrough only" },
+	{ FBA1 "volser = ABC\n", "1: subchannel 0.0.0001: volser: ccwpass writes no label on an FBA volume" },
+	{ FBA1 "blocks = 100\n", "1: subchannel 0.0.0001: blocks only applies to a volume create makes" },
+	{ FBA1 "create = blank\nblocks = 0\n", "7: blocks: '0' is not a block count" },
+	{ FBA1 "create = blank\nblocks = 4294967296\n", "7: blocks: '4294967296' is not "
+	  "a block count (1 to 4294967295)" },
+	{ BASE1 "blocks = 10\n", "1: subchannel 0.0.0001: blocks is for FBA DASDs; a 3390 has cylinders" },
+	{ FBA1 ALIAS2, "6: subchannel 0.0.0002: alias-of 0.0.0001: that subchannel "
+	  "(line 1) is an FBA DASD; HyperPAV aliases are for 3390s" },
+	{ "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\ndevice = 9337\n",
+	  "4: device '9337' is not a known model (3390-1, -2, -3, -9, -27, -54; FBA: "
+	  "9336" },
+#undef FBA1
 	/* The alias comes first in the file, the clash is reported on it. */
 	{ "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\nalias-of = 0.0.0001\n"
 	  "unit-address = 01\n" BASE1,
@@ -385,6 +407,37 @@ static void test_aliases(void **state)
 	assert_string_equal(serial, "000000002B0B");
 }
 
+/* FBA DASDs: models, block counts (the model's by default), creation. */
+static void test_fba(void **state)
+{
+	static const char text[] =
+		"[subchannel 0.0.0320]\n"
+		"devno = 0.0.0200\nchpids = 4a\ndevice = 9336\nimage = f.fba\n"
+		"create = blank\n"
+		"[subchannel 0.0.0321]\n"
+		"devno = 0.0.0201\nchpids = 4a\ndevice = 3370-2\nimage = g.fba\n"
+		"create = blank\nblocks = 1000\nformat = plain\n"
+		"[subchannel 0.0.0322]\n"
+		"devno = 0.0.0202\nchpids = 4a\ndevice = 9336-10\nimage = h.fba\n"
+		"readonly = yes\n";
+	struct error err = { 0 };
+
+	(void)state;
+	if (inventory_parse(&inv, text, "fba.conf", "/d", &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(inv.nschs, 3);
+	assert_true(inv.schs[0].fba);
+	assert_string_equal(inv.schs[0].model, "9336-20");
+	assert_int_equal(inv.schs[0].blocks, 1672881);
+	assert_int_equal(inv.schs[0].create, INV_CREATE_BLANK);
+	assert_string_equal(inv.schs[0].volser, "");
+	assert_string_equal(inv.schs[1].model, "3370-2");
+	assert_int_equal(inv.schs[1].blocks, 1000);
+	assert_string_equal(inv.schs[2].image, "/d/h.fba");
+	assert_true(inv.schs[2].readonly);
+	assert_int_equal(inv.schs[2].blocks, 920115);
+}
+
 static void test_long_line_and_nul(void **state)
 {
 	char text[2048];
@@ -450,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_all_keys),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_fba),
 		cmocka_unit_test(test_long_line_and_nul),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_load_hostile_files),

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# An FBA DASD in a real guest (issue 11): a 9336 (on a plain FBA volume
+# ccwpassd makes, sparse) beside a 3390, each on its own subchannel and
+# CHPID, passed through with vfio-ccw. The guest's lscss shows 9336/10
+# 6310/80, chccwdev -e brings it online, dasd_fba prints its "New FBA
+# DASD" line and the partition scan its "(nonl)" line; a file system made
+# on /dev/dasdb1 holds a file. ccwpassd is then killed (SIGKILL) and
+# started again, and a second boot finds the file intact and the file
+# system clean. The host sees the ext4 superblock where the guest put it
+# (block 2 of the volume on).
+# Skips (77) without root, /dev/fuse, QEMU or the built binaries.
+# Env: CCWPASS_BUILD, GUEST_TIMEOUT (default 300 s), CCWPASS_E2E_KEEP=DIR.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+U1=5e1e0000-0000-4000-8000-0000000f0313
+U2=5e1e0000-0000-4000-8000-0000000f0320
+
+# shellcheck source=tests/guest/lib.sh
+. "$HERE/lib.sh"
+host_env 300
+host_workdir fba
+need_kit
+
+cat >"$W/inventory.conf" <<'INV'
+[subchannel 0.0.0313]
+devno     = 0.0.2b09
+chpids    = 1a
+device    = 3390-1
+cylinders = 30
+image     = 2b09.cckd
+create    = cdl
+
+[subchannel 0.0.0320]
+devno  = 0.0.0200
+chpids = 4a
+device = 9336
+image  = 0200.fba
+create = blank
+INV
+
+boot() {   # boot NAME SCRIPT: both devices passed through, the guest runs SCRIPT
+    pass_through 0.0.0313 "$U1" && pass_through 0.0.0320 "$U2" ||
+        { bad "$1: pass through 0.0.0313 and 0.0.0320"; return 1; }
+    QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
+        "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/$1.log" \
+        --script "$2" -- \
+        -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1" \
+        -device "vfio-ccw,devno=fe.0.0200,sysfsdev=/sys/bus/mdev/devices/$U2" \
+        >"$W/$1.out" 2>"$W/$1.err"
+}
+
+start_daemon
+check "host lscss: 9336/10 6310/80 on CHPID 4a" \
+    has <("$CLI" lscss -r "$RT") '^0\.0\.0200 0\.0\.0320  9336/10 6310/80 +80  80  ff   4a000000'
+check "ccwpassd made the volume: 1672881 blocks, 0600, sparse" \
+    test "$(stat -c '%s %a' "$W/0200.fba")" = "$((1672881 * 512)) 600" -a \
+    "$(stat -c %b "$W/0200.fba")" -lt 1024
+
+cat >"$W/g1.sh" <<'EOF'
+#!/bin/bash
+lscss -d 0.0.0200 | tail -n1
+chccwdev -e 0.0.1234 >/dev/null && chccwdev -e 0.0.0200 && echo online
+for _ in $(seq 50); do [ -b /dev/dasdb1 ] && break; sleep 0.2; done
+dmesg -t | grep -E 'dasd-fba|dasdb'
+lsdasd 0.0.0200 | tail -n1
+mkfs.ext4 -q /dev/dasdb1 && mount -t ext4 /dev/dasdb1 /mnt && echo mounted
+dd if=/dev/urandom of=/mnt/data bs=64k count=64 2>/dev/null
+echo "wrote $(sha256sum </mnt/data | cut -d' ' -f1)"
+umount /mnt && echo unmounted
+EOF
+boot one "$W/g1.sh"; RC=$?
+O=$W/one.out
+check "boot 1 ran its script (rc $RC)" test "$RC" -eq 0
+check "guest lscss -d 0.0.0200: 9336/10 6310/80" \
+    has "$O" '^0\.0\.0200 0\.0\.[0-9a-f]{4}  9336/10 6310/80 '
+check "chccwdev -e 0.0.0200: Setting device 0.0.0200 online, Done" \
+    has_line "$O" "Setting device 0.0.0200 online"
+check "online" has_line "$O" online
+check "dmesg: dasd-fba 0.0.0200: New FBA DASD 9336/10 (CU 6310/80) with 816 MB and 512 B/blk" \
+    has_line "$O" "dasd-fba 0.0.0200: New FBA DASD 9336/10 (CU 6310/80) with 816 MB and 512 B/blk"
+check "dmesg: dasdb:(nonl) dasdb1" has "$O" '^ ?dasdb:\(nonl\) dasdb1'
+check "lsdasd: FBA, 512-byte blocks" has "$O" '^0\.0\.0200 +active +dasdb +[0-9]+:[0-9]+ +FBA +512 +816MB'
+check "mkfs.ext4 and mount on /dev/dasdb1" has_line "$O" mounted
+check "unmounted" has_line "$O" unmounted
+SUM=$(sed -n 's/^wrote //p' "$O")
+check "the host sees the ext4 superblock at the partition's start (block 2)" \
+    test "$(od -An -tx1 -j $((2 * 512 + 1080)) -N2 "$W/0200.fba" | tr -d ' ')" = 53ef
+
+kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+start_daemon
+
+cat >"$W/g2.sh" <<'EOF'
+#!/bin/bash
+chccwdev -e 0.0.0200 >/dev/null
+for _ in $(seq 50); do [ -b /dev/dasda1 ] && break; sleep 0.2; done
+e2fsck -fn /dev/dasda1 >/dev/null 2>&1; echo "fsck $?"
+mount -t ext4 -o ro /dev/dasda1 /mnt && echo "read $(sha256sum </mnt/data | cut -d' ' -f1)"
+EOF
+boot two "$W/g2.sh"; RC=$?
+O=$W/two.out
+check "boot 2 (after SIGKILL of ccwpassd) ran its script (rc $RC)" test "$RC" -eq 0
+check "the file system is clean" has_line "$O" "fsck 0"
+check "the file is intact" has_line "$O" "read ${SUM:-none}"
+
+if ((FAILS)); then
+    for f in one two; do echo "---- $f ----"; cat "$W/$f.out"; tail -n 5 "$W/$f.err"; done
+fi
+((FAILS == 0)) && echo "all checks passed"
+exit $((FAILS > 0))
