@@ -17,7 +17,8 @@
 
 struct fba_image {
 	char *path;
-	int fd;
+	int fd;                       /* -1: in memory */
+	uint8_t *mem;
 	bool readonly;
 	uint64_t blocks;
 	atomic_bool dirty;
@@ -126,13 +127,44 @@ fail_free:
 	return NULL;
 }
 
+struct fba_image *fba_image_new_mem(uint64_t blocks, bool readonly,
+				    struct error *err)
+{
+	struct fba_image *img = calloc(1, sizeof(*img));
+
+	if (!blocks || blocks > (64u << 20) / FBA_BLOCK_SIZE) {
+		free(img);
+		error_setf(err, EINVAL, "(memory): %llu blocks: 1 to %u",
+			   (unsigned long long)blocks,
+			   (64u << 20) / FBA_BLOCK_SIZE);
+		return NULL;
+	}
+	if (!img || !(img->path = strdup("(memory)")) ||
+	    !(img->mem = calloc(blocks, FBA_BLOCK_SIZE))) {
+		if (img)
+			free(img->path);
+		free(img);
+		error_setf(err, ENOMEM, "(memory): out of memory");
+		return NULL;
+	}
+	img->fd = -1;
+	img->lock.fd = -1;
+	img->readonly = readonly;
+	img->blocks = blocks;
+	return img;
+}
+
 void fba_image_close(struct fba_image *img)
 {
 	if (!img)
 		return;
-	fba_image_flush(img);
-	close(img->fd);
-	ckd_unlock_image(&img->lock);
+	if (img->mem) {
+		free(img->mem);
+	} else {
+		fba_image_flush(img);
+		close(img->fd);
+		ckd_unlock_image(&img->lock);
+	}
 	free(img->path);
 	free(img);
 }
@@ -165,6 +197,11 @@ int fba_image_read(struct fba_image *img, uint64_t blk, uint32_t count,
 
 	if (!in_range(img, blk, count))
 		return -ERANGE;
+	if (img->mem) {
+		memcpy(buf, img->mem + blk * FBA_BLOCK_SIZE,
+		       (size_t)count * FBA_BLOCK_SIZE);
+		return 0;
+	}
 	ret = ckd_pread_full(img->fd, buf, (size_t)count * FBA_BLOCK_SIZE,
 			     blk * FBA_BLOCK_SIZE);
 	return ret == -ENODATA ? -EIO : ret;   /* the file shrank under us */
@@ -179,6 +216,11 @@ int fba_image_write(struct fba_image *img, uint64_t blk, uint32_t count,
 		return -EROFS;
 	if (!in_range(img, blk, count))
 		return -ERANGE;
+	if (img->mem) {
+		memcpy(img->mem + blk * FBA_BLOCK_SIZE, buf,
+		       (size_t)count * FBA_BLOCK_SIZE);
+		return 0;
+	}
 	ret = ckd_pwrite_full(img->fd, buf, (size_t)count * FBA_BLOCK_SIZE,
 			      blk * FBA_BLOCK_SIZE);
 	/* After the write: a flush that clears the flag in between saw the
@@ -191,7 +233,7 @@ int fba_image_flush(struct fba_image *img)
 {
 	int ret;
 
-	if (!atomic_exchange(&img->dirty, false))
+	if (img->mem || !atomic_exchange(&img->dirty, false))
 		return 0;
 	ret = ckd_datasync(img->fd);
 	if (ret < 0)
@@ -203,5 +245,7 @@ uint64_t fba_image_allocated(const struct fba_image *img)
 {
 	struct stat st;
 
+	if (img->mem)
+		return img->blocks * FBA_BLOCK_SIZE;
 	return fstat(img->fd, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
 }

@@ -37,6 +37,11 @@ int fba_image_create(const char *path, uint64_t blocks, bool overwrite,
  */
 struct fba_image *fba_image_open(const char *path, bool readonly,
 				 struct error *err);
+/* A volume in memory, all zeros (tests, fuzzing): no file, no lock.
+ * Returns: the image, or NULL with err. */
+struct fba_image *fba_image_new_mem(uint64_t blocks, bool readonly,
+				    struct error *err);
+
 /* Flushes what was written (fba_image_flush), unlocks, closes. */
 void fba_image_close(struct fba_image *img);
 

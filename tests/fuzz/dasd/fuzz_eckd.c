@@ -31,16 +31,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/byteorder.h"
 #include "common/log.h"
-#include "css/css_arch.h"
-#include "harness.h"
 #include "image/ckd_image.h"
 
-#define MAX_CCWS     24
-#define MAX_PROGRAMS 8
-#define MAX_COUNT    9000
-#define FLAG_MASK    0xf4   /* CD, CC, SLI, SKIP, IDA */
+#define FUZZ_NAME "fuzz_eckd"
+#include "fuzz_cp.h"
+
 #define MAX_ALIASES  3      /* set-up byte bits 2-3 */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -52,91 +48,12 @@ static bool is_search(uint8_t cmd)
 	return base == 0x31 || base == 0x51 || base == 0x71;
 }
 
-/* Parse one program; returns the CCWs used, 0 at the end of the input.
- * *dev: the device selector of its first CCW. */
-static int parse_program(const uint8_t **data, size_t *size, struct tccw *p,
-			 unsigned int *dev)
-{
-	int n = 0;
-
-	if (*size >= 4)
-		*dev = (*data)[1] & 0x03;
-	while (n < MAX_CCWS && *size >= 4) {
-		struct tccw *c = &p[n];
-		size_t take;
-
-		c->cmd = (*data)[0];
-		c->flags = (*data)[1] & FLAG_MASK;
-		c->count = ld_be16(*data + 2) % (MAX_COUNT + 1);
-		*data += 4;
-		*size -= 4;
-		c->data = NULL;
-		if (c->cmd == H_TIC) {
-			/* forward, or back onto the Search just before it */
-			if (n > 0 && is_search(p[n - 1].cmd) && (c->count & 1))
-				c->count = (uint16_t)(n - 1);
-			else
-				c->count = (uint16_t)(n + 1 + c->count % 3);
-			c->flags = 0;
-		} else if (c->count) {
-			c->data = calloc(1, c->count);
-			if (!c->data)
-				abort();
-			take = *size < c->count ? *size : c->count;
-			memcpy(c->data, *data, take);
-			*data += take;
-			*size -= take;
-		}
-		n++;
-		if (c->cmd != H_TIC && !(c->flags & (H_CC | 0x80)))
-			break;
-	}
-	return n;
-}
-
-static void violated(const char *what, int prog)
-{
-	fprintf(stderr, "fuzz_eckd: program %d: invariant violated: %s\n",
-		prog, what);
-	abort();
-}
-
 static void check_sense(const uint8_t sense[32], int prog)
 {
 	if (!(sense[0] | sense[1]))
 		violated("unit check with empty sense", prog);
 	if (!(sense[27] & 0x80))
 		violated("sense not in the 24-byte compatible format", prog);
-}
-
-/* The invariants of one program's result (see the header). */
-static void check_result(struct harness *h, int dev, const struct tccw *prog,
-			 int n, const struct tresult *res, bool csense, int i)
-{
-	if (res->ends != 1)
-		violated("device saw the program end not exactly once", i);
-	if (res->statuses != 1 || !res->final_status)
-		violated("not exactly one final status", i);
-	if (res->last >= 0 && res->last < n && prog[res->last].cmd != H_TIC &&
-	    res->residual > prog[res->last].count)
-		violated("residual count above the CCW count", i);
-	if (!(res->dstat & DEV_STAT_UNIT_CHECK))
-		return;
-	if (csense) {
-		if (!res->sense_valid)
-			violated("unit check without concurrent sense", i);
-		check_sense(res->sense, i);
-	} else {
-		uint8_t sense[32] = { 0 };
-		struct tccw s = { .cmd = 0x04, .flags = H_SLI, .count = 32,
-				  .data = sense };
-		struct tresult sr;
-
-		if (h_run_on(h, dev, &s, 1, 0x80, &sr) ||
-		    sr.dstat != (DEV_STAT_CHN_END | DEV_STAT_DEV_END))
-			violated("Sense after a unit check failed", i);
-		check_sense(sense, i);
-	}
 }
 
 /*
@@ -190,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	for (int i = 0; i < MAX_PROGRAMS; i++) {
 		unsigned int sel = 0;
-		int n = parse_program(&data, &size, prog, &sel);
+		int n = parse_program(&data, &size, prog, &sel, is_search);
 		int dev = (int)(sel % (unsigned int)ndevs);
 
 		if (!n)
@@ -198,10 +115,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		h_set_csense(harness, i != 3);
 		if (h_run_on(harness, dev, prog, n, (i & 1) ? 0x40 : 0x80, &res))
 			violated("the program could not be started", i);
-		check_result(harness, dev, prog, n, &res, i != 3, i);
-		for (int j = 0; j < n; j++)
-			if (prog[j].cmd != H_TIC)
-				free(prog[j].data);
+		check_result(harness, dev, prog, n, &res, i != 3, i,
+			     check_sense);
+		free_program(prog, n);
 	}
 	h_detach(harness);
 	return 0;

@@ -54,6 +54,8 @@ void h_free(struct harness *h);
 /* Only harness_css.c: any device (the harness owns it, even on failure)
  * on the base's subchannel, e.g. an FBA DASD. */
 struct harness *h_new_dev(struct css_device *dev);
+/* Only harness_css.c: h_attach() of any device (see h_new_dev). */
+int h_attach_dev(struct harness *h, struct css_device *dev);
 
 /* Only harness_fake.c: h_new() for a volume with cache = writeback and
    that flush interval (eckd_config.writeback_ms). */

@@ -358,6 +358,16 @@ void h_detach(struct harness *h)
 	h->ndevs = 0;
 }
 
+int h_attach_dev(struct harness *h, struct css_device *dev)
+{
+	if (h->css) {
+		if (dev)
+			dev->ops->destroy(dev);
+		return -1;
+	}
+	return build_with(h, dev, NULL);
+}
+
 int h_attach(struct harness *h, struct ckd_image *img)
 {
 	if (h->css) {
