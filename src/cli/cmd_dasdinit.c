@@ -2,7 +2,8 @@
 /*
  * `ccwpass dasdinit`: create a 3390 volume image, blank or Linux CDL, as a
  * CCKD64 (default), CCKD or plain CKD file (docs/image-format.md
- * "Creating a volume").
+ * "Creating a volume"); or an FBA volume (9336, 3370) as a plain FBA file
+ * (docs/fba.md).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -15,8 +16,10 @@
 
 #include "cli/cli.h"
 #include "dasd/eckd.h"
+#include "dasd/fba.h"
 #include "image/ckd_image.h"
 #include "image/ckd_track.h"
+#include "image/fba_image.h"
 
 #define CMD "dasdinit"
 #define DEFAULT_MODEL  "3390-9"
@@ -28,11 +31,16 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: ccwpass dasdinit [OPTIONS] FILE [MODEL]\n"
 "\n"
-"Create a 3390 volume image in one of Hercules' formats (see --format).\n"
+"Create a 3390 volume image in one of Hercules' formats (see --format),\n"
+"or an FBA volume (9336, 3370) in Hercules' plain FBA format.\n"
 "\n"
 "  -t, --type MODEL     3390-1, 3390-2, 3390-3, 3390-9 (default), 3390-27,\n"
-"                       3390-54 (also accepted as the MODEL argument)\n"
+"                       3390-54; FBA: 9336 (= 9336-20), 9336-10, 9336-20,\n"
+"                       3370 (= 3370-1), 3370-1, 3370-2 (also accepted as\n"
+"                       the MODEL argument)\n"
 "  -c, --cyls N         N cylinders instead of the model's (1-%d)\n"
+"  -B, --blocks N       FBA: N blocks of 512 bytes instead of the model's;\n"
+"                       an FBA volume is all zeros (sparse), with no label\n"
 "  -l, --cdl            Linux compatible disk layout (default): IPL records,\n"
 "                       VOL1 label, VTOC, 4 KB blocks, one partition from\n"
 "                       track 2 to the end, as dasdfmt + fdasd -a make it\n"
@@ -52,13 +60,16 @@ static void usage(FILE *f)
 "  -q, --quiet          no progress line and no summary\n"
 "  -h, --help           this text\n"
 "\n"
-"Example: ccwpass dasdinit --volser 0X2B09 disk.cckd 3390-9\n", MAX_CYLS);
+"Example: ccwpass dasdinit --volser 0X2B09 disk.cckd 3390-9\n"
+"         ccwpass dasdinit data.fba 9336\n", MAX_CYLS);
 }
 
 struct dasdinit_args {
 	const char *file;
 	const char *model;
 	long cyls;               /* 0: the model's */
+	uint64_t blocks;         /* FBA; 0: the model's */
+	bool layout_set, format_set, volser_set;
 	bool quiet;
 	struct ckd_init_options opt;
 };
@@ -98,6 +109,7 @@ enum { OPT_VOLSER = 0x100, OPT_FORCE };
 static const struct option long_opts[] = {
 	{ "type", required_argument, NULL, 't' },
 	{ "cyls", required_argument, NULL, 'c' },
+	{ "blocks", required_argument, NULL, 'B' },
 	{ "cdl", no_argument, NULL, 'l' },
 	{ "blank", no_argument, NULL, 'b' },
 	{ "format", required_argument, NULL, 'f' },
@@ -125,13 +137,29 @@ static int parse_option(int c, struct dasdinit_args *a)
 			return 2;
 		}
 		return -1;
+	case 'B': {
+		unsigned long long n;
+
+		errno = 0;
+		n = strtoull(optarg, &end, 10);
+		if (errno || *end || !*optarg || n < 1 || n > FBA_MAX_BLOCKS) {
+			cli_fail(CMD, "--blocks %s: need 1-%llu", optarg,
+				 (unsigned long long)FBA_MAX_BLOCKS);
+			return 2;
+		}
+		a->blocks = n;
+		return -1;
+	}
 	case 'l':
 		a->opt.layout = CKD_INIT_CDL;
+		a->layout_set = true;
 		return -1;
 	case 'b':
 		a->opt.layout = CKD_INIT_BLANK;
+		a->layout_set = true;
 		return -1;
 	case 'f':
+		a->format_set = true;
 		if (!strcmp(optarg, "cckd64")) {
 			a->opt.format = CKD_IMAGE_CCKD64;
 		} else if (!strcmp(optarg, "cckd")) {
@@ -145,6 +173,7 @@ static int parse_option(int c, struct dasdinit_args *a)
 		}
 		return -1;
 	case OPT_VOLSER:
+		a->volser_set = true;
 		if (parse_volser(optarg, a->opt.volser) < 0) {
 			cli_fail(CMD, "--volser %s: 1-6 characters", optarg);
 			return 2;
@@ -170,7 +199,7 @@ static int parse_args(int argc, char **argv, struct dasdinit_args *a)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:c:lbf:qh", long_opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "t:c:B:lbf:qh", long_opts, NULL)) != -1)
 		if ((rc = parse_option(c, a)) >= 0)
 			return rc;
 	if (optind >= argc || argc - optind > 2) {
@@ -207,6 +236,40 @@ static void summary(const struct dasdinit_args *a,
 		printf("blank (unformatted)\n");
 }
 
+/* An FBA volume: plain FBA, all zeros, no label (what ccwpassd's
+ * `create = blank` makes). */
+static int dasdinit_fba(const struct dasdinit_args *a,
+			const struct fba_model *m)
+{
+	uint64_t blocks = a->blocks ? a->blocks : m->blocks;
+	/* The model the size makes it (as the device will report it). */
+	const struct fba_model *eff = fba_model_for(m->dev_type, blocks);
+	struct error err;
+
+	if (a->cyls)
+		return cli_fail(CMD, "--cyls is for 3390s; an FBA volume has "
+				"--blocks");
+	if (a->layout_set && a->opt.layout == CKD_INIT_CDL)
+		return cli_fail(CMD, "--cdl is for 3390s; an FBA volume is made "
+				"blank (all zeros)");
+	if (a->format_set && a->opt.format != CKD_IMAGE_PLAIN)
+		return cli_fail(CMD, "an FBA volume is a plain FBA file "
+				"(--format plain); compressed CFBA is not made "
+				"yet");
+	if (a->volser_set)
+		return cli_fail(CMD, "--volser: ccwpass writes no label on an "
+				"FBA volume");
+	if (fba_image_create(a->file, blocks, a->opt.overwrite, &err) < 0)
+		return cli_fail(CMD, "%s", err.msg);
+	if (!a->quiet)
+		printf("%s: %s FBA volume (Sense ID %04X/%02X), %llu blocks of "
+		       "512 bytes (%llu MiB), plain FBA, blank\n", a->file,
+		       eff->name, eff->dev_type, eff->dev_model,
+		       (unsigned long long)blocks,
+		       (unsigned long long)(blocks >> 11));
+	return 0;
+}
+
 static int dasdinit_run(int argc, char **argv)
 {
 	struct dasdinit_args a = {
@@ -223,12 +286,18 @@ static int dasdinit_run(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		return rc;
+	if (fba_model_find(a.model))
+		return dasdinit_fba(&a, fba_model_find(a.model));
 	model = eckd_model_find(a.model);
 	if (!model) {
-		cli_fail(CMD, "unknown model %s (3390-1, -2, -3, -9, -27, -54)",
+		cli_fail(CMD, "unknown model %s (3390-1, -2, -3, -9, -27, -54; "
+			 "FBA: 9336, 9336-10, 9336-20, 3370, 3370-1, 3370-2)",
 			 a.model);
 		return 2;
 	}
+	if (a.blocks)
+		return cli_fail(CMD, "--blocks is for FBA models (9336, 3370); "
+				"a 3390 has --cyls");
 	geo = (struct ckd_geometry){
 		.devtype = model->dev_type,
 		.cyls = a.cyls ? (uint32_t)a.cyls : model->cyls,

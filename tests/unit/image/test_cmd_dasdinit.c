@@ -145,12 +145,45 @@ static void test_options(void **state)
 	free(path);
 }
 
+/* FBA volumes: plain FBA, zeros, 0600; what FBA refuses, named. */
+static void test_fba(void **state)
+{
+	char *out, *path = it_path(dir, "d.fba");
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(run(&out, "d.fba 9336 --blocks 1000"), 0);
+	assert_non_null(strstr(out, "d.fba: 9336-10 FBA volume (Sense ID "
+				    "9336/00), 1000 blocks of 512 bytes"));
+	free(out);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 1000 * 512);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_not_equal(run(&out, "d.fba 9336"), 0);     /* exists */
+	free(out);
+	assert_int_equal(run(&out, "--force -q d.fba 3370"), 0);
+	free(out);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 558000ll * 512);
+	assert_int_equal(run(&out, "e.fba 9336 --cdl"), 1);
+	assert_non_null(strstr(out, "--cdl is for 3390s"));
+	free(out);
+	assert_int_equal(run(&out, "e.fba 9336 --cyls 10"), 1);
+	assert_non_null(strstr(out, "an FBA volume has --blocks"));
+	free(out);
+	assert_int_equal(run(&out, "e.cckd 3390-9 --blocks 10"), 1);
+	assert_non_null(strstr(out, "--blocks is for FBA models"));
+	free(out);
+	free(path);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_default_cdl_cckd),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_fba),
 	};
 
 	if (argc < 2) {

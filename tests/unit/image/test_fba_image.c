@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "image/ckd_image.h"
@@ -156,6 +157,36 @@ static void test_one_writer(void **state)
 	fba_image_close(a);
 }
 
+/* What Hercules' dasdinit makes (raw, and with its VOL1 label in block
+ * 1) opens with Hercules' block count; the label is where Hercules put
+ * it. Skipped without Hercules. */
+static void test_hercules_dasdinit(void **state)
+{
+	static const uint8_t vol1[4] = { 0xe5, 0xd6, 0xd3, 0xf1 }; /* EBCDIC */
+	struct error err = { 0 };
+	struct fba_image *img;
+	uint8_t blk[FBA_BLOCK_SIZE];
+	char *out = NULL;
+
+	if (!it_have_tool("dasdinit"))
+		skip();
+	assert_int_equal(it_run(&out, "dasdinit -r '%s' 9336 20000", path), 0);
+	free(out);
+	img = fba_image_open(path, false, &err);
+	assert_non_null(img);
+	assert_int_equal(fba_image_blocks(img), 20000);
+	fba_image_close(img);
+	unlink(path);
+	assert_int_equal(it_run(&out, "dasdinit '%s' 3370 LNX001 1000", path), 0);
+	free(out);
+	img = fba_image_open(path, true, &err);
+	assert_non_null(img);
+	assert_int_equal(fba_image_blocks(img), 1000);
+	assert_int_equal(fba_image_read(img, 1, 1, blk), 0);
+	assert_memory_equal(blk, vol1, 4);
+	fba_image_close(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +197,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_writer, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_hercules_dasdinit, setup,
 						teardown),
 	};
 
