@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* AWSTAPE volumes (see aws_tape.h). */
+#include "image/aws_tape.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/byteorder.h"
+#include "common/log.h"
+#include "image/ckd_image_impl.h"
+#include "image/ckd_io.h"
+#include "image/ckd_lock.h"
+#include "image/ckd_newfile.h"
+
+#define HDR_SIZE   6
+#define F_BOR      0x80      /* start of a record */
+#define F_MARK     0x40      /* tape mark */
+#define F_EOR      0x20      /* end of a record */
+#define F_COMPRESS 0x03      /* HET: zlib / bzip2 */
+
+struct aws_tape {
+	char *path;
+	int fd;
+	bool readonly, dirty;
+	uint64_t pos;            /* offset of the next header */
+	uint16_t prev_len;       /* data length of the chunk before pos */
+	uint32_t id;             /* blocks before pos */
+	struct ckd_lock lock;
+};
+
+struct hdr {
+	uint16_t cur, prev;
+	uint8_t flags;
+};
+
+static void put_hdr(uint8_t h[HDR_SIZE], uint16_t cur, uint16_t prev,
+		    uint8_t flags)
+{
+	st_le16(h, cur);
+	st_le16(h + 2, prev);
+	h[4] = flags;
+	h[5] = 0;
+}
+
+int aws_tape_create(const char *path, bool marks, bool overwrite,
+		    struct error *err)
+{
+	struct ckd_newfile f = { 0 };
+	uint8_t h[2 * HDR_SIZE];
+	int ret;
+
+	ret = ckd_newfile_begin(&f, path, overwrite, err);
+	if (ret < 0)
+		return ret;
+	if (marks) {
+		put_hdr(h, 0, 0, F_MARK);
+		put_hdr(h + HDR_SIZE, 0, 0, F_MARK);
+		ret = ckd_pwrite_full(f.fd, h, sizeof(h), 0);
+		if (ret < 0) {
+			error_setf(err, -ret, "%s: %s", path, strerror(-ret));
+			ckd_newfile_abandon(&f);
+			return ret;
+		}
+	}
+	return ckd_newfile_publish(&f);
+}
+
+struct aws_tape *aws_tape_open(const char *path, bool readonly,
+			       struct error *err)
+{
+	struct aws_tape *t = calloc(1, sizeof(*t));
+	struct stat st;
+
+	if (!t || !(t->path = strdup(path))) {
+		free(t);
+		error_setf(err, ENOMEM, "%s: out of memory", path);
+		return NULL;
+	}
+	t->readonly = readonly;
+	t->lock.fd = -1;
+	t->fd = ckd_file_open(path, readonly, err);
+	if (t->fd < 0)
+		goto fail;
+	if (fstat(t->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		error_setf(err, EINVAL, "%s: not a regular file", path);
+		goto fail_close;
+	}
+	if (ckd_lock_image(t->fd, path, !readonly, &t->lock, err) < 0)
+		goto fail_close;
+	return t;
+fail_close:
+	close(t->fd);
+fail:
+	free(t->path);
+	free(t);
+	return NULL;
+}
+
+void aws_tape_close(struct aws_tape *t)
+{
+	if (!t)
+		return;
+	aws_tape_flush(t);
+	close(t->fd);
+	ckd_unlock_image(&t->lock);
+	free(t->path);
+	free(t);
+}
+
+bool aws_tape_readonly(const struct aws_tape *t)
+{
+	return t->readonly;
+}
+
+const char *aws_tape_path(const struct aws_tape *t)
+{
+	return t->path;
+}
+
+static int damaged(struct aws_tape *t, uint64_t off, const char *what)
+{
+	log_msg(LOG_ERR, "%s: offset %llu: %s", t->path,
+		(unsigned long long)off, what);
+	return -EIO;
+}
+
+/* The header at off: 1, 0 at the end of the file, -EIO. */
+static int get_hdr(struct aws_tape *t, uint64_t off, struct hdr *h)
+{
+	uint8_t b[HDR_SIZE];
+	int ret = ckd_pread_full(t->fd, b, sizeof(b), off);
+
+	if (ret == -ENODATA) {
+		struct stat st;
+
+		if (fstat(t->fd, &st) == 0 && (uint64_t)st.st_size == off)
+			return 0;
+		return damaged(t, off, "a chunk header cut short");
+	}
+	if (ret < 0)
+		return ret;
+	h->cur = ld_le16(b);
+	h->prev = ld_le16(b + 2);
+	h->flags = b[4];
+	if (h->flags & F_COMPRESS)
+		return damaged(t, off, "a compressed HET record (not read yet)");
+	if ((h->flags & F_MARK) && (h->cur || (h->flags & (F_BOR | F_EOR))))
+		return damaged(t, off, "a tape mark with data");
+	return 1;
+}
+
+/* Forward over one block; its data into buf (size bytes) if buf. */
+static int forward(struct aws_tape *t, void *buf, size_t size, size_t *len)
+{
+	uint64_t off = t->pos;
+	size_t total = 0;
+	uint16_t last = t->prev_len;
+	struct hdr h;
+	int ret;
+
+	for (bool first = true;; first = false) {
+		ret = get_hdr(t, off, &h);
+		if (ret <= 0)
+			return first && ret == 0 ? AWS_END :
+			       ret < 0 ? ret : damaged(t, off, "a record cut short");
+		if (h.flags & F_MARK) {
+			if (!first)
+				return damaged(t, off, "a tape mark inside a record");
+			t->pos = off + HDR_SIZE;
+			t->prev_len = 0;
+			t->id++;
+			return AWS_MARK;
+		}
+		if (first != !!(h.flags & F_BOR))
+			return damaged(t, off, first ? "a record without its start" :
+					       "a record start inside a record");
+		if (buf && total < size) {
+			size_t n = size - total < h.cur ? size - total : h.cur;
+
+			ret = ckd_pread_full(t->fd, (uint8_t *)buf + total, n,
+					     off + HDR_SIZE);
+			if (ret < 0)
+				return ret == -ENODATA ?
+				       damaged(t, off, "a chunk cut short") : ret;
+		}
+		total += h.cur;
+		last = h.cur;
+		off += HDR_SIZE + h.cur;
+		if (h.flags & F_EOR)
+			break;
+	}
+	t->pos = off;
+	t->prev_len = last;
+	t->id++;
+	if (len)
+		*len = total;
+	return AWS_DATA;
+}
+
+int aws_tape_read(struct aws_tape *t, void *buf, size_t size, size_t *len)
+{
+	*len = 0;
+	return forward(t, buf, size, len);
+}
+
+int aws_tape_forward(struct aws_tape *t)
+{
+	return forward(t, NULL, 0, NULL);
+}
+
+int aws_tape_backward(struct aws_tape *t)
+{
+	uint64_t off = t->pos;
+	uint16_t prev = t->prev_len;
+	struct hdr h;
+	int ret;
+
+	if (!t->pos)
+		return AWS_END;
+	for (;;) {
+		if (off < (uint64_t)HDR_SIZE + prev)
+			return damaged(t, off, "a previous length before the load point");
+		off -= HDR_SIZE + prev;
+		ret = get_hdr(t, off, &h);
+		if (ret <= 0)
+			return ret < 0 ? ret : damaged(t, off, "no header");
+		if (h.cur != prev)
+			return damaged(t, off, "previous length and length differ");
+		prev = h.prev;
+		if (h.flags & (F_MARK | F_BOR))
+			break;
+	}
+	t->pos = off;
+	t->prev_len = prev;
+	t->id--;
+	return (h.flags & F_MARK) ? AWS_MARK : AWS_DATA;
+}
+
+/* Write one chunk at pos and cut the file after it. */
+static int put_block(struct aws_tape *t, const void *buf, size_t len,
+		     uint8_t flags)
+{
+	uint8_t *b;
+	int ret;
+
+	if (t->readonly)
+		return -EROFS;
+	b = malloc(HDR_SIZE + len);
+	if (!b)
+		return -ENOMEM;
+	put_hdr(b, (uint16_t)len, t->prev_len, flags);
+	if (len)
+		memcpy(b + HDR_SIZE, buf, len);
+	ret = ckd_pwrite_full(t->fd, b, HDR_SIZE + len, t->pos);
+	free(b);
+	if (ret == 0)
+		ret = ckd_truncate(t->fd, t->pos + HDR_SIZE + len);
+	t->dirty = true;
+	if (ret < 0)
+		return ret;
+	t->pos += HDR_SIZE + len;
+	t->prev_len = (uint16_t)len;
+	t->id++;
+	return 0;
+}
+
+int aws_tape_write(struct aws_tape *t, const void *buf, size_t len)
+{
+	if (!len || len > AWS_MAX_BLOCK)
+		return -EINVAL;
+	return put_block(t, buf, len, F_BOR | F_EOR);
+}
+
+int aws_tape_write_mark(struct aws_tape *t)
+{
+	return put_block(t, NULL, 0, F_MARK);
+}
+
+void aws_tape_rewind(struct aws_tape *t)
+{
+	t->pos = 0;
+	t->prev_len = 0;
+	t->id = 0;
+}
+
+bool aws_tape_at_load_point(const struct aws_tape *t)
+{
+	return t->pos == 0;
+}
+
+uint32_t aws_tape_block_id(const struct aws_tape *t)
+{
+	return t->id;
+}
+
+int aws_tape_locate(struct aws_tape *t, uint32_t id)
+{
+	aws_tape_rewind(t);
+	while (t->id < id) {
+		int ret = aws_tape_forward(t);
+
+		if (ret != AWS_DATA && ret != AWS_MARK)
+			return ret;
+	}
+	return 0;
+}
+
+int aws_tape_flush(struct aws_tape *t)
+{
+	int ret;
+
+	if (!t->dirty)
+		return 0;
+	ret = ckd_datasync(t->fd);
+	if (ret == 0)
+		t->dirty = false;
+	return ret;
+}
