@@ -279,6 +279,18 @@ int aws_tape_write_mark(struct aws_tape *t)
 	return put_block(t, NULL, 0, F_MARK);
 }
 
+int aws_tape_erase(struct aws_tape *t)
+{
+	int ret;
+
+	if (t->readonly)
+		return -EROFS;
+	ret = ckd_truncate(t->fd, t->pos);
+	if (ret == 0)
+		t->dirty = true;
+	return ret;
+}
+
 void aws_tape_rewind(struct aws_tape *t)
 {
 	t->pos = 0;

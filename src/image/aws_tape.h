@@ -67,6 +67,10 @@ int aws_tape_backward(struct aws_tape *t);
 int aws_tape_write(struct aws_tape *t, const void *buf, size_t len);
 int aws_tape_write_mark(struct aws_tape *t);
 
+/* Erase everything from here on (Data Security Erase): the end of the
+ * data is here. 0, -EROFS, -errno. */
+int aws_tape_erase(struct aws_tape *t);
+
 /* Back to the load point. */
 void aws_tape_rewind(struct aws_tape *t);
 /* At the load point? The block id of the position (blocks before it). */

@@ -495,6 +495,9 @@ int h_start_on(struct harness *h, int dev, const struct tccw *prog, int n,
 			else
 				memset(u->mem + data, 0, c->count);
 			ccw.cda = data;
+			/* Read Backward names the area's last byte. */
+			if ((c->cmd & 0x0f) == 0x0c && !(c->flags & H_IDA))
+				ccw.cda = data + c->count - 1;
 			if (c->flags & H_IDA) {
 				if (idal + 8u * (c->count / 4096u + 2) > IDAL_END)
 					return -1;

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * An IBM 3490 (or 3480) magnetic tape subsystem, speaking the channel
+ * programs Linux's tape_34xx driver sends (docs/tape.md; facts in
+ * docs/research/tape-3490.md), on an AWSTAPE volume
+ * (image/aws_tape.h). Status and sense as Hercules gives them, which is
+ * what tape_34xx's error recovery was checked against there.
+ */
+#ifndef CCWPASS_TAPE_TAPE_H
+#define CCWPASS_TAPE_TAPE_H
+
+#include <stdint.h>
+
+#include "common/error.h"
+
+struct css_device;
+struct aws_tape;
+
+struct tape_config {
+	struct aws_tape *tape;    /* the mounted volume, or NULL (no tape);
+				     the device owns it from the call on */
+	uint16_t type;            /* 0x3490 or 0x3480 */
+	uint8_t dev_model;        /* 0: 0x10 */
+	uint8_t cu_model;         /* 0: 0x10 */
+};
+
+/* Returns: the device, or NULL with err (the tape closed). */
+struct css_device *tape_device_new(const struct tape_config *cfg,
+				   struct error *err);
+
+#endif
