@@ -17,10 +17,12 @@
 #include "css/css_device.h"
 #include "dasd/eckd.h"
 #include "dasd/fba.h"
+#include "image/aws_tape.h"
 #include "image/fba_image.h"
 #include "image/ckd_image.h"
 #include "image/ckd_track.h"
 #include "inventory/inventory.h"
+#include "tape/tape.h"
 
 struct progress_ctx {
 	const struct host_options *opt;
@@ -230,6 +232,38 @@ static struct css_device *make_fba(const struct inv_sch *s,
 	return fba_device_new(&cfg, err);
 }
 
+/* A tape drive with its tape mounted; a missing tape made empty (two
+ * tape marks) if create says so. */
+static struct css_device *make_tape(const struct inv_sch *s,
+				    struct error *err)
+{
+	struct tape_config cfg = {
+		.type = !strcmp(s->model, "3480") ? 0x3480 : 0x3490,
+	};
+
+	cfg.tape = aws_tape_open(s->image, s->readonly, err);
+	if (!cfg.tape && err && err->errnum == ENOENT &&
+	    s->create != INV_CREATE_NO) {
+		log_msg(LOG_NOTICE, "creating tape %s (empty: two tape marks)",
+			s->image);
+		if (aws_tape_create(s->image, true, false, err) < 0)
+			return NULL;
+		cfg.tape = aws_tape_open(s->image, s->readonly, err);
+	}
+	if (!cfg.tape) {
+		if (err && err->errnum == ENOENT && s->create == INV_CREATE_NO)
+			error_suffix(err, "make it with Hercules' `hetinit -n "
+				     "%s`, or set `create = blank` to have "
+				     "ccwpassd make it", s->image);
+		else if (err && (err->errnum == EACCES || err->errnum == EPERM ||
+				 err->errnum == EROFS) && !s->readonly)
+			error_suffix(err, "set `readonly = yes` to mount it "
+				     "write-protected");
+		return NULL;
+	}
+	return tape_device_new(&cfg, err);
+}
+
 /* A base 3390 on its image, or a HyperPAV alias of base. */
 static struct css_device *make_device(const struct inventory *inv,
 				      const struct inv_sch *s,
@@ -244,6 +278,8 @@ static struct css_device *make_device(const struct inventory *inv,
 
 	if (s->fba)
 		return make_fba(s, err);
+	if (s->tape)
+		return make_tape(s, err);
 	/* Identity: as configured, else unique per device number; an
 	 * alias's is its base's LCU with a unit address of its own. */
 	inventory_identity(inv, s, &cfg.ssid, &cfg.unit_addr, serial);

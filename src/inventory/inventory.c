@@ -304,12 +304,14 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 		return parse_u8_hex(p, key, v, &s->pom);
 	if (!strcmp(key, "device")) {
 		const struct fba_model *fm = fba_model_find(v);
+		bool tape = !strcmp(v, "3490") || !strcmp(v, "3480");
 
-		if (!eckd_model_find(v) && !fm)
+		if (!eckd_model_find(v) && !fm && !tape)
 			return perr(p, "device '%s' is not a known model (3390-1, -2, -3, -9, -27, -54; "
-				    "FBA: 9336, 9336-10, 9336-20, 3370, 3370-1, 3370-2)", v);
+				    "FBA: 9336, 9336-10, 9336-20, 3370, 3370-1, 3370-2; tape: 3490, 3480)", v);
 		snprintf(s->model, sizeof(s->model), "%s", fm ? fm->name : v);
 		s->fba = fm != NULL;
+		s->tape = tape;
 		return 0;
 	}
 	if (!strcmp(key, "blocks")) {
@@ -557,10 +559,11 @@ static int finish_aliases(struct parser *p)
 		if (inv->schs[b].schid.cssid != s->schid.cssid)
 			return perr(p, "subchannel %s: alias-of %s: the base must be in the "
 				    "same channel subsystem", id, of);
-		if (inv->schs[b].fba)
+		if (inv->schs[b].fba || inv->schs[b].tape)
 			return perr(p, "subchannel %s: alias-of %s: that subchannel (line %u) "
-				    "is an FBA DASD; HyperPAV aliases are for 3390s",
-				    id, of, inv->schs[b].line);
+				    "is %s; HyperPAV aliases are for 3390s",
+				    id, of, inv->schs[b].line,
+				    inv->schs[b].fba ? "an FBA DASD" : "a tape drive");
 		s->base = b;
 	}
 	for (unsigned int i = 0; i < inv->nschs; i++) {
@@ -627,6 +630,28 @@ static int fba_keys(struct parser *p, struct inv_sch *s, const char *id)
 	return 0;
 }
 
+/* Keys a tape drive has no use for. */
+static int tape_keys(struct parser *p, const struct inv_sch *s,
+		     const char *id)
+{
+	static const char *const refused[] = {
+		"cylinders", "blocks", "volser", "format", "ssid",
+		"unit-address", "serial", "device-model", "cu-model",
+	};
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
+		if (seen(p, refused[i]))
+			return perr(p, "subchannel %s: %s is not for a tape drive",
+				    id, refused[i]);
+	if (s->create == INV_CREATE_CDL)
+		return perr(p, "subchannel %s: create = cdl is for 3390s; a new "
+			    "tape is made empty (two tape marks): create = blank", id);
+	if (s->cache == INV_CACHE_WRITEBACK)
+		return perr(p, "subchannel %s: a tape is writethrough only "
+			    "(cache = writeback is for 3390s)", id);
+	return 0;
+}
+
 static int eckd_keys(struct parser *p, const char *id)
 {
 	if (seen(p, "blocks"))
@@ -673,7 +698,8 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 	}
 	if (!(p->seen & (1u << key_bit(sch_keys, "pam"))))
 		s->pam = s->pim;
-	rc = s->fba ? fba_keys(p, s, id) : eckd_keys(p, id);
+	rc = s->fba ? fba_keys(p, s, id) : s->tape ? tape_keys(p, s, id) :
+	     eckd_keys(p, id);
 	if (rc)
 		goto out;
 	if (s->create != INV_CREATE_NO && s->readonly) {
@@ -692,7 +718,7 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 			  "cache = writeback", id);
 		goto out;
 	}
-	if (s->create != INV_CREATE_NO && !s->volser[0] && !s->fba)
+	if (s->create != INV_CREATE_NO && !s->volser[0] && !s->fba && !s->tape)
 		snprintf(s->volser, sizeof(s->volser), "0X%04X", s->devno.num);
 	for (unsigned int i = 0; i + 1 < inv->nschs; i++) {
 		if (&inv->schs[i] == s)

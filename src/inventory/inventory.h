@@ -26,6 +26,13 @@
  *   image  = 0200.fba
  *   create = blank
  *
+ *   [subchannel 0.0.0330]         a 3490 tape drive with its tape
+ *   devno  = 0.0.0580
+ *   chpids = 5a
+ *   device = 3490
+ *   image  = 0580.aws
+ *   create = blank
+ *
  *   [subchannel 0.0.0314]         a HyperPAV alias of 0.0.0313's volume
  *   devno    = 0.0.2b0a
  *   chpids   = 1a 2a 3a 0a
@@ -83,6 +90,7 @@ struct inv_sch {
 	uint8_t pim, pam, pom;
 	char model[16];            /* "3390-9", "9336-20" */
 	bool fba;                  /* an FBA DASD (9336, 3370) */
+	bool tape;                 /* a tape drive (3490, 3480) */
 	uint32_t cyls;             /* 0 = the model's (ECKD) */
 	uint64_t blocks;           /* 0 = the model's (FBA) */
 	char image[4096];          /* absolute path (relative ones resolved) */

@@ -66,8 +66,8 @@ check "plain boot: lsdasd runs" has "$OUT1" '^lsdasd rc=0$'
 check "plain boot: lsdasd header" has "$OUT1" '^Bus-ID +Status +Name'
 check "plain boot: chccwdev reports an absent device" has "$OUT1" '^Device 0\.0\.1234 not found$'
 check "plain boot: chccwdev fails for it" has "$OUT1" '^chccwdev-absent rc=1$'
-check "plain boot: dasd_mod, dasd_eckd_mod, dasd_fba_mod, virtio_blk loaded" \
-    has "$OUT1" '^modules: .*dasd_eckd_mod dasd_fba_mod dasd_mod virtio_blk'
+check "plain boot: dasd_mod, dasd_eckd_mod, dasd_fba_mod, tape_34xx, virtio_blk loaded" \
+    has "$OUT1" '^modules: .*dasd_eckd_mod dasd_fba_mod dasd_mod .*tape_34xx .*virtio_blk'
 check "plain boot: util-linux dmesg -t works" has "$OUT1" '^Linux version 6\.1\.'
 ((FAILS > n0)) && show_output "$OUT1"
 

@@ -335,6 +335,14 @@ static const struct bad_case bad_cases[] = {
 	  "4: device '9337' is not a known model (3390-1, -2, -3, -9, -27, -54; FBA: "
 	  "9336" },
 #undef FBA1
+#define TAPE1 "[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\n" \
+	      "device = 3490\nimage = t.aws\n"
+	{ TAPE1 "blocks = 10\n", "1: subchannel 0.0.0001: blocks is not for a tape drive" },
+	{ TAPE1 "create = cdl\n", "1: subchannel 0.0.0001: create = cdl is for 3390s; a "
+	  "new tape is made empty (two tape marks): create = blank" },
+	{ TAPE1 ALIAS2, "6: subchannel 0.0.0002: alias-of 0.0.0001: that subchannel "
+	  "(line 1) is a tape drive; HyperPAV aliases are for 3390s" },
+#undef TAPE1
 	/* The alias comes first in the file, the clash is reported on it. */
 	{ "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\nalias-of = 0.0.0001\n"
 	  "unit-address = 01\n" BASE1,
@@ -438,6 +446,28 @@ static void test_fba(void **state)
 	assert_int_equal(inv.schs[2].blocks, 920115);
 }
 
+static void test_tape(void **state)
+{
+	static const char text[] =
+		"[subchannel 0.0.0330]\n"
+		"devno = 0.0.0580\nchpids = 5a\ndevice = 3490\nimage = t.aws\n"
+		"create = blank\n"
+		"[subchannel 0.0.0331]\n"
+		"devno = 0.0.0581\nchpids = 5a\ndevice = 3480\nimage = u.aws\n"
+		"readonly = yes\n";
+	struct error err = { 0 };
+
+	(void)state;
+	if (inventory_parse(&inv, text, "tape.conf", "/d", &err))
+		fail_msg("%s", err.msg);
+	assert_true(inv.schs[0].tape);
+	assert_false(inv.schs[0].fba);
+	assert_string_equal(inv.schs[0].model, "3490");
+	assert_string_equal(inv.schs[0].volser, "");
+	assert_string_equal(inv.schs[1].model, "3480");
+	assert_true(inv.schs[1].readonly);
+}
+
 static void test_long_line_and_nul(void **state)
 {
 	char text[2048];
@@ -504,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_fba),
+		cmocka_unit_test(test_tape),
 		cmocka_unit_test(test_long_line_and_nul),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_load_hostile_files),

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# A 3490 tape in a real guest (issue 11): ccwpassd makes an empty tape
+# (two tape marks, as `hetinit -n`), passes the drive through with
+# vfio-ccw; the guest's lscss shows 3490/10 3490/10, chccwdev -e brings it
+# online (tape_34xx), lstape lists it, `mt status` reads it; GNU tar
+# writes two archives with a tape mark between them on /dev/ntibm0, `mt
+# rewind` / `mt fsf` / `mt bsf` / `mt tell` move over them, and both read
+# back with equal checksums. Hercules' hetmap reads the tape on the host.
+# ccwpassd is then killed (SIGKILL) and started again; a second boot
+# reads the second archive again.
+# Skips (77) without root, /dev/fuse, QEMU or the built binaries.
+# Env: CCWPASS_BUILD, GUEST_TIMEOUT (default 300 s), CCWPASS_E2E_KEEP=DIR.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+U1=5e1e0000-0000-4000-8000-0000000a0330
+
+# shellcheck source=tests/guest/lib.sh
+. "$HERE/lib.sh"
+host_env 300
+host_workdir tape
+need_kit
+
+cat >"$W/inventory.conf" <<'INV'
+[subchannel 0.0.0330]
+devno  = 0.0.0580
+chpids = 5a
+device = 3490
+image  = 0580.aws
+create = blank
+INV
+
+boot() {   # boot NAME SCRIPT
+    pass_through 0.0.0330 "$U1" || { bad "$1: pass through 0.0.0330"; return 1; }
+    QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
+        "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/$1.log" \
+        --script "$2" -- \
+        -device "vfio-ccw,devno=fe.0.0580,sysfsdev=/sys/bus/mdev/devices/$U1" \
+        >"$W/$1.out" 2>"$W/$1.err"
+}
+
+start_daemon
+check "host lscss: 3490/10 3490/10 on CHPID 5a" \
+    has <("$CLI" lscss -r "$RT") '^0\.0\.0580 0\.0\.0330  3490/10 3490/10 +80  80  ff   5a000000'
+check "ccwpassd made an empty tape: two tape marks, 0600" \
+    test "$(od -An -tx1 "$W/0580.aws" | tr -d ' \n') $(stat -c %a "$W/0580.aws")" = "000000004000000000004000 600"
+
+cat >"$W/g1.sh" <<'EOF'
+#!/bin/bash
+T=/dev/ntibm0
+lscss -d 0.0.0580 | tail -n1
+chccwdev -e 0.0.0580 && echo online
+for _ in $(seq 50); do [ -c $T ] && break; sleep 0.2; done
+lstape | grep 0.0.0580
+mt -f $T status >/tmp/st 2>&1; echo "status rc $?"; cat /tmp/st
+for d in a b; do
+    mkdir -p /tmp/$d
+    for f in 1 2 3; do dd if=/dev/urandom of=/tmp/$d/f$f bs=1k count=$((f * 37)) 2>/dev/null; done
+    echo "sum $d $(cat /tmp/$d/f* | sha256sum | cut -d' ' -f1)"
+done
+mt -f $T rewind
+tar cf $T -C /tmp/a . && echo "tar a written"
+tar cf $T -C /tmp/b . && echo "tar b written"
+mt -f $T weof 1
+mt -f $T rewind && echo rewound
+mt -f $T tell
+mkdir /tmp/xa /tmp/xb
+tar xf $T -C /tmp/xa && echo "tar a read"
+mt -f $T fsf 1
+tar xf $T -C /tmp/xb && echo "tar b read"
+echo "read a $(cat /tmp/xa/f* | sha256sum | cut -d' ' -f1)"
+echo "read b $(cat /tmp/xb/f* | sha256sum | cut -d' ' -f1)"
+mt -f $T bsf 1 && tar tf $T | sort | tr '\n' ' ' && echo
+mt -f $T rewind
+dmesg -t | grep -iE 'tape' | head -n 5
+EOF
+boot one "$W/g1.sh"; RC=$?
+O=$W/one.out
+check "boot 1 ran its script (rc $RC)" test "$RC" -eq 0
+check "guest lscss -d 0.0.0580: 3490/10 3490/10" \
+    has "$O" '^0\.0\.0580 0\.0\.[0-9a-f]{4}  3490/10 3490/10 '
+check "chccwdev -e 0.0.0580: online" has_line "$O" online
+check "lstape: 0.0.0580 3490/10 3490/10, LOADED" \
+    has "$O" '^0 +0\.0\.0580 +3490/10 +3490/10 +auto +UNUSED +--- +LOADED'
+check "mt status reads the drive" has_line "$O" "status rc 0"
+check "tar wrote both archives" test "$(grep -c '^tar [ab] written$' "$O")" -eq 2
+check "mt rewind, tell: block 0" has "$O" '^At block 0\.'
+check "tar read both back" test "$(grep -c '^tar [ab] read$' "$O")" -eq 2
+SA=$(sed -n 's/^sum a //p' "$O") SB=$(sed -n 's/^sum b //p' "$O")
+check "archive a reads back with its checksum" has_line "$O" "read a ${SA:-none}"
+check "archive b (after mt fsf 1) reads back with its checksum" has_line "$O" "read b ${SB:-none}"
+check "mt bsf 1 (inside archive b) finds its start again" has_line "$O" "./ ./f1 ./f2 ./f3 "
+if command -v hetmap >/dev/null; then
+    hetmap "$W/0580.aws" >"$W/hetmap.out" 2>&1
+    check "Hercules' hetmap reads the tape: 2 files, then the end" \
+        has "$W/hetmap.out" '^Files +: 3$'
+fi
+
+kill -KILL "$DPID"; wait "$DPID" 2>/dev/null; DPID=
+start_daemon
+cat >"$W/g2.sh" <<'EOF'
+#!/bin/bash
+T=/dev/ntibm0
+chccwdev -e 0.0.0580 >/dev/null
+for _ in $(seq 50); do [ -c $T ] && break; sleep 0.2; done
+mt -f $T rewind && mt -f $T fsf 1 && mkdir /tmp/xb && tar xf $T -C /tmp/xb &&
+    echo "read b $(cat /tmp/xb/f* | sha256sum | cut -d' ' -f1)"
+EOF
+boot two "$W/g2.sh"; RC=$?
+check "boot 2 (after SIGKILL of ccwpassd) ran its script (rc $RC)" test "$RC" -eq 0
+check "archive b reads back again" has_line "$W/two.out" "read b ${SB:-none}"
+
+if ((FAILS)); then
+    for f in one two; do echo "---- $f ----"; cat "$W/$f.out"; tail -n 5 "$W/$f.err"; done
+    cat "$W/hetmap.out" 2>/dev/null | tail -n 12
+fi
+((FAILS == 0)) && echo "all checks passed"
+exit $((FAILS > 0))
