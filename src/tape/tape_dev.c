@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/byteorder.h"
 #include "common/log.h"
@@ -411,12 +412,18 @@ static void tape_destroy(struct css_device *dev)
 static void tape_describe(struct css_device *dev, struct css_device_desc *out)
 {
 	struct tape_dev *d = to_tape(dev);
+	struct stat st;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->model, sizeof(out->model), "%04X", d->dev.dev_type);
 	snprintf(out->image, sizeof(out->image), "%s", d->path);
 	snprintf(out->format, sizeof(out->format), "aws");
 	snprintf(out->cache, sizeof(out->cache), "writethrough");
+	if (d->path[0] && stat(d->path, &st) == 0) {
+		out->file_size = (uint64_t)st.st_size;
+		out->file_alloc = (uint64_t)st.st_blocks * 512;
+		out->capacity = out->file_size;   /* what is recorded */
+	}
 }
 
 static const struct css_device_ops tape_ops = {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# An FBA DASD in a real guest (issue 11): a 9336 (on a plain FBA volume
-# ccwpassd makes, sparse) beside a 3390 and a 3370 (behind a 3880), each
-# on its own subchannel and CHPID, passed through with vfio-ccw. The guest's lscss shows 9336/10
+# An FBA DASD in a real guest (issue 11), in a mixed inventory: a 9336
+# (on a plain FBA volume ccwpassd makes, sparse) beside a 3390, a 3370
+# (behind a 3880) and a 3490 tape drive, each on its own subchannel and
+# CHPID, passed through with vfio-ccw; the host's lscss and status show
+# each type. The guest's lscss shows 9336/10
 # 6310/80, chccwdev -e brings it online, dasd_fba prints its "New FBA
 # DASD" line and the partition scan its "(nonl)" line; a file system made
 # on /dev/dasdb1 holds a file. ccwpassd is then killed (SIGKILL) and
@@ -17,6 +19,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 U1=5e1e0000-0000-4000-8000-0000000f0313
 U2=5e1e0000-0000-4000-8000-0000000f0320
 U3=5e1e0000-0000-4000-8000-0000000f0321
+U4=5e1e0000-0000-4000-8000-0000000f0330
 
 # shellcheck source=tests/guest/lib.sh
 . "$HERE/lib.sh"
@@ -46,18 +49,26 @@ chpids = 4b
 device = 3370
 image  = 0201.fba
 create = blank
+
+[subchannel 0.0.0330]
+devno  = 0.0.0580
+chpids = 5a
+device = 3490
+image  = 0580.aws
+create = blank
 INV
 
 boot() {   # boot NAME SCRIPT: the devices passed through, the guest runs SCRIPT
     pass_through 0.0.0313 "$U1" && pass_through 0.0.0320 "$U2" &&
-        pass_through 0.0.0321 "$U3" ||
-        { bad "$1: pass through 0.0.0313, 0.0.0320 and 0.0.0321"; return 1; }
+        pass_through 0.0.0321 "$U3" && pass_through 0.0.0330 "$U4" ||
+        { bad "$1: pass through 0.0.0313, 0.0.0320, 0.0.0321, 0.0.0330"; return 1; }
     QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
         "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/$1.log" \
         --script "$2" -- \
         -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1" \
         -device "vfio-ccw,devno=fe.0.0200,sysfsdev=/sys/bus/mdev/devices/$U2" \
         -device "vfio-ccw,devno=fe.0.0201,sysfsdev=/sys/bus/mdev/devices/$U3" \
+        -device "vfio-ccw,devno=fe.0.0580,sysfsdev=/sys/bus/mdev/devices/$U4" \
         >"$W/$1.out" 2>"$W/$1.err"
 }
 
@@ -66,6 +77,11 @@ check "host lscss: 9336/10 6310/80 on CHPID 4a" \
     has <("$CLI" lscss -r "$RT") '^0\.0\.0200 0\.0\.0320  9336/10 6310/80 +80  80  ff   4a000000'
 check "host lscss: 3370/00 3880/01 on CHPID 4b" \
     has <("$CLI" lscss -r "$RT") '^0\.0\.0201 0\.0\.0321  3370/00 3880/01 +80  80  ff   4b000000'
+check "host lscss: 3490/10 3490/10 on CHPID 5a" \
+    has <("$CLI" lscss -r "$RT") '^0\.0\.0580 0\.0\.0330  3490/10 3490/10 +80  80  ff   5a000000'
+"$CLI" status -r "$RT" >"$W/status.txt"
+check "ccwpass status names each type (3390, 9336-20, 3370-1, 3490) and its file" \
+    test "$(awk '$1 ~ /^0\.0\.03/ { printf "%s ", $3 }' "$W/status.txt")" = "3390 9336-20 3370-1 3490 "
 check "ccwpassd made the volume: 1672881 blocks, 0600, sparse" \
     test "$(stat -c '%s %a' "$W/0200.fba")" = "$((1672881 * 512)) 600" -a \
     "$(stat -c %b "$W/0200.fba")" -lt 1024
@@ -75,6 +91,10 @@ cat >"$W/g1.sh" <<'EOF'
 lscss -d 0.0.0200,0.0.0201 | tail -n2
 chccwdev -e 0.0.1234 >/dev/null && chccwdev -e 0.0.0200 && echo online
 chccwdev -e 0.0.0201 >/dev/null && echo "3370 online"
+lscss -d 0.0.0580 | tail -n1
+chccwdev -e 0.0.0580 >/dev/null && echo "3490 online"
+for _ in $(seq 50); do [ -c /dev/ntibm0 ] && break; sleep 0.2; done
+lstape | grep 0.0.0580
 for _ in $(seq 50); do [ -b /dev/dasdb1 ] && break; sleep 0.2; done
 for _ in $(seq 50); do [ -b /dev/dasdc1 ] && break; sleep 0.2; done
 dmesg -t | grep -E 'dasd-fba|dasd[bc]'
@@ -99,6 +119,10 @@ check "guest lscss -d 0.0.0201: 3370/00 3880/01" \
     has "$O" '^0\.0\.0201 0\.0\.[0-9a-f]{4}  3370/00 3880/01 '
 check "dmesg: dasd-fba 0.0.0201: New FBA DASD 3370/00 (CU 3880/01) with 272 MB and 512 B/blk" \
     has_line "$O" "dasd-fba 0.0.0201: New FBA DASD 3370/00 (CU 3880/01) with 272 MB and 512 B/blk"
+check "guest lscss -d 0.0.0580: 3490/10 3490/10" \
+    has "$O" '^0\.0\.0580 0\.0\.[0-9a-f]{4}  3490/10 3490/10 '
+check "the 3490 online beside them, lstape: LOADED" \
+    has "$O" '^0 +0\.0\.0580 +3490/10 +3490/10 +auto +UNUSED +--- +LOADED'
 check "lsdasd: FBA, 512-byte blocks" has "$O" '^0\.0\.0200 +active +dasdb +[0-9]+:[0-9]+ +FBA +512 +816MB'
 check "mkfs.ext4 and mount on /dev/dasdb1" has_line "$O" mounted
 check "unmounted" has_line "$O" unmounted
