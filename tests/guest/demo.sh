@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's main command: scripts/demo (default variant: driverctl +
-# mdevctl, plain guest RAM, devno fe.0.1234) with a host of its own
+# mdevctl, plain guest RAM, devno fe.0.1234; then --ipl: zipl onto the
+# DASD and a second guest IPLed from it) with a host of its own
 # (--private: own ccwpassd, runtime dir, /etc state and volume in a
 # temporary directory; CCWPASS_BUILD: this build). It must exit 0 and its
 # output must show the seed's guest session: the lscss -d line (3390/0e
@@ -30,19 +31,21 @@ cleanup() {
 trap cleanup EXIT
 
 # No terminal: strip the demo's bold escapes before matching.
-CCWPASS_BUILD=$BUILD "$ROOT/scripts/demo" --private "$W/host" </dev/null \
+CCWPASS_BUILD=$BUILD "$ROOT/scripts/demo" --ipl --private "$W/host" </dev/null \
     >"$W/demo.raw" 2>"$W/demo.err"
 RC=$?
 sed 's/\x1b\[[0-9;]*m//g' "$W/demo.raw" >"$W/demo.out"
 O=$W/demo.out
 check "scripts/demo exits 0 (got $RC)" test "$RC" -eq 0
 check_seed_lines "$O"
-check "the demo checked the session itself" grep -q '^(checked: ' "$O"
+check "the demo checked the session itself" grep -q '^(checked: the seed' "$O"
+check "--ipl: a second guest IPLed from the DASD (/sys/firmware/ipl: ccw, 0.0.1234)" \
+    has_line "$O" "(checked: the guest was IPLed from the ccwpass DASD 0.0.1234)"
 check "the private host's ccwpassd is gone afterwards" \
     sh -c "! grep -q ' $W/host/run/sys ' /proc/mounts"
 
 # The session as the demo saw it: from its QEMU command line to the end.
-sed -n '/^\[root@host ~\]# ccwpass run -- qemu-system-s390x/,$p' "$O" >"$W/session"
+sed -n '/^\[root@host ~\]# ccwpass run -- qemu-system-s390x -cpu/,/^(checked: the seed/p' "$O" >"$W/session"
 check "scripts/demo --check accepts the session" "$ROOT/scripts/demo" --check "$W/session"
 grep -vFx "Done" "$W/session" >"$W/no-done"
 check "scripts/demo --check rejects it without 'Done'" \
