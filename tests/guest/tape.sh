@@ -40,7 +40,7 @@ boot() {   # boot NAME SCRIPT
         >"$W/$1.out" 2>"$W/$1.err"
 }
 
-start_daemon
+start_daemon --trace "$W/trace.txt"
 check "host lscss: 3490/10 3490/10 on CHPID 5a" \
     has <("$CLI" lscss -r "$RT") '^0\.0\.0580 0\.0\.0330  3490/10 3490/10 +80  80  ff   5a000000'
 check "ccwpassd made an empty tape: two tape marks, 0600" \
@@ -91,6 +91,16 @@ SA=$(sed -n 's/^sum a //p' "$O") SB=$(sed -n 's/^sum b //p' "$O")
 check "archive a reads back with its checksum" has_line "$O" "read a ${SA:-none}"
 check "archive b (after mt fsf 1) reads back with its checksum" has_line "$O" "read b ${SB:-none}"
 check "mt bsf 1 (inside archive b) finds its start again" has_line "$O" "./ ./f1 ./f2 ./f3 "
+# The guest's channel programs, as ccwpassd traced them: tape_34xx's
+# set-online (Assign + NOP, the 32-byte medium sense), Mode Set + Write
+# for tar, a tape mark read (CE DE UX).
+seq_has() { grep -Eq -- "$1" "$W/trace.txt"; }
+check "trace: Assign (b7, 11 bytes) chained to a NOP" \
+    sh -c "grep -A1 -E 'cmd=b7.* count=11 ' '$W/trace.txt' | grep -q 'cmd=03'"
+check "trace: the medium sense (04, 32 bytes)" seq_has 'cmd=04.* count=32 '
+check "trace: Mode Set (db) and Write (01, 10240-byte records)" \
+    sh -c "grep -q 'cmd=db' '$W/trace.txt' && grep -Eq 'cmd=01.* count=10240 ' '$W/trace.txt'"
+check "trace: a tape mark read ends with unit exception (dstat 0d)" seq_has 'irb .*dstat=0d '
 if command -v hetmap >/dev/null; then
     hetmap "$W/0580.aws" >"$W/hetmap.out" 2>&1
     check "Hercules' hetmap reads the tape: 2 files, then the end" \
