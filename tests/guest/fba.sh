@@ -72,7 +72,7 @@ boot() {   # boot NAME SCRIPT: the devices passed through, the guest runs SCRIPT
         >"$W/$1.out" 2>"$W/$1.err"
 }
 
-start_daemon
+start_daemon --trace "$W/trace.txt"
 check "host lscss: 9336/10 6310/80 on CHPID 4a" \
     has <("$CLI" lscss -r "$RT") '^0\.0\.0200 0\.0\.0320  9336/10 6310/80 +80  80  ff   4a000000'
 check "host lscss: 3370/00 3880/01 on CHPID 4b" \
@@ -127,6 +127,11 @@ check "lsdasd: FBA, 512-byte blocks" has "$O" '^0\.0\.0200 +active +dasdb +[0-9]
 check "mkfs.ext4 and mount on /dev/dasdb1" has_line "$O" mounted
 check "unmounted" has_line "$O" unmounted
 SUM=$(sed -n 's/^wrote //p' "$O")
+# dasd_fba's programs, as ccwpassd traced them for 0.0.0320.
+check "trace: Read Device Characteristics (64, 32 bytes, no SLI)" \
+    grep -Eq '^[0-9.]+ 0\.0\.0320 ccw [0-9a-f]+ cmd=64.* flags=00 count=32 ' "$W/trace.txt"
+check "trace: Define Extent + Locate + data-chained Read/Write (63, 43, 42/41 DC)" \
+    sh -c "grep -E '^[0-9.]+ 0\\.0\\.0320 ccw ' '$W/trace.txt' | grep -A2 -E 'cmd=63.* count=16 ' | grep -Eq 'cmd=4[12].*flags=80'"
 check "the host sees the ext4 superblock at the partition's start (block 2)" \
     test "$(od -An -tx1 -j $((2 * 512 + 1080)) -N2 "$W/0200.fba" | tr -d ' ')" = 53ef
 
