@@ -123,4 +123,31 @@ static void check_result(struct harness *h, int dev, const struct tccw *prog,
 	}
 }
 
+/*
+ * The programs of an input (after its set-up byte) on the harness's base
+ * device, one at a time, each checked: concurrent sense on all but the
+ * fourth (whose unit check is then sensed with a Sense command), paths
+ * 0x80 and 0x40 in turn.
+ */
+static __attribute__((unused)) void
+run_programs(struct harness *h, const uint8_t *data, size_t size,
+			 void (*sense_ok)(const uint8_t sense[32], int prog))
+{
+	struct tccw prog[MAX_CCWS];
+	struct tresult res;
+
+	for (int i = 0; i < MAX_PROGRAMS; i++) {
+		unsigned int sel = 0;
+		int n = parse_program(&data, &size, prog, &sel, NULL);
+
+		if (!n)
+			break;
+		h_set_csense(h, i != 3);
+		if (h_run(h, prog, n, (i & 1) ? 0x40 : 0x80, &res))
+			violated("the program could not be started", i);
+		check_result(h, 0, prog, n, &res, i != 3, i, sense_ok);
+		free_program(prog, n);
+	}
+}
+
 #endif

@@ -60,28 +60,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tccw prog[MAX_CCWS];
-	struct tresult res;
-
 	if (size < 1)
 		return 0;
 	if (h_attach_dev(harness, new_device(data[0])))
 		abort();
-	data++;
-	size--;
-	for (int i = 0; i < MAX_PROGRAMS; i++) {
-		unsigned int sel = 0;
-		int n = parse_program(&data, &size, prog, &sel, NULL);
-
-		if (!n)
-			break;
-		h_set_csense(harness, i != 3);
-		if (h_run(harness, prog, n, (i & 1) ? 0x40 : 0x80, &res))
-			violated("the program could not be started", i);
-		check_result(harness, 0, prog, n, &res, i != 3, i,
-			     check_sense);
-		free_program(prog, n);
-	}
+	run_programs(harness, data + 1, size - 1, check_sense);
 	h_detach(harness);
 	return 0;
 }

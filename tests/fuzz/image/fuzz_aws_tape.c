@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../fuzz_log.h"
+#include "../fuzz_tmpfs.h"
 #include "common/log.h"
 #include "image/aws_tape.h"
 
@@ -34,26 +35,13 @@ static void quiet(int level, const char *msg, void *opaque)
 	(void)opaque;
 }
 
-/* On a tmpfs when there is one (the writes' fdatasync is free there). */
-static const char *tape_dir(void)
-{
-	const char *dirs[] = { getenv("TMPDIR"), "/dev/shm", "/tmp" };
-	struct statfs fs;
-
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
-		if (dirs[i] && access(dirs[i], W_OK | X_OK) == 0 &&
-		    statfs(dirs[i], &fs) == 0 && fs.f_type == TMPFS_MAGIC)
-			return dirs[i];
-	return "/tmp";
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	log_set_sink(quiet, NULL);
 	log_get_level();
-	snprintf(path, sizeof(path), "%s/ccwpass-fuzz-%d.aws", tape_dir(),
+	snprintf(path, sizeof(path), "%s/ccwpass-fuzz-%d.aws", fuzz_file_dir(),
 		 (int)getpid());
 	for (size_t i = 0; i < sizeof(rec); i++)
 		rec[i] = (uint8_t)(i * 31 + 7);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../fuzz_log.h"
+#include "../fuzz_tmpfs.h"
 #include "fuzz_zlib.h"
 #include "common/log.h"
 #include "image/ckd_image.h"
@@ -99,29 +100,11 @@ static void write_and_check(const char *path, const uint8_t *data, size_t size)
 /*
  * One file, rewritten for every input. Its name ends in "_1" so that a
  * plain image claiming to be file 1 of a split volume looks for a "_2"
- * that does not exist. It lives on a tmpfs when there is one ($TMPDIR,
- * /dev/shm, /tmp, the first on tmpfs, else the first writable): the
- * image layer's fdatasync barriers (up to seven per input) cost a disk
- * flush each on a real file system, which made this target slow.
+ * that does not exist. It lives where fuzz_file_dir() says (a tmpfs:
+ * the image layer's fdatasync barriers, up to seven per input, cost a
+ * disk flush each on a real file system, which made this target slow).
  */
 static char path[256];
-
-static const char *image_dir(void)
-{
-	const char *dirs[] = { getenv("TMPDIR"), "/dev/shm", "/tmp" };
-	const char *first = NULL;
-	struct statfs fs;
-
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
-		if (!dirs[i] || access(dirs[i], W_OK | X_OK) != 0)
-			continue;
-		if (statfs(dirs[i], &fs) == 0 && fs.f_type == TMPFS_MAGIC)
-			return dirs[i];
-		if (!first)
-			first = dirs[i];
-	}
-	return first ? first : ".";
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -132,7 +115,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	log_set_sink(quiet, NULL);
 	log_get_level();        /* reads CCWPASS_LOG once: not in an input */
 	fuzz_zlib_warm();
-	snprintf(path, sizeof(path), "%s/ccwpass-fuzz-%d_1.img", image_dir(),
+	snprintf(path, sizeof(path), "%s/ccwpass-fuzz-%d_1.img", fuzz_file_dir(),
 		 (int)getpid());
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../fuzz_log.h"
+#include "../fuzz_tmpfs.h"
 #include "common/log.h"
 #include "image/aws_tape.h"
 #include "tape/tape.h"
@@ -39,17 +40,6 @@ static void check_sense(const uint8_t sense[32], int prog)
 		violated("unit check without an ERA code in sense byte 3", prog);
 }
 
-static const char *tape_dir(void)
-{
-	const char *dirs[] = { getenv("TMPDIR"), "/dev/shm", "/tmp" };
-	struct statfs fs;
-
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
-		if (dirs[i] && access(dirs[i], W_OK | X_OK) == 0 &&
-		    statfs(dirs[i], &fs) == 0 && fs.f_type == TMPFS_MAGIC)
-			return dirs[i];
-	return "/tmp";
-}
 
 /* The tape's first contents, as a file of chunks. */
 static void write_tape(unsigned int kind)
@@ -95,7 +85,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	log_set_level(LOG_EMERG);
-	snprintf(path, sizeof(path), "%s/ccwpass-fuzz-%d.aws", tape_dir(),
+	snprintf(path, sizeof(path), "%s/ccwpass-fuzz-%d.aws", fuzz_file_dir(),
 		 (int)getpid());
 	harness = h_new_dev(new_drive(4));
 	if (!harness)
@@ -106,29 +96,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tccw prog[MAX_CCWS];
-	struct tresult res;
-
 	fuzz_log_reset();
 	if (size < 1)
 		return 0;
 	if (h_attach_dev(harness, new_drive(data[0])))
 		abort();
-	data++;
-	size--;
-	for (int i = 0; i < MAX_PROGRAMS; i++) {
-		unsigned int sel = 0;
-		int n = parse_program(&data, &size, prog, &sel, NULL);
-
-		if (!n)
-			break;
-		h_set_csense(harness, i != 3);
-		if (h_run(harness, prog, n, (i & 1) ? 0x40 : 0x80, &res))
-			violated("the program could not be started", i);
-		check_result(harness, 0, prog, n, &res, i != 3, i,
-			     check_sense);
-		free_program(prog, n);
-	}
+	run_programs(harness, data + 1, size - 1, check_sense);
 	h_detach(harness);
 	unlink(path);
 	return 0;
