@@ -10,11 +10,9 @@
  * not read back as written.
  */
 #include <errno.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "../fuzz_log.h"

@@ -11,12 +11,10 @@
  * three chunks). A unit check must come with sense whose ERA code (byte
  * 3) names the condition.
  */
-#include <linux/magic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "../fuzz_log.h"
