@@ -10,9 +10,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "common/deadline.h"
 #include "sysfs/sysfs_ns.h"
+
+#define LOCK_WAIT_MS 1000
 
 struct pidfile {
 	int fd;                   /* the lock file */
@@ -33,6 +37,32 @@ static void read_pid(const char *path, char *text, size_t size)
 		snprintf(text, size, "?");
 	else
 		text[n] = '\0';
+}
+
+/*
+ * The lock, or EWOULDBLOCK when another daemon holds it. `ccwpass status`
+ * and `ccwpass run` tell whether a daemon runs by taking a shared lock for
+ * an instant (sysfs_ns_check_daemon): one of them at the moment a daemon
+ * starts must not make it give up, so it tries again for LOCK_WAIT_MS -
+ * a running daemon holds the lock for good.
+ */
+static int lock_exclusive(int fd)
+{
+	struct timespec until = deadline_ms(LOCK_WAIT_MS), now;
+
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK)
+			return -1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!deadline_after(&until, &now)) {
+			errno = EWOULDBLOCK;
+			return -1;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 1000 * 1000 },
+			  NULL);
+	}
 }
 
 /* A lock file root (we) alone can open: ours, regular, 0600. */
@@ -81,7 +111,7 @@ int pidfile_acquire(const char *runtime_dir, struct pidfile **out,
 	ret = check_lock_file(p->fd, lock_path, err);
 	if (ret < 0)
 		goto fail_close;
-	if (flock(p->fd, LOCK_EX | LOCK_NB) < 0) {
+	if (lock_exclusive(p->fd) < 0) {
 		if (errno == EWOULDBLOCK) {
 			read_pid(p->pid_path, pid, sizeof(pid));
 			ret = error_setf(err, EBUSY, "ccwpassd already runs "

@@ -75,6 +75,42 @@ static void test_second_refused(void **state)
 	pidfile_release(b);
 }
 
+/*
+ * `ccwpass status` tells whether a daemon runs by taking a shared lock for
+ * an instant: one that holds it while a daemon starts does not stop the
+ * start (guest-restart under load once did: "already runs", the dead
+ * daemon's pid). A lock held for good still refuses it.
+ */
+static void test_checker_does_not_stop_start(void **state)
+{
+	struct error err = { 0 };
+	struct pidfile *a;
+	char lock[128];
+	int go[2], fd;
+	pid_t pid;
+
+	snprintf(lock, sizeof(lock), "%s/ccwpassd.lock", dir);
+	assert_int_equal(pidfile_acquire(dir, &a, &err), 0);   /* makes it */
+	pidfile_release(a);
+	assert_int_equal(pipe(go), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(lock, O_RDONLY);
+		if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) < 0 ||
+		    write(go[1], "x", 1) != 1)
+			_exit(1);
+		usleep(200 * 1000);     /* a checker on a loaded machine */
+		_exit(0);
+	}
+	close(go[1]);
+	assert_int_equal(read(go[0], lock, 1), 1);       /* it holds it */
+	close(go[0]);
+	assert_int_equal(pidfile_acquire(dir, &a, &err), 0);
+	pidfile_release(a);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+}
+
 /* Processes that start and stop "daemons" as fast as they can. */
 static void churn(struct shared *s)
 {
@@ -238,6 +274,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_second_refused, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_checker_does_not_stop_start,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_holder_under_churn,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_cannot_block_restart,
