@@ -239,6 +239,7 @@ static struct css_device *make_tape(const struct inv_sch *s,
 {
 	struct tape_config cfg = {
 		.type = !strcmp(s->model, "3480") ? 0x3480 : 0x3490,
+		.capacity = s->capacity,
 	};
 
 	cfg.tape = aws_tape_open(s->image, s->readonly, err);

@@ -308,6 +308,11 @@ uint32_t aws_tape_block_id(const struct aws_tape *t)
 	return t->id;
 }
 
+uint64_t aws_tape_offset(const struct aws_tape *t)
+{
+	return t->pos;
+}
+
 int aws_tape_locate(struct aws_tape *t, uint32_t id)
 {
 	aws_tape_rewind(t);

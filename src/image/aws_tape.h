@@ -76,6 +76,8 @@ void aws_tape_rewind(struct aws_tape *t);
 /* At the load point? The block id of the position (blocks before it). */
 bool aws_tape_at_load_point(const struct aws_tape *t);
 uint32_t aws_tape_block_id(const struct aws_tape *t);
+/* Bytes of the file before the position (what is recorded up to here). */
+uint64_t aws_tape_offset(const struct aws_tape *t);
 /* Move to block id (from the load point). 0, or AWS_END past the end. */
 int aws_tape_locate(struct aws_tape *t, uint32_t id);
 

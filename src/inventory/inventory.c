@@ -18,6 +18,7 @@
 #include "dasd/eckd.h"
 #include "dasd/fba.h"
 #include "image/fba_image.h"
+#include "tape/tape.h"
 #include "dasd/eckd_ident.h"
 
 #define INV_MAX_FILE (1024 * 1024)
@@ -314,6 +315,26 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 		s->tape = tape;
 		return 0;
 	}
+	if (!strcmp(key, "capacity")) {
+		char *end;
+		unsigned long long x, unit = 1;
+
+		errno = 0;
+		x = strtoull(v, &end, 10);
+		switch (*end) {
+		case 'K': unit = 1ull << 10; end++; break;
+		case 'M': unit = 1ull << 20; end++; break;
+		case 'G': unit = 1ull << 30; end++; break;
+		default: break;
+		}
+		if (errno || *end || !isdigit((unsigned char)*v) ||
+		    x < 1 || x > (1ull << 42) / unit ||
+		    x * unit < 4 * TAPE_EOT_MARGIN)
+			return perr(p, "capacity: '%s' is not a tape length (bytes, "
+				    "or with K, M or G; at least 512K)", v);
+		s->capacity = x * unit;
+		return 0;
+	}
 	if (!strcmp(key, "blocks")) {
 		char *end;
 		unsigned long long x;
@@ -409,7 +430,7 @@ static const char *const sch_keys[] = {
 	"devno", "chpids", "pim", "pam", "pom", "device", "cylinders", "image",
 	"readonly", "volser", "create", "format", "device-model", "cu-model",
 	"ssid", "unit-address", "serial", "alias-of", "cache", "flush-interval",
-	"blocks", NULL,
+	"blocks", "capacity", NULL,
 };
 
 /* Keys an alias must not have, and why. */
@@ -423,6 +444,7 @@ static const struct {
 	{ "image", "an alias works on the volume of its base" },
 	{ "cylinders", "an alias works on the volume of its base" },
 	{ "blocks", "an alias works on the volume of its base" },
+	{ "capacity", "an alias works on the volume of its base" },
 	{ "readonly", "an alias works on the volume of its base" },
 	{ "volser", "an alias works on the volume of its base" },
 	{ "create", "an alias works on the volume of its base" },
@@ -607,6 +629,7 @@ static int fba_keys(struct parser *p, struct inv_sch *s, const char *id)
 		{ "ssid", "an FBA DASD has no ECKD identity (RCD)" },
 		{ "unit-address", "an FBA DASD has no ECKD identity (RCD)" },
 		{ "serial", "an FBA DASD has no ECKD identity (RCD)" },
+		{ "capacity", "it is the length of a tape" },
 	};
 
 	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
@@ -657,6 +680,8 @@ static int eckd_keys(struct parser *p, const char *id)
 	if (seen(p, "blocks"))
 		return perr(p, "subchannel %s: blocks is for FBA DASDs; a 3390 "
 			    "has cylinders", id);
+	if (seen(p, "capacity"))
+		return perr(p, "subchannel %s: capacity is the length of a tape", id);
 	return 0;
 }
 

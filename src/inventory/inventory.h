@@ -93,6 +93,7 @@ struct inv_sch {
 	bool tape;                 /* a tape drive (3490, 3480) */
 	uint32_t cyls;             /* 0 = the model's (ECKD) */
 	uint64_t blocks;           /* 0 = the model's (FBA) */
+	uint64_t capacity;         /* tape: bytes of file (0 = no end) */
 	char image[4096];          /* absolute path (relative ones resolved) */
 	bool readonly;
 	char volser[7];

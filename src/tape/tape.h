@@ -22,7 +22,15 @@ struct tape_config {
 	uint16_t type;            /* 0x3490 or 0x3480 */
 	uint8_t dev_model;        /* 0: 0x10 */
 	uint8_t cu_model;         /* 0: 0x10 */
+	/* The tape's length in bytes of the file (0: no end). A write or
+	 * tape mark that would go past it ends with unit check, physical
+	 * end of tape (ERA 38); one that ends in the last TAPE_EOT_MARGIN
+	 * bytes is done and ends with unit exception: the end-of-tape
+	 * warning, after which Linux writes its end-of-volume tape mark. */
+	uint64_t capacity;
 };
+
+#define TAPE_EOT_MARGIN (128u << 10)
 
 /* Returns: the device, or NULL with err (the tape closed). */
 struct css_device *tape_device_new(const struct tape_config *cfg,

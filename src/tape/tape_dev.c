@@ -67,6 +67,7 @@ struct tape_dev {
 	struct css_device dev;
 	struct aws_tape *t;        /* NULL: no tape mounted */
 	char path[1024];           /* of the last mounted tape, for listings */
+	uint64_t capacity;         /* 0: no end of tape */
 	uint8_t mode;              /* Mode Set byte */
 	uint8_t sense[SENSE_SIZE];
 	bool sense_pending, wrote;
@@ -191,6 +192,24 @@ static uint8_t space_file(struct tape_dev *d, bool forward)
 	}
 }
 
+/* Before writing len bytes (a record, or 0 for a tape mark): past the
+ * physical end? */
+static bool past_end(const struct tape_dev *d, size_t len)
+{
+	return d->capacity &&
+	       aws_tape_offset(d->t) + 6 + len > d->capacity;
+}
+
+/* After writing: in the end-of-tape warning zone? */
+static uint8_t written(struct tape_dev *d)
+{
+	d->wrote = true;
+	if (d->capacity && aws_tape_offset(d->t) >
+	    (d->capacity > TAPE_EOT_MARGIN ? d->capacity - TAPE_EOT_MARGIN : 0))
+		return CE_DE | DEV_STAT_UNIT_EXCEP;
+	return CE_DE;
+}
+
 static uint8_t write_block(struct tape_dev *d, struct css_ccw_io *io)
 {
 	size_t len = css_io_get(io, d->buf, sizeof(d->buf));
@@ -198,11 +217,12 @@ static uint8_t write_block(struct tape_dev *d, struct css_ccw_io *io)
 
 	if (!len)
 		return check(d, S0_CMD_REJECT, ERA_CMD_REJECT);
+	if (past_end(d, len))
+		return check(d, S0_EQUIP_CHECK, ERA_PHYS_END);
 	ret = aws_tape_write(d->t, d->buf, len);
 	if (ret < 0)
 		return io_error(d, "write", ret, ERA_WRITE_ERROR);
-	d->wrote = true;
-	return CE_DE;
+	return written(d);
 }
 
 static uint8_t read_block_id(struct tape_dev *d, struct css_ccw_io *io)
@@ -329,12 +349,13 @@ static uint8_t tape_execute(struct css_device *dev, struct css_ccw_io *io)
 	case CMD_WRITE:
 		return write_block(d, io);
 	case CMD_WTM:
+		if (past_end(d, 0))
+			return check(d, S0_EQUIP_CHECK, ERA_PHYS_END);
 		ret = aws_tape_write_mark(d->t);
 		if (ret < 0)
 			return io_error(d, "write tape mark", ret,
 					ERA_WRITE_ERROR);
-		d->wrote = true;
-		return CE_DE;
+		return written(d);
 	case CMD_ERASE_GAP:
 		return CE_DE;
 	case CMD_DSE:
@@ -454,6 +475,7 @@ struct css_device *tape_device_new(const struct tape_config *cfg,
 		return NULL;
 	}
 	d->t = cfg->tape;
+	d->capacity = cfg->capacity;
 	if (d->t)
 		snprintf(d->path, sizeof(d->path), "%s", aws_tape_path(d->t));
 	d->dev.ops = &tape_ops;

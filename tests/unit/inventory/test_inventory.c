@@ -342,6 +342,9 @@ static const struct bad_case bad_cases[] = {
 	  "new tape is made empty (two tape marks): create = blank" },
 	{ TAPE1 ALIAS2, "6: subchannel 0.0.0002: alias-of 0.0.0001: that subchannel "
 	  "(line 1) is a tape drive; HyperPAV aliases are for 3390s" },
+	{ TAPE1 "capacity = 100K\n", "6: capacity: '100K' is not a tape length" },
+	{ TAPE1 "capacity = 1T\n", "6: capacity: '1T' is not a tape length" },
+	{ BASE1 "capacity = 1G\n", "1: subchannel 0.0.0001: capacity is the length of a tape" },
 #undef TAPE1
 	/* The alias comes first in the file, the clash is reported on it. */
 	{ "[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\nalias-of = 0.0.0001\n"
@@ -454,7 +457,7 @@ static void test_tape(void **state)
 		"create = blank\n"
 		"[subchannel 0.0.0331]\n"
 		"devno = 0.0.0581\nchpids = 5a\ndevice = 3480\nimage = u.aws\n"
-		"readonly = yes\n";
+		"readonly = yes\ncapacity = 800M\n";
 	struct error err = { 0 };
 
 	(void)state;
@@ -466,6 +469,8 @@ static void test_tape(void **state)
 	assert_string_equal(inv.schs[0].volser, "");
 	assert_string_equal(inv.schs[1].model, "3480");
 	assert_true(inv.schs[1].readonly);
+	assert_int_equal(inv.schs[0].capacity, 0);
+	assert_int_equal(inv.schs[1].capacity, 800ull << 20);
 }
 
 static void test_long_line_and_nul(void **state)

@@ -31,9 +31,11 @@
 static char dir[64], path[80];
 static struct harness *h;
 
+static uint64_t capacity;   /* of the next mount() */
+
 static struct harness *mount(bool ro, bool tape)
 {
-	struct tape_config cfg = { .type = 0x3490 };
+	struct tape_config cfg = { .type = 0x3490, .capacity = capacity };
 	struct error err = { 0 };
 	struct css_device *dev;
 
@@ -246,6 +248,36 @@ static void test_no_tape(void **state)
 	expect_uc(&r, 0x40, 0x42, 0x43);
 }
 
+/* A tape of 512 KiB: writes in the last 128 KiB end with unit exception
+ * (the end-of-tape warning; the record is written), one past the end
+ * with unit check, physical end of tape (ERA 38), and is not written. */
+static void test_end_of_tape(void **state)
+{
+	uint8_t rec[65535];
+	struct tresult r;
+	int n = 0;
+
+	h_free(h);
+	capacity = 512u << 10;
+	h = mount(false, true);
+	capacity = 0;
+	memset(rec, 'e', sizeof(rec));
+	one(0x07, 0, NULL, &r);
+	while (one(0x01, sizeof(rec), rec, &r) == CE_DE)
+		n++;
+	assert_int_equal(n, 5);                /* 5 x 64 KiB < 384 KiB */
+	assert_int_equal(r.dstat, CE_DE | UX);  /* the 6th: warning */
+	assert_int_equal(one(0x01, sizeof(rec), rec, &r), CE_DE | UX);
+	assert_int_equal(one(0x1f, 0, NULL, &r), CE_DE | UX);
+	one(0x01, sizeof(rec), rec, &r);        /* 8 x 64 KiB > 512 KiB */
+	expect_uc(&r, 0x10, 0x40, 0x38);
+	/* rewind: everything written reads back; then the mark */
+	one(0x07, 0, NULL, &r);
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(one(0x37, 0, NULL, &r), CE_DE);
+	assert_int_equal(one(0x37, 0, NULL, &r), CE_DE | UX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +288,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_protected, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_tape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_end_of_tape, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
