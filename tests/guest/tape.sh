@@ -6,6 +6,9 @@
 # writes two archives with a tape mark between them on /dev/ntibm0, `mt
 # rewind` / `mt fsf` / `mt bsf` / `mt tell` move over them, and both read
 # back with equal checksums. Hercules' hetmap reads the tape on the host.
+# A second drive's tape has a capacity of 1 MiB: dd to it ends with "No
+# space left on device" at the end-of-tape warning, and what was written
+# before reads back.
 # ccwpassd is then killed (SIGKILL) and started again; a second boot
 # reads the second archive again.
 # Skips (77) without root, /dev/fuse, QEMU or the built binaries.
@@ -15,6 +18,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 U1=5e1e0000-0000-4000-8000-0000000a0330
+U2=5e1e0000-0000-4000-8000-0000000a0331
 
 # shellcheck source=tests/guest/lib.sh
 . "$HERE/lib.sh"
@@ -29,14 +33,24 @@ chpids = 5a
 device = 3490
 image  = 0580.aws
 create = blank
+
+[subchannel 0.0.0331]
+devno    = 0.0.0581
+chpids   = 5a
+device   = 3490
+image    = 0581.aws
+create   = blank
+capacity = 1M
 INV
 
 boot() {   # boot NAME SCRIPT
-    pass_through 0.0.0330 "$U1" || { bad "$1: pass through 0.0.0330"; return 1; }
+    pass_through 0.0.0330 "$U1" && pass_through 0.0.0331 "$U2" ||
+        { bad "$1: pass through 0.0.0330 and 0.0.0331"; return 1; }
     QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
         "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/$1.log" \
         --script "$2" -- \
         -device "vfio-ccw,devno=fe.0.0580,sysfsdev=/sys/bus/mdev/devices/$U1" \
+        -device "vfio-ccw,devno=fe.0.0581,sysfsdev=/sys/bus/mdev/devices/$U2" \
         >"$W/$1.out" 2>"$W/$1.err"
 }
 
@@ -73,6 +87,14 @@ echo "read a $(cat /tmp/xa/f* | sha256sum | cut -d' ' -f1)"
 echo "read b $(cat /tmp/xb/f* | sha256sum | cut -d' ' -f1)"
 mt -f $T bsf 1 && tar tf $T | sort | tr '\n' ' ' && echo
 mt -f $T rewind
+# a 1 MiB tape (capacity): written until the end-of-tape warning
+chccwdev -e 0.0.0581 >/dev/null
+for _ in $(seq 50); do [ -c /dev/ntibm1 ] && break; sleep 0.2; done
+dd if=/dev/zero of=/dev/ntibm1 bs=60k count=100 2>/tmp/eot.err; echo "eot dd rc $?"
+grep -o 'No space left on device' /tmp/eot.err | head -n1
+grep -E 'records out' /tmp/eot.err
+mt -f /dev/ntibm1 rewind
+echo "eot records $(dd if=/dev/ntibm1 bs=60k 2>/dev/null | wc -c)"
 dmesg -t | grep -iE 'tape' | head -n 5
 EOF
 boot one "$W/g1.sh"; RC=$?
@@ -101,6 +123,13 @@ check "trace: the medium sense (04, 32 bytes)" seq_has 'cmd=04.* count=32 '
 check "trace: Mode Set (db) and Write (01, 10240-byte records)" \
     sh -c "grep -q 'cmd=db' '$W/trace.txt' && grep -Eq 'cmd=01.* count=10240 ' '$W/trace.txt'"
 check "trace: a tape mark read ends with unit exception (dstat 0d)" seq_has 'irb .*dstat=0d '
+check "the 1 MiB tape: dd ends with No space left on device (end-of-tape warning)" \
+    has_line "$O" "No space left on device"
+# 61,446-byte chunks: the 15th ends past 1 MiB - 128 KiB (the warning);
+# Linux backs over it and writes its end-of-volume tape mark there.
+check "... after 14 records (the 15th met the warning)" has_line "$O" "14+0 records out"
+check "... the 14 records read back, up to Linux's end-of-volume tape mark" \
+    has_line "$O" "eot records $((14 * 61440))"
 if command -v hetmap >/dev/null; then
     hetmap "$W/0580.aws" >"$W/hetmap.out" 2>&1
     check "Hercules' hetmap reads the tape: 2 files, then the end" \
