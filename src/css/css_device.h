@@ -106,6 +106,12 @@ bool css_io_cancelled(const struct css_ccw_io *io);
  * device simply ends the command.
  */
 size_t css_io_put(struct css_ccw_io *io, const void *buf, size_t len);
+/*
+ * Sense ID's basic 7 bytes (0xFF, control-unit type and model, device type
+ * and model: dev's identification above) to storage, as css_io_put(), for
+ * a device whose Sense ID has no command information words.
+ */
+size_t css_io_put_sense_id(struct css_ccw_io *io, const struct css_device *dev);
 /* Storage -> device (write, control). Same rules. */
 size_t css_io_get(struct css_ccw_io *io, void *buf, size_t len);
 /* Bytes the channel can still transfer for this command (current CCW and data-chained ones are not known in advance: this is the current CCW's remainder). */

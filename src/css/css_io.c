@@ -348,3 +348,14 @@ size_t css_io_get(struct css_ccw_io *io, void *buf, size_t len)
 	}
 	return transfer(io, buf, len, false);
 }
+
+size_t css_io_put_sense_id(struct css_ccw_io *io, const struct css_device *dev)
+{
+	uint8_t id[7] = { 0xff };
+
+	st_be16(id + 1, dev->cu_type);
+	id[3] = dev->cu_model;
+	st_be16(id + 4, dev->dev_type);
+	id[6] = dev->dev_model;
+	return css_io_put(io, id, sizeof(id));
+}

@@ -38,7 +38,6 @@
 #define LO_SIZE        8
 #define RDC_SIZE       32
 #define SENSE_SIZE     24
-#define SENSE_ID_SIZE  7
 
 /* Define Extent mask byte: permissions (bits 0-1), reserved bits. */
 #define MASK_PERM      0xc0
@@ -63,7 +62,6 @@ struct fba_dev {
 	struct css_device dev;
 	struct fba_image *img;
 	const struct fba_model *model;
-	uint8_t cu_model;
 	/* the chain's state */
 	bool have_de;
 	uint8_t mask;
@@ -107,18 +105,6 @@ static uint8_t io_failed(struct fba_dev *d, const char *what, uint64_t blk,
 }
 
 static const uint8_t ok = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
-
-static uint8_t sense_id(struct fba_dev *d, struct css_ccw_io *io)
-{
-	uint8_t id[SENSE_ID_SIZE] = { 0xff };
-
-	st_be16(id + 1, d->model->cu_type);
-	id[3] = d->cu_model;
-	st_be16(id + 4, d->model->dev_type);
-	id[6] = d->dev.dev_model;
-	css_io_put(io, id, sizeof(id));
-	return ok;
-}
 
 static uint8_t read_dev_chars(struct fba_dev *d, struct css_ccw_io *io)
 {
@@ -269,7 +255,8 @@ static uint8_t fba_execute(struct css_device *dev, struct css_ccw_io *io)
 		return ok;
 	}
 	case CMD_SENSE_ID:
-		return sense_id(d, io);
+		css_io_put_sense_id(io, dev);
+		return ok;
 	case CMD_RDC:
 		return read_dev_chars(d, io);
 	case CMD_DEF_EXT:
@@ -385,11 +372,10 @@ struct css_device *fba_device_new(const struct fba_config *cfg,
 	}
 	d->img = cfg->image;
 	d->model = m;
-	d->cu_model = cfg->cu_model ? cfg->cu_model
-				    : m->cu_type == 0x6310 ? 0x80 : 0x01;
+	d->dev.cu_model = cfg->cu_model ? cfg->cu_model
+					: m->cu_type == 0x6310 ? 0x80 : 0x01;
 	d->dev.ops = &fba_ops;
 	d->dev.cu_type = m->cu_type;
-	d->dev.cu_model = d->cu_model;
 	d->dev.dev_type = m->dev_type;
 	d->dev.dev_model = cfg->dev_model ? cfg->dev_model : m->dev_model;
 	return &d->dev;

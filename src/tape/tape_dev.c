@@ -281,18 +281,6 @@ static uint8_t sense(struct tape_dev *d, struct css_ccw_io *io)
 	return CE_DE;
 }
 
-static uint8_t sense_id(struct tape_dev *d, struct css_ccw_io *io)
-{
-	uint8_t id[7] = { 0xff };
-
-	st_be16(id + 1, d->dev.cu_type);
-	id[3] = d->dev.cu_model;
-	st_be16(id + 4, d->dev.dev_type);
-	id[6] = d->dev.dev_model;
-	css_io_put(io, id, sizeof(id));
-	return CE_DE;
-}
-
 /* Commands that move or change the tape need one mounted. */
 static bool needs_tape(uint8_t cmd)
 {
@@ -327,7 +315,8 @@ static uint8_t tape_execute(struct css_device *dev, struct css_ccw_io *io)
 	case CMD_SENSE:
 		return sense(d, io);
 	case CMD_SENSE_ID:
-		return sense_id(d, io);
+		css_io_put_sense_id(io, dev);
+		return CE_DE;
 	case CMD_NOP:
 		return CE_DE;
 	case CMD_MODE_SET:
