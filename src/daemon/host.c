@@ -79,18 +79,21 @@ static int create_volume(const struct inv_sch *s, const struct eckd_model *m,
 	return ckd_image_create(s->image, &geo, &io, err);
 }
 
-/* What to do about an image that would not open, added to err. */
-static void open_hint(const struct inv_sch *s, const struct eckd_model *m,
-		      struct error *err)
+/*
+ * What to do about an image that would not open, added to err: make is
+ * how to make a missing one ("`ccwpass dasdinit ...`"), create the
+ * inventory setting that has ccwpassd make it.
+ */
+static void open_hint(const struct inv_sch *s, const char *make,
+		      const char *create, struct error *err)
 {
 	if (!err)
 		return;
 	switch (err->errnum) {
 	case ENOENT:
 		if (s->create == INV_CREATE_NO)
-			error_suffix(err, "make it with `ccwpass dasdinit %s %s`, "
-				     "or set `create = cdl` (or `blank`) to "
-				     "have ccwpassd make it", s->image, m->name);
+			error_suffix(err, "make it with %s, or set %s to have "
+				     "ccwpassd make it", make, create);
 		break;
 	case EACCES:
 	case EPERM:
@@ -123,7 +126,11 @@ static struct ckd_image *open_volume(const struct inv_sch *s,
 		img = ckd_image_open(s->image, flags, err);
 	}
 	if (!img) {
-		open_hint(s, m, err);
+		char make[4200];
+
+		snprintf(make, sizeof(make), "`ccwpass dasdinit %s %s`",
+			 s->image, m->name);
+		open_hint(s, make, "`create = cdl` (or `blank`)", err);
 		return NULL;
 	}
 	g = ckd_image_geometry(img);
@@ -216,14 +223,11 @@ static struct css_device *make_fba(const struct inv_sch *s,
 		cfg.image = fba_image_open(s->image, s->readonly, err);
 	}
 	if (!cfg.image) {
-		if (err && err->errnum == ENOENT && s->create == INV_CREATE_NO)
-			error_suffix(err, "make it with `ccwpass dasdinit -t %s "
-				     "%s`, or set `create = blank` to have "
-				     "ccwpassd make it", m->name, s->image);
-		else if (err && (err->errnum == EACCES || err->errnum == EPERM ||
-				 err->errnum == EROFS) && !s->readonly)
-			error_suffix(err, "set `readonly = yes` to pass it "
-				     "through read-only");
+		char make[4200];
+
+		snprintf(make, sizeof(make), "`ccwpass dasdinit %s %s`",
+			 s->image, m->name);
+		open_hint(s, make, "`create = blank`", err);
 		return NULL;
 	}
 	cfg.dev_type = m->dev_type;
@@ -252,14 +256,11 @@ static struct css_device *make_tape(const struct inv_sch *s,
 		cfg.tape = aws_tape_open(s->image, s->readonly, err);
 	}
 	if (!cfg.tape) {
-		if (err && err->errnum == ENOENT && s->create == INV_CREATE_NO)
-			error_suffix(err, "make it with Hercules' `hetinit -n "
-				     "%s`, or set `create = blank` to have "
-				     "ccwpassd make it", s->image);
-		else if (err && (err->errnum == EACCES || err->errnum == EPERM ||
-				 err->errnum == EROFS) && !s->readonly)
-			error_suffix(err, "set `readonly = yes` to mount it "
-				     "write-protected");
+		char make[4200];
+
+		snprintf(make, sizeof(make), "Hercules' `hetinit -n %s`",
+			 s->image);
+		open_hint(s, make, "`create = blank`", err);
 		return NULL;
 	}
 	return tape_device_new(&cfg, err);
