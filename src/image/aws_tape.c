@@ -81,18 +81,16 @@ struct aws_tape *aws_tape_open(const char *path, bool readonly,
 	}
 	t->readonly = readonly;
 	t->lock.fd = -1;
-	t->fd = ckd_file_open(path, readonly, err);
+	t->fd = ckd_file_open_locked(path, readonly, &t->lock, err);
 	if (t->fd < 0)
 		goto fail;
 	if (fstat(t->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		error_setf(err, EINVAL, "%s: not a regular file", path);
-		goto fail_close;
+		close(t->fd);
+		ckd_unlock_image(&t->lock);
+		goto fail;
 	}
-	if (ckd_lock_image(t->fd, path, !readonly, &t->lock, err) < 0)
-		goto fail_close;
 	return t;
-fail_close:
-	close(t->fd);
 fail:
 	free(t->path);
 	free(t);

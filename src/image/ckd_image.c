@@ -29,6 +29,22 @@ int ckd_file_open(const char *path, bool readonly, struct error *err)
 	return fd;
 }
 
+int ckd_file_open_locked(const char *path, bool readonly, struct ckd_lock *lk,
+			 struct error *err)
+{
+	int fd = ckd_file_open(path, readonly, err);
+	int rc;
+
+	if (fd < 0)
+		return fd;
+	rc = ckd_lock_image(fd, path, !readonly, lk, err);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 void ckd_log_bad_track(const struct ckd_image *img, uint32_t trk,
 		       const char *where, const struct ckd_track_fault *f)
 {
@@ -129,14 +145,8 @@ struct ckd_image *ckd_image_open(const char *path, unsigned int flags,
 	if (!img)
 		return NULL;
 	img->quiet = flags & CKD_OPEN_QUIET;
-	fd = ckd_file_open(path, readonly, err);
+	fd = ckd_file_open_locked(path, readonly, &img->lock_file, err);
 	if (fd < 0) {
-		image_free(img);
-		return NULL;
-	}
-	rc = ckd_lock_image(fd, path, !readonly, &img->lock_file, err);
-	if (rc < 0) {
-		close(fd);
 		image_free(img);
 		return NULL;
 	}

@@ -144,6 +144,15 @@ int ckd_mem_attach(struct ckd_image *img, enum ckd_null_format nullfmt,
  */
 int ckd_file_open(const char *path, bool readonly, struct error *err);
 
+/*
+ * ckd_file_open() and the volume's lock (ckd_lock_image(): exclusive for a
+ * writer) in one: for the backends with one file (CKD's first file, FBA
+ * volumes, tapes). Returns: the fd (*lk to ckd_unlock_image() after the
+ * fd is closed), or negative errno with err set and nothing held.
+ */
+int ckd_file_open_locked(const char *path, bool readonly, struct ckd_lock *lk,
+			 struct error *err);
+
 /* Log a corrupt-track message naming the file, track and fault. */
 struct ckd_track_fault;
 void ckd_log_bad_track(const struct ckd_image *img, uint32_t trk,

@@ -61,8 +61,10 @@ static const char *header_kind(const char id[8])
 		{ "CKD_S064", "a CKD shadow file" },
 		{ "FBA_C370", "a compressed FBA (CFBA) image, not read yet "
 			      "(convert it to plain FBA with Hercules' "
-			      "cckd2ckd)" },
-		{ "FBA_C064", "a compressed FBA (CFBA) image, not read yet" },
+			      "cfba2fba)" },
+		{ "FBA_C064", "a compressed FBA (CFBA) image, not read yet "
+			      "(convert it to plain FBA with Hercules' "
+			      "cfba2fba)" },
 		{ "FBA_S370", "an FBA shadow file" },
 		{ "FBA_S064", "an FBA shadow file" },
 	};
@@ -80,7 +82,6 @@ struct fba_image *fba_image_open(const char *path, bool readonly,
 	char id[8] = { 0 };
 	const char *kind;
 	struct stat st;
-	int ret;
 
 	if (!img || !(img->path = strdup(path))) {
 		free(img);
@@ -89,7 +90,7 @@ struct fba_image *fba_image_open(const char *path, bool readonly,
 	}
 	img->readonly = readonly;
 	img->lock.fd = -1;
-	img->fd = ckd_file_open(path, readonly, err);
+	img->fd = ckd_file_open_locked(path, readonly, &img->lock, err);
 	if (img->fd < 0)
 		goto fail_free;
 	if (fstat(img->fd, &st) < 0) {
@@ -110,17 +111,15 @@ struct fba_image *fba_image_open(const char *path, bool readonly,
 	    (uint64_t)st.st_size / FBA_BLOCK_SIZE > FBA_MAX_BLOCKS) {
 		error_setf(err, EINVAL, "%s: %lld bytes: a plain FBA volume is "
 			   "a whole number of 512-byte blocks (make one with "
-			   "'ccwpass dasdinit', or 'create = yes' in the "
+			   "'ccwpass dasdinit', or 'create = blank' in the "
 			   "inventory)", path, (long long)st.st_size);
 		goto fail_close;
 	}
 	img->blocks = (uint64_t)st.st_size / FBA_BLOCK_SIZE;
-	ret = ckd_lock_image(img->fd, path, !readonly, &img->lock, err);
-	if (ret < 0)
-		goto fail_close;
 	return img;
 fail_close:
 	close(img->fd);
+	ckd_unlock_image(&img->lock);
 fail_free:
 	free(img->path);
 	free(img);
