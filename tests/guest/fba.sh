@@ -58,18 +58,9 @@ image  = 0580.aws
 create = blank
 INV
 
-boot() {   # boot NAME SCRIPT: the devices passed through, the guest runs SCRIPT
-    pass_through 0.0.0313 "$U1" && pass_through 0.0.0320 "$U2" &&
-        pass_through 0.0.0321 "$U3" && pass_through 0.0.0330 "$U4" ||
-        { bad "$1: pass through 0.0.0313, 0.0.0320, 0.0.0321, 0.0.0330"; return 1; }
-    QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
-        "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/$1.log" \
-        --script "$2" -- \
-        -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1" \
-        -device "vfio-ccw,devno=fe.0.0200,sysfsdev=/sys/bus/mdev/devices/$U2" \
-        -device "vfio-ccw,devno=fe.0.0201,sysfsdev=/sys/bus/mdev/devices/$U3" \
-        -device "vfio-ccw,devno=fe.0.0580,sysfsdev=/sys/bus/mdev/devices/$U4" \
-        >"$W/$1.out" 2>"$W/$1.err"
+boot() {   # boot NAME SCRIPT: the four subchannels passed through
+    boot_passed "$1" "$2" "0.0.0313:$U1:1234" "0.0.0320:$U2:0200" \
+        "0.0.0321:$U3:0201" "0.0.0330:$U4:0580"
 }
 
 start_daemon --trace "$W/trace.txt"

@@ -118,3 +118,30 @@ pass_through() {
         echo $1 > /sys/bus/css/drivers/vfio_ccw/bind
         echo $2 > /sys/bus/css/devices/$1/mdev_supported_types/vfio_ccw-io/create"
 }
+
+# pass_through_persistent SCH UUID: as a host that keeps it across restarts
+# does - driverctl's override to vfio_ccw, an mdev UUID defined with
+# mdevctl's autostart, and started.
+pass_through_persistent() {
+    ns driverctl -b css set-override "$1" vfio_ccw &&
+        ns mdevctl define -u "$2" -p "$1" -t vfio_ccw-io -a &&
+        ns mdevctl start -u "$2"
+}
+
+# boot_passed NAME SCRIPT SCH:UUID:DEVNO...: each subchannel passed
+# through (pass_through) and given to the guest kit as a vfio-ccw device at
+# fe.0.DEVNO, in `ccwpass run`; the guest runs SCRIPT. The session in
+# $W/NAME.out, guest-run's messages in .err, the console in .log; returns
+# guest-run's status.
+boot_passed() {
+    local name=$1 script=$2 spec sch uuid devno devs=()
+    shift 2
+    for spec in "$@"; do
+        IFS=: read -r sch uuid devno <<<"$spec"
+        pass_through "$sch" "$uuid" || { bad "$name: pass through $sch"; return 1; }
+        devs+=(-device "vfio-ccw,devno=fe.0.$devno,sysfsdev=/sys/bus/mdev/devices/$uuid")
+    done
+    QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
+        "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/$name.log" \
+        --script "$script" -- "${devs[@]}" >"$W/$name.out" 2>"$W/$name.err"
+}

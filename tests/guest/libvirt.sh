@@ -52,9 +52,7 @@ volser = 0X2B09
 create = cdl
 INV
 start_daemon
-ns driverctl -b css set-override 0.0.0313 vfio_ccw &&
-    ns mdevctl define -u "$U1" -p 0.0.0313 -t vfio_ccw-io -a &&
-    ns mdevctl start -u "$U1"
+pass_through_persistent 0.0.0313 "$U1"
 check "0.0.0313 passed through, its mdev defined with autostart" test $? -eq 0
 G=$(basename "$(readlink "$RT/sys/bus/mdev/devices/$U1/iommu_group")")
 

@@ -43,15 +43,8 @@ create   = blank
 capacity = 1M
 INV
 
-boot() {   # boot NAME SCRIPT
-    pass_through 0.0.0330 "$U1" && pass_through 0.0.0331 "$U2" ||
-        { bad "$1: pass through 0.0.0330 and 0.0.0331"; return 1; }
-    QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
-        "$ROOT/scripts/guest-run" --timeout "$TIMEOUT" --log "$W/$1.log" \
-        --script "$2" -- \
-        -device "vfio-ccw,devno=fe.0.0580,sysfsdev=/sys/bus/mdev/devices/$U1" \
-        -device "vfio-ccw,devno=fe.0.0581,sysfsdev=/sys/bus/mdev/devices/$U2" \
-        >"$W/$1.out" 2>"$W/$1.err"
+boot() {   # boot NAME SCRIPT: both drives passed through
+    boot_passed "$1" "$2" "0.0.0330:$U1:0580" "0.0.0331:$U2:0581"
 }
 
 start_daemon --trace "$W/trace.txt"
