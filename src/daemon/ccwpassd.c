@@ -600,15 +600,17 @@ static void reload_status(struct daemon *d, bool ok, const char *msg)
 }
 
 /*
- * Ready only once mdevctl's autostart is done, as udev-settle orders a
- * real host's boot: what starts after ccwpassd (libvirtd reconnecting to
- * its running domains) finds their mdevs.
+ * The status line of a ready daemon, once mdevctl's autostart is done, as
+ * udev-settle orders a real host's boot: what starts after ccwpassd
+ * (libvirtd reconnecting to its running domains) finds their mdevs.
  */
-static void settle(struct daemon *d)
+static void settle_ready(struct daemon *d, char *status, size_t size)
 {
 	if (!uevent_settle(d->uev, SETTLE_MS))
 		log_msg(LOG_WARNING, "mdevctl autostart still running after "
 			"%d s; ready anyway", SETTLE_MS / 1000);
+	snprintf(status, size, "ready: %u subchannel%s, view at %s",
+		 d->inv.nschs, d->inv.nschs == 1 ? "" : "s", d->mountpoint);
 }
 
 /* SIGHUP: the inventory again (docs/operations.md). */
@@ -642,9 +644,7 @@ static void reload(struct daemon *d)
 		reload_status(d, false, err.msg);
 	}
 	free(next);
-	settle(d);
-	snprintf(status, sizeof(status), "ready: %u subchannel%s, view at %s",
-		 d->inv.nschs, d->inv.nschs == 1 ? "" : "s", d->mountpoint);
+	settle_ready(d, status, sizeof(status));
 	notify_ready(status);
 }
 
@@ -718,9 +718,7 @@ int main(int argc, char **argv)
 		pidfile_release(d.pid);
 		return 1;
 	}
-	settle(&d);
-	snprintf(status, sizeof(status), "ready: %u subchannel%s, view at %s",
-		 d.inv.nschs, d.inv.nschs == 1 ? "" : "s", d.mountpoint);
+	settle_ready(&d, status, sizeof(status));
 	log_msg(LOG_NOTICE, "ccwpassd %s %s", CCWPASS_VERSION, status);
 	if (notify >= 0) {
 		report(notify, NULL);
