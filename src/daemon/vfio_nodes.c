@@ -80,6 +80,12 @@ static void node_path(const struct vfio_nodes *v, unsigned int group,
 	snprintf(out, size, "%s/%u", v->dir, group);
 }
 
+/* Does a node (or the socket that follows it) grant anyone but root? */
+static bool grants_access(const struct stat *st)
+{
+	return st->st_uid != 0 || (st->st_mode & 066);
+}
+
 /* Does some node grant access to someone but root? */
 static bool any_granted(const struct vfio_nodes *v)
 {
@@ -93,7 +99,7 @@ static bool any_granted(const struct vfio_nodes *v)
 
 		if (group_name(e->d_name, &g) &&
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			any = st.st_uid != 0 || (st.st_mode & 066);
+			any = grants_access(&st);
 	}
 	if (d)
 		closedir(d);
@@ -256,7 +262,7 @@ static void *watch_main(void *opaque)
 
 /*
  * The grants of a former daemon: its sockets (<uuid>.sock) followed their
- * nodes, so one that is not root's 0600 tells who had the mdev.
+ * nodes, so one that grants access tells who had the mdev.
  */
 static void read_grants(struct vfio_nodes *v)
 {
@@ -270,8 +276,7 @@ static void read_grants(struct vfio_nodes *v)
 
 		if (n != 36 + 5 || strcmp(e->d_name + 36, ".sock") ||
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !S_ISSOCK(st.st_mode) ||
-		    (st.st_uid == 0 && st.st_gid == 0 && !(st.st_mode & 066)))
+		    !S_ISSOCK(st.st_mode) || !grants_access(&st))
 			continue;
 		more = realloc(v->grants, (v->ngrants + 1) * sizeof(*more));
 		if (!more)
