@@ -71,8 +71,7 @@ struct fba_dev {
 	uint64_t lo_block;        /* next located block (absolute) */
 	uint32_t lo_left;         /* located blocks not moved yet */
 	bool wrote;               /* since the last flush */
-	uint8_t sense[SENSE_SIZE];
-	bool sense_pending;
+	uint8_t sense[SENSE_SIZE];     /* all zeros: none pending */
 	uint8_t buf[CHUNK_BLOCKS * FBA_BLOCK_SIZE];
 };
 
@@ -81,12 +80,16 @@ static struct fba_dev *to_fba(struct css_device *dev)
 	return (struct fba_dev *)dev;
 }
 
-static uint8_t check(struct fba_dev *d, uint8_t s0, uint8_t s1)
+static void set_sense(struct fba_dev *d, uint8_t s0, uint8_t s1)
 {
 	memset(d->sense, 0, sizeof(d->sense));
 	d->sense[0] = s0;
 	d->sense[1] = s1;
-	d->sense_pending = true;
+}
+
+static uint8_t check(struct fba_dev *d, uint8_t s0, uint8_t s1)
+{
+	set_sense(d, s0, s1);
 	d->have_lo = false;
 	return DEV_STAT_CHN_END | DEV_STAT_DEV_END | DEV_STAT_UNIT_CHECK;
 }
@@ -232,6 +235,17 @@ static uint8_t write_blocks(struct fba_dev *d, struct css_ccw_io *io)
 	return ok;
 }
 
+static size_t fba_take_sense(struct css_device *dev, uint8_t *buf,
+			     size_t len)
+{
+	struct fba_dev *d = to_fba(dev);
+	size_t n = len < SENSE_SIZE ? len : SENSE_SIZE;
+
+	memcpy(buf, d->sense, n);
+	memset(d->sense, 0, sizeof(d->sense));
+	return n;
+}
+
 static uint8_t fba_execute(struct css_device *dev, struct css_ccw_io *io)
 {
 	struct fba_dev *d = to_fba(dev);
@@ -246,12 +260,9 @@ static uint8_t fba_execute(struct css_device *dev, struct css_ccw_io *io)
 	case CMD_NOP:
 		return ok;
 	case CMD_SENSE: {
-		uint8_t s[SENSE_SIZE];
+		uint8_t sense[SENSE_SIZE];
 
-		memcpy(s, d->sense, sizeof(s));
-		memset(d->sense, 0, sizeof(d->sense));
-		d->sense_pending = false;
-		css_io_put(io, s, sizeof(s));
+		css_io_put(io, sense, fba_take_sense(dev, sense, sizeof(sense)));
 		return ok;
 	}
 	case CMD_SENSE_ID:
@@ -272,18 +283,6 @@ static uint8_t fba_execute(struct css_device *dev, struct css_ccw_io *io)
 	}
 }
 
-static size_t fba_take_sense(struct css_device *dev, uint8_t *buf,
-			     size_t len)
-{
-	struct fba_dev *d = to_fba(dev);
-	size_t n = len < SENSE_SIZE ? len : SENSE_SIZE;
-
-	memcpy(buf, d->sense, n);
-	memset(d->sense, 0, sizeof(d->sense));
-	d->sense_pending = false;
-	return n;
-}
-
 /* Writes are durable before the final status (as a 3990 with NVS
  * promises for ECKD; an FBA guest never sends a flush either). */
 static uint8_t fba_end_program(struct css_device *dev)
@@ -300,9 +299,7 @@ static uint8_t fba_end_program(struct css_device *dev)
 		return 0;
 	log_msg(LOG_ERR, "%s: flush: %s", fba_image_path(d->img),
 		strerror(-ret));
-	memset(d->sense, 0, sizeof(d->sense));
-	d->sense[0] = S0_EQUIP_CHECK;
-	d->sense_pending = true;
+	set_sense(d, S0_EQUIP_CHECK, 0);
 	return DEV_STAT_UNIT_CHECK;
 }
 
@@ -312,7 +309,6 @@ static void fba_reset(struct css_device *dev)
 
 	d->have_de = d->have_lo = false;
 	memset(d->sense, 0, sizeof(d->sense));
-	d->sense_pending = false;
 }
 
 static void fba_destroy(struct css_device *dev)
