@@ -261,8 +261,7 @@ static uint8_t locate(struct tape_dev *d, struct css_ccw_io *io)
 
 static uint8_t rewind_unload(struct tape_dev *d)
 {
-	aws_tape_flush(d->t);
-	aws_tape_close(d->t);
+	aws_tape_close(d->t);            /* flushes what was written */
 	d->t = NULL;
 	log_msg(LOG_NOTICE, "tape %s unloaded by the guest", d->path);
 	/* As a 3490 reports a finished unload: ERA 2B, the drive empty. */
