@@ -114,6 +114,16 @@ typedef void css_chp_event_fn(struct css_subchannel *sch, uint8_t path_mask,
 void css_sch_set_handlers(struct css_subchannel *sch, css_notify_fn *notify,
 			  css_chp_event_fn *chp_event, void *opaque);
 
+/*
+ * The device presents status on its own, unsolicited (a tape drive made
+ * ready: attention, device end, unit exception). It becomes pending with
+ * alert status once the subchannel is idle - no function in progress, no
+ * status pending - and notify runs as for any status; statuses waiting
+ * together merge. A subchannel that is not enabled (or has no path) then
+ * drops it, as nobody takes the interruption. Any thread.
+ */
+void css_sch_present(struct css_subchannel *sch, uint8_t dstat);
+
 /* ---- measurement (docs/performance.md) ---- */
 
 /* The stages of one channel program, in nanoseconds. */

@@ -17,6 +17,7 @@
 
 struct css_device;
 struct css_ccw_io;
+struct error;
 
 /* What a device is, for host-side listings (ccwpass status). */
 struct css_device_desc {
@@ -66,6 +67,16 @@ struct css_device_ops {
 	void (*destroy)(struct css_device *dev);
 	/* Optional: fill in what it is (any thread, while I/O runs). */
 	void (*describe)(struct css_device *dev, struct css_device_desc *out);
+
+	/*
+	 * Optional, removable media (a tape drive): mount the volume at path
+	 * (readonly: write-protected), or take the mounted one out (path
+	 * NULL), as an operator does; any thread, while I/O runs. Returns:
+	 * the unit status the device then presents on its own
+	 * (css_sch_present; 0: none), or -errno with err.
+	 */
+	int (*media)(struct css_device *dev, const char *path, bool readonly,
+		     struct error *err);
 };
 
 struct css_device {

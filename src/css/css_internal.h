@@ -118,6 +118,8 @@ struct css_subchannel {
 	bool running;                 /* a channel program is executing */
 	bool in_process;              /* CSS_F_SYNC: functions being run */
 	bool program_open;            /* end_program() still owed */
+	uint8_t unsolicited;          /* device status waiting to be made
+					 pending on its own (css_sch_present) */
 
 	struct css_busid schid, devno;
 	char name[CSS_BUSID_STRLEN];
@@ -175,6 +177,8 @@ bool css_status_intermediate(struct css_subchannel *sch, bool pci, bool zcc,
 			     uint32_t cpa, uint16_t count);
 bool css_status_suspended(struct css_subchannel *sch, uint32_t cpa,
 			  uint16_t count);
+void css_status_unsolicited(struct css_subchannel *sch, uint8_t dstat,
+			    uint8_t path);
 void css_status_store_irb(const struct css_subchannel *sch,
 			  struct css_irb *irb);
 void css_status_tsch_clear(struct css_subchannel *sch);

@@ -147,6 +147,8 @@ int css_tsch(struct css_subchannel *sch, struct css_irb *irb)
 		css_status_store_irb(sch, irb);
 		if (css_status_pending(sch)) {
 			css_status_tsch_clear(sch);
+			if (sch->unsolicited)
+				css_worker_kick(sch);   /* its turn now */
 			ret = CC_OK;
 		} else {
 			ret = CC_STATUS_PEND;
@@ -154,6 +156,15 @@ int css_tsch(struct css_subchannel *sch, struct css_irb *irb)
 	}
 	pthread_mutex_unlock(&sch->lock);
 	return ret;
+}
+
+void css_sch_present(struct css_subchannel *sch, uint8_t dstat)
+{
+	pthread_mutex_lock(&sch->lock);
+	sch->unsolicited |= dstat;
+	if (css_worker_prepare(sch) == 0)
+		css_worker_kick(sch);
+	pthread_mutex_unlock(&sch->lock);
 }
 
 int css_stsch(struct css_subchannel *sch, struct css_schib *schib)

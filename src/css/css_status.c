@@ -262,6 +262,28 @@ bool css_status_suspended(struct css_subchannel *sch, uint32_t cpa,
 	return !pci;
 }
 
+/*
+ * Status the device presented on its own while the subchannel was idle
+ * (no function, nothing pending): alert status with status pending, no
+ * function, CCW address and count zero (PoP "Alert Status": status not
+ * associated with a function), the path it came on in the LPUM.
+ */
+void css_status_unsolicited(struct css_subchannel *sch, uint8_t dstat,
+			    uint8_t path)
+{
+	struct css_scsw *s = &sch->scsw;
+
+	s->flags = 0;
+	s->ctrl = SCSW_STCTL_ALERT | SCSW_STCTL_STATUS_PEND;
+	s->cpa = 0;
+	s->count = 0;
+	s->dstat = dstat;
+	s->cstat = 0;
+	sch->pmcw.lpum = path;
+	clear_extras(sch);
+	set_logout(sch);
+}
+
 void css_status_store_irb(const struct css_subchannel *sch, struct css_irb *irb)
 {
 	memset(irb, 0, sizeof(*irb));

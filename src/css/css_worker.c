@@ -178,6 +178,30 @@ static bool run_clear(struct css_subchannel *sch)
 	return true;
 }
 
+/*
+ * Status the device presents on its own becomes pending once the
+ * subchannel is idle: no function in progress, no status pending. A
+ * subchannel that is not enabled does not take it (nobody would take the
+ * interruption): it is dropped. Returns true when it became pending.
+ */
+static bool run_unsolicited(struct css_subchannel *sch)
+{
+	uint8_t dstat = sch->unsolicited, path;
+
+	if (!dstat || (sch->scsw.ctrl & (SCSW_CTRL_FCTL | SCSW_CTRL_STCTL)))
+		return false;
+	sch->unsolicited = 0;
+	path = first_path(sch->pmcw.pam & sch->pmcw.pom);
+	if (!(sch->pmcw.flags & PMCW_FLAGS_ENA) || !path) {
+		css_log(sch, LOG_DEBUG, "device status %02x dropped: %s", dstat,
+			path ? "subchannel not enabled" : "no path");
+		return false;
+	}
+	css_log(sch, LOG_DEBUG, "unsolicited device status %02x", dstat);
+	css_status_unsolicited(sch, dstat, path);
+	return true;
+}
+
 /* Performs requested functions until none is left. Lock held. */
 static void process_locked(struct css_subchannel *sch)
 {
@@ -193,8 +217,10 @@ static void process_locked(struct css_subchannel *sch)
 			notify = run_halt(sch);
 		else if (actl & SCSW_ACTL_START_PEND)
 			notify = run_start(sch);
+		else if (!run_unsolicited(sch))
+			return;      /* nothing to do, or status must wait */
 		else
-			return;
+			notify = true;
 		if (notify && !sch->stop) {
 			pthread_mutex_unlock(&sch->lock);
 			css_worker_notify(sch);

@@ -2,7 +2,8 @@
 /*
  * How channel programs end (CSS_F_SYNC): the status-modifier skip, halt
  * from the device, format 0, concurrent sense, end_program status, the
- * initial-status interruption, suspend.
+ * initial-status interruption, suspend; status the device presents on
+ * its own (unsolicited).
  */
 #include "css_test.h"
 
@@ -301,6 +302,62 @@ static void test_suspended_at_free(void **state)
 	free(f.mem);
 }
 
+/* Unsolicited device status: alert status pending without a function,
+ * at once on an idle subchannel, after the pending status was taken, and
+ * after a running program ended; dropped on a disabled subchannel. */
+static void test_unsolicited(void **state)
+{
+	const uint8_t attn = DEV_STAT_ATTENTION | DEV_STAT_DEV_END |
+			     DEV_STAT_UNIT_EXCEP;
+	struct fix f;
+	struct css_orb orb = orb1(0x100);
+	struct css_schib schib;
+	struct css_irb irb;
+
+	(void)state;
+	fix_init(&f, CSS_F_SYNC, 0xc0, false);
+	css_sch_present(f.sch, attn);
+	assert_int_equal(f.notifies, 1);
+	assert_int_equal(css_tsch(f.sch, &irb), 0);
+	assert_int_equal(FCTL(irb.scsw), 0);
+	assert_int_equal(ACTL(irb.scsw), 0);
+	assert_int_equal(STCTL(irb.scsw), SCSW_STCTL_ALERT |
+			 SCSW_STCTL_STATUS_PEND);
+	assert_int_equal(irb.scsw.dstat, attn);
+	assert_int_equal(irb.scsw.cstat, 0);
+	assert_int_equal(irb.scsw.cpa, 0);
+	assert_int_equal(irb.scsw.flags & SCSW_FLAGS_CC, 0);
+	assert_int_equal(css_tsch(f.sch, &irb), 1);
+
+	/* Status pending from a program: the device's status waits for
+	 * TEST SUBCHANNEL, and a start meanwhile gets cc 1. */
+	put_ccw1(&f, 0x100, 0x03, 0, 0, 0);
+	assert_int_equal(css_ssch(f.sch, &orb, &f.fm.mem), 0);
+	css_sch_present(f.sch, DEV_STAT_DEV_END);
+	css_sch_present(f.sch, DEV_STAT_ATTENTION);
+	assert_int_equal(f.notifies, 2);
+	assert_int_equal(css_tsch(f.sch, &irb), 0);
+	assert_int_equal(STCTL(irb.scsw), ST_FINAL);
+	assert_int_equal(f.notifies, 3);      /* at once after the TSCH */
+	assert_int_equal(css_ssch(f.sch, &orb, &f.fm.mem), 1);
+	assert_int_equal(css_tsch(f.sch, &irb), 0);
+	assert_int_equal(irb.scsw.dstat, DEV_STAT_ATTENTION |
+			 DEV_STAT_DEV_END);     /* merged */
+	assert_int_equal(STCTL(irb.scsw), SCSW_STCTL_ALERT |
+			 SCSW_STCTL_STATUS_PEND);
+
+	/* Not enabled: nobody takes it. */
+	assert_int_equal(css_stsch(f.sch, &schib), 0);
+	schib.pmcw.flags &= (uint16_t)~PMCW_FLAGS_ENA;
+	assert_int_equal(css_msch(f.sch, &schib), 0);
+	css_sch_present(f.sch, attn);
+	schib.pmcw.flags |= PMCW_FLAGS_ENA;
+	assert_int_equal(css_msch(f.sch, &schib), 0);
+	assert_int_equal(f.notifies, 3);
+	assert_int_equal(css_tsch(f.sch, &irb), 1);
+	fix_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_initial_status_interruption),
 		cmocka_unit_test(test_suspend),
 		cmocka_unit_test(test_suspended_at_free),
+		cmocka_unit_test(test_unsolicited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

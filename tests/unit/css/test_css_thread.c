@@ -3,7 +3,7 @@
  * The worker threads: a program runs on its subchannel's worker; halt and
  * clear from another thread stop a running TIC loop at a CCW boundary;
  * css_free() ends a program that would loop forever; notify runs on the
- * worker and may issue TSCH. Waits use condition variables, never time.
+ * worker and may issue TSCH; device status presented on its own. Waits use condition variables, never time.
  */
 #include "css_test.h"
 #include "test_wait.h"
@@ -240,6 +240,42 @@ static void test_threaded_halt_idle_and_clear(void **state)
 	w_fini(&w);
 }
 
+/* Device status presented while a program runs (from the device's own
+ * command here) is made pending once the program's final status was
+ * collected: notify runs twice on the worker. */
+static void present_hook(struct tdev *d, struct css_ccw_io *io)
+{
+	(void)io;
+	css_sch_present(d->sch, DEV_STAT_ATTENTION);
+}
+
+static void test_threaded_unsolicited(void **state)
+{
+	struct fix f;
+	struct waiter w;
+	struct css_orb orb = orb1(0x100);
+
+	(void)state;
+	fix_init(&f, 0, 0x80, false);
+	w_init(&w, &f);
+	w.tsch = true;
+	put_ccw1(&f, 0x100, 0x03, 0, 0, 0);
+	tdev_add(&f.dev, (struct tdev_step){ .hook = present_hook });
+	assert_int_equal(css_ssch(f.sch, &orb, &f.fm.mem), 0);
+	w_wait(&w, 2);
+	assert_int_equal(w.collected, 2);
+	assert_int_equal(w.irb.scsw.ctrl, SCSW_STCTL_ALERT |
+			 SCSW_STCTL_STATUS_PEND);
+	assert_int_equal(w.irb.scsw.dstat, DEV_STAT_ATTENTION);
+	/* And on an idle subchannel, from another thread. */
+	css_sch_present(f.sch, DEV_STAT_DEV_END);
+	w_wait(&w, 3);
+	assert_int_equal(w.collected, 3);
+	assert_int_equal(w.irb.scsw.dstat, DEV_STAT_DEV_END);
+	fix_fini(&f);
+	w_fini(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_threaded_free_ends_loop),
 		cmocka_unit_test(test_threaded_tsch_in_notify),
 		cmocka_unit_test(test_threaded_halt_idle_and_clear),
+		cmocka_unit_test(test_threaded_unsolicited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
