@@ -21,11 +21,16 @@
 
 int ckd_file_open(const char *path, bool readonly, struct error *err)
 {
-	int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put where a volume should be does not hold
+	 * the opener (the backends then refuse what is no regular file or
+	 * block device); cleared again for the file's I/O. */
+	int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC |
+		      O_NONBLOCK);
 
 	if (fd < 0)
 		return error_setf(err, errno, "%s: cannot open: %s", path,
 				  strerror(errno));
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }
 
