@@ -271,6 +271,15 @@ struct css_device_desc;
 int bus_sch_describe(struct bus *b, const char *name,
 		     struct css_device_desc *out);
 /*
+ * An operator's load (path) or unload (NULL) of the removable medium of
+ * subchannel name's device (css_device_ops.media: a tape drive); the
+ * status the device then presents goes to the subchannel. 0, -ENOENT (no
+ * such subchannel), -EOPNOTSUPP (no removable medium), or the device's
+ * -errno with err.
+ */
+int bus_sch_media(struct bus *b, const char *name, const char *path,
+		  bool readonly, struct error *err);
+/*
  * Channel measurement of a ccw device (cio/cmf.c: its cmb_enable): on
  * starts counting from now, off stops. 0, -ENODEV (no such ccw device).
  */

@@ -419,6 +419,41 @@ int bus_sch_describe(struct bus *b, const char *name,
 	return 0;
 }
 
+int bus_sch_media(struct bus *b, const char *name, const char *path,
+		  bool readonly, struct error *err)
+{
+	struct css_device *dev;
+	struct bus_dev *d;
+	int ret;
+
+	pthread_mutex_lock(&b->lock);
+	d = bus_find_dev(b, name);
+	if (!d) {
+		pthread_mutex_unlock(&b->lock);
+		return -ENOENT;
+	}
+	dev = css_sch_device(d->sch);
+	if (!dev || !dev->ops->media) {
+		pthread_mutex_unlock(&b->lock);
+		return error_setf(err, EOPNOTSUPP, "sch %s: its device has no "
+				  "removable medium", name);
+	}
+	/* Opening a volume and flushing one take time: not under the
+	 * lock, with the device held against a removal. */
+	d->users++;
+	pthread_mutex_unlock(&b->lock);
+	ret = dev->ops->media(dev, path, readonly, err);
+	if (ret > 0) {
+		css_sch_present(d->sch, (uint8_t)ret);
+		ret = 0;
+	}
+	pthread_mutex_lock(&b->lock);
+	if (!--d->users)
+		pthread_cond_broadcast(&b->idle);
+	pthread_mutex_unlock(&b->lock);
+	return ret;
+}
+
 int bus_sch_trace(struct bus *b, const char *name, const char *path,
 		  uint64_t max, struct error *err)
 {

@@ -16,6 +16,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_chchp,
 	&cmd_reload,
 	&cmd_trace,
+	&cmd_tape,
 	&cmd_readblk,
 };
 

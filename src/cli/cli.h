@@ -20,6 +20,7 @@ extern const struct cli_command cmd_stat;
 extern const struct cli_command cmd_chchp;
 extern const struct cli_command cmd_reload;
 extern const struct cli_command cmd_trace;
+extern const struct cli_command cmd_tape;
 extern const struct cli_command cmd_readblk;
 
 /* "ccwpass <cmd>: " + message on stderr; returns exit code 1 (usage: 2). */

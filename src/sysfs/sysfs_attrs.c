@@ -243,6 +243,64 @@ static int sch_trace_store(struct sysfs_tree *t, const struct sysfs_node *n,
 }
 
 /*
+ * ccwpass's own: the removable medium of the subchannel's device (a tape
+ * drive's tape; docs/tape.md "Loading and unloading"). Reads "PATH rw",
+ * "PATH ro" or "none"; takes "load PATH", "load-ro PATH" (write-protected)
+ * or "unload", PATH absolute, the rest of the line (blanks allowed).
+ * EOPNOTSUPP for a device without one; the device's errno (EBUSY: a tape
+ * is in; ENOMEDIUM: none is; ENOENT, EACCES, ... from the file).
+ */
+static int sch_media_show(struct sysfs_tree *t, const struct sysfs_node *n,
+			  struct sysfs_buf *b)
+{
+	struct css_device_desc d;
+	int ret = bus_sch_describe(t->bus, n->sch, &d);
+
+	if (ret == -ENOENT)
+		return -ENODEV;
+	if (ret < 0 || !d.image[0] || !strcmp(d.format, "none"))
+		sysfs_bprintf(b, "none\n");
+	else
+		sysfs_bprintf(b, "%s %s\n", d.image, d.readonly ? "ro" : "rw");
+	return 0;
+}
+
+static int sch_media_store(struct sysfs_tree *t, const struct sysfs_node *n,
+			   const char *buf, size_t len)
+{
+	char req[4200], *path;
+	struct error err = { 0 };
+	bool ro = false;
+	int ret;
+
+	if (len >= sizeof(req) || memchr(buf, '\0', len))
+		return -EINVAL;
+	memcpy(req, buf, len);
+	req[len] = '\0';
+	if (len && req[len - 1] == '\n')
+		req[--len] = '\0';
+	if (!strcmp(req, "unload")) {
+		path = NULL;
+	} else if (!strncmp(req, "load ", 5)) {
+		path = req + 5;
+	} else if (!strncmp(req, "load-ro ", 8)) {
+		path = req + 8;
+		ro = true;
+	} else {
+		return -EINVAL;
+	}
+	if (path && (path[0] != '/' || strchr(path, '\n')))
+		return -EINVAL;
+	ret = bus_sch_media(t->bus, n->sch, path, ro, &err);
+	if (ret == -ENOENT && !err.msg[0])
+		return -ENODEV;
+	if (ret < 0 && err.msg[0])
+		log_msg(LOG_WARNING, "sch %s: ccwpass_media: %s", n->sch,
+			err.msg);
+	return ret;
+}
+
+/*
  * ccwpass's own: what the subchannel did and where its programs' time
  * went (css.h "measurement"; docs/performance.md). One "name value" per
  * line; stages as "stage_<name>_ns <sum> <max>". Not in the kernel's
@@ -271,6 +329,7 @@ static int sch_stats_show(struct sysfs_tree *t, const struct sysfs_node *n,
 
 const struct sysfs_attr sysfs_sch_attrs[] = {
 	{ "ccwpass_device", 0444, sch_device_show, NULL },
+	{ "ccwpass_media", 0644, sch_media_show, sch_media_store },
 	{ "ccwpass_stats", 0444, sch_stats_show, NULL },
 	{ "ccwpass_trace", 0644, sch_trace_show, sch_trace_store },
 	{ "chpids", 0444, sch_chpids_show, NULL },

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The 3490/3480 command processor (see tape.h; docs/tape.md). One channel
- * program at a time (the subchannel's worker); describe() reads only
- * what never changes.
+ * program at a time (the subchannel's worker); an operator's load and
+ * unload (media) and describe come from other threads: every operation
+ * holds the drive's lock.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +67,9 @@
 
 struct tape_dev {
 	struct css_device dev;
+	pthread_mutex_t lock;
 	struct aws_tape *t;        /* NULL: no tape mounted */
-	char path[1024];           /* of the last mounted tape, for listings */
+	char path[1024];           /* of the mounted tape, "" none */
 	uint64_t capacity;         /* 0: no end of tape */
 	uint8_t mode;              /* Mode Set byte */
 	uint8_t sense[SENSE_SIZE];
@@ -264,6 +267,7 @@ static uint8_t rewind_unload(struct tape_dev *d)
 	aws_tape_close(d->t);            /* flushes what was written */
 	d->t = NULL;
 	log_msg(LOG_NOTICE, "tape %s unloaded by the guest", d->path);
+	d->path[0] = '\0';
 	/* As a 3490 reports a finished unload: ERA 2B, the drive empty. */
 	build_sense(d, 0, ERA_UNLOADED);
 	d->sense[0] = S0_INTERVENTION;
@@ -298,9 +302,9 @@ static bool writes(uint8_t cmd)
 	       cmd == CMD_DSE;
 }
 
-static uint8_t tape_execute(struct css_device *dev, struct css_ccw_io *io)
+static uint8_t execute(struct tape_dev *d, struct css_ccw_io *io)
 {
-	struct tape_dev *d = to_tape(dev);
+	struct css_device *dev = &d->dev;
 	uint8_t cmd = css_io_cmd(io), b[17];
 	int ret;
 
@@ -374,21 +378,33 @@ static uint8_t tape_execute(struct css_device *dev, struct css_ccw_io *io)
 	}
 }
 
+static uint8_t tape_execute(struct css_device *dev, struct css_ccw_io *io)
+{
+	struct tape_dev *d = to_tape(dev);
+	uint8_t st;
+
+	pthread_mutex_lock(&d->lock);
+	st = execute(d, io);
+	pthread_mutex_unlock(&d->lock);
+	return st;
+}
+
 static size_t tape_take_sense(struct css_device *dev, uint8_t *buf,
 			      size_t len)
 {
 	struct tape_dev *d = to_tape(dev);
 	size_t n = len < SENSE_SIZE ? len : SENSE_SIZE;
 
+	pthread_mutex_lock(&d->lock);
 	memcpy(buf, d->sense, n);
 	d->sense_pending = false;
+	pthread_mutex_unlock(&d->lock);
 	return n;
 }
 
 /* What was written is durable before the final status. */
-static uint8_t tape_end_program(struct css_device *dev)
+static uint8_t end_program(struct tape_dev *d)
 {
-	struct tape_dev *d = to_tape(dev);
 	int ret;
 
 	if (!d->wrote || !d->t)
@@ -403,11 +419,24 @@ static uint8_t tape_end_program(struct css_device *dev)
 	return DEV_STAT_UNIT_CHECK;
 }
 
+static uint8_t tape_end_program(struct css_device *dev)
+{
+	struct tape_dev *d = to_tape(dev);
+	uint8_t st;
+
+	pthread_mutex_lock(&d->lock);
+	st = end_program(d);
+	pthread_mutex_unlock(&d->lock);
+	return st;
+}
+
 static void tape_reset(struct css_device *dev)
 {
 	struct tape_dev *d = to_tape(dev);
 
+	pthread_mutex_lock(&d->lock);
 	d->sense_pending = false;
+	pthread_mutex_unlock(&d->lock);
 }
 
 static void tape_destroy(struct css_device *dev)
@@ -415,7 +444,62 @@ static void tape_destroy(struct css_device *dev)
 	struct tape_dev *d = to_tape(dev);
 
 	aws_tape_close(d->t);
+	pthread_mutex_destroy(&d->lock);
 	free(d);
+}
+
+/*
+ * The operator's side of the drive: a tape goes in (the drive becomes
+ * ready and tells the channel with attention, device end and unit
+ * exception, which tape_34xx takes as "medium inserted") or comes out
+ * (rewound and unloaded; the program learns at its next command, from
+ * intervention required). What was written is made durable first.
+ */
+static int tape_media(struct css_device *dev, const char *path, bool readonly,
+		      struct error *err)
+{
+	struct tape_dev *d = to_tape(dev);
+	struct aws_tape *t = NULL;
+	int ret = 0;
+
+	pthread_mutex_lock(&d->lock);
+	if (path && d->t)
+		ret = error_setf(err, EBUSY, "the drive holds tape %s: unload "
+				 "it first", d->path);
+	pthread_mutex_unlock(&d->lock);
+	if (ret)
+		return ret;
+	if (path) {    /* open without the lock: I/O goes on meanwhile */
+		t = aws_tape_open(path, readonly, err);
+		if (!t)
+			return err->errnum ? -err->errnum : -EIO;
+	}
+	pthread_mutex_lock(&d->lock);
+	if (path && d->t) {
+		ret = error_setf(err, EBUSY, "the drive holds tape %s: unload "
+				 "it first", d->path);
+	} else if (!path && !d->t) {
+		ret = error_setf(err, ENOMEDIUM, "the drive holds no tape");
+	} else if (path) {
+		d->t = t;
+		t = NULL;
+		snprintf(d->path, sizeof(d->path), "%s", aws_tape_path(d->t));
+		d->sense_pending = false;
+		log_msg(LOG_NOTICE, "tape %s loaded%s", d->path,
+			readonly ? " (write-protected)" : "");
+		ret = DEV_STAT_ATTENTION | DEV_STAT_DEV_END |
+		      DEV_STAT_UNIT_EXCEP;
+	} else {
+		aws_tape_close(d->t);    /* flushes what was written */
+		d->t = NULL;
+		d->wrote = false;
+		d->sense_pending = false;
+		log_msg(LOG_NOTICE, "tape %s unloaded", d->path);
+		d->path[0] = '\0';
+	}
+	pthread_mutex_unlock(&d->lock);
+	aws_tape_close(t);
+	return ret;
 }
 
 static void tape_describe(struct css_device *dev, struct css_device_desc *out)
@@ -425,10 +509,14 @@ static void tape_describe(struct css_device *dev, struct css_device_desc *out)
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->model, sizeof(out->model), "%04X", d->dev.dev_type);
+	pthread_mutex_lock(&d->lock);
 	snprintf(out->image, sizeof(out->image), "%s", d->path);
-	snprintf(out->format, sizeof(out->format), "aws");
+	snprintf(out->format, sizeof(out->format), "%s",
+		 d->t ? "aws" : "none");
+	out->readonly = d->t && aws_tape_readonly(d->t);
+	pthread_mutex_unlock(&d->lock);
 	snprintf(out->cache, sizeof(out->cache), "writethrough");
-	if (d->path[0] && stat(d->path, &st) == 0) {
+	if (out->image[0] && stat(out->image, &st) == 0) {
 		out->file_size = (uint64_t)st.st_size;
 		out->file_alloc = (uint64_t)st.st_blocks * 512;
 		out->capacity = out->file_size;   /* what is recorded */
@@ -443,6 +531,7 @@ static const struct css_device_ops tape_ops = {
 	.reset = tape_reset,
 	.destroy = tape_destroy,
 	.describe = tape_describe,
+	.media = tape_media,
 };
 
 struct css_device *tape_device_new(const struct tape_config *cfg,
@@ -462,6 +551,7 @@ struct css_device *tape_device_new(const struct tape_config *cfg,
 		aws_tape_close(cfg->tape);
 		return NULL;
 	}
+	pthread_mutex_init(&d->lock, NULL);
 	d->t = cfg->tape;
 	d->capacity = cfg->capacity;
 	if (d->t)

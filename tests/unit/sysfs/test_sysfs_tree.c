@@ -183,7 +183,7 @@ static void test_layout(void **state)
 	/* The kernel's attributes, and ccwpass's own ccwpass_device and
 	 * ccwpass_stats. */
 	assert_string_equal(ls(x, "/devices/css0/0.0.0313"),
-			    "ccwpass_device ccwpass_stats ccwpass_trace chpids "
+			    "ccwpass_device ccwpass_media ccwpass_stats ccwpass_trace chpids "
 			    "dev_busid "
 			    "driver_override "
 			    "modalias pimpampom type uevent subsystem driver "

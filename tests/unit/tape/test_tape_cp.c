@@ -5,7 +5,8 @@
  * tape-3490.md section 2) and the status and sense it expects back
  * (section 3): tape marks as unit exception, the end of the data and the
  * load point as unit checks with their ERA codes, write protection, no
- * tape, rewind-unload, block ids and Locate, Read Backward.
+ * tape, rewind-unload, block ids and Locate, Read Backward; an
+ * operator's load and unload while the drive is in use.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,8 +19,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/error.h"
 #include "cp_util.h"
 #include "css/css_arch.h"
+#include "css/css_device.h"
 #include "harness.h"
 #include "image/aws_tape.h"
 #include "tape/tape.h"
@@ -30,6 +33,7 @@
 
 static char dir[64], path[80];
 static struct harness *h;
+static struct css_device *tdev;   /* the drive of h */
 
 static uint64_t capacity;   /* of the next mount() */
 
@@ -45,6 +49,7 @@ static struct harness *mount(bool ro, bool tape)
 	}
 	dev = tape_device_new(&cfg, &err);
 	assert_non_null(dev);
+	tdev = dev;
 	return h_new_dev(dev);
 }
 
@@ -278,6 +283,50 @@ static void test_end_of_tape(void **state)
 	assert_int_equal(one(0x37, 0, NULL, &r), CE_DE | UX);
 }
 
+/* The operator loads and unloads tapes (`ccwpass tape`): a load makes
+ * the drive present attention + device end + unit exception and the
+ * tape reads at its load point; a second load while one is in is
+ * refused; an unload leaves the drive empty (intervention required at
+ * the next command); a write-protected load rejects writes. */
+static void test_operator_media(void **state)
+{
+	const int ready = DEV_STAT_ATTENTION | DEV_STAT_DEV_END | UX;
+	struct css_device_desc desc;
+	struct error err = { 0 };
+	char other[96], buf[16], first[] = "first", again[] = "again";
+	struct tresult r;
+
+	assert_int_equal(one(0x01, 5, first, &r), CE_DE);
+	assert_int_equal(tdev->ops->media(tdev, NULL, false, &err), 0);
+	tdev->ops->describe(tdev, &desc);
+	assert_string_equal(desc.image, "");
+	assert_string_equal(desc.format, "none");
+	one(0x03, 0, NULL, &r);
+	expect_uc(&r, 0x40, 0x42, 0x43);              /* no tape */
+	assert_int_equal(tdev->ops->media(tdev, NULL, false, &err),
+			 -ENOMEDIUM);
+	snprintf(other, sizeof(other), "%s/missing.aws", dir);
+	assert_true(tdev->ops->media(tdev, other, false, &err) < 0);
+	assert_non_null(strstr(err.msg, "missing.aws"));
+
+	/* The same tape again: what was written before the unload. */
+	assert_int_equal(tdev->ops->media(tdev, path, false, &err), ready);
+	tdev->ops->describe(tdev, &desc);
+	assert_string_equal(desc.image, path);
+	assert_int_equal(one(0x02, sizeof(buf), buf, &r), CE_DE);
+	assert_memory_equal(buf, "first", 5);
+	assert_int_equal(tdev->ops->media(tdev, path, false, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "unload it first"));
+
+	/* Write-protected. */
+	assert_int_equal(tdev->ops->media(tdev, NULL, false, &err), 0);
+	assert_int_equal(tdev->ops->media(tdev, path, true, &err), ready);
+	tdev->ops->describe(tdev, &desc);
+	assert_true(desc.readonly);
+	one(0x01, 5, again, &r);
+	expect_uc(&r, 0x80, 0x4a, 0x30);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +337,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_protected, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_tape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_operator_media, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_end_of_tape, setup,
 						teardown),
 	};
