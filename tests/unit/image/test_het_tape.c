@@ -214,7 +214,8 @@ static void put_chunk(uint8_t *file, size_t *off, uint16_t *prev,
 	st_le16(file + *off + 2, *prev);
 	file[*off + 4] = f1;
 	file[*off + 5] = f2;
-	memcpy(file + *off + 6, data, len);
+	if (len)
+		memcpy(file + *off + 6, data, len);
 	*off += 6 + len;
 	*prev = len;
 }
