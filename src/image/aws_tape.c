@@ -214,6 +214,44 @@ static int get_data(struct aws_tape *t, uint64_t off, void *dst, size_t n)
 	return ret == -ENODATA ? damaged(t, off, "a chunk cut short") : ret;
 }
 
+/* The compression method of a record's chunk at off: the first chunk's
+ * sets *method, the others must repeat it. 0 or -EIO. */
+static int same_method(struct aws_tape *t, uint64_t off, const struct hdr *h,
+		       bool first, int *method)
+{
+	int m = het_method_of(h->flags, h->flags2);
+
+	if (m < 0)
+		return damaged(t, off, "an unknown compression method");
+	if (first)
+		*method = m;
+	else if (m != *method)
+		return damaged(t, off, "chunks of a record compressed differently");
+	return 0;
+}
+
+/*
+ * The n data bytes of the chunk at off, total bytes into a record:
+ * compressed ones gathered in t->io, plain ones into what is left of
+ * buf's size bytes.
+ */
+static int take_data(struct aws_tape *t, uint64_t off, uint16_t n,
+		     size_t total, int method, void *buf, size_t size)
+{
+	int ret;
+
+	if (method) {
+		if (total + n > AWS_MAX_BLOCK)
+			return damaged(t, off, "a compressed record over 65535 bytes");
+		ret = scratch(&t->io, HDR_SIZE + AWS_MAX_BLOCK);
+		return ret < 0 ? ret : get_data(t, off, t->io + total, n);
+	}
+	if (total >= size)
+		return 0;
+	return get_data(t, off, (uint8_t *)buf + total,
+			size - total < n ? size - total : n);
+}
+
 /*
  * Forward over one block; its data into buf (size bytes) if buf. A
  * compressed record is gathered in t->io and decompressed; stepped over
@@ -224,7 +262,7 @@ static int forward(struct aws_tape *t, void *buf, size_t size, size_t *len)
 	uint64_t off = t->pos, start = t->pos;
 	size_t total = 0;
 	uint16_t last = t->prev_len;
-	int method = HET_NONE, m;
+	int method = HET_NONE;
 	struct hdr h;
 	int ret;
 
@@ -244,23 +282,9 @@ static int forward(struct aws_tape *t, void *buf, size_t size, size_t *len)
 		if (first != !!(h.flags & F_BOR))
 			return damaged(t, off, first ? "a record without its start" :
 					       "a record start inside a record");
-		m = het_method_of(h.flags, h.flags2);
-		if (m < 0)
-			return damaged(t, off, "an unknown compression method");
-		if (first)
-			method = m;
-		else if (m != method)
-			return damaged(t, off, "chunks of a record compressed differently");
-		if (buf && method) {
-			if (total + h.cur > AWS_MAX_BLOCK)
-				return damaged(t, off, "a compressed record over 65535 bytes");
-			ret = scratch(&t->io, HDR_SIZE + AWS_MAX_BLOCK);
-			if (ret == 0)
-				ret = get_data(t, off, t->io + total, h.cur);
-		} else if (buf && total < size) {
-			ret = get_data(t, off, (uint8_t *)buf + total,
-				       size - total < h.cur ? size - total : h.cur);
-		}
+		ret = same_method(t, off, &h, first, &method);
+		if (ret == 0 && buf)
+			ret = take_data(t, off, h.cur, total, method, buf, size);
 		if (ret < 0)
 			return ret;
 		total += h.cur;
