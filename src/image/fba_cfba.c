@@ -67,8 +67,8 @@ int fba_cfba_create(const char *path, uint64_t blocks, uint16_t devtype,
 	return ckd_newfile_publish(&f);
 }
 
-/* Blocks of data that does not compress a CFBA file can hold. */
-static uint64_t capacity(uint64_t blocks)
+/* Every group stored raw, every L2 table. */
+uint64_t fba_image_cfba_capacity(uint64_t blocks)
 {
 	uint64_t nl1 = (groups_of(blocks) + CCKD_L2_ENTRIES - 1) /
 		       CCKD_L2_ENTRIES;
@@ -91,7 +91,7 @@ struct ckd_image *fba_cfba_open(const char *path, bool readonly,
 	if (!img)
 		return NULL;
 	*blocks = cckd_hdr_cyls(img);
-	fit = capacity(*blocks);
+	fit = fba_image_cfba_capacity(*blocks);
 	if (!readonly && fit < *blocks)
 		log_msg(LOG_WARNING, "%s: a CFBA file holds at most 4 GiB: "
 			"about %llu of this volume's %llu blocks of data that "

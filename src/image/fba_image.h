@@ -48,6 +48,10 @@ int fba_image_create_format(const char *path, uint64_t blocks,
 			    enum fba_image_format fmt, uint16_t devtype,
 			    bool overwrite, struct error *err);
 
+/* How many of `blocks` blocks of data that does not compress a CFBA file
+ * can store (its offsets are 32-bit: about 4 GiB). */
+uint64_t fba_image_cfba_capacity(uint64_t blocks);
+
 /*
  * Open and lock a volume (exclusive for a writer, shared read-only), its
  * format told by its first bytes (a CFBA header, or none). Refused with
