@@ -2,8 +2,8 @@
 /*
  * `ccwpass dasdinit`: create a 3390 volume image, blank or Linux CDL, as a
  * CCKD64 (default), CCKD or plain CKD file (docs/image-format.md
- * "Creating a volume"); or an FBA volume (9336, 3370) as a plain FBA file
- * (docs/fba.md).
+ * "Creating a volume"); or an FBA volume (9336, 3370) as a plain FBA
+ * (default) or compressed CFBA file (docs/fba.md).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -32,7 +32,7 @@ static void usage(FILE *f)
 "Usage: ccwpass dasdinit [OPTIONS] FILE [MODEL]\n"
 "\n"
 "Create a 3390 volume image in one of Hercules' formats (see --format),\n"
-"or an FBA volume (9336, 3370) in Hercules' plain FBA format.\n"
+"or an FBA volume (9336, 3370) in Hercules' plain or compressed FBA format.\n"
 "\n"
 "  -t, --type MODEL     3390-1, 3390-2, 3390-3, 3390-9 (default), 3390-27,\n"
 "                       3390-54; FBA: 9336 (= 9336-20), 9336-10, 9336-20,\n"
@@ -54,6 +54,10 @@ static void usage(FILE *f)
 "                       file ends at 4 GiB: a 3390-9 or larger fails writes\n"
 "                       once guests store more than that\n"
 "                       plain: Hercules CKD, full size, every Hercules\n"
+"                       FBA: plain (default): Hercules FBA, the blocks\n"
+"                       (sparse), every Hercules; cfba: compressed FBA,\n"
+"                       a few KB until written, every Hercules (the file\n"
+"                       ends at 4 GiB)\n"
 "      --volser VOLSER  volume serial for --cdl, 1-6 of A-Z 0-9 @ # $\n"
 "                       (default " DEFAULT_VOLSER ")\n"
 "      --force          replace FILE if it exists\n"
@@ -61,7 +65,8 @@ static void usage(FILE *f)
 "  -h, --help           this text\n"
 "\n"
 "Example: ccwpass dasdinit --volser 0X2B09 disk.cckd 3390-9\n"
-"         ccwpass dasdinit data.fba 9336\n", MAX_CYLS);
+"         ccwpass dasdinit data.fba 9336\n"
+"         ccwpass dasdinit --format cfba data.cfba 9336\n", MAX_CYLS);
 }
 
 struct dasdinit_args {
@@ -69,7 +74,8 @@ struct dasdinit_args {
 	const char *model;
 	long cyls;               /* 0: the model's */
 	uint64_t blocks;         /* FBA; 0: the model's */
-	bool layout_set, format_set, volser_set;
+	const char *format;      /* --format as given, or NULL */
+	bool layout_set, volser_set;
 	bool quiet;
 	struct ckd_init_options opt;
 };
@@ -159,18 +165,13 @@ static int parse_option(int c, struct dasdinit_args *a)
 		a->layout_set = true;
 		return -1;
 	case 'f':
-		a->format_set = true;
-		if (!strcmp(optarg, "cckd64")) {
-			a->opt.format = CKD_IMAGE_CCKD64;
-		} else if (!strcmp(optarg, "cckd")) {
-			a->opt.format = CKD_IMAGE_CCKD;
-		} else if (!strcmp(optarg, "plain")) {
-			a->opt.format = CKD_IMAGE_PLAIN;
-		} else {
-			cli_fail(CMD, "--format %s: use cckd64, cckd or plain",
-				 optarg);
+		if (strcmp(optarg, "cckd64") && strcmp(optarg, "cckd") &&
+		    strcmp(optarg, "plain") && strcmp(optarg, "cfba")) {
+			cli_fail(CMD, "--format %s: use cckd64, cckd or plain "
+				 "(3390), plain or cfba (FBA)", optarg);
 			return 2;
 		}
+		a->format = optarg;
 		return -1;
 	case OPT_VOLSER:
 		a->volser_set = true;
@@ -236,14 +237,28 @@ static void summary(const struct dasdinit_args *a,
 		printf("blank (unformatted)\n");
 }
 
-/* An FBA volume: plain FBA, all zeros, no label (what ccwpassd's
- * `create = blank` makes). */
+/* The CKD format --format names (cckd64 without one); -1: not a CKD
+   format. */
+static int ckd_format_of(const char *name)
+{
+	if (!name || !strcmp(name, "cckd64"))
+		return CKD_IMAGE_CCKD64;
+	if (!strcmp(name, "cckd"))
+		return CKD_IMAGE_CCKD;
+	if (!strcmp(name, "plain"))
+		return CKD_IMAGE_PLAIN;
+	return -1;
+}
+
+/* An FBA volume: plain FBA or CFBA, all zeros, no label (what
+ * ccwpassd's `create = blank` makes). */
 static int dasdinit_fba(const struct dasdinit_args *a,
 			const struct fba_model *m)
 {
 	uint64_t blocks = a->blocks ? a->blocks : m->blocks;
 	/* The model the size makes it (as the device will report it). */
 	const struct fba_model *eff = fba_model_for(m->dev_type, blocks);
+	bool cfba = a->format && !strcmp(a->format, "cfba");
 	struct error err;
 
 	if (a->cyls)
@@ -252,21 +267,30 @@ static int dasdinit_fba(const struct dasdinit_args *a,
 	if (a->layout_set && a->opt.layout == CKD_INIT_CDL)
 		return cli_fail(CMD, "--cdl is for 3390s; an FBA volume is made "
 				"blank (all zeros)");
-	if (a->format_set && a->opt.format != CKD_IMAGE_PLAIN)
-		return cli_fail(CMD, "an FBA volume is a plain FBA file "
-				"(--format plain); compressed CFBA is not made "
-				"yet");
+	if (a->format && !cfba && strcmp(a->format, "plain"))
+		return cli_fail(CMD, "--format %s is a 3390 format; an FBA "
+				"volume is plain (default) or cfba", a->format);
 	if (a->volser_set)
 		return cli_fail(CMD, "--volser: ccwpass writes no label on an "
 				"FBA volume");
-	if (fba_image_create(a->file, blocks, a->opt.overwrite, &err) < 0)
+	if (fba_image_create_format(a->file, blocks,
+				    cfba ? FBA_IMAGE_CFBA : FBA_IMAGE_PLAIN,
+				    eff->dev_type, a->opt.overwrite, &err) < 0)
 		return cli_fail(CMD, "%s", err.msg);
 	if (!a->quiet)
 		printf("%s: %s FBA volume (Sense ID %04X/%02X), %llu blocks of "
-		       "512 bytes (%llu MiB), plain FBA, blank\n", a->file,
+		       "512 bytes (%llu MiB), %s, blank\n", a->file,
 		       eff->name, eff->dev_type, eff->dev_model,
 		       (unsigned long long)blocks,
-		       (unsigned long long)(blocks >> 11));
+		       (unsigned long long)(blocks >> 11),
+		       cfba ? "CFBA (zlib)" : "plain FBA");
+	if (cfba && fba_image_cfba_capacity(blocks) < blocks)
+		fprintf(stderr, "ccwpass dasdinit: note: %s: a CFBA file holds "
+			"at most 4 GiB, about %llu of these %llu blocks of data "
+			"that does not compress; use --format plain for more\n",
+			a->file,
+			(unsigned long long)fba_image_cfba_capacity(blocks),
+			(unsigned long long)blocks);
 	return 0;
 }
 
@@ -298,6 +322,11 @@ static int dasdinit_run(int argc, char **argv)
 	if (a.blocks)
 		return cli_fail(CMD, "--blocks is for FBA models (9336, 3370); "
 				"a 3390 has --cyls");
+	if (ckd_format_of(a.format) < 0)
+		return cli_fail(CMD, "--format %s is for FBA volumes (9336, "
+				"3370); a 3390 is cckd64 (default), cckd or "
+				"plain", a.format);
+	a.opt.format = (enum ckd_image_format)ckd_format_of(a.format);
 	geo = (struct ckd_geometry){
 		.devtype = model->dev_type,
 		.cyls = a.cyls ? (uint32_t)a.cyls : model->cyls,

@@ -24,7 +24,8 @@ struct css_device_desc {
 	char model[24];          /* "3390-9", "3390 alias" */
 	char uid[48];            /* the device's identity, "" if none */
 	char image[1024];        /* its volume's file, "" if none */
-	char format[16];         /* "cckd64", "cckd", "plain", "memory" */
+	char format[16];         /* "cckd64", "cckd", "plain", "memory";
+				    "fba", "cfba"; ... */
 	uint32_t cyls, heads;
 	uint64_t capacity;       /* bytes of data the volume holds, formatted
 				    as Linux CDL (4 KiB blocks, 12 per track) */

@@ -44,6 +44,7 @@ static enum ckd_image_format image_format(enum inv_format f)
 	case INV_FORMAT_PLAIN:
 		return CKD_IMAGE_PLAIN;
 	case INV_FORMAT_CCKD64:
+	case INV_FORMAT_CFBA:         /* refused for a 3390 (inventory.c) */
 		break;
 	}
 	return CKD_IMAGE_CCKD64;
@@ -53,6 +54,7 @@ static const char *const format_names[] = {
 	[INV_FORMAT_CCKD64] = "CCKD64",
 	[INV_FORMAT_CCKD] = "CCKD",
 	[INV_FORMAT_PLAIN] = "plain CKD",
+	[INV_FORMAT_CFBA] = "CFBA",
 };
 
 static int create_volume(const struct inv_sch *s, const struct eckd_model *m,
@@ -206,7 +208,8 @@ static void lcus_put(struct lcus *l)
 	l->n = 0;
 }
 
-/* An FBA DASD on its plain FBA volume, made (blank) if create says so. */
+/* An FBA DASD on its plain FBA or CFBA volume, made (blank) if create
+ * says so. */
 static struct css_device *make_fba(const struct inv_sch *s,
 				   struct error *err)
 {
@@ -216,9 +219,15 @@ static struct css_device *make_fba(const struct inv_sch *s,
 	cfg.image = fba_image_open(s->image, s->readonly, err);
 	if (!cfg.image && err && err->errnum == ENOENT &&
 	    s->create != INV_CREATE_NO) {
-		log_msg(LOG_NOTICE, "creating FBA volume %s (%s, %llu blocks)",
-			s->image, m->name, (unsigned long long)s->blocks);
-		if (fba_image_create(s->image, s->blocks, false, err) < 0)
+		bool cfba = s->format == INV_FORMAT_CFBA;
+
+		log_msg(LOG_NOTICE, "creating FBA volume %s (%s, %llu blocks, "
+			"%s)", s->image, m->name, (unsigned long long)s->blocks,
+			cfba ? "CFBA" : "plain FBA");
+		if (fba_image_create_format(s->image, s->blocks,
+					    cfba ? FBA_IMAGE_CFBA :
+						   FBA_IMAGE_PLAIN,
+					    m->dev_type, false, err) < 0)
 			return NULL;
 		cfg.image = fba_image_open(s->image, s->readonly, err);
 	}

@@ -327,7 +327,8 @@ static void fba_describe(struct css_device *dev, struct css_device_desc *out)
 	memset(out, 0, sizeof(*out));
 	snprintf(out->model, sizeof(out->model), "%s", d->model->name);
 	snprintf(out->image, sizeof(out->image), "%s", fba_image_path(d->img));
-	snprintf(out->format, sizeof(out->format), "fba");
+	snprintf(out->format, sizeof(out->format), "%s",
+		 fba_image_format(d->img) == FBA_IMAGE_CFBA ? "cfba" : "fba");
 	out->capacity = fba_image_blocks(d->img) * FBA_BLOCK_SIZE;
 	if (stat(fba_image_path(d->img), &st) == 0)
 		out->file_size = (uint64_t)st.st_size;

@@ -101,22 +101,20 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 
 	(void)bufsize;
 	if (e.pos == 0) {
-		*len = ckd_track_null(buf, img->geo.trksize,
-				      (uint16_t)(trk / img->geo.heads),
-				      (uint16_t)(trk % img->geo.heads),
-				      cckd_nullfmt_to_api(cckd_entry_nullfmt(c, &e)));
+		*len = img->unit->null(&img->geo, trk,
+				       cckd_entry_nullfmt(c, &e), buf);
 		return *len ? 0 : -EIO;
 	}
 	rc = ckd_pread_full(c->fd, c->io, e.len, e.pos);
 	if (rc == -ENODATA) {
-		log_msg(LOG_ERR, "%s: track %u: stored image at 0x%jx (%u "
-			"bytes) runs past the end of the file", img->path, trk,
-			(uintmax_t)e.pos, e.len);
+		log_msg(LOG_ERR, "%s: %s %u: stored image at 0x%jx (%u "
+			"bytes) runs past the end of the file", img->path,
+			img->unit->name, trk, (uintmax_t)e.pos, e.len);
 		return -EUCLEAN;
 	}
 	if (rc < 0) {
-		log_msg(LOG_ERR, "%s: track %u: read error at 0x%jx",
-			img->path, trk, (uintmax_t)e.pos);
+		log_msg(LOG_ERR, "%s: %s %u: read error at 0x%jx",
+			img->path, img->unit->name, trk, (uintmax_t)e.pos);
 		return -EIO;
 	}
 	rc = ckd_decompress_track(buf, img->geo.trksize, len, c->io, e.len,
@@ -127,6 +125,13 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 		ckd_log_bad_track(img, trk, "stored image", &f);
 	}
 	return rc;
+}
+
+uint32_t cckd_hdr_cyls(const struct ckd_image *img)
+{
+	const struct cckd_image *c = img->priv;
+
+	return c->hdr.cyls;
 }
 
 static bool cckd_unwritten(struct ckd_image *img, uint32_t trk)
@@ -209,25 +214,26 @@ static int check_entry(struct cckd_open *o, uint32_t l1x, uint32_t l2x,
 {
 	uint32_t trk = l1x * CCKD_L2_ENTRIES + l2x;
 	const struct ckd_geometry *geo = &o->img->geo;
+	const char *unit = o->img->unit->name;
 
 	if (e->pos == 0)
 		return 0;
 	if (trk >= ckd_image_tracks(o->img))
-		return bad(o, "L2[%u][%u]: entry for track %u beyond the last "
-			   "track %u", l1x, l2x, trk,
+		return bad(o, "L2[%u][%u]: entry for %s %u beyond the last "
+			   "%s %u", l1x, l2x, unit, trk, unit,
 			   ckd_image_tracks(o->img) - 1);
 	if (e->pos == o->c->fmt->shadow)
-		return bad(o, "track %u: L2[%u][%u] pos 0x%jx (shadow file "
-			   "entry in a base image)", trk, l1x, l2x,
+		return bad(o, "%s %u: L2[%u][%u] pos 0x%jx (shadow file "
+			   "entry in a base image)", unit, trk, l1x, l2x,
 			   (uintmax_t)e->pos);
 	if (e->len < CKD_HA_SIZE || e->len > e->size || e->len > geo->trksize)
-		return bad(o, "track %u: L2[%u][%u] len %u size %u (track "
-			   "size %u)", trk, l1x, l2x, e->len, e->size,
+		return bad(o, "%s %u: L2[%u][%u] len %u size %u (%s size %u)",
+			   unit, trk, l1x, l2x, e->len, e->size, unit,
 			   geo->trksize);
 	if (e->pos < o->l1end || e->pos > o->fsize ||
 	    e->size > o->fsize - e->pos)
-		return bad(o, "track %u: L2[%u][%u] pos 0x%jx size %u outside "
-			   "the data area 0x%jx-0x%jx", trk, l1x, l2x,
+		return bad(o, "%s %u: L2[%u][%u] pos 0x%jx size %u outside "
+			   "the data area 0x%jx-0x%jx", unit, trk, l1x, l2x,
 			   (uintmax_t)e->pos, e->size, (uintmax_t)o->l1end,
 			   (uintmax_t)o->fsize);
 	return add_extent(o, e->pos, e->size, trk);
@@ -278,13 +284,14 @@ static int cmp_extent(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-static const char *extent_name(const struct cckd_extent *e, char *buf,
+static const char *extent_name(const struct cckd_open *o,
+			       const struct cckd_extent *e, char *buf,
 			       size_t size)
 {
 	if (e->what & L2_MARK)
 		snprintf(buf, size, "L2 table L1[%u]", e->what & ~L2_MARK);
 	else
-		snprintf(buf, size, "track %u", e->what);
+		snprintf(buf, size, "%s %u", o->img->unit->name, e->what);
 	return buf;
 }
 
@@ -302,7 +309,7 @@ static int check_journal_clear(struct cckd_open *o)
 		if (e->pos < hi && e->pos + e->size > lo)
 			return bad(o, "%s at 0x%jx (%ju bytes) overlaps the "
 				   "ccwpass journal at 0x%jx-0x%jx",
-				   extent_name(e, a, sizeof(a)),
+				   extent_name(o, e, a, sizeof(a)),
 				   (uintmax_t)e->pos, (uintmax_t)e->size,
 				   (uintmax_t)lo, (uintmax_t)hi);
 	}
@@ -321,9 +328,9 @@ static int check_overlaps(struct cckd_open *o)
 
 		if (p->pos + p->size > e->pos)
 			return bad(o, "%s at 0x%jx (%ju bytes) overlaps %s at "
-				   "0x%jx", extent_name(p, a, sizeof(a)),
+				   "0x%jx", extent_name(o, p, a, sizeof(a)),
 				   (uintmax_t)p->pos, (uintmax_t)p->size,
-				   extent_name(e, b, sizeof(b)),
+				   extent_name(o, e, b, sizeof(b)),
 				   (uintmax_t)e->pos);
 	}
 	return check_journal_clear(o);
@@ -371,7 +378,7 @@ static int read_headers(struct cckd_open *o, const struct ckd_devhdr *h,
 				  "%s image is a single file", img->path,
 				  h->fileseq > 1 ? "fileseq" : "highcyl",
 				  c->fmt->name);
-	if (ckd_devhdr_geometry(h, c->hdr.cyls, &img->geo, &field) < 0)
+	if (img->unit->geometry(h, c->hdr.cyls, &img->geo, &field) < 0)
 		return error_setf(o->err, EINVAL, "%s: header field %s: "
 				  "devtype 0x%02x heads %u trksize %u cyls %u",
 				  img->path, field, h->devtype, h->heads,
@@ -448,7 +455,8 @@ static void warn_capacity(const struct ckd_image *img)
 {
 	uint32_t fit = ckd_format_capacity(img->format, &img->geo);
 
-	if (fit >= img->geo.cyls)
+	/* CFBA: fba_cfba.c says it in terms of blocks. */
+	if (img->unit != &ckd_unit_track || fit >= img->geo.cyls)
 		return;
 	log_msg(LOG_WARNING, "%s: a CCKD file holds at most 4 GiB: about %u "
 		"of this volume's %u cylinders of data that does not "

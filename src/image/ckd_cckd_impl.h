@@ -197,6 +197,10 @@ void cckd_jrn_keep(struct cckd_image *c, uint64_t seq, const uint64_t *newl1);
    record seq - nslots is durably behind the checkpoint. */
 int cckd_jrn_room(struct ckd_image *img, struct cckd_image *c, uint64_t seq);
 
+/* The compressed header's cyls field of an open CCKD or CFBA image (a
+   CFBA file's block count). */
+uint32_t cckd_hdr_cyls(const struct ckd_image *img);
+
 /* ckd_cckd_close.c: everything into the L1 table in place, the file as
    Hercules expects it, the backend freed. */
 int cckd_close(struct ckd_image *img);

@@ -76,16 +76,10 @@ static bool null_entry(const struct ckd_image *img, const struct cckd_image *c,
 		       uint32_t trk, const uint8_t *buf, size_t len,
 		       struct cckd_l2ent *e)
 {
-	int fmt = ckd_track_null_match(buf, len,
-				       (uint16_t)(trk / img->geo.heads),
-				       (uint16_t)(trk % img->geo.heads));
-	int h;
+	int h = img->unit->null_match(&img->geo, trk, buf, len,
+				      c->hdr.nullfmt);
 
-	if (fmt < 0)
-		return false;
-	h = cckd_nullfmt_from_api((enum ckd_null_format)fmt);
-	/* Hercules reads {0, 0, 0} as format 2 in a Linux image. */
-	if (h == CCKD_NULLFMT_R1EOF && c->hdr.nullfmt == CCKD_NULLFMT_LINUX)
+	if (h < 0)
 		return false;
 	*e = (struct cckd_l2ent){ 0, (uint16_t)h, (uint16_t)h, 0 };
 	return true;
@@ -97,6 +91,13 @@ static void log_limit(const struct ckd_image *img, struct cckd_image *c)
 	if (c->limit_logged)
 		return;
 	c->limit_logged = true;
+	if (img->unit != &ckd_unit_track) {
+		log_msg(LOG_ERR, "%s: no space: a %s file cannot grow past %ju "
+			"bytes (its offsets are %u-bit); writes that need more "
+			"space fail", img->path, c->fmt->name,
+			(uintmax_t)c->fmt->limit, c->fmt->off_size * 8);
+		return;
+	}
 	log_msg(LOG_ERR, "%s: no space: a %s file cannot grow past %ju bytes "
 		"(its offsets are %u-bit); writes that need more space fail. "
 		"Convert it to CCKD64 while nothing uses it: ccwpass convert "

@@ -74,6 +74,17 @@ const struct cckd_format cckd_format64 = {
 	.create_options = CCKD_OPT_ORDWR,
 };
 
+/* Hercules' compressed FBA: CCKD's container under its own devid; a new
+   file's options as Hercules 3.13's dasdinit -z and fba2cfba write them. */
+const struct cckd_format cckd_format_cfba = {
+	.devid = "FBA_C370", .name = "CFBA", .format = CKD_IMAGE_CCKD,
+	.off_size = 4, .l2ent_size = C32_L2ENT, .freeblk_size = C32_FREEBLK,
+	.hdr_cyls = C32_CYLS, .hdr_stats = C32_STATS,
+	.hdr_nullfmt = C32_NULLFMT,
+	.limit = 0xffffffffull, .shadow = 0xffffffffull,
+	.create_options = CCKD_OPT_NOFUDGE | CCKD_OPT_ORDWR,
+};
+
 const struct cckd_format *cckd_format_of(const char *devid)
 {
 	if (!strcmp(devid, cckd_format32.devid))

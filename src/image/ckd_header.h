@@ -99,8 +99,9 @@ struct cckd_format {
 
 extern const struct cckd_format cckd_format32;   /* CKD_C370 */
 extern const struct cckd_format cckd_format64;   /* CKD_C064 */
+extern const struct cckd_format cckd_format_cfba; /* FBA_C370 (fba_cfba.c) */
 
-/* The format a devid names, or NULL. */
+/* The CKD format a devid names, or NULL. */
 const struct cckd_format *cckd_format_of(const char *devid);
 
 static inline uint32_t cckd_l2tab_size(const struct cckd_format *f)

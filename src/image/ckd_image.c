@@ -53,9 +53,11 @@ int ckd_file_open_locked(const char *path, bool readonly, struct ckd_lock *lk,
 void ckd_log_bad_track(const struct ckd_image *img, uint32_t trk,
 		       const char *where, const struct ckd_track_fault *f)
 {
-	log_msg(LOG_ERR, "%s: track %u (cyl %u head %u): %s: offset %zu: %s",
-		img->path, trk, trk / img->geo.heads, trk % img->geo.heads,
-		where, f->offset, f->what);
+	char unit[80];
+
+	img->unit->describe(&img->geo, trk, unit, sizeof(unit));
+	log_msg(LOG_ERR, "%s: %s: %s: offset %zu: %s", img->path, unit, where,
+		f->offset, f->what);
 }
 
 static struct ckd_image *image_alloc(const char *path, bool readonly,
@@ -69,6 +71,7 @@ static struct ckd_image *image_alloc(const char *path, bool readonly,
 		return NULL;
 	}
 	img->readonly = readonly;
+	img->unit = &ckd_unit_track;
 	img->lock_file.fd = -1;
 	img->nullfmt = -1;
 	pthread_mutex_init(&img->lock, NULL);
@@ -84,6 +87,45 @@ static void image_free(struct ckd_image *img)
 	pthread_mutex_destroy(&img->lock);
 	free(img->path);
 	free(img);
+}
+
+static const struct cckd_format *compressed_format(const struct ckd_unit *u,
+						  const char *devid)
+{
+	if (u->fmt32 && !strcmp(devid, u->fmt32->devid))
+		return u->fmt32;
+	if (u->fmt64 && !strcmp(devid, u->fmt64->devid))
+		return u->fmt64;
+	return NULL;
+}
+
+/* Why a devid is not one the unit's images may have. */
+static const char *refusal(const struct ckd_unit *u, const char *devid)
+{
+	bool fba = !strncmp(devid, "FBA_", 4);
+
+	if (!strcmp(devid + 3, "_S370") || !strcmp(devid + 3, "_S064"))
+		return "Hercules shadow files are not supported";
+	if (u == &ckd_unit_track)
+		return fba ? "an FBA volume (use device = 9336), not a CKD "
+			     "image" :
+			     "not a CKD image (CKD_P370, CKD_P064, CKD_C370 "
+			     "or CKD_C064)";
+	if (!strcmp(devid, "FBA_C064"))
+		return "Hyperion's 64-bit CFBA is not supported (Hercules' "
+		       "FBA_C370 is)";
+	return fba ? "not a compressed FBA image (FBA_C370)" :
+		     "a CKD image (use device = 3390), not a compressed FBA "
+		     "image";
+}
+
+/* The devid as text fit for a message. */
+static const char *printable(char devid[9])
+{
+	for (int i = 0; i < 8; i++)
+		if (devid[i] < 0x20 || devid[i] > 0x7e)
+			devid[i] = '?';
+	return devid;
 }
 
 /*
@@ -108,9 +150,10 @@ static int attach_by_header(struct ckd_image *img, int fd, struct error *err)
 	}
 	ckd_devhdr_load(&dh, hdr);
 	/* Hyperion's CKD_P064 has CKD_P370's layout (dasdutil64.c). */
-	if (!strcmp(dh.devid, "CKD_P370") || !strcmp(dh.devid, "CKD_P064"))
+	if (img->unit == &ckd_unit_track &&
+	    (!strcmp(dh.devid, "CKD_P370") || !strcmp(dh.devid, "CKD_P064")))
 		return ckd_plain_attach(img, fd, &dh, err);
-	fmt = cckd_format_of(dh.devid);
+	fmt = compressed_format(img->unit, dh.devid);
 	if (fmt) {
 		rc = ckd_pread_full(fd, hdr + CKD_DEVHDR_SIZE, CCKD_HDR_SIZE,
 				    CCKD_HDR_POS);
@@ -123,17 +166,8 @@ static int attach_by_header(struct ckd_image *img, int fd, struct error *err)
 		return ckd_cckd_attach(img, fd, &dh, fmt,
 				       hdr + CKD_DEVHDR_SIZE, err);
 	}
-	if (!strcmp(dh.devid, "CKD_S370") || !strcmp(dh.devid, "CKD_S064")) {
-		rc = error_setf(err, EINVAL, "%s: devid: Hercules shadow "
-				"files are not supported", img->path);
-		goto fail;
-	}
-	for (int i = 0; i < 8; i++)
-		if (dh.devid[i] < 0x20 || dh.devid[i] > 0x7e)
-			dh.devid[i] = '?';
-	rc = error_setf(err, EINVAL, "%s: devid \"%s\": not a CKD image "
-			"(CKD_P370, CKD_P064, CKD_C370 or CKD_C064)",
-			img->path, dh.devid);
+	rc = error_setf(err, EINVAL, "%s: devid \"%s\": %s", img->path,
+			printable(dh.devid), refusal(img->unit, dh.devid));
 fail:
 	close(fd);
 	return rc;
@@ -142,6 +176,13 @@ fail:
 struct ckd_image *ckd_image_open(const char *path, unsigned int flags,
 				 struct error *err)
 {
+	return ckd_image_open_unit(path, flags, &ckd_unit_track, err);
+}
+
+struct ckd_image *ckd_image_open_unit(const char *path, unsigned int flags,
+				      const struct ckd_unit *unit,
+				      struct error *err)
+{
 	bool readonly = flags & CKD_OPEN_RDONLY;
 	struct ckd_image *img;
 	int fd, rc;
@@ -149,6 +190,7 @@ struct ckd_image *ckd_image_open(const char *path, unsigned int flags,
 	img = image_alloc(path, readonly, err);
 	if (!img)
 		return NULL;
+	img->unit = unit;
 	img->quiet = flags & CKD_OPEN_QUIET;
 	fd = ckd_file_open_locked(path, readonly, &img->lock_file, err);
 	if (fd < 0) {
@@ -241,8 +283,8 @@ int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 	ptime_charge(PTIME_IMAGE, t0);
 	if (rc < 0)
 		return rc;
-	if (ckd_track_check(&img->geo, trk, buf, *len, &f) < 0) {
-		ckd_log_bad_track(img, trk, "stored track image", &f);
+	if (img->unit->check(&img->geo, trk, buf, *len, &f) < 0) {
+		ckd_log_bad_track(img, trk, "stored image", &f);
 		return -EUCLEAN;
 	}
 	return 0;
@@ -259,9 +301,9 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 		return -EROFS;
 	if (trk >= ckd_image_tracks(img))
 		return -EINVAL;
-	if (ckd_track_check(&img->geo, trk, buf, len, &f) < 0) {
-		log_msg(LOG_DEBUG, "%s: track %u: rejected write: offset %zu: "
-			"%s", img->path, trk, f.offset, f.what);
+	if (img->unit->check(&img->geo, trk, buf, len, &f) < 0) {
+		log_msg(LOG_DEBUG, "%s: %s %u: rejected write: offset %zu: "
+			"%s", img->path, img->unit->name, trk, f.offset, f.what);
 		return -EINVAL;
 	}
 	if (ckd_durable_error(img))

@@ -14,6 +14,7 @@
 #include "image/ckd_header.h"
 #include "image/ckd_image.h"
 #include "image/ckd_lock.h"
+#include "image/ckd_unit.h"
 
 /* Files one flush may fdatasync (a split plain volume has up to 27). */
 #define CKD_FLUSH_FDS 32
@@ -91,6 +92,8 @@ struct ckd_durable {
 
 struct ckd_image {
 	const struct ckd_image_ops *ops;
+	const struct ckd_unit *unit;  /* what a "track" is: a CKD track, or a
+					 CFBA block group (fba_cfba.c) */
 	struct ckd_geometry geo;
 	enum ckd_image_format format;
 	bool readonly;
@@ -138,6 +141,15 @@ int ckd_mem_attach(struct ckd_image *img, enum ckd_null_format nullfmt,
 		   struct error *err);
 
 /*
+ * ckd_image_open() for a compressed image of unit's kind (its fmt32 or
+ * fmt64 devid): a CFBA file is a ckd_image of FBA block groups
+ * (fba_cfba.c). Returns: the image, or NULL with err set.
+ */
+struct ckd_image *ckd_image_open_unit(const char *path, unsigned int flags,
+				      const struct ckd_unit *unit,
+				      struct error *err);
+
+/*
  * Open path (O_RDONLY or O_RDWR, close-on-exec). The volume is locked by
  * ckd_image_open() (ckd_lock.h), on its first file. Returns: the fd, or
  * negative errno with err set.
@@ -153,7 +165,7 @@ int ckd_file_open(const char *path, bool readonly, struct error *err);
 int ckd_file_open_locked(const char *path, bool readonly, struct ckd_lock *lk,
 			 struct error *err);
 
-/* Log a corrupt-track message naming the file, track and fault. */
+/* Log a corrupt-track (unit) message naming the file, unit and fault. */
 struct ckd_track_fault;
 void ckd_log_bad_track(const struct ckd_image *img, uint32_t trk,
 		       const char *where, const struct ckd_track_fault *f);

@@ -69,34 +69,40 @@ int ckd_newfile_begin(struct ckd_newfile *f, const char *path,
 	return open_temp(f);
 }
 
-static int write_devhdr(int fd, const struct ckd_geometry *geo,
-			const char *devid)
+static int write_devhdr(int fd, const struct ckd_devhdr *h)
+{
+	uint8_t raw[CKD_DEVHDR_SIZE];
+
+	ckd_devhdr_store(raw, h);
+	return ckd_pwrite_full(fd, raw, sizeof(raw), 0);
+}
+
+static struct ckd_devhdr ckd_devhdr_of(const struct ckd_geometry *geo,
+				       const char *devid)
 {
 	struct ckd_devhdr h = {
 		.heads = geo->heads,
 		.trksize = geo->trksize,
 		.devtype = ckd_devtype_byte(geo),
 	};
-	uint8_t raw[CKD_DEVHDR_SIZE];
 
 	memcpy(h.devid, devid, 8);
-	ckd_devhdr_store(raw, &h);
-	return ckd_pwrite_full(fd, raw, sizeof(raw), 0);
+	return h;
 }
 
-static int cckd_skeleton(int fd, const struct ckd_geometry *geo,
-			 const struct cckd_format *fmt,
-			 enum ckd_null_format nullfmt)
+int ckd_newfile_cckd(struct ckd_newfile *f, const struct ckd_devhdr *dh,
+		     const struct cckd_format *fmt, uint32_t units,
+		     uint32_t hdr_cyls, unsigned int nullfmt)
 {
-	uint32_t trks = geo->cyls * geo->heads;
-	uint32_t nl1 = (trks + CCKD_L2_ENTRIES - 1) / CCKD_L2_ENTRIES;
+	uint32_t nl1 = (uint32_t)(((uint64_t)units + CCKD_L2_ENTRIES - 1) /
+				  CCKD_L2_ENTRIES);
 	struct cckd_header h = {
 		.vrm = { 0, 3, 1 },
 		.options = fmt->create_options,
 		.numl1tab = (int32_t)nl1,
 		.numl2tab = CCKD_L2_ENTRIES,
-		.cyls = geo->cyls,
-		.nullfmt = (uint8_t)cckd_nullfmt_from_api(nullfmt),
+		.cyls = hdr_cyls,
+		.nullfmt = (uint8_t)nullfmt,
 		.compress = CCKD_COMPRESS_ZLIB,
 		.compress_parm = -1,
 	};
@@ -105,12 +111,23 @@ static int cckd_skeleton(int fd, const struct ckd_geometry *geo,
 
 	h.size = h.used = CCKD_L1_POS + (uint64_t)nl1 * fmt->off_size;
 	cckd_header_store(raw, &h, fmt);
-	rc = write_devhdr(fd, geo, fmt->devid);
+	rc = write_devhdr(f->fd, dh);
 	if (rc == 0)
-		rc = ckd_pwrite_full(fd, raw, sizeof(raw), CCKD_HDR_POS);
+		rc = ckd_pwrite_full(f->fd, raw, sizeof(raw), CCKD_HDR_POS);
 	if (rc == 0)
-		rc = ckd_truncate(fd, h.size);
+		rc = ckd_truncate(f->fd, h.size);
 	return rc;
+}
+
+static int cckd_skeleton(struct ckd_newfile *f, const struct ckd_geometry *geo,
+			 const struct cckd_format *fmt,
+			 enum ckd_null_format nullfmt)
+{
+	struct ckd_devhdr dh = ckd_devhdr_of(geo, fmt->devid);
+
+	return ckd_newfile_cckd(f, &dh, fmt, geo->cyls * geo->heads,
+				geo->cyls,
+				(unsigned int)cckd_nullfmt_from_api(nullfmt));
 }
 
 int ckd_newfile_skeleton(struct ckd_newfile *f,
@@ -118,20 +135,22 @@ int ckd_newfile_skeleton(struct ckd_newfile *f,
 			 enum ckd_image_format format,
 			 enum ckd_null_format nullfmt)
 {
+	struct ckd_devhdr dh;
 	int rc;
 
 	switch (format) {
 	case CKD_IMAGE_PLAIN:
-		rc = write_devhdr(f->fd, geo, "CKD_P370");
+		dh = ckd_devhdr_of(geo, "CKD_P370");
+		rc = write_devhdr(f->fd, &dh);
 		if (rc == 0)
 			rc = ckd_truncate(f->fd, CKD_DEVHDR_SIZE +
 					  (uint64_t)geo->cyls * geo->heads *
 					  geo->trksize);
 		return rc;
 	case CKD_IMAGE_CCKD:
-		return cckd_skeleton(f->fd, geo, &cckd_format32, nullfmt);
+		return cckd_skeleton(f, geo, &cckd_format32, nullfmt);
 	case CKD_IMAGE_CCKD64:
-		return cckd_skeleton(f->fd, geo, &cckd_format64, nullfmt);
+		return cckd_skeleton(f, geo, &cckd_format64, nullfmt);
 	case CKD_IMAGE_MEM:
 		break;
 	}

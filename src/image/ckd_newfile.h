@@ -9,6 +9,7 @@
 #define CCWPASS_IMAGE_CKD_NEWFILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "common/error.h"
 #include "image/ckd_image.h"
@@ -40,6 +41,18 @@ int ckd_newfile_skeleton(struct ckd_newfile *f,
 			 const struct ckd_geometry *geo,
 			 enum ckd_image_format format,
 			 enum ckd_null_format nullfmt);
+
+/*
+ * The empty compressed image of any unit (ckd_unit.h) into f->fd: device
+ * header dh, fmt's compressed header (cyls field hdr_cyls, Hercules null
+ * format nullfmt, zlib) and an all-zero L1 table for units units.
+ * Returns: 0 or negative errno.
+ */
+struct ckd_devhdr;
+struct cckd_format;
+int ckd_newfile_cckd(struct ckd_newfile *f, const struct ckd_devhdr *dh,
+		     const struct cckd_format *fmt, uint32_t units,
+		     uint32_t hdr_cyls, unsigned int nullfmt);
 
 /*
  * fsync and close the file, rename it into place (never over an existing

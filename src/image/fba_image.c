@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Plain FBA volumes (see fba_image.h). */
+/* FBA volumes: plain files here, CFBA through fba_cfba.c (fba_image.h). */
 #include "image/fba_image.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +15,15 @@
 #include "image/ckd_io.h"
 #include "image/ckd_lock.h"
 #include "image/ckd_newfile.h"
+#include "image/fba_cfba.h"
 
 struct fba_image {
 	char *path;
-	int fd;                       /* -1: in memory */
+	int fd;                       /* plain; -1: memory or CFBA */
 	uint8_t *mem;
+	struct ckd_image *cfba;       /* CFBA: the block groups */
+	uint8_t *grp;                 /* CFBA: a block group, under mu */
+	pthread_mutex_t mu;           /* CFBA: one read or write at a time */
 	bool readonly;
 	uint64_t blocks;
 	atomic_bool dirty;
@@ -49,6 +54,22 @@ int fba_image_create(const char *path, uint64_t blocks, bool overwrite,
 	return ckd_newfile_publish(&f);
 }
 
+int fba_image_create_format(const char *path, uint64_t blocks,
+			    enum fba_image_format fmt, uint16_t devtype,
+			    bool overwrite, struct error *err)
+{
+	switch (fmt) {
+	case FBA_IMAGE_PLAIN:
+		return fba_image_create(path, blocks, overwrite, err);
+	case FBA_IMAGE_CFBA:
+		return fba_cfba_create(path, blocks, devtype, overwrite, err);
+	case FBA_IMAGE_MEM:
+		break;
+	}
+	return error_setf(err, EINVAL, "%s: only plain FBA and CFBA files "
+			  "can be created", path);
+}
+
 /* The first bytes of a Hercules CKD or compressed image name its kind. */
 static const char *header_kind(const char id[8])
 {
@@ -59,12 +80,9 @@ static const char *header_kind(const char id[8])
 		{ "CKD_P064", "a plain CKD image (use device = 3390)" },
 		{ "CKD_C064", "a compressed CKD image (use device = 3390)" },
 		{ "CKD_S064", "a CKD shadow file" },
-		{ "FBA_C370", "a compressed FBA (CFBA) image, not read yet "
-			      "(convert it to plain FBA with Hercules' "
-			      "cfba2fba)" },
-		{ "FBA_C064", "a compressed FBA (CFBA) image, not read yet "
-			      "(convert it to plain FBA with Hercules' "
-			      "cfba2fba)" },
+		{ "FBA_C064", "Hyperion's 64-bit compressed FBA (CFBA64), "
+			      "not supported (convert it to plain FBA with "
+			      "Hyperion's cfba2fba)" },
 		{ "FBA_S370", "an FBA shadow file" },
 		{ "FBA_S064", "an FBA shadow file" },
 	};
@@ -75,21 +93,76 @@ static const char *header_kind(const char id[8])
 	return NULL;
 }
 
-struct fba_image *fba_image_open(const char *path, bool readonly,
-				 struct error *err)
+static struct fba_image *image_alloc(const char *path, bool readonly,
+				     struct error *err)
 {
 	struct fba_image *img = calloc(1, sizeof(*img));
-	char id[8] = { 0 };
-	const char *kind;
-	struct stat st;
 
 	if (!img || !(img->path = strdup(path))) {
 		free(img);
 		error_setf(err, ENOMEM, "%s: out of memory", path);
 		return NULL;
 	}
-	img->readonly = readonly;
+	img->fd = -1;
 	img->lock.fd = -1;
+	img->readonly = readonly;
+	pthread_mutex_init(&img->mu, NULL);
+	return img;
+}
+
+static void image_free(struct fba_image *img)
+{
+	pthread_mutex_destroy(&img->mu);
+	free(img->grp);
+	free(img->mem);
+	free(img->path);
+	free(img);
+}
+
+/* Is path a CFBA file? Its first 8 bytes, read without the lock (the
+   open that follows takes it and checks every header). */
+static bool is_cfba(const char *path)
+{
+	char id[8];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool yes;
+
+	if (fd < 0)
+		return false;
+	yes = ckd_pread_full(fd, id, 8, 0) == 0 && !memcmp(id, "FBA_C370", 8);
+	close(fd);
+	return yes;
+}
+
+static struct fba_image *open_cfba(struct fba_image *img, struct error *err)
+{
+	img->grp = malloc(FBA_GROUP_IMAGE);
+	if (!img->grp) {
+		error_setf(err, ENOMEM, "%s: out of memory", img->path);
+		image_free(img);
+		return NULL;
+	}
+	img->cfba = fba_cfba_open(img->path, img->readonly, &img->blocks,
+				  err);
+	if (!img->cfba) {
+		image_free(img);
+		return NULL;
+	}
+	return img;
+}
+
+struct fba_image *fba_image_open(const char *path, bool readonly,
+				 struct error *err)
+{
+	struct fba_image *img = image_alloc(path, readonly, err);
+	char id[8] = { 0 };
+	const char *kind;
+	struct stat st;
+
+	if (!img)
+		return NULL;
+	if (is_cfba(path))
+		return open_cfba(img, err);
 	img->fd = ckd_file_open_locked(path, readonly, &img->lock, err);
 	if (img->fd < 0)
 		goto fail_free;
@@ -121,34 +194,30 @@ fail_close:
 	close(img->fd);
 	ckd_unlock_image(&img->lock);
 fail_free:
-	free(img->path);
-	free(img);
+	image_free(img);
 	return NULL;
 }
 
 struct fba_image *fba_image_new_mem(uint64_t blocks, bool readonly,
 				    struct error *err)
 {
-	struct fba_image *img = calloc(1, sizeof(*img));
+	struct fba_image *img;
 
 	if (!blocks || blocks > (64u << 20) / FBA_BLOCK_SIZE) {
-		free(img);
 		error_setf(err, EINVAL, "(memory): %llu blocks: 1 to %u",
 			   (unsigned long long)blocks,
 			   (64u << 20) / FBA_BLOCK_SIZE);
 		return NULL;
 	}
-	if (!img || !(img->path = strdup("(memory)")) ||
-	    !(img->mem = calloc(blocks, FBA_BLOCK_SIZE))) {
-		if (img)
-			free(img->path);
-		free(img);
+	img = image_alloc("(memory)", readonly, err);
+	if (!img)
+		return NULL;
+	img->mem = calloc(blocks, FBA_BLOCK_SIZE);
+	if (!img->mem) {
+		image_free(img);
 		error_setf(err, ENOMEM, "(memory): out of memory");
 		return NULL;
 	}
-	img->fd = -1;
-	img->lock.fd = -1;
-	img->readonly = readonly;
 	img->blocks = blocks;
 	return img;
 }
@@ -157,20 +226,25 @@ void fba_image_close(struct fba_image *img)
 {
 	if (!img)
 		return;
-	if (img->mem) {
-		free(img->mem);
-	} else {
+	if (img->cfba) {
+		ckd_image_close(img->cfba);        /* commits, flushes */
+	} else if (!img->mem) {
 		fba_image_flush(img);
 		close(img->fd);
 		ckd_unlock_image(&img->lock);
 	}
-	free(img->path);
-	free(img);
+	image_free(img);
 }
 
 uint64_t fba_image_blocks(const struct fba_image *img)
 {
 	return img->blocks;
+}
+
+enum fba_image_format fba_image_format(const struct fba_image *img)
+{
+	return img->cfba ? FBA_IMAGE_CFBA :
+	       img->mem ? FBA_IMAGE_MEM : FBA_IMAGE_PLAIN;
 }
 
 bool fba_image_readonly(const struct fba_image *img)
@@ -201,6 +275,12 @@ int fba_image_read(struct fba_image *img, uint64_t blk, uint32_t count,
 		       (size_t)count * FBA_BLOCK_SIZE);
 		return 0;
 	}
+	if (img->cfba) {
+		pthread_mutex_lock(&img->mu);
+		ret = fba_cfba_read(img->cfba, img->grp, blk, count, buf);
+		pthread_mutex_unlock(&img->mu);
+		return ret;
+	}
 	ret = ckd_pread_full(img->fd, buf, (size_t)count * FBA_BLOCK_SIZE,
 			     blk * FBA_BLOCK_SIZE);
 	return ret == -ENODATA ? -EIO : ret;   /* the file shrank under us */
@@ -220,6 +300,12 @@ int fba_image_write(struct fba_image *img, uint64_t blk, uint32_t count,
 		       (size_t)count * FBA_BLOCK_SIZE);
 		return 0;
 	}
+	if (img->cfba) {
+		pthread_mutex_lock(&img->mu);
+		ret = fba_cfba_write(img->cfba, img->grp, blk, count, buf);
+		pthread_mutex_unlock(&img->mu);
+		return ret;
+	}
 	ret = ckd_pwrite_full(img->fd, buf, (size_t)count * FBA_BLOCK_SIZE,
 			      blk * FBA_BLOCK_SIZE);
 	/* After the write: a flush that clears the flag in between saw the
@@ -232,6 +318,8 @@ int fba_image_flush(struct fba_image *img)
 {
 	int ret;
 
+	if (img->cfba)
+		return ckd_image_sync(img->cfba);
 	if (img->mem || !atomic_exchange(&img->dirty, false))
 		return 0;
 	ret = ckd_datasync(img->fd);
@@ -246,5 +334,8 @@ uint64_t fba_image_allocated(const struct fba_image *img)
 
 	if (img->mem)
 		return img->blocks * FBA_BLOCK_SIZE;
+	if (img->cfba)
+		return stat(img->path, &st) == 0 ?
+		       (uint64_t)st.st_blocks * 512 : 0;
 	return fstat(img->fd, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
 }

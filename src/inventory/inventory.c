@@ -382,8 +382,11 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 			s->format = INV_FORMAT_CCKD;
 		else if (!strcmp(v, "plain"))
 			s->format = INV_FORMAT_PLAIN;
+		else if (!strcmp(v, "cfba"))
+			s->format = INV_FORMAT_CFBA;
 		else
-			return perr(p, "format: '%s' is not cckd64, cckd or plain", v);
+			return perr(p, "format: '%s' is not cckd64, cckd or plain "
+				    "(3390), plain or cfba (FBA)", v);
 		return 0;
 	}
 	if (!strcmp(key, "cache")) {
@@ -639,9 +642,10 @@ static int fba_keys(struct parser *p, struct inv_sch *s, const char *id)
 	if (s->create == INV_CREATE_CDL)
 		return perr(p, "subchannel %s: create = cdl is for 3390s; an FBA "
 			    "volume is made blank (all zeros): create = blank", id);
-	if (seen(p, "format") && s->format != INV_FORMAT_PLAIN)
-		return perr(p, "subchannel %s: an FBA volume is a plain FBA file "
-			    "(format = plain)", id);
+	if (seen(p, "format") && s->format != INV_FORMAT_PLAIN &&
+	    s->format != INV_FORMAT_CFBA)
+		return perr(p, "subchannel %s: format is plain or cfba for an "
+			    "FBA volume (cckd64 and cckd are 3390 formats)", id);
 	if (s->cache == INV_CACHE_WRITEBACK)
 		return perr(p, "subchannel %s: an FBA volume is writethrough only "
 			    "(cache = writeback is for 3390s)", id);
@@ -675,8 +679,12 @@ static int tape_keys(struct parser *p, const struct inv_sch *s,
 	return 0;
 }
 
-static int eckd_keys(struct parser *p, const char *id)
+static int eckd_keys(struct parser *p, const struct inv_sch *s,
+		     const char *id)
 {
+	if (s->format == INV_FORMAT_CFBA)
+		return perr(p, "subchannel %s: format = cfba is for FBA DASDs; "
+			    "a 3390 is cckd64, cckd or plain", id);
 	if (seen(p, "blocks"))
 		return perr(p, "subchannel %s: blocks is for FBA DASDs; a 3390 "
 			    "has cylinders", id);
@@ -724,7 +732,7 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 	if (!(p->seen & (1u << key_bit(sch_keys, "pam"))))
 		s->pam = s->pim;
 	rc = s->fba ? fba_keys(p, s, id) : s->tape ? tape_keys(p, s, id) :
-	     eckd_keys(p, id);
+	     eckd_keys(p, s, id);
 	if (rc)
 		goto out;
 	if (s->create != INV_CREATE_NO && s->readonly) {

@@ -70,7 +70,8 @@ enum inv_create {
 enum inv_format {
 	INV_FORMAT_CCKD64,  /* default: compressed, 64-bit offsets */
 	INV_FORMAT_CCKD,    /* compressed, 32-bit offsets (at most 4 GiB) */
-	INV_FORMAT_PLAIN,   /* full size, fixed track slots */
+	INV_FORMAT_PLAIN,   /* full size, fixed track slots; FBA: the blocks */
+	INV_FORMAT_CFBA,    /* FBA only: compressed FBA (FBA_C370) */
 };
 
 /* How a volume acknowledges writes (docs/inventory.md "Cache modes"). */

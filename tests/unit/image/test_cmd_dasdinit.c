@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "image/ckd_image.h"
+#include "image/fba_image.h"
 #include "image_test.h"
 
 static const char *ccwpass;
@@ -177,6 +178,55 @@ static void test_fba(void **state)
 	free(path);
 }
 
+/* --format cfba: a few KB that reads as the volume's zeros; the CKD
+   formats are refused for FBA, cfba for a 3390. */
+static void test_cfba(void **state)
+{
+	char *out, *path = it_path(dir, "d.cfba");
+	uint8_t blk[FBA_BLOCK_SIZE], zero[FBA_BLOCK_SIZE] = { 0 };
+	struct error err = { 0 };
+	struct fba_image *img;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(run(&out, "--format cfba d.cfba 9336"), 0);
+	assert_non_null(strstr(out, "d.cfba: 9336-20 FBA volume (Sense ID "
+				    "9336/10), 1672881 blocks of 512 bytes "
+				    "(816 MiB), CFBA (zlib), blank"));
+	free(out);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size < 4096);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	img = fba_image_open(path, true, &err);
+	assert_non_null(img);
+	assert_int_equal(fba_image_format(img), FBA_IMAGE_CFBA);
+	assert_int_equal(fba_image_blocks(img), 1672881);
+	assert_int_equal(fba_image_read(img, 1672880, 1, blk), 0);
+	assert_memory_equal(blk, zero, sizeof(blk));
+	fba_image_close(img);
+	assert_int_equal(run(&out, "-f cfba -B 10000000 -q big.cfba 9336"), 0);
+	assert_non_null(strstr(out, "a CFBA file holds at most 4 GiB"));
+	free(out);
+	assert_int_equal(run(&out, "-f cckd e.fba 9336"), 1);
+	assert_non_null(strstr(out, "--format cckd is a 3390 format"));
+	free(out);
+	assert_int_equal(run(&out, "-f cckd64 e.fba 3370"), 1);
+	assert_non_null(strstr(out, "plain (default) or cfba"));
+	free(out);
+	assert_int_equal(run(&out, "-f cfba e.cckd 3390-1"), 1);
+	assert_non_null(strstr(out, "--format cfba is for FBA volumes"));
+	free(out);
+	assert_int_equal(run(&out, "-f cfba64 e.cfba 9336"), 2);
+	free(out);
+	free(path);
+	path = it_path(dir, "e.cckd");                /* nothing refused made */
+	assert_int_not_equal(stat(path, &st), 0);
+	free(path);
+	path = it_path(dir, "e.fba");
+	assert_int_not_equal(stat(path, &st), 0);
+	free(path);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +234,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_default_cdl_cckd),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_fba),
+		cmocka_unit_test(test_cfba),
 	};
 
 	if (argc < 2) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Plain FBA volumes (src/image/fba_image.h): made sparse and 0600, blocks
+ * Plain FBA volumes (src/image/fba_image.h; CFBA: test_cfba_image.c): made sparse and 0600, blocks
  * read back as written, bounds and read-only refused with the kernel's
  * errnos, files that are not plain FBA volumes refused by name, one
  * writer at a time.
@@ -125,10 +125,14 @@ static void test_refused(void **state)
 	it_create(ckd, 3, CKD_IMAGE_CCKD, CKD_INIT_CDL);
 	assert_null(fba_image_open(ckd, false, &err));
 	assert_non_null(strstr(err.msg, "a compressed CKD image"));
-	memcpy(odd, "FBA_C370", 8);
+	memcpy(odd, "FBA_C064", 8);
 	assert_int_equal(it_write_file(path, odd, 512), 0);
 	assert_null(fba_image_open(path, false, &err));
-	assert_non_null(strstr(err.msg, "CFBA"));
+	assert_non_null(strstr(err.msg, "CFBA64"));
+	memcpy(odd, "FBA_S370", 8);
+	assert_int_equal(it_write_file(path, odd, 512), 0);
+	assert_null(fba_image_open(path, false, &err));
+	assert_non_null(strstr(err.msg, "shadow"));
 	free(ckd);
 	ckd = it_path(dir, "none");
 	assert_null(fba_image_open(ckd, false, &err));

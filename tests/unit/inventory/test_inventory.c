@@ -320,8 +320,13 @@ static const struct bad_case bad_cases[] = {
 	  "has blocks, not cylinders" },
 	{ FBA1 "create = cdl\n", "1: subchannel 0.0.0001: create = cdl is for 3390s; an FBA volume is made "
 	  "blank (all zeros): create = blank" },
-	{ FBA1 "create = blank\nformat = cckd64\n", "1: subchannel 0.0.0001: an FBA volume is a plain FBA "
-	  "file (format = plain)" },
+	{ FBA1 "create = blank\nformat = cckd64\n", "1: subchannel 0.0.0001: format is plain or cfba for "
+	  "an FBA volume (cckd64 and cckd are 3390 formats)" },
+	{ FBA1 "create = blank\nformat = cfba64\n", "7: format: 'cfba64' is not cckd64, cckd or plain "
+	  "(3390), plain or cfba (FBA)" },
+	{ FBA1 "format = cfba\n", "1: subchannel 0.0.0001: format only applies to a volume create makes" },
+	{ BASE1 "format = cfba\n", "1: subchannel 0.0.0001: format = cfba is for FBA DASDs; a 3390 is "
+	  "cckd64, cckd or plain" },
 	{ FBA1 "cache = writeback\n", "1: subchannel 0.0.0001: an FBA volume is writethrough only" },
 	{ FBA1 "volser = ABC\n", "1: subchannel 0.0.0001: volser: ccwpass writes no label on an FBA volume" },
 	{ FBA1 "blocks = 100\n", "1: subchannel 0.0.0001: blocks only applies to a volume create makes" },
@@ -430,13 +435,16 @@ static void test_fba(void **state)
 		"create = blank\nblocks = 1000\nformat = plain\n"
 		"[subchannel 0.0.0322]\n"
 		"devno = 0.0.0202\nchpids = 4a\ndevice = 9336-10\nimage = h.fba\n"
-		"readonly = yes\n";
+		"readonly = yes\n"
+		"[subchannel 0.0.0323]\n"
+		"devno = 0.0.0203\nchpids = 4a\ndevice = 9336\nimage = c.cfba\n"
+		"create = blank\nformat = cfba\n";
 	struct error err = { 0 };
 
 	(void)state;
 	if (inventory_parse(&inv, text, "fba.conf", "/d", &err))
 		fail_msg("%s", err.msg);
-	assert_int_equal(inv.nschs, 3);
+	assert_int_equal(inv.nschs, 4);
 	assert_true(inv.schs[0].fba);
 	assert_string_equal(inv.schs[0].model, "9336-20");
 	assert_int_equal(inv.schs[0].blocks, 1672881);
@@ -447,6 +455,9 @@ static void test_fba(void **state)
 	assert_string_equal(inv.schs[2].image, "/d/h.fba");
 	assert_true(inv.schs[2].readonly);
 	assert_int_equal(inv.schs[2].blocks, 920115);
+	assert_int_equal(inv.schs[1].format, INV_FORMAT_PLAIN);
+	assert_int_equal(inv.schs[3].format, INV_FORMAT_CFBA);
+	assert_int_equal(inv.schs[3].create, INV_CREATE_BLANK);
 }
 
 static void test_tape(void **state)

@@ -15,7 +15,8 @@
  * - a base with three HyperPAV aliases (alias-of): one LCU, the aliases'
  *   RCD (subsystem NEQ type 03, the base's serial), one unit address
  *   configuration for all, Prefix announced there only;
- * - `create` makes the file format `format` names (CCKD64 by default).
+ * - `create` makes the file format `format` names (CCKD64 by default;
+ *   FBA: plain by default, or CFBA).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +35,7 @@
 #include "css/css_device.h"
 #include "daemon/host.h"
 #include "image/ckd_image.h"
+#include "image/fba_image.h"
 #include "inventory/inventory.h"
 
 #define MEMSZ    0x10000u
@@ -409,6 +411,52 @@ static void test_created_formats(void **state)
 	}
 }
 
+/* An FBA volume `create` makes: plain by default, CFBA with format =
+   cfba; the device describes which. */
+static void test_created_fba_formats(void **state)
+{
+	static const char text[] =
+		"[subchannel 0.0.0001]\ndevno = 0.0.0001\nchpids = 1a\n"
+		"device = 9336\nblocks = 1000\nimage = a.fba\ncreate = blank\n"
+		"[subchannel 0.0.0002]\ndevno = 0.0.0002\nchpids = 1a\n"
+		"device = 9336\nblocks = 1000\nimage = b.cfba\ncreate = blank\n"
+		"format = cfba\n";
+	static const enum fba_image_format want[2] = {
+		FBA_IMAGE_PLAIN, FBA_IMAGE_CFBA,
+	};
+	static const char *const desc[2] = { "fba", "cfba" };
+	struct error err = { 0 };
+	struct css *css;
+
+	(void)state;
+	if (inventory_parse(&inv, text, "fba.conf", dir, &err))
+		fail_msg("%s", err.msg);
+	css = build();
+	for (int i = 0; i < 2; i++) {
+		struct css_device_desc d;
+		struct css_subchannel *sch =
+			css_find_subchannel(css, inv.schs[i].schid);
+		struct css_device *dev;
+
+		assert_non_null(sch);
+		dev = css_sch_device(sch);
+		assert_int_equal(dev->dev_type, 0x9336);
+		dev->ops->describe(dev, &d);
+		assert_string_equal(d.format, desc[i]);
+	}
+	css_free(css);
+	for (int i = 0; i < 2; i++) {
+		struct fba_image *img = fba_image_open(inv.schs[i].image, true,
+						       &err);
+
+		if (!img)
+			fail_msg("%s", err.msg);
+		assert_int_equal(fba_image_format(img), want[i]);
+		assert_int_equal(fba_image_blocks(img), 1000);
+		fba_image_close(img);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +467,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_base_and_aliases, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_created_formats, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_created_fba_formats, setup,
 						teardown),
 	};
 
