@@ -511,8 +511,8 @@ static void tape_describe(struct css_device *dev, struct css_device_desc *out)
 	snprintf(out->model, sizeof(out->model), "%04X", d->dev.dev_type);
 	pthread_mutex_lock(&d->lock);
 	snprintf(out->image, sizeof(out->image), "%s", d->path);
-	snprintf(out->format, sizeof(out->format), "%s",
-		 d->t ? "aws" : "none");
+	snprintf(out->format, sizeof(out->format), "%s", !d->t ? "none" :
+		 aws_tape_format(d->t) == AWS_FORMAT_HET ? "het" : "aws");
 	out->readonly = d->t && aws_tape_readonly(d->t);
 	pthread_mutex_unlock(&d->lock);
 	snprintf(out->cache, sizeof(out->cache), "writethrough");

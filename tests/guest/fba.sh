@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # An FBA DASD in a real guest (issue 11), in a mixed inventory: a 9336
 # (on a plain FBA volume ccwpassd makes, sparse) beside a 3390, a 3370
-# (behind a 3880) and a 3490 tape drive, each on its own subchannel and
+# (behind a 3880, on a compressed CFBA volume) and a 3490 tape drive, each on its own subchannel and
 # CHPID, passed through with vfio-ccw; the host's lscss and status show
 # each type. The guest's lscss shows 9336/10
 # 6310/80, chccwdev -e brings it online, dasd_fba prints its "New FBA
@@ -9,7 +9,9 @@
 # on /dev/dasdb1 holds a file. ccwpassd is then killed (SIGKILL) and
 # started again, and a second boot finds the file intact and the file
 # system clean. The host sees the ext4 superblock where the guest put it
-# (block 2 of the volume on).
+# (block 2 of the volume on). Data written to the 3370's CFBA volume reads
+# back after the SIGKILL too, and Hercules' cckdcdsk finds the file
+# clean.
 # Skips (77) without root, /dev/fuse, QEMU or the built binaries.
 # Env: CCWPASS_BUILD, GUEST_TIMEOUT (default 300 s), CCWPASS_E2E_KEEP=DIR.
 set -uo pipefail
@@ -47,8 +49,9 @@ create = blank
 devno  = 0.0.0201
 chpids = 4b
 device = 3370
-image  = 0201.fba
+image  = 0201.cfba
 create = blank
+format = cfba
 
 [subchannel 0.0.0330]
 devno  = 0.0.0580
@@ -94,6 +97,9 @@ mkfs.ext4 -q /dev/dasdb1 && mount -t ext4 /dev/dasdb1 /mnt && echo mounted
 dd if=/dev/urandom of=/mnt/data bs=64k count=64 2>/dev/null
 echo "wrote $(sha256sum </mnt/data | cut -d' ' -f1)"
 umount /mnt && echo unmounted
+dd if=/dev/urandom of=/tmp/c bs=64k count=16 2>/dev/null
+dd if=/tmp/c of=/dev/dasdc1 bs=64k seek=3 oflag=direct 2>/dev/null
+echo "wrote cfba $(sha256sum </tmp/c | cut -d' ' -f1)"
 EOF
 boot one "$W/g1.sh"; RC=$?
 O=$W/one.out
@@ -117,7 +123,11 @@ check "the 3490 online beside them, lstape: LOADED" \
 check "lsdasd: FBA, 512-byte blocks" has "$O" '^0\.0\.0200 +active +dasdb +[0-9]+:[0-9]+ +FBA +512 +816MB'
 check "mkfs.ext4 and mount on /dev/dasdb1" has_line "$O" mounted
 check "unmounted" has_line "$O" unmounted
-SUM=$(sed -n 's/^wrote //p' "$O")
+SUM=$(sed -n 's/^wrote \([0-9a-f]*\)$/\1/p' "$O")
+CSUM=$(sed -n 's/^wrote cfba //p' "$O")
+check "the guest wrote 1 MiB to the 3370's CFBA volume" test -n "$CSUM"
+check "ccwpass status: the 3370's volume is cfba" \
+    has <("$CLI" status -r "$RT") '0201\.cfba'
 # dasd_fba's programs, as ccwpassd traced them for 0.0.0320.
 check "trace: Read Device Characteristics (64, 32 bytes, no SLI)" \
     grep -Eq '^[0-9.]+ 0\.0\.0320 ccw [0-9a-f]+ cmd=64.* flags=00 count=32 ' "$W/trace.txt"
@@ -135,12 +145,22 @@ chccwdev -e 0.0.0200 >/dev/null
 for _ in $(seq 50); do [ -b /dev/dasda1 ] && break; sleep 0.2; done
 e2fsck -fn /dev/dasda1 >/dev/null 2>&1; echo "fsck $?"
 mount -t ext4 -o ro /dev/dasda1 /mnt && echo "read $(sha256sum </mnt/data | cut -d' ' -f1)"
+chccwdev -e 0.0.0201 >/dev/null
+for _ in $(seq 50); do [ -b /dev/dasdb1 ] && break; sleep 0.2; done
+echo "read cfba $(dd if=/dev/dasdb1 bs=64k skip=3 count=16 iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)"
 EOF
 boot two "$W/g2.sh"; RC=$?
 O=$W/two.out
 check "boot 2 (after SIGKILL of ccwpassd) ran its script (rc $RC)" test "$RC" -eq 0
 check "the file system is clean" has_line "$O" "fsck 0"
 check "the file is intact" has_line "$O" "read ${SUM:-none}"
+check "the 3370's CFBA data is intact" has_line "$O" "read cfba ${CSUM:-none}"
+stop_daemon
+if command -v cckdcdsk >/dev/null; then
+    cckdcdsk -3 -ro "$W/0201.cfba" >"$W/cckdcdsk.out" 2>&1
+    check "Hercules' cckdcdsk -3 finds the CFBA volume clean" \
+        test -z "$(grep -E 'HHC[0-9]+[EW]' "$W/cckdcdsk.out")"
+fi
 
 if ((FAILS)); then
     for f in one two; do echo "---- $f ----"; cat "$W/$f.out"; tail -n 5 "$W/$f.err"; done

@@ -11,8 +11,8 @@
 # before reads back.
 # ccwpassd is then killed (SIGKILL) and started again; a second boot
 # reads the second archive again. A third boot unloads the tape (`mt
-# offline`); the host's `ccwpass tape load` puts a copy in,
-# write-protected, and tape_34xx says "A tape cartridge has been mounted"
+# offline`); the host's `ccwpass tape load` puts a copy in (HET, made by
+# Hercules' hetupd -z), write-protected, and tape_34xx says "A tape cartridge has been mounted"
 # (the drive's attention), reads archive a from it and cannot write;
 # `ccwpass tape unload` takes it out and the guest's next command finds
 # no medium.
@@ -148,15 +148,25 @@ boot two "$W/g2.sh"; RC=$?
 check "boot 2 (after SIGKILL of ccwpassd) ran its script (rc $RC)" test "$RC" -eq 0
 check "archive b reads back again" has_line "$W/two.out" "read b ${SB:-none}"
 
-# An operator's load and unload while the guest runs.
-cp "$W/0580.aws" "$W/copy.aws"
+# An operator's load and unload while the guest runs: a HET copy made by
+# Hercules (hetupd -z compresses every record) where it is installed.
+if command -v hetupd >/dev/null; then
+    hetupd -z "$W/0580.aws" "$W/copy.het" >/dev/null 2>&1
+    check "hetupd -z made a compressed copy (smaller: tar's padding)" \
+        test -s "$W/copy.het" -a "$(stat -c %s "$W/copy.het")" -lt "$(stat -c %s "$W/0580.aws")"
+    COPY=$W/copy.het
+else
+    cp "$W/0580.aws" "$W/copy.aws"
+    COPY=$W/copy.aws
+fi
+cp "$COPY" "$W/copy.orig"
 cat >"$W/g3.sh" <<'EOF'
 #!/bin/bash
 T=/dev/ntibm0
 chccwdev -e 0.0.0580 >/dev/null
 for _ in $(seq 50); do [ -c $T ] && break; sleep 0.2; done
 mt -f $T offline && echo "unloaded by the guest"
-lstape | grep -q '^0 .*0\.0\.0580 .* UNLOADED$' && echo "lstape: UNLOADED"
+lstape | grep -q '^0 .*0\.0\.0580 .* UNLOADED *$' && echo "lstape: UNLOADED"
 echo "ready for load"
 i=0
 while ! dmesg | grep -q '0.0.0580: A tape cartridge has been mounted' && [ $i -lt 1200 ]; do
@@ -164,10 +174,10 @@ while ! dmesg | grep -q '0.0.0580: A tape cartridge has been mounted' && [ $i -l
 done
 dmesg -t | grep -o '0.0.0580: A tape cartridge has been mounted' | head -n1
 i=0   # the state follows the message
-until lstape | grep -q '^0 .*0\.0\.0580 .* LOADED$' || [ $i -ge 100 ]; do
+until lstape | grep -q '^0 .*0\.0\.0580 .* LOADED *$' || [ $i -ge 100 ]; do
     sleep 0.1; i=$((i + 1))
 done
-lstape | grep -q '^0 .*0\.0\.0580 .* LOADED$' && echo "lstape: LOADED" || lstape
+lstape | grep -q '^0 .*0\.0\.0580 .* LOADED *$' && echo "lstape: LOADED" || lstape
 mkdir /tmp/xa && tar xf $T -C /tmp/xa &&
     echo "read a $(cat /tmp/xa/f* | sha256sum | cut -d' ' -f1)"
 mt -f $T weof 1 2>/tmp/wp.err; echo "weof rc $?"
@@ -188,19 +198,19 @@ host_cleanup_hook() { kill "$GPID" 2>/dev/null; }
 if wait_for -t "$TIMEOUT" grep -q "^ready for load" "$W/three.err"; then
     check "ccwpass tape: the drive is empty after the guest's mt offline" \
         has_line <("$CLI" tape -r "$RT" 0.0.0580) "0.0.0580 0.0.0330 3490 (no tape)"
-    out=$("$CLI" tape -r "$RT" -w load 0.0.0580 "$W/copy.aws" 2>&1)
+    out=$("$CLI" tape -r "$RT" -w load 0.0.0580 "$COPY" 2>&1)
     check "ccwpass tape -w load 0.0.0580 ($out)" \
-        test "$out" = "0.0.0580: loaded $W/copy.aws (write-protected)"
+        test "$out" = "0.0.0580: loaded $COPY (write-protected)"
     out=$("$CLI" tape -r "$RT" load 0.0.0580 "$W/0580.aws" 2>&1)
     check "a second load is refused ($out)" \
-        test "$out" = "ccwpass tape: drive 0.0.0580 holds tape $W/copy.aws: unload it first"
+        test "$out" = "ccwpass tape: drive 0.0.0580 holds tape $COPY: unload it first"
 else
     bad "the guest unloaded the tape"
 fi
 if wait_for -t "$TIMEOUT" grep -q "^ready for unload" "$W/three.err"; then
     out=$("$CLI" tape -r "$RT" unload 0.0.0580 2>&1)
     check "ccwpass tape unload 0.0.0580 ($out)" \
-        test "$out" = "0.0.0580: unloaded $W/copy.aws"
+        test "$out" = "0.0.0580: unloaded $COPY"
 fi
 wait "$GPID"; RC=$?
 GPID=
@@ -215,7 +225,7 @@ check "archive a reads from the loaded copy" has_line "$O" "read a ${SA:-none}"
 check "the write-protected tape takes no tape mark" has "$O" '^weof rc [1-9]'
 check "after the host's unload the guest finds no medium" \
     has "$O" 'No medium found'
-check "the copy is unchanged" cmp -s "$W/0580.aws" "$W/copy.aws"
+check "the copy is unchanged" cmp -s "$COPY" "$W/copy.orig"
 
 if ((FAILS)); then
     for f in one two three; do echo "---- $f ----"; cat "$W/$f.out"; tail -n 5 "$W/$f.err"; done
