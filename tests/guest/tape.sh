@@ -15,7 +15,9 @@
 # Hercules' hetupd -z), write-protected, and tape_34xx says "A tape cartridge has been mounted"
 # (the drive's attention), reads archive a from it and cannot write;
 # `ccwpass tape unload` takes it out and the guest's next command finds
-# no medium.
+# no medium. Hercules' tapecopy, in the guest, copies the AWSTAPE file of
+# boot 1 onto the second drive: the host's file of that tape is the same
+# bytes.
 # Skips (77) without root, /dev/fuse, QEMU or the built binaries.
 # Env: CCWPASS_BUILD, GUEST_TIMEOUT (default 300 s), CCWPASS_E2E_KEEP=DIR.
 set -uo pipefail
@@ -160,11 +162,18 @@ else
     COPY=$W/copy.aws
 fi
 cp "$COPY" "$W/copy.orig"
+cp "$W/0580.aws" "$W/in.aws"
 cat >"$W/g3.sh" <<'EOF'
 #!/bin/bash
 T=/dev/ntibm0
-chccwdev -e 0.0.0580 >/dev/null
-for _ in $(seq 50); do [ -c $T ] && break; sleep 0.2; done
+chccwdev -e 0.0.0580,0.0.0581 >/dev/null
+for _ in $(seq 50); do [ -c $T ] && [ -c /dev/ntibm1 ] && break; sleep 0.2; done
+# Hercules' tapecopy (s390x, in the guest) takes the AWSTAPE file
+# ccwpassd wrote in boot 1 (shipped in) and copies it onto the other
+# drive's tape, record by record and tape mark by tape mark.
+mt -f /dev/ntibm1 rewind
+timeout 120 tapecopy /in.aws /dev/ntibm1 >/tmp/tc.log 2>&1; echo "tapecopy to the drive rc $?"
+grep -E 'HHCTC0(09|18|00)I' /tmp/tc.log
 mt -f $T offline && echo "unloaded by the guest"
 lstape | grep -q '^0 .*0\.0\.0580 .* UNLOADED *$' && echo "lstape: UNLOADED"
 echo "ready for load"
@@ -189,7 +198,7 @@ cat /tmp/nm.err
 EOF
 QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
     "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/three.log" \
-    --script "$W/g3.sh" -- \
+    --file "$W/in.aws:/in.aws" --script "$W/g3.sh" -- \
     -device "vfio-ccw,devno=fe.0.0580,sysfsdev=/sys/bus/mdev/devices/$U1" \
     -device "vfio-ccw,devno=fe.0.0581,sysfsdev=/sys/bus/mdev/devices/$U2" \
     >"$W/three.out" 2>"$W/three.err" &
@@ -216,6 +225,12 @@ wait "$GPID"; RC=$?
 GPID=
 O=$W/three.out
 check "boot 3 ran its script (rc $RC)" test "$RC" -eq 0
+check "Hercules' tapecopy reads ccwpassd's AWSTAPE file onto drive 0581 (rc 0)" \
+    has_line "$O" "tapecopy to the drive rc 0"
+check "... to its end (HHCTC018I End of AWSTAPE input file)" \
+    has "$O" '^HHCTC018I End of AWSTAPE input file'
+check "... and the drive's tape file ccwpassd wrote is the same bytes" \
+    cmp -s "$W/in.aws" "$W/0581.aws"
 check "the guest's mt offline unloaded the tape: lstape UNLOADED" \
     has_line "$O" "lstape: UNLOADED"
 check "the host's load: tape_34xx: 0.0.0580: A tape cartridge has been mounted" \
