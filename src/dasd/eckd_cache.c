@@ -9,6 +9,9 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
 
 #include "dasd/eckd_track.h"
 #include "image/ckd_image.h"
@@ -34,6 +37,14 @@ int eckd_cache_init(struct eckd_cache *c, struct ckd_image *img)
 	c->img = img;
 	c->clock = 0;
 	c->nslots = 0;
+	c->tracks = geo->cyls * geo->heads;
+	c->readahead = true;
+	for (int i = 0; i < ECKD_CACHE_RA_STREAMS; i++)
+		c->ra[i] = (struct eckd_ra_stream){ .last = UINT32_MAX };
+	c->ra_turn = 0;
+	c->ra_started = c->ra_stop = false;
+	c->ra_reads = c->ra_hits = 0;
+	pthread_cond_init(&c->ra_cond, NULL);
 	c->bufsize = geo->trksize;
 	if (c->bufsize < ECKD_EMPTY_TRACK_LEN)
 		c->bufsize = ECKD_EMPTY_TRACK_LEN;
@@ -52,6 +63,17 @@ int eckd_cache_init(struct eckd_cache *c, struct ckd_image *img)
 
 void eckd_cache_fini(struct eckd_cache *c)
 {
+	bool join;
+
+	pthread_mutex_lock(&c->lock);
+	c->ra_stop = true;
+	join = c->ra_started;
+	c->ra_started = false;
+	pthread_cond_broadcast(&c->ra_cond);
+	pthread_mutex_unlock(&c->lock);
+	if (join)
+		pthread_join(c->ra_thread, NULL);
+	pthread_cond_destroy(&c->ra_cond);
 	for (unsigned int i = 0; i < c->nslots; i++) {
 		free(c->slot[i]->buf);
 		free(c->slot[i]);
@@ -186,6 +208,159 @@ static int make_room(struct eckd_cache *c, const void *owner,
 	}
 }
 
+/* ---- read-ahead ---- */
+
+/*
+ * A slot read-ahead may fill, lock held: a free one, else a new one (up
+ * to ECKD_CACHE_RA_SLOTS: better than dropping a cached track), else the
+ * least recently used clean one that is not itself read ahead and
+ * unused. NULL: none (read-ahead stops for this window).
+ */
+static struct eckd_cache_slot *ra_slot(struct eckd_cache *c)
+{
+	struct eckd_cache_slot *best = NULL;
+
+	for (unsigned int i = 0; i < c->nslots; i++)
+		if (idle(c->slot[i]) && !c->slot[i]->valid)
+			return c->slot[i];
+	if (c->nslots < ECKD_CACHE_RA_SLOTS) {
+		best = slot_new(c->bufsize);
+		if (best)
+			c->slot[c->nslots++] = best;
+		return best;
+	}
+	for (unsigned int i = 0; i < c->nslots; i++) {
+		struct eckd_cache_slot *s = c->slot[i];
+
+		if (idle(s) && !s->dirty && !s->ahead &&
+		    (!best || s->stamp < best->stamp))
+			best = s;
+	}
+	return best;
+}
+
+/* The next track to read ahead, taking the streams in turn (lock held).
+ * False: none has one. */
+static bool ra_take(struct eckd_cache *c, uint32_t *trk)
+{
+	for (unsigned int k = 0; k < ECKD_CACHE_RA_STREAMS; k++) {
+		struct eckd_ra_stream *st =
+			&c->ra[(c->ra_turn + k) % ECKD_CACHE_RA_STREAMS];
+
+		if (st->next < st->end) {
+			*trk = st->next++;
+			c->ra_turn = (c->ra_turn + k + 1) %
+				     ECKD_CACHE_RA_STREAMS;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void *ra_main(void *arg)
+{
+	struct eckd_cache *c = arg;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->ra_stop) {
+		struct eckd_cache_slot *s;
+		size_t len = 0;
+		uint32_t trk;
+		int rc;
+
+		if (!ra_take(c, &trk)) {
+			pthread_cond_wait(&c->ra_cond, &c->lock);
+			continue;
+		}
+		if (find(c, trk))
+			continue;
+		s = ra_slot(c);
+		if (!s)
+			continue;      /* full of what is still to be used */
+		s->trk = trk;
+		s->valid = true;
+		s->dirty = false;
+		s->busy = true;
+		s->ahead = true;
+		pthread_mutex_unlock(&c->lock);
+		rc = ckd_image_read_track(c->img, trk, s->buf, c->bufsize,
+					  &len);
+		if (!rc && (len > c->bufsize || len < ECKD_HA_LEN))
+			rc = -EUCLEAN;
+		pthread_mutex_lock(&c->lock);
+		s->busy = false;
+		s->len = len;
+		s->stamp = ++c->clock;
+		if (rc) {       /* the program's own read reports it */
+			s->valid = false;
+			s->ahead = false;
+		} else {
+			c->ra_reads++;
+		}
+		pthread_cond_broadcast(&c->cond);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/*
+ * A program got trk (lock held): the stream it continues (else the
+ * oldest one starts over from it); after ECKD_CACHE_RA_RUN tracks in a
+ * row, that stream's window ahead of trk is read.
+ */
+static void note_sequential(struct eckd_cache *c, uint32_t trk)
+{
+	struct eckd_ra_stream *st = NULL, *old = &c->ra[0];
+	uint32_t end;
+
+	for (int i = 0; i < ECKD_CACHE_RA_STREAMS && !st; i++) {
+		if (c->ra[i].last == trk)
+			return;         /* the same track again */
+		if (c->ra[i].last != UINT32_MAX && c->ra[i].last + 1 == trk)
+			st = &c->ra[i];
+		else if (c->ra[i].stamp < old->stamp)
+			old = &c->ra[i];
+	}
+	if (!st) {
+		*old = (struct eckd_ra_stream){ .last = trk,
+						.stamp = c->clock };
+		return;
+	}
+	st->run++;
+	st->last = trk;
+	st->stamp = c->clock;
+	if (!c->readahead || c->ra_stop || st->run < ECKD_CACHE_RA_RUN)
+		return;
+	end = trk + 1 + ECKD_CACHE_RA_TRACKS;
+	if (end > c->tracks || end < trk)
+		end = c->tracks;
+	if (st->next <= trk || st->next > end)
+		st->next = trk + 1;
+	st->end = end;
+	if (!c->ra_started) {
+		int r = pthread_create(&c->ra_thread, NULL, ra_main, c);
+
+		if (r) {
+			c->readahead = false;
+			log_msg(LOG_WARNING, "%s: no read-ahead thread: %s",
+				ckd_image_path(c->img), strerror(r));
+			return;
+		}
+		c->ra_started = true;
+	}
+	pthread_cond_signal(&c->ra_cond);
+}
+
+void eckd_cache_set_readahead(struct eckd_cache *c, bool on)
+{
+	pthread_mutex_lock(&c->lock);
+	c->readahead = on;
+	if (!on)
+		for (int i = 0; i < ECKD_CACHE_RA_STREAMS; i++)
+			c->ra[i].next = c->ra[i].end;
+	pthread_mutex_unlock(&c->lock);
+}
+
 int eckd_cache_get(struct eckd_cache *c, uint32_t trk, const void *owner,
 		   struct eckd_cache_slot **out)
 {
@@ -209,6 +384,7 @@ int eckd_cache_get(struct eckd_cache *c, uint32_t trk, const void *owner,
 		s->valid = true;
 		s->dirty = false;
 		s->busy = true;
+		s->ahead = false;
 		pthread_mutex_unlock(&c->lock);
 		rc = ckd_image_read_track(c->img, trk, s->buf, c->bufsize,
 					  &len);
@@ -226,6 +402,11 @@ int eckd_cache_get(struct eckd_cache *c, uint32_t trk, const void *owner,
 	}
 	s->pins++;
 	s->stamp = ++c->clock;
+	if (s->ahead) {
+		s->ahead = false;
+		c->ra_hits++;
+	}
+	note_sequential(c, trk);
 	*out = s;
 	rc = 0;
 out:

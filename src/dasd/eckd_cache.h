@@ -17,6 +17,16 @@
  * eckd_cache_get and eckd_cache_put), and the device's extent locks
  * (eckd_volume.h) make sure that a track being changed is used by one
  * program only.
+ *
+ * Read-ahead (a 3990's sequential staging): once programs get
+ * ECKD_CACHE_RA_RUN tracks one after the other, a thread of the cache
+ * reads the next ECKD_CACHE_RA_TRACKS tracks into free or clean slots
+ * while the guest is busy between programs (the cache may grow to
+ * ECKD_CACHE_RA_SLOTS for it); a program that wants such a track finds
+ * it cached, or waits for its read to end. It never writes anything back
+ * and never takes a changed slot. Up to ECKD_CACHE_RA_STREAMS sequential
+ * streams are followed at once (readers at several places of the volume,
+ * through a base and its aliases).
  */
 #ifndef CCWPASS_DASD_ECKD_CACHE_H
 #define CCWPASS_DASD_ECKD_CACHE_H
@@ -30,6 +40,18 @@ struct ckd_image;
 
 #define ECKD_CACHE_SLOTS     8    /* slots a cache starts with */
 #define ECKD_CACHE_MAX_SLOTS 64   /* it grows to this when every slot is in use */
+#define ECKD_CACHE_RA_RUN    4    /* consecutive tracks that start read-ahead */
+#define ECKD_CACHE_RA_TRACKS 24   /* tracks read ahead of the last one got */
+#define ECKD_CACHE_RA_SLOTS  64   /* slots read-ahead may grow the cache to */
+#define ECKD_CACHE_RA_STREAMS 4   /* sequential streams followed at once */
+
+/* One sequential stream of track gets, and its window to read ahead. */
+struct eckd_ra_stream {
+	uint32_t last;            /* the track got last (UINT32_MAX: none) */
+	unsigned int run;         /* ... and how many in a row before it */
+	uint32_t next, end;       /* to read: [next, end) */
+	uint64_t stamp;           /* last use, to replace the oldest */
+};
 
 struct eckd_cache_slot {
 	uint8_t *buf;       /* cache->bufsize bytes */
@@ -38,6 +60,7 @@ struct eckd_cache_slot {
 	bool valid;         /* holds track trk (or is being read: busy) */
 	bool dirty;         /* changed since read or written back */
 	bool busy;          /* being read from or written to the image */
+	bool ahead;         /* read ahead, not got by a program since */
 	bool wb_failed;     /* a write-back for another program failed */
 	unsigned int pins;  /* commands using the buffer now */
 	const void *owner;  /* the program that changed it (while dirty) */
@@ -49,15 +72,28 @@ struct eckd_cache {
 	pthread_cond_t cond;          /* a slot stopped being busy or pinned */
 	struct ckd_image *img;
 	size_t bufsize;               /* the image's track slot size */
+	uint32_t tracks;              /* the volume's */
 	uint64_t clock;
 	unsigned int nslots;
 	struct eckd_cache_slot *slot[ECKD_CACHE_MAX_SLOTS];
+
+	/* read-ahead, under lock */
+	bool readahead;               /* allowed (eckd_cache_init: yes) */
+	struct eckd_ra_stream ra[ECKD_CACHE_RA_STREAMS];
+	unsigned int ra_turn;         /* the stream the thread serves next */
+	bool ra_started, ra_stop;
+	pthread_t ra_thread;
+	pthread_cond_t ra_cond;       /* work for the read-ahead thread */
+	uint64_t ra_reads, ra_hits;   /* tracks it read; of those got later */
 };
 
 /* Returns: 0 or -ENOMEM. */
 int eckd_cache_init(struct eckd_cache *c, struct ckd_image *img);
-/* Frees the buffers (dirty tracks are lost: flush first). */
+/* Frees the buffers (dirty tracks are lost: flush first); stops the
+ * read-ahead thread first. */
 void eckd_cache_fini(struct eckd_cache *c);
+/* Read-ahead on or off (tests and fuzzing that want one thread). */
+void eckd_cache_set_readahead(struct eckd_cache *c, bool on);
 
 /*
  * Track trk, pinned, read from the image unless cached. Making room may

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The track cache's read-ahead (src/dasd/eckd_cache.h): after
+ * ECKD_CACHE_RA_RUN tracks got one after the other, the tracks ahead are
+ * read by the cache's thread and later gets find them; a changed track is
+ * never taken for it; a random pattern or read-ahead switched off reads
+ * nothing ahead; two streams at once; the cache stops its thread at fini. Waits have deadlines.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cp_util.h"
+#include "dasd/eckd_cache.h"
+#include "dasd/eckd_track.h"
+#include "image/ckd_image.h"
+#include "test_wait.h"
+
+static struct ckd_image *img;
+static struct eckd_cache cache;
+
+static int setup(void **state)
+{
+	struct ckd_geometry g = t_geo(10);
+	struct error err = { 0 };
+
+	(void)state;
+	img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
+	assert_non_null(img);
+	assert_int_equal(eckd_cache_init(&cache, img), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	eckd_cache_fini(&cache);
+	ckd_image_close(img);
+	return 0;
+}
+
+static void get_put(uint32_t trk, const void *owner)
+{
+	struct eckd_cache_slot *s;
+
+	assert_int_equal(eckd_cache_get(&cache, trk, owner, &s), 0);
+	assert_int_equal(s->trk, trk);
+	eckd_cache_put(&cache, s);
+}
+
+static uint64_t counter(const uint64_t *p)
+{
+	uint64_t v;
+
+	pthread_mutex_lock(&cache.lock);
+	v = *p;
+	pthread_mutex_unlock(&cache.lock);
+	return v;
+}
+
+/* The read-ahead thread has read its window (nothing busy). */
+static bool ra_started(void)
+{
+	bool v;
+
+	pthread_mutex_lock(&cache.lock);
+	v = cache.ra_started;
+	pthread_mutex_unlock(&cache.lock);
+	return v;
+}
+
+static bool ra_done(void)
+{
+	bool done;
+
+	pthread_mutex_lock(&cache.lock);
+	done = true;
+	for (int i = 0; i < ECKD_CACHE_RA_STREAMS; i++)
+		done = done && cache.ra[i].next >= cache.ra[i].end;
+	for (unsigned int i = 0; i < cache.nslots; i++)
+		done = done && !cache.slot[i]->busy;
+	pthread_mutex_unlock(&cache.lock);
+	return done;
+}
+
+static void test_sequential_reads_ahead(void **state)
+{
+	uint32_t t;
+
+	(void)state;
+	for (t = 0; t <= ECKD_CACHE_RA_RUN; t++)
+		get_put(t, NULL);
+	assert_true(TEST_WAIT_UNTIL(counter(&cache.ra_reads) >=
+				    ECKD_CACHE_RA_TRACKS));
+	/* The next tracks are hits; reading on keeps the window ahead. */
+	for (; t < 3 * ECKD_CACHE_RA_TRACKS; t++)
+		get_put(t, NULL);
+	assert_true(counter(&cache.ra_hits) >= ECKD_CACHE_RA_TRACKS);
+	/* At least the first window and the one after the last track. */
+	assert_true(TEST_WAIT_UNTIL(counter(&cache.ra_reads) >=
+				    2 * ECKD_CACHE_RA_TRACKS));
+	pthread_mutex_lock(&cache.lock);
+	assert_true(cache.nslots <= ECKD_CACHE_RA_SLOTS);
+	pthread_mutex_unlock(&cache.lock);
+}
+
+static void test_changed_track_kept(void **state)
+{
+	static const void *prog = "a program";
+	struct eckd_cache_slot *s;
+	uint32_t t;
+
+	(void)state;
+	assert_int_equal(eckd_cache_get(&cache, 100, prog, &s), 0);
+	eckd_cache_dirty(&cache, s, prog);
+	eckd_cache_put(&cache, s);
+	/* Far more tracks than slots, read-ahead filling them all. */
+	for (t = 0; t < 2 * ECKD_CACHE_RA_SLOTS; t++)
+		get_put(t, NULL);
+	assert_true(TEST_WAIT_UNTIL(ra_done()));
+	assert_true(counter(&cache.ra_reads) >= ECKD_CACHE_RA_TRACKS - 1);
+	pthread_mutex_lock(&cache.lock);
+	s = NULL;
+	for (unsigned int i = 0; i < cache.nslots; i++)
+		if (cache.slot[i]->valid && cache.slot[i]->trk == 100)
+			s = cache.slot[i];
+	assert_non_null(s);
+	assert_true(s->dirty);
+	pthread_mutex_unlock(&cache.lock);
+	assert_int_equal(eckd_cache_flush(&cache, prog), 0);
+}
+
+static void test_random_or_off_reads_nothing(void **state)
+{
+	static const uint32_t order[] = { 7, 3, 90, 11, 12, 40, 2, 8, 9, 100 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		get_put(order[i], NULL);
+	eckd_cache_set_readahead(&cache, false);
+	for (uint32_t t = 20; t < 30; t++)
+		get_put(t, NULL);
+	assert_int_equal(counter(&cache.ra_reads), 0);
+	assert_false(ra_started());
+}
+
+/* Two readers at two places of the volume (a base and an alias): both
+ * streams are read ahead; once the thread caught up, every next track of
+ * either is a hit. */
+static void test_two_streams(void **state)
+{
+	const uint32_t far = 100, n = 40;   /* of 150 tracks */
+
+	(void)state;
+	for (uint32_t t = 0; t < n; t++) {
+		if (t > ECKD_CACHE_RA_RUN)
+			assert_true(TEST_WAIT_UNTIL(ra_done()));
+		get_put(t, NULL);
+		get_put(far + t, NULL);
+	}
+	assert_true(counter(&cache.ra_hits) >=
+		    2 * (n - ECKD_CACHE_RA_RUN - 1));
+}
+
+/* Stopped while it reads: fini joins it (teardown), nothing leaks. */
+static void test_fini_while_reading(void **state)
+{
+	(void)state;
+	for (uint32_t t = 0; t <= ECKD_CACHE_RA_RUN; t++)
+		get_put(t, NULL);
+	assert_true(ra_started());
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sequential_reads_ahead,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_track_kept,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_or_off_reads_nothing,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_streams,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fini_while_reading,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
