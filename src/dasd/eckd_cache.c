@@ -208,6 +208,38 @@ static int make_room(struct eckd_cache *c, const void *owner,
 	}
 }
 
+/*
+ * Read track trk from the image into slot s, which becomes it (busy
+ * meanwhile, the lock dropped; ahead: read ahead, not for a program).
+ * Lock held on entry and return. Returns: 0, or -errno (-EUCLEAN: a
+ * track image of a bad length) with the slot free again.
+ */
+static int fill(struct eckd_cache *c, struct eckd_cache_slot *s,
+		uint32_t trk, bool ahead)
+{
+	size_t len = 0;
+	int rc;
+
+	s->trk = trk;
+	s->valid = true;
+	s->dirty = false;
+	s->busy = true;
+	s->ahead = ahead;
+	pthread_mutex_unlock(&c->lock);
+	rc = ckd_image_read_track(c->img, trk, s->buf, c->bufsize, &len);
+	if (!rc && (len > c->bufsize || len < ECKD_HA_LEN))
+		rc = -EUCLEAN;
+	pthread_mutex_lock(&c->lock);
+	s->busy = false;
+	s->len = len;
+	if (rc) {
+		s->valid = false;
+		s->ahead = false;
+	}
+	pthread_cond_broadcast(&c->cond);
+	return rc;
+}
+
 /* ---- read-ahead ---- */
 
 /*
@@ -264,9 +296,7 @@ static void *ra_main(void *arg)
 	pthread_mutex_lock(&c->lock);
 	while (!c->ra_stop) {
 		struct eckd_cache_slot *s;
-		size_t len = 0;
 		uint32_t trk;
-		int rc;
 
 		if (!ra_take(c, &trk)) {
 			pthread_cond_wait(&c->ra_cond, &c->lock);
@@ -277,27 +307,11 @@ static void *ra_main(void *arg)
 		s = ra_slot(c);
 		if (!s)
 			continue;      /* full of what is still to be used */
-		s->trk = trk;
-		s->valid = true;
-		s->dirty = false;
-		s->busy = true;
-		s->ahead = true;
-		pthread_mutex_unlock(&c->lock);
-		rc = ckd_image_read_track(c->img, trk, s->buf, c->bufsize,
-					  &len);
-		if (!rc && (len > c->bufsize || len < ECKD_HA_LEN))
-			rc = -EUCLEAN;
-		pthread_mutex_lock(&c->lock);
-		s->busy = false;
-		s->len = len;
-		s->stamp = ++c->clock;
-		if (rc) {       /* the program's own read reports it */
-			s->valid = false;
-			s->ahead = false;
-		} else {
+		/* An error is for the program's own read to report. */
+		if (!fill(c, s, trk, true)) {
+			s->stamp = ++c->clock;
 			c->ra_reads++;
 		}
-		pthread_cond_broadcast(&c->cond);
 	}
 	pthread_mutex_unlock(&c->lock);
 	return NULL;
@@ -365,7 +379,6 @@ int eckd_cache_get(struct eckd_cache *c, uint32_t trk, const void *owner,
 		   struct eckd_cache_slot **out)
 {
 	struct eckd_cache_slot *s;
-	size_t len = 0;
 	int rc;
 
 	pthread_mutex_lock(&c->lock);
@@ -380,22 +393,7 @@ int eckd_cache_get(struct eckd_cache *c, uint32_t trk, const void *owner,
 		 * stays ours as long as the lock is not dropped. */
 		if (find(c, trk))
 			continue;
-		s->trk = trk;
-		s->valid = true;
-		s->dirty = false;
-		s->busy = true;
-		s->ahead = false;
-		pthread_mutex_unlock(&c->lock);
-		rc = ckd_image_read_track(c->img, trk, s->buf, c->bufsize,
-					  &len);
-		if (!rc && (len > c->bufsize || len < ECKD_HA_LEN))
-			rc = -EUCLEAN;
-		pthread_mutex_lock(&c->lock);
-		s->busy = false;
-		s->len = len;
-		if (rc)
-			s->valid = false;
-		pthread_cond_broadcast(&c->cond);
+		rc = fill(c, s, trk, false);
 		if (rc)
 			goto out;
 		break;
