@@ -390,33 +390,50 @@ int bus_sch_stats(struct bus *b, const char *name, struct css_stats *out)
 	return d ? 0 : -ENOENT;
 }
 
-int bus_sch_describe(struct bus *b, const char *name,
-		     struct css_device_desc *out)
+/*
+ * The device of subchannel name, held against a removal for work without
+ * the bus lock (its describe reads the volume, a media change opens and
+ * flushes files): 0, -ENOENT (no such subchannel), -ENODEV (no device).
+ * dev_release() when done.
+ */
+static int dev_hold(struct bus *b, const char *name, struct bus_dev **out,
+		    struct css_device **dev)
 {
-	struct css_device *dev = NULL;
 	struct bus_dev *d;
 
 	pthread_mutex_lock(&b->lock);
 	d = bus_find_dev(b, name);
-	if (!d) {
-		pthread_mutex_unlock(&b->lock);
-		return -ENOENT;
-	}
-	dev = css_sch_device(d->sch);
-	if (!dev || !dev->ops->describe) {
-		pthread_mutex_unlock(&b->lock);
-		return -ENODEV;
-	}
-	/* It reads the volume (track 0): not under the lock, but with the
-	 * device held against a removal. */
-	d->users++;
+	*dev = d ? css_sch_device(d->sch) : NULL;
+	if (*dev)
+		d->users++;
 	pthread_mutex_unlock(&b->lock);
-	dev->ops->describe(dev, out);
+	*out = d;
+	return !d ? -ENOENT : !*dev ? -ENODEV : 0;
+}
+
+static void dev_release(struct bus *b, struct bus_dev *d)
+{
 	pthread_mutex_lock(&b->lock);
 	if (!--d->users)
 		pthread_cond_broadcast(&b->idle);
 	pthread_mutex_unlock(&b->lock);
-	return 0;
+}
+
+int bus_sch_describe(struct bus *b, const char *name,
+		     struct css_device_desc *out)
+{
+	struct css_device *dev;
+	struct bus_dev *d;
+	int ret = dev_hold(b, name, &d, &dev);
+
+	if (ret < 0)
+		return ret;
+	if (dev->ops->describe)
+		dev->ops->describe(dev, out);
+	else
+		ret = -ENODEV;
+	dev_release(b, d);
+	return ret;
 }
 
 int bus_sch_media(struct bus *b, const char *name, const char *path,
@@ -424,33 +441,21 @@ int bus_sch_media(struct bus *b, const char *name, const char *path,
 {
 	struct css_device *dev;
 	struct bus_dev *d;
-	int ret;
+	int ret = dev_hold(b, name, &d, &dev);
 
-	pthread_mutex_lock(&b->lock);
-	d = bus_find_dev(b, name);
-	if (!d) {
-		pthread_mutex_unlock(&b->lock);
-		return -ENOENT;
-	}
-	dev = css_sch_device(d->sch);
-	if (!dev || !dev->ops->media) {
-		pthread_mutex_unlock(&b->lock);
-		return error_setf(err, EOPNOTSUPP, "sch %s: its device has no "
-				  "removable medium", name);
-	}
-	/* Opening a volume and flushing one take time: not under the
-	 * lock, with the device held against a removal. */
-	d->users++;
-	pthread_mutex_unlock(&b->lock);
-	ret = dev->ops->media(dev, path, readonly, err);
+	if (ret == -ENOENT)
+		return ret;
+	if (ret == 0 && dev->ops->media)
+		ret = dev->ops->media(dev, path, readonly, err);
+	else
+		ret = error_setf(err, EOPNOTSUPP, "sch %s: its device has no "
+				 "removable medium", name);
 	if (ret > 0) {
 		css_sch_present(d->sch, (uint8_t)ret);
 		ret = 0;
 	}
-	pthread_mutex_lock(&b->lock);
-	if (!--d->users)
-		pthread_cond_broadcast(&b->idle);
-	pthread_mutex_unlock(&b->lock);
+	if (dev)
+		dev_release(b, d);
 	return ret;
 }
 
