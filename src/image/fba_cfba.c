@@ -48,11 +48,6 @@ int fba_cfba_create(const char *path, uint64_t blocks, uint16_t devtype,
 	struct ckd_newfile f;
 	int ret;
 
-	if (!blocks || blocks > FBA_MAX_BLOCKS)
-		return error_setf(err, EINVAL, "%s: %llu blocks: an FBA volume "
-				  "has 1 to %llu", path,
-				  (unsigned long long)blocks,
-				  (unsigned long long)FBA_MAX_BLOCKS);
 	ret = ckd_newfile_begin(&f, path, overwrite, err);
 	if (ret < 0)
 		return ret;

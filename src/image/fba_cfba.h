@@ -36,7 +36,8 @@
 uint16_t fba_cfba_devtype(uint8_t byte);
 
 /*
- * A new CFBA volume of blocks blocks at path: headers and an all-zero L1
+ * A new CFBA volume of blocks blocks (1 to FBA_MAX_BLOCKS: the caller,
+ * fba_image_create_format, checked) at path: headers and an all-zero L1
  * table (every group null). devtype (0x9336, 0x3370) goes into the
  * device header. Returns: 0, or negative errno with err naming the path.
  */

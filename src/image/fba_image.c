@@ -30,17 +30,13 @@ struct fba_image {
 	struct ckd_lock lock;
 };
 
-int fba_image_create(const char *path, uint64_t blocks, bool overwrite,
-		     struct error *err)
+/* A plain volume of blocks (checked) blocks: a sparse file of their size. */
+static int plain_create(const char *path, uint64_t blocks, bool overwrite,
+			struct error *err)
 {
 	struct ckd_newfile f = { 0 };
 	int ret;
 
-	if (!blocks || blocks > FBA_MAX_BLOCKS)
-		return error_setf(err, EINVAL, "%s: %llu blocks: an FBA volume "
-				  "has 1 to %llu", path,
-				  (unsigned long long)blocks,
-				  (unsigned long long)FBA_MAX_BLOCKS);
 	ret = ckd_newfile_begin(&f, path, overwrite, err);
 	if (ret < 0)
 		return ret;
@@ -54,13 +50,25 @@ int fba_image_create(const char *path, uint64_t blocks, bool overwrite,
 	return ckd_newfile_publish(&f);
 }
 
+int fba_image_create(const char *path, uint64_t blocks, bool overwrite,
+		     struct error *err)
+{
+	return fba_image_create_format(path, blocks, FBA_IMAGE_PLAIN, 0,
+				       overwrite, err);
+}
+
 int fba_image_create_format(const char *path, uint64_t blocks,
 			    enum fba_image_format fmt, uint16_t devtype,
 			    bool overwrite, struct error *err)
 {
+	if (!blocks || blocks > FBA_MAX_BLOCKS)
+		return error_setf(err, EINVAL, "%s: %llu blocks: an FBA volume "
+				  "has 1 to %llu", path,
+				  (unsigned long long)blocks,
+				  (unsigned long long)FBA_MAX_BLOCKS);
 	switch (fmt) {
 	case FBA_IMAGE_PLAIN:
-		return fba_image_create(path, blocks, overwrite, err);
+		return plain_create(path, blocks, overwrite, err);
 	case FBA_IMAGE_CFBA:
 		return fba_cfba_create(path, blocks, devtype, overwrite, err);
 	case FBA_IMAGE_MEM:
