@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # An FBA DASD in a real guest (issue 11), in a mixed inventory: a 9336
 # (on a plain FBA volume ccwpassd makes, sparse) beside a 3390, a 3370
-# (behind a 3880, on a compressed CFBA volume) and a 3490 tape drive, each on its own subchannel and
-# CHPID, passed through with vfio-ccw; the host's lscss and status show
+# (behind a 3880, on a compressed CFBA volume), a 3490 and a 3480 tape
+# drive (on a HET tape: tar writes and reads it), each on its own
+# subchannel (the drives share a CHPID), passed through with vfio-ccw; the host's lscss and status show
 # each type. The guest's lscss shows 9336/10
 # 6310/80, chccwdev -e brings it online, dasd_fba prints its "New FBA
 # DASD" line and the partition scan its "(nonl)" line; a file system made
@@ -22,6 +23,7 @@ U1=5e1e0000-0000-4000-8000-0000000f0313
 U2=5e1e0000-0000-4000-8000-0000000f0320
 U3=5e1e0000-0000-4000-8000-0000000f0321
 U4=5e1e0000-0000-4000-8000-0000000f0330
+U5=5e1e0000-0000-4000-8000-0000000f0331
 
 # shellcheck source=tests/guest/lib.sh
 . "$HERE/lib.sh"
@@ -59,11 +61,18 @@ chpids = 5a
 device = 3490
 image  = 0580.aws
 create = blank
+
+[subchannel 0.0.0331]
+devno  = 0.0.0581
+chpids = 5a
+device = 3480
+image  = 0581.het
+create = blank
 INV
 
-boot() {   # boot NAME SCRIPT: the four subchannels passed through
+boot() {   # boot NAME SCRIPT: the five subchannels passed through
     boot_passed "$1" "$2" "0.0.0313:$U1:1234" "0.0.0320:$U2:0200" \
-        "0.0.0321:$U3:0201" "0.0.0330:$U4:0580"
+        "0.0.0321:$U3:0201" "0.0.0330:$U4:0580" "0.0.0331:$U5:0581"
 }
 
 start_daemon --trace "$W/trace.txt"
@@ -74,8 +83,10 @@ check "host lscss: 3370/00 3880/01 on CHPID 4b" \
 check "host lscss: 3490/10 3490/10 on CHPID 5a" \
     has <("$CLI" lscss -r "$RT") '^0\.0\.0580 0\.0\.0330  3490/10 3490/10 +80  80  ff   5a000000'
 "$CLI" status -r "$RT" >"$W/status.txt"
-check "ccwpass status names each type (3390, 9336-20, 3370-1, 3490) and its file" \
-    test "$(awk '$1 ~ /^0\.0\.03/ { printf "%s ", $3 }' "$W/status.txt")" = "3390 9336-20 3370-1 3490 "
+check "host lscss: 3480/10 3480/10 on CHPID 5a" \
+    has <("$CLI" lscss -r "$RT") '^0\.0\.0581 0\.0\.0331  3480/10 3480/10 +80  80  ff   5a000000'
+check "ccwpass status names each type (3390, 9336-20, 3370-1, 3490, 3480) and its file" \
+    test "$(awk '$1 ~ /^0\.0\.03/ { printf "%s ", $3 }' "$W/status.txt")" = "3390 9336-20 3370-1 3490 3480 "
 check "ccwpassd made the volume: 1672881 blocks, 0600, sparse" \
     test "$(stat -c '%s %a' "$W/0200.fba")" = "$((1672881 * 512)) 600" -a \
     "$(stat -c %b "$W/0200.fba")" -lt 1024
@@ -85,10 +96,13 @@ cat >"$W/g1.sh" <<'EOF'
 lscss -d 0.0.0200,0.0.0201 | tail -n2
 chccwdev -e 0.0.1234 >/dev/null && chccwdev -e 0.0.0200 && echo online
 chccwdev -e 0.0.0201 >/dev/null && echo "3370 online"
-lscss -d 0.0.0580 | tail -n1
+lscss -d 0.0.0580,0.0.0581 | tail -n2
 chccwdev -e 0.0.0580 >/dev/null && echo "3490 online"
-for _ in $(seq 50); do [ -c /dev/ntibm0 ] && break; sleep 0.2; done
-lstape | grep 0.0.0580
+chccwdev -e 0.0.0581 >/dev/null && echo "3480 online"
+for _ in $(seq 50); do [ -c /dev/ntibm0 ] && [ -c /dev/ntibm1 ] && break; sleep 0.2; done
+lstape | grep 0.0.058
+tar cf /dev/ntibm1 -C /etc . 2>/dev/null && mt -f /dev/ntibm1 rewind &&
+    echo "3480 tar: $(tar tf /dev/ntibm1 | wc -l) entries back"
 for _ in $(seq 50); do [ -b /dev/dasdb1 ] && break; sleep 0.2; done
 for _ in $(seq 50); do [ -b /dev/dasdc1 ] && break; sleep 0.2; done
 dmesg -t | grep -E 'dasd-fba|dasd[bc]'
@@ -119,7 +133,12 @@ check "dmesg: dasd-fba 0.0.0201: New FBA DASD 3370/00 (CU 3880/01) with 272 MB a
 check "guest lscss -d 0.0.0580: 3490/10 3490/10" \
     has "$O" '^0\.0\.0580 0\.0\.[0-9a-f]{4}  3490/10 3490/10 '
 check "the 3490 online beside them, lstape: LOADED" \
-    has "$O" '^0 +0\.0\.0580 +3490/10 +3490/10 +auto +UNUSED +--- +LOADED'
+    has "$O" '^[01] +0\.0\.0580 +3490/10 +3490/10 +auto +UNUSED +--- +LOADED'
+check "guest lscss -d 0.0.0581: 3480/10 3480/10" \
+    has "$O" '^0\.0\.0581 0\.0\.[0-9a-f]{4}  3480/10 3480/10 '
+check "a 3480 (on a HET tape) online too, lstape: LOADED" \
+    has "$O" '^[01] +0\.0\.0581 +3480/10 +3480/10 +auto +UNUSED +--- +LOADED'
+check "tar to the 3480's HET tape and back" has "$O" '^3480 tar: [1-9][0-9]* entries back$'
 check "lsdasd: FBA, 512-byte blocks" has "$O" '^0\.0\.0200 +active +dasdb +[0-9]+:[0-9]+ +FBA +512 +816MB'
 check "mkfs.ext4 and mount on /dev/dasdb1" has_line "$O" mounted
 check "unmounted" has_line "$O" unmounted
