@@ -243,32 +243,51 @@ static int fill(struct eckd_cache *c, struct eckd_cache_slot *s,
 /* ---- read-ahead ---- */
 
 /*
- * A slot read-ahead may fill, lock held: a free one, else a new one (up
- * to ECKD_CACHE_RA_SLOTS: better than dropping a cached track), else the
- * least recently used clean one that is not itself read ahead and
- * unused. NULL: none (read-ahead stops for this window).
+ * A slot read-ahead may fill, lock held: a free one, else the least
+ * recently used clean one that is not itself read ahead and unused.
+ * NULL: none (this track is left to the program).
  */
 static struct eckd_cache_slot *ra_slot(struct eckd_cache *c)
 {
 	struct eckd_cache_slot *best = NULL;
 
-	for (unsigned int i = 0; i < c->nslots; i++)
-		if (idle(c->slot[i]) && !c->slot[i]->valid)
-			return c->slot[i];
-	if (c->nslots < ECKD_CACHE_RA_SLOTS) {
-		best = slot_new(c->bufsize);
-		if (best)
-			c->slot[c->nslots++] = best;
-		return best;
-	}
 	for (unsigned int i = 0; i < c->nslots; i++) {
 		struct eckd_cache_slot *s = c->slot[i];
 
-		if (idle(s) && !s->dirty && !s->ahead &&
-		    (!best || s->stamp < best->stamp))
+		if (!idle(s) || s->dirty || s->ahead)
+			continue;
+		if (!s->valid)
+			return s;
+		if (!best || s->stamp < best->stamp)
 			best = s;
 	}
 	return best;
+}
+
+/*
+ * The cache grows to ECKD_CACHE_RA_SLOTS once, when read-ahead starts
+ * (so that later I/O allocates nothing: no memory-management system call
+ * in steady state, this thread's malloc arena included). Lock not held.
+ */
+static void ra_grow(struct eckd_cache *c)
+{
+	struct eckd_cache_slot *add[ECKD_CACHE_MAX_SLOTS];
+	unsigned int n = 0, want;
+
+	pthread_mutex_lock(&c->lock);
+	want = c->nslots < ECKD_CACHE_RA_SLOTS ?
+	       ECKD_CACHE_RA_SLOTS - c->nslots : 0;
+	pthread_mutex_unlock(&c->lock);
+	while (n < want && (add[n] = slot_new(c->bufsize)))
+		n++;
+	pthread_mutex_lock(&c->lock);
+	while (n && c->nslots < ECKD_CACHE_MAX_SLOTS)
+		c->slot[c->nslots++] = add[--n];
+	pthread_mutex_unlock(&c->lock);
+	while (n) {
+		free(add[--n]->buf);
+		free(add[n]);
+	}
 }
 
 /* The next track to read ahead, taking the streams in turn (lock held).
@@ -293,6 +312,7 @@ static void *ra_main(void *arg)
 {
 	struct eckd_cache *c = arg;
 
+	ra_grow(c);
 	pthread_mutex_lock(&c->lock);
 	while (!c->ra_stop) {
 		struct eckd_cache_slot *s;

@@ -21,8 +21,8 @@
  * Read-ahead (a 3990's sequential staging): once programs get
  * ECKD_CACHE_RA_RUN tracks one after the other, a thread of the cache
  * reads the next ECKD_CACHE_RA_TRACKS tracks into free or clean slots
- * while the guest is busy between programs (the cache may grow to
- * ECKD_CACHE_RA_SLOTS for it); a program that wants such a track finds
+ * while the guest is busy between programs (the cache grows to
+ * ECKD_CACHE_RA_SLOTS for it, once, when read-ahead starts); a program that wants such a track finds
  * it cached, or waits for its read to end. It never writes anything back
  * and never takes a changed slot. Up to ECKD_CACHE_RA_STREAMS sequential
  * streams are followed at once (readers at several places of the volume,
@@ -42,7 +42,7 @@ struct ckd_image;
 #define ECKD_CACHE_MAX_SLOTS 64   /* it grows to this when every slot is in use */
 #define ECKD_CACHE_RA_RUN    4    /* consecutive tracks that start read-ahead */
 #define ECKD_CACHE_RA_TRACKS 24   /* tracks read ahead of the last one got */
-#define ECKD_CACHE_RA_SLOTS  64   /* slots read-ahead may grow the cache to */
+#define ECKD_CACHE_RA_SLOTS  64   /* slots the cache grows to for read-ahead */
 #define ECKD_CACHE_RA_STREAMS 4   /* sequential streams followed at once */
 
 /* One sequential stream of track gets, and its window to read ahead. */
