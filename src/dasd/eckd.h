@@ -61,6 +61,10 @@ struct eckd_config {
 	 * else writeback, in the image file at final status and durable
 	 * within this many ms (and when the volume is closed). */
 	unsigned int writeback_ms;
+	/* No read-ahead in the volume's cache (eckd_cache.h): every image
+	 * read on the thread of the program that needs it, for fuzzing that
+	 * must see the same run twice. */
+	bool no_readahead;
 };
 
 /*

@@ -524,6 +524,8 @@ static int init_base(struct eckd_device *d, const struct eckd_config *cfg,
 	d->own = eckd_volume_new(cfg->image, cfg->writeback_ms, err);
 	if (!d->own)
 		return -1;
+	if (cfg->no_readahead)
+		eckd_cache_set_readahead(&d->own->cache, false);
 	snprintf(d->name, sizeof(d->name), "%s", d->own->name);
 	model = eckd_model_by_cyls(ECKD_DEV_TYPE, geo->cyls);
 	d->id.cu_type = ECKD_CU_TYPE;

@@ -72,6 +72,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	h_no_readahead = true;      /* one thread's work: the same run twice */
 	(void)argc;
 	(void)argv;
 	log_set_level(LOG_EMERG);

@@ -88,6 +88,10 @@ int h_add_alias(struct harness *h, uint8_t ua);
 void h_detach(struct harness *h);
 int h_attach(struct harness *h, struct ckd_image *img);
 
+/* Only harness_css.c: 3390s made from now on have no read-ahead in their
+ * cache (eckd_config.no_readahead; fuzzing wants the same run twice). */
+extern bool h_no_readahead;
+
 /* Take sense concurrently with a unit check (default) or leave it pending. */
 void h_set_csense(struct harness *h, bool on);
 

@@ -272,10 +272,13 @@ fail:
 	return -1;
 }
 
+bool h_no_readahead;
+
 static int build(struct harness *h, struct ckd_image *img)
 {
 	struct eckd_config cfg = { .image = img, .ssid = h->ssid,
-				   .unit_addr = h->ua };
+				   .unit_addr = h->ua,
+				   .no_readahead = h_no_readahead };
 	struct error err;
 
 	return build_with(h, eckd_device_new(&cfg, &err), img);
