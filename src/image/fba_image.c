@@ -91,6 +91,8 @@ static const char *header_kind(const char id[8])
 		{ "FBA_C064", "Hyperion's 64-bit compressed FBA (CFBA64), "
 			      "not supported (convert it to plain FBA with "
 			      "Hyperion's cfba2fba)" },
+		{ "FBA_C370", "a compressed FBA volume (CFBA) that could "
+			      "not be opened as one" },
 		{ "FBA_S370", "an FBA shadow file" },
 		{ "FBA_S064", "an FBA shadow file" },
 	};
@@ -129,15 +131,19 @@ static void image_free(struct fba_image *img)
 
 /* Is path a CFBA file? Its first 8 bytes, read without the lock (the
    open that follows takes it and checks every header). */
+/* Whether path is a CFBA file: O_NONBLOCK, so a FIFO there does not hold
+ * the opener (the plain path then refuses it). */
 static bool is_cfba(const char *path)
 {
 	char id[8];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
 	bool yes;
 
 	if (fd < 0)
 		return false;
-	yes = ckd_pread_full(fd, id, 8, 0) == 0 && !memcmp(id, "FBA_C370", 8);
+	yes = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	      ckd_pread_full(fd, id, 8, 0) == 0 && !memcmp(id, "FBA_C370", 8);
 	close(fd);
 	return yes;
 }

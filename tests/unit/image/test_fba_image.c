@@ -137,6 +137,12 @@ static void test_refused(void **state)
 	ckd = it_path(dir, "none");
 	assert_null(fba_image_open(ckd, false, &err));
 	assert_int_equal(err.errnum, ENOENT);
+	/* A FIFO where a volume should be: refused, the opener not held
+	 * (without a writer an open for reading would wait for ever). */
+	assert_int_equal(mkfifo(ckd, 0600), 0);
+	assert_null(fba_image_open(ckd, true, &err));
+	assert_null(fba_image_open(ckd, false, &err));
+	unlink(ckd);
 	free(ckd);
 }
 
