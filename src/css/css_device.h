@@ -34,6 +34,8 @@ struct css_device_desc {
 	char volser[7];          /* from the VOL1 label on track 0, "" if none */
 	bool readonly;
 	char cache[16];          /* "writethrough", "writeback", "" */
+	bool removable;          /* image is a removable medium (a tape), ""
+				    when none is mounted */
 };
 
 struct css_device_ops {

@@ -258,7 +258,9 @@ static int sch_media_show(struct sysfs_tree *t, const struct sysfs_node *n,
 
 	if (ret == -ENOENT)
 		return -ENODEV;
-	if (ret < 0 || !d.image[0] || !strcmp(d.format, "none"))
+	if (ret < 0 || !d.removable)
+		return -EOPNOTSUPP;
+	if (!d.image[0])
 		sysfs_bprintf(b, "none\n");
 	else
 		sysfs_bprintf(b, "%s %s\n", d.image, d.readonly ? "ro" : "rw");

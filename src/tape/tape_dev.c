@@ -264,7 +264,15 @@ static uint8_t locate(struct tape_dev *d, struct css_ccw_io *io)
 
 static uint8_t rewind_unload(struct tape_dev *d)
 {
-	aws_tape_close(d->t);            /* flushes what was written */
+	int ret = aws_tape_flush(d->t);
+
+	if (ret < 0) {      /* the tape stays: what was written is not safe */
+		log_msg(LOG_ERR, "%s: flush: %s", aws_tape_path(d->t),
+			strerror(-ret));
+		return check(d, S0_EQUIP_CHECK, ERA_WRITE_ERROR);
+	}
+	d->wrote = false;
+	aws_tape_close(d->t);
 	d->t = NULL;
 	log_msg(LOG_NOTICE, "tape %s unloaded by the guest", d->path);
 	d->path[0] = '\0';
@@ -484,16 +492,20 @@ static int tape_media(struct css_device *dev, const char *path, bool readonly,
 		d->t = t;
 		t = NULL;
 		snprintf(d->path, sizeof(d->path), "%s", aws_tape_path(d->t));
-		d->sense_pending = false;
 		log_msg(LOG_NOTICE, "tape %s loaded%s", d->path,
 			readonly ? " (write-protected)" : "");
 		ret = DEV_STAT_ATTENTION | DEV_STAT_DEV_END |
 		      DEV_STAT_UNIT_EXCEP;
+	} else if ((ret = aws_tape_flush(d->t)) < 0) {
+		/* The tape stays in (and a program that wrote still ends
+		 * with the flush's unit check): nothing is lost quietly. */
+		ret = error_setf(err, -ret, "%s: cannot make what was written "
+				 "durable: %s; the tape stays loaded", d->path,
+				 strerror(-ret));
 	} else {
-		aws_tape_close(d->t);    /* flushes what was written */
+		aws_tape_close(d->t);
 		d->t = NULL;
 		d->wrote = false;
-		d->sense_pending = false;
 		log_msg(LOG_NOTICE, "tape %s unloaded", d->path);
 		d->path[0] = '\0';
 	}
@@ -514,6 +526,7 @@ static void tape_describe(struct css_device *dev, struct css_device_desc *out)
 	snprintf(out->format, sizeof(out->format), "%s", !d->t ? "none" :
 		 aws_tape_format(d->t) == AWS_FORMAT_HET ? "het" : "aws");
 	out->readonly = d->t && aws_tape_readonly(d->t);
+	out->removable = true;
 	pthread_mutex_unlock(&d->lock);
 	snprintf(out->cache, sizeof(out->cache), "writethrough");
 	if (out->image[0] && stat(out->image, &st) == 0) {

@@ -219,6 +219,12 @@ static void test_subchannel_attributes(void **state)
 			    "1a 2a 3a 0a 00 00 00 00 \n");
 	assert_string_equal(rd(x, "/bus/css/devices/0.0.0313/pimpampom"),
 			    "f0 f0 ff\n");
+	/* A DASD has no removable medium to show or change. */
+	assert_int_equal(sysfs_read_file(x->t, canon(x->t,
+			 "/bus/css/devices/0.0.0313/ccwpass_media"), x->buf,
+			 sizeof(x->buf)), -EOPNOTSUPP);
+	assert_int_equal(wr(x, "/bus/css/devices/0.0.0313/ccwpass_media",
+			    "unload"), -EOPNOTSUPP);
 	assert_string_equal(rd(x, "/bus/css/devices/0.0.0313/dev_busid"),
 			    "0.0.2b09\n");
 	assert_string_equal(rd(x, "/bus/css/devices/0.1.0020/dev_busid"),
