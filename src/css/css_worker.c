@@ -165,9 +165,11 @@ static bool run_halt(struct css_subchannel *sch)
 	return true;
 }
 
-/* Clear function: the clear signal resets the device. */
+/* Clear function: the clear signal resets the device, and with it any
+ * status the device had waiting to present. */
 static bool run_clear(struct css_subchannel *sch)
 {
+	sch->unsolicited = 0;
 	end_program(sch);
 	if (sch->dev->ops->reset) {
 		pthread_mutex_unlock(&sch->lock);

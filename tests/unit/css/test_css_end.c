@@ -355,6 +355,14 @@ static void test_unsolicited(void **state)
 	assert_int_equal(css_msch(f.sch, &schib), 0);
 	assert_int_equal(f.notifies, 3);
 	assert_int_equal(css_tsch(f.sch, &irb), 1);
+
+	/* The clear signal resets the device: what it had waiting goes. */
+	assert_int_equal(css_ssch(f.sch, &orb, &f.fm.mem), 0);
+	css_sch_present(f.sch, attn);
+	assert_int_equal(css_csch(f.sch), 0);
+	assert_int_equal(css_tsch(f.sch, &irb), 0);
+	assert_int_equal(FCTL(irb.scsw), SCSW_FCTL_CLEAR);
+	assert_int_equal(css_tsch(f.sch, &irb), 1);
 	fix_fini(&f);
 }
 
