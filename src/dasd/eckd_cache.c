@@ -356,7 +356,7 @@ static void note_sequential(struct eckd_cache *c, uint32_t trk)
 			old = &c->ra[i];
 	}
 	if (!st) {
-		*old = (struct eckd_ra_stream){ .last = trk,
+		*old = (struct eckd_ra_stream){ .last = trk, .run = 1,
 						.stamp = c->clock };
 		return;
 	}

@@ -48,7 +48,7 @@ struct ckd_image;
 /* One sequential stream of track gets, and its window to read ahead. */
 struct eckd_ra_stream {
 	uint32_t last;            /* the track got last (UINT32_MAX: none) */
-	unsigned int run;         /* ... and how many in a row before it */
+	unsigned int run;         /* ... the how-manieth in a row it is */
 	uint32_t next, end;       /* to read: [next, end) */
 	uint64_t stamp;           /* last use, to replace the oldest */
 };
