@@ -25,6 +25,7 @@
 #include "css/css_device.h"
 #include "harness.h"
 #include "image/aws_tape.h"
+#include "image/ckd_io.h"
 #include "tape/tape.h"
 
 #define CE_DE (DEV_STAT_CHN_END | DEV_STAT_DEV_END)
@@ -327,6 +328,40 @@ static void test_operator_media(void **state)
 	expect_uc(&r, 0x80, 0x4a, 0x30);
 }
 
+/* An unload whose flush fails keeps the tape (what was written is not
+ * safe); once the disk works again the unload goes through. */
+static int sync_eio(int fd)
+{
+	(void)fd;
+	errno = EIO;
+	return -1;
+}
+
+static const struct ckd_io_ops failing_sync = {
+	.pread = pread, .pwrite = pwrite, .fdatasync = sync_eio,
+	.ftruncate = ftruncate,
+};
+
+static void test_unload_flush_fails(void **state)
+{
+	struct css_device_desc desc;
+	struct error err = { 0 };
+	char rec[] = "record";
+	struct tresult r;
+
+	ckd_io = &failing_sync;
+	one(0x01, 6, rec, &r);               /* its own flush fails too */
+	expect_uc(&r, 0x10, 0x40, 0x25);
+	assert_int_equal(tdev->ops->media(tdev, NULL, false, &err), -EIO);
+	assert_non_null(strstr(err.msg, "the tape stays loaded"));
+	tdev->ops->describe(tdev, &desc);
+	assert_string_equal(desc.image, path);
+	ckd_io = &ckd_io_libc;
+	assert_int_equal(tdev->ops->media(tdev, NULL, false, &err), 0);
+	tdev->ops->describe(tdev, &desc);
+	assert_string_equal(desc.image, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +373,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_tape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_operator_media, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unload_flush_fails, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_end_of_tape, setup,
 						teardown),
