@@ -17,7 +17,6 @@
 
 #include "cli/cli.h"
 #include "cli/host_view.h"
-#include "cli/view.h"
 #include "common/error.h"
 #include "image/aws_tape.h"
 
@@ -33,8 +32,8 @@ static const char usage_text[] =
 "while guests use it. DEVICE is a device number (0.0.0580) or its\n"
 "subchannel (0.0.0330).\n"
 "\n"
-"  load        put the AWSTAPE volume FILE into the empty drive: the drive\n"
-"              becomes ready and presents attention (Linux's tape_34xx\n"
+"  load        put the tape FILE (AWSTAPE or HET) into the empty drive: the\n"
+"              drive becomes ready and presents attention (Linux's tape_34xx\n"
 "              senses the tape and prints that it was loaded)\n"
 "  unload      rewind and take the tape out (FILE, if given, must be the\n"
 "              one in the drive); what was written is on disk when this\n"
