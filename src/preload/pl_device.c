@@ -119,6 +119,7 @@ static int reconnect(struct pl_device *d)
 	struct vfu_client_opts opts = {
 		.process_vm = pl_process_vm_wanted(),
 		.timeout_ms = pl_call_timeout_ms(),
+		.spin_us = pl_spin_us(),
 	};
 	struct timespec until = deadline_ms(pl_reconnect_ms()), now;
 	struct vfu_device_info di;
@@ -297,6 +298,7 @@ int pl_device_connect(struct pl_group *g, const char *name,
 	struct vfu_client_opts opts = {
 		.process_vm = pl_process_vm_wanted(),
 		.timeout_ms = pl_call_timeout_ms(),
+		.spin_us = pl_spin_us(),
 	};
 	struct timespec until, now;
 	struct pl_device *d;

@@ -104,6 +104,25 @@ int pl_call_timeout_ms(void)
 }
 
 /*
+ * How long a call polls for ccwpassd's reply before it sleeps
+ * (CCWPASS_PRELOAD_SPIN_US, default 200; 0: sleeps at once). The caller is
+ * QEMU's vCPU thread (a start, holding QEMU's big lock: the guest waits
+ * anyway) or its main loop (the interrupt's IRB): waking a thread that
+ * slept costs tens of microseconds per reply on a virtual machine.
+ */
+int pl_spin_us(void)
+{
+	const char *s = getenv("CCWPASS_PRELOAD_SPIN_US");
+	long v;
+	char *end;
+
+	if (!s || !*s)
+		return 200;
+	v = strtol(s, &end, 10);
+	return *end || v < 0 || v > 100000 ? 200 : (int)v;
+}
+
+/*
  * How long a device whose connection ended waits for ccwpassd to come back
  * (CCWPASS_PRELOAD_RECONNECT_MS, default 120 s; 0: the device is gone at
  * once, as before ccwpass could restart).

@@ -62,6 +62,7 @@ int pl_make_fd(const char *name, int open_flags);
 /* Where ccwpassd publishes groups and sockets (CCWPASS_RUNTIME_DIR). */
 const char *pl_runtime_dir(void);
 int pl_call_timeout_ms(void);
+int pl_spin_us(void);          /* CCWPASS_PRELOAD_SPIN_US */
 int pl_reconnect_ms(void);
 bool pl_process_vm_wanted(void);
 

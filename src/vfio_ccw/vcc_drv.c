@@ -136,6 +136,7 @@ void vcc_bh_kick(struct vcc_private *p)
 	uint64_t one = 1;
 	bool mine;
 
+	mine = vcc_fsm_owned(p);
 	pthread_mutex_lock(&p->lock);
 	if (p->bh_fd >= 0) {
 		/* Never blocks; EAGAIN means it is signalled already. */
@@ -145,7 +146,6 @@ void vcc_bh_kick(struct vcc_private *p)
 		pthread_mutex_unlock(&p->lock);
 		return;
 	}
-	mine = p->fsm_busy && pthread_equal(p->fsm_owner, pthread_self());
 	pthread_mutex_unlock(&p->lock);
 	/* No loop: run it here, unless this thread is inside an event,
 	 * which runs the bottom half when it ends. */
@@ -153,6 +153,22 @@ void vcc_bh_kick(struct vcc_private *p)
 		vcc_fsm_lock(p);
 		vcc_fsm_unlock(p);
 	}
+}
+
+/*
+ * The css worker's status, now: the bottom half runs on this thread when
+ * fsm_lock is free (a try, never a wait: whoever holds it may be waiting
+ * for this worker), which saves the switch to the loop thread between a
+ * program's final status and the VMM's eventfd; else the loop runs it.
+ */
+static void bh_now(struct vcc_private *p)
+{
+	if (!vcc_fsm_owned(p) && vcc_fsm_trylock(p)) {
+		vcc_bh_run(p);
+		vcc_fsm_unlock(p);
+		return;
+	}
+	vcc_bh_kick(p);
 }
 
 /* Status that ends the start function (no subchannel/device activity). */
@@ -209,7 +225,7 @@ static void vcc_sch_notify(struct css_subchannel *sch, void *opaque)
 		}
 		pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
-		vcc_bh_kick(p);
+		bh_now(p);
 	}
 	reg_put(p);
 }

@@ -489,6 +489,27 @@ void vcc_fsm_lock(struct vcc_private *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
+bool vcc_fsm_owned(struct vcc_private *p)
+{
+	bool mine;
+
+	pthread_mutex_lock(&p->lock);
+	mine = p->fsm_busy && pthread_equal(p->fsm_owner, pthread_self());
+	pthread_mutex_unlock(&p->lock);
+	return mine;
+}
+
+bool vcc_fsm_trylock(struct vcc_private *p)
+{
+	if (pthread_mutex_trylock(&p->fsm_lock))
+		return false;
+	pthread_mutex_lock(&p->lock);
+	p->fsm_busy = true;
+	p->fsm_owner = pthread_self();
+	pthread_mutex_unlock(&p->lock);
+	return true;
+}
+
 void vcc_fsm_unlock(struct vcc_private *p)
 {
 	bool inline_bh;

@@ -18,7 +18,10 @@
  *   under a signal), the bottom-half kick, client presence.
  * - css notify / chp_event callbacks (worker or varying thread) only take
  *   lock: they queue and kick the bottom half, which runs FSM INTERRUPT
- *   events on the loop thread (or inline when there is no loop).
+ *   events on the loop thread (or inline when there is no loop). The
+ *   notify of a status runs it itself when fsm_lock is free (a try, never
+ *   a wait): one thread switch less between a program's status and the
+ *   VMM's eventfd (docs/performance.md).
  */
 #ifndef CCWPASS_VFIO_CCW_VCC_PRIV_H
 #define CCWPASS_VFIO_CCW_VCC_PRIV_H
@@ -130,6 +133,9 @@ const char *vcc_event_name(enum vcc_event e);
 /* Take / drop fsm_lock; dropping runs the bottom half when no loop does. */
 void vcc_fsm_lock(struct vcc_private *p);
 void vcc_fsm_unlock(struct vcc_private *p);
+/* Take fsm_lock when nobody holds it: true, else false at once. */
+bool vcc_fsm_owned(struct vcc_private *p);   /* this thread holds it */
+bool vcc_fsm_trylock(struct vcc_private *p);
 /* Fire an event (fsm_lock held). */
 void vcc_fsm_event(struct vcc_private *p, enum vcc_event ev);
 /* Reset = CLOSE then OPEN (fsm_lock held). Returns: 0, -EINVAL (NOT_OPER). */

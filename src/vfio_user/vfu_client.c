@@ -8,10 +8,15 @@
  * thread at a time (the "reader", chosen under lock): a caller waiting for
  * its reply becomes the reader when nobody else is, answers DMA requests
  * that arrive first, and hands a reply it reads to whoever waits for it.
+ * vfu_client_service() waits for data without being the reader and reads
+ * only between calls, so a caller reads its own reply: no switch to
+ * another thread and back on the way (docs/performance.md). A caller may
+ * poll the socket for a while before it sleeps (spin_us).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -39,6 +44,7 @@ struct vfu_client {
 	pthread_cond_t cond;
 	bool reader;                   /* somebody reads the socket */
 	int timeout_ms;                /* per call; -1 none */
+	long spin_ns;                  /* a caller polls this long, then sleeps */
 	bool dead;
 	int dead_err;
 	uint16_t next_id;
@@ -213,9 +219,19 @@ static void dispatch(struct vfu_client *c, struct vfu_rx_msg *m)
 	mark_dead(c, -EPROTO);
 }
 
-/* As the reader: read and dispatch one message. 1, 0 (timeout), -errno. */
-static int read_one(struct vfu_client *c, int timeout_ms)
+static long mono_ns(void)
 {
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000L + t.tv_nsec;
+}
+
+/* As the reader: read and dispatch one message. 1, 0 (timeout), -errno.
+ * Polls the socket for spin_ns before sleeping in it. */
+static int read_one(struct vfu_client *c, int timeout_ms, long spin_ns)
+{
+	long spin_until = spin_ns > 0 ? mono_ns() + spin_ns : 0;
 	struct vfu_rx_msg m;
 	int ret;
 
@@ -224,6 +240,10 @@ static int read_one(struct vfu_client *c, int timeout_ms)
 		if (ret == 1) {
 			dispatch(c, &m);
 			return 1;
+		}
+		if (ret == 0 && spin_until && mono_ns() < spin_until) {
+			sched_yield();   /* whoever shares this core runs */
+			continue;
 		}
 		if (ret == 0)
 			ret = vfu_wait_readable(c->fd, timeout_ms);
@@ -236,17 +256,18 @@ static int read_one(struct vfu_client *c, int timeout_ms)
 	}
 }
 
-/* Wait (under c->lock) while another thread reads; false on timeout. */
-static bool wait_reader_free(struct vfu_client *c, int timeout_ms)
+/* Wait (under c->lock) while another thread reads or a call waits for
+ * its reply (its caller reads); false on timeout. */
+static bool wait_socket_free(struct vfu_client *c, int timeout_ms)
 {
 	struct timespec until;
 
-	if (!c->reader || c->dead)
+	if ((!c->reader && !c->wait) || c->dead)
 		return true;
 	if (timeout_ms == 0)
 		return false;
 	until = deadline_ms(timeout_ms);
-	while (c->reader && !c->dead) {
+	while ((c->reader || c->wait) && !c->dead) {
 		if (timeout_ms < 0)
 			pthread_cond_wait(&c->cond, &c->lock);
 		else if (pthread_cond_timedwait(&c->cond, &c->lock, &until))
@@ -259,8 +280,18 @@ int vfu_client_service(struct vfu_client *c, int timeout_ms)
 {
 	int ret;
 
+	/* Not the reader while waiting: a call made meanwhile reads its
+	 * reply itself. */
+	ret = vfu_wait_readable(c->fd, timeout_ms);
+	if (ret == -ETIMEDOUT)
+		return 0;
 	pthread_mutex_lock(&c->lock);
-	if (!wait_reader_free(c, timeout_ms) || c->reader) {
+	if (ret < 0 && !c->dead) {
+		pthread_mutex_unlock(&c->lock);
+		mark_dead(c, ret);
+		pthread_mutex_lock(&c->lock);
+	}
+	if (!wait_socket_free(c, timeout_ms) || c->reader || c->wait) {
 		pthread_mutex_unlock(&c->lock);
 		return 0;
 	}
@@ -271,7 +302,7 @@ int vfu_client_service(struct vfu_client *c, int timeout_ms)
 	}
 	c->reader = true;
 	pthread_mutex_unlock(&c->lock);
-	ret = read_one(c, timeout_ms);
+	ret = read_one(c, 0, 0);   /* what is there: a call may start now */
 	pthread_mutex_lock(&c->lock);
 	c->reader = false;
 	pthread_cond_broadcast(&c->cond);
@@ -327,7 +358,7 @@ static int wait_reply(struct vfu_client *c, struct client_wait *w)
 		}
 		c->reader = true;
 		pthread_mutex_unlock(&c->lock);
-		read_one(c, left);
+		read_one(c, left, c->spin_ns);
 		pthread_mutex_lock(&c->lock);
 		c->reader = false;
 		pthread_cond_broadcast(&c->cond);
@@ -362,6 +393,7 @@ static int call_raw(struct vfu_client *c, uint16_t cmd,
 		ret = wait_reply(c, &w);
 	pthread_mutex_lock(&c->lock);
 	c->wait = NULL;
+	pthread_cond_broadcast(&c->cond);   /* vfu_client_service may read */
 	pthread_mutex_unlock(&c->lock);
 	if (!ret) {
 		*reply = w.reply;
@@ -493,6 +525,7 @@ int vfu_client_open_fd_opts(int fd, const struct vfu_client_opts *o,
 	vfu_dma_table_init(&c->dma, VFU_MAX_DMA_MAPS);
 	c->dead_err = -ENOTCONN;
 	c->timeout_ms = o && o->timeout_ms > 0 ? o->timeout_ms : -1;
+	c->spin_ns = o && o->spin_us > 0 ? (long)o->spin_us * 1000 : 0;
 	ret = negotiate(c, o, err);
 	if (ret < 0) {
 		vfu_client_close(c);
