@@ -7,7 +7,7 @@ export CCWPASS_CACHE=${CCWPASS_CACHE:-/var/cache/ccwpass}
 # Host packages (Debian 12) the build, the tests and the demo need.
 CCWPASS_HOST_PKGS=(
     build-essential pkg-config meson ninja-build python3
-    zlib1g-dev libbz2-dev libfuse3-dev fuse3 libcmocka-dev libsystemd-dev
+    zlib1g-dev libbz2-dev libisal-dev libfuse3-dev fuse3 libcmocka-dev libsystemd-dev
     clang libclang-rt-14-dev llvm-14
     qemu-system-misc mdevctl driverctl hercules
     cpio uuid-runtime util-linux kmod bc systemd systemd-container groff-base

@@ -44,6 +44,7 @@ int eckd_cache_init(struct eckd_cache *c, struct ckd_image *img)
 	c->ra_turn = 0;
 	c->ra_started = c->ra_stop = false;
 	c->ra_reads = c->ra_hits = 0;
+	c->ra_want = 0;
 	pthread_cond_init(&c->ra_cond, NULL);
 	c->bufsize = geo->trksize;
 	if (c->bufsize < ECKD_EMPTY_TRACK_LEN)
@@ -265,29 +266,34 @@ static struct eckd_cache_slot *ra_slot(struct eckd_cache *c)
 }
 
 /*
- * The cache grows to ECKD_CACHE_RA_SLOTS once, when read-ahead starts
- * (so that later I/O allocates nothing: no memory-management system call
- * in steady state, this thread's malloc arena included). Lock not held.
+ * The cache grows to ra_want slots, in this thread (lock held, dropped
+ * while allocating): ECKD_CACHE_RA_SLOTS for one stream, more for the most
+ * streams seen reading ahead at once, so that later I/O allocates
+ * nothing (no memory-management system call in steady state, this
+ * thread's malloc arena included).
  */
 static void ra_grow(struct eckd_cache *c)
 {
 	struct eckd_cache_slot *add[ECKD_CACHE_MAX_SLOTS];
 	unsigned int n = 0, want;
 
-	pthread_mutex_lock(&c->lock);
-	want = c->nslots < ECKD_CACHE_RA_SLOTS ?
-	       ECKD_CACHE_RA_SLOTS - c->nslots : 0;
+	want = c->nslots < c->ra_want ? c->ra_want - c->nslots : 0;
+	if (!want)
+		return;
 	pthread_mutex_unlock(&c->lock);
 	while (n < want && (add[n] = slot_new(c->bufsize)))
 		n++;
 	pthread_mutex_lock(&c->lock);
 	while (n && c->nslots < ECKD_CACHE_MAX_SLOTS)
 		c->slot[c->nslots++] = add[--n];
+	if (n)
+		c->ra_want = c->nslots;   /* programs grew it meanwhile */
 	pthread_mutex_unlock(&c->lock);
 	while (n) {
 		free(add[--n]->buf);
 		free(add[n]);
 	}
+	pthread_mutex_lock(&c->lock);
 }
 
 /* The next track to read ahead, taking the streams in turn (lock held).
@@ -312,11 +318,12 @@ static void *ra_main(void *arg)
 {
 	struct eckd_cache *c = arg;
 
-	ra_grow(c);
 	pthread_mutex_lock(&c->lock);
 	while (!c->ra_stop) {
 		struct eckd_cache_slot *s;
 		uint32_t trk;
+
+		ra_grow(c);
 
 		if (!ra_take(c, &trk)) {
 			pthread_cond_wait(&c->ra_cond, &c->lock);
@@ -365,6 +372,17 @@ static void note_sequential(struct eckd_cache *c, uint32_t trk)
 	st->stamp = c->clock;
 	if (!c->readahead || c->ra_stop || st->run < ECKD_CACHE_RA_RUN)
 		return;
+	if (st->run == ECKD_CACHE_RA_RUN) {
+		/* One more stream reads ahead: room for its window too. */
+		unsigned int n = 0, want;
+
+		for (int i = 0; i < ECKD_CACHE_RA_STREAMS; i++)
+			n += c->ra[i].run >= ECKD_CACHE_RA_RUN;
+		want = ECKD_CACHE_RA_SLOTS +
+		       (n - 1) * ECKD_CACHE_RA_STREAM_SLOTS;
+		if (want > c->ra_want)
+			c->ra_want = want;
+	}
 	end = trk + 1 + ECKD_CACHE_RA_TRACKS;
 	if (end > c->tracks || end < trk)
 		end = c->tracks;

@@ -21,12 +21,17 @@
  * Read-ahead (a 3990's sequential staging): once programs get
  * ECKD_CACHE_RA_RUN tracks one after the other, a thread of the cache
  * reads the next ECKD_CACHE_RA_TRACKS tracks into free or clean slots
- * while the guest is busy between programs (the cache grows to
- * ECKD_CACHE_RA_SLOTS for it, once, when read-ahead starts); a program that wants such a track finds
- * it cached, or waits for its read to end. It never writes anything back
- * and never takes a changed slot. Up to ECKD_CACHE_RA_STREAMS sequential
- * streams are followed at once (readers at several places of the volume,
- * through a base and its aliases).
+ * while the guest is busy between programs; a program that wants such a
+ * track finds it cached, or waits for its read to end. It never writes
+ * anything back and never takes a changed slot. Up to
+ * ECKD_CACHE_RA_STREAMS sequential streams are followed at once (readers
+ * at several places of the volume, through a base and its aliases). The
+ * cache grows for it, in the thread, never in a program: to
+ * ECKD_CACHE_RA_SLOTS when the first stream starts, and by
+ * ECKD_CACHE_RA_STREAM_SLOTS more for each further stream reading ahead at
+ * the same time, so that one stream's window does not push out another's
+ * before it is used (the most streams seen so far: no memory-management
+ * call in steady state).
  */
 #ifndef CCWPASS_DASD_ECKD_CACHE_H
 #define CCWPASS_DASD_ECKD_CACHE_H
@@ -39,11 +44,16 @@
 struct ckd_image;
 
 #define ECKD_CACHE_SLOTS     8    /* slots a cache starts with */
-#define ECKD_CACHE_MAX_SLOTS 64   /* it grows to this when every slot is in use */
 #define ECKD_CACHE_RA_RUN    4    /* consecutive tracks that start read-ahead */
 #define ECKD_CACHE_RA_TRACKS 24   /* tracks read ahead of the last one got */
 #define ECKD_CACHE_RA_SLOTS  64   /* slots the cache grows to for read-ahead */
+#define ECKD_CACHE_RA_STREAM_SLOTS 48  /* ... and by this for each further stream */
 #define ECKD_CACHE_RA_STREAMS 4   /* sequential streams followed at once */
+/* The most slots a cache has: read-ahead for every stream (11.5 MiB of
+ * 3390 tracks); programs grow it up to this too when every slot is in use. */
+#define ECKD_CACHE_MAX_SLOTS \
+	(ECKD_CACHE_RA_SLOTS + \
+	 (ECKD_CACHE_RA_STREAMS - 1) * ECKD_CACHE_RA_STREAM_SLOTS)
 
 /* One sequential stream of track gets, and its window to read ahead. */
 struct eckd_ra_stream {
@@ -85,6 +95,7 @@ struct eckd_cache {
 	pthread_t ra_thread;
 	pthread_cond_t ra_cond;       /* work for the read-ahead thread */
 	uint64_t ra_reads, ra_hits;   /* tracks it read; of those got later */
+	unsigned int ra_want;         /* slots for the streams seen at once */
 };
 
 /* Returns: 0 or -ENOMEM. */

@@ -43,6 +43,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef CCWPASS_HAVE_ISAL
+#include <isa-l/crc.h>
+#endif
 
 #include "common/byteorder.h"
 #include "image/ckd_cckd_impl.h"
@@ -72,9 +75,16 @@ enum {
 
 uint32_t cckd_jrn_slot_size = CCKD_JRN_SLOT;
 
+/* The CRC-32 of zlib's crc32() (gzip's, reflected); ISA-L's
+ * crc32_gzip_refl() is the same function, folded with carry-less
+ * multiplication: ~1 us instead of ~10 for a 3390 track. */
 uint32_t cckd_crc32(const uint8_t *p, size_t n)
 {
+#ifdef CCWPASS_HAVE_ISAL
+	return crc32_gzip_refl(0, p, n);
+#else
 	return (uint32_t)crc32_z(crc32_z(0, Z_NULL, 0), p, n);
+#endif
 }
 
 void cckd_jrn_area_store(uint8_t *raw, const struct cckd_jrn_area *a)

@@ -4,7 +4,8 @@
  * ECKD_CACHE_RA_RUN tracks got one after the other, the tracks ahead are
  * read by the cache's thread and later gets find them; a changed track is
  * never taken for it; a random pattern or read-ahead switched off reads
- * nothing ahead; two streams at once; the cache stops its thread at fini. Waits have deadlines.
+ * nothing ahead; two streams at once; four streams get room for four
+ * windows; the cache stops its thread at fini. Waits have deadlines.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +26,19 @@ static struct eckd_cache cache;
 static int setup(void **state)
 {
 	struct ckd_geometry g = t_geo(10);
+	struct error err = { 0 };
+
+	(void)state;
+	img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
+	assert_non_null(img);
+	assert_int_equal(eckd_cache_init(&cache, img), 0);
+	return 0;
+}
+
+/* 600 tracks: room for four streams far apart. */
+static int setup_big(void **state)
+{
+	struct ckd_geometry g = t_geo(40);
 	struct error err = { 0 };
 
 	(void)state;
@@ -165,6 +179,39 @@ static void test_two_streams(void **state)
 		    2 * (n - ECKD_CACHE_RA_RUN - 1));
 }
 
+/*
+ * Four readers through a base and three aliases, taking turns with
+ * programs of 11 tracks each (512 KiB), as the HyperPAV benchmark does: the
+ * cache grows for four windows, and after each stream's first program
+ * every track is a hit. With room for one window only, the streams' windows
+ * pushed each other out before they were used.
+ */
+static void test_four_streams(void **state)
+{
+	enum { PROG = 11, ROUNDS = 10, SPAN = 140 };
+	struct eckd_cache_slot *s[PROG];
+
+	(void)state;
+	for (uint32_t r = 0; r < ROUNDS; r++) {
+		for (uint32_t k = 0; k < 4; k++) {
+			uint32_t first = k * SPAN + r * PROG;
+
+			assert_true(TEST_WAIT_UNTIL(ra_done()));
+			for (uint32_t i = 0; i < PROG; i++) {
+				assert_int_equal(eckd_cache_get(&cache,
+						 first + i, NULL, &s[i]), 0);
+				assert_int_equal(s[i]->trk, first + i);
+			}
+			for (uint32_t i = 0; i < PROG; i++)
+				eckd_cache_put(&cache, s[i]);
+		}
+	}
+	assert_true(counter(&cache.ra_hits) >= 4 * PROG * (ROUNDS - 1));
+	pthread_mutex_lock(&cache.lock);
+	assert_int_equal(cache.nslots, ECKD_CACHE_MAX_SLOTS);
+	pthread_mutex_unlock(&cache.lock);
+}
+
 /* Stopped while it reads: fini joins it (teardown), nothing leaks. */
 static void test_fini_while_reading(void **state)
 {
@@ -185,6 +232,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_streams,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_four_streams,
+						setup_big, teardown),
 		cmocka_unit_test_setup_teardown(test_fini_while_reading,
 						setup, teardown),
 	};
