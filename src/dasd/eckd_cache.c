@@ -383,10 +383,18 @@ static void note_sequential(struct eckd_cache *c, uint32_t trk)
 		if (want > c->ra_want)
 			c->ra_want = want;
 	}
+	if (st->next <= trk)
+		st->next = trk + 1;   /* the program overtook the thread */
+	/* The window moves in steps of half its size, not by a track per
+	 * track got: the thread then reads a dozen tracks per wake-up, not
+	 * one (a wake-up is the dearer part on a virtual machine). */
+	if (st->end > trk + 1 + ECKD_CACHE_RA_TRACKS / 2 &&
+	    st->end <= trk + 1 + ECKD_CACHE_RA_TRACKS)
+		return;
 	end = trk + 1 + ECKD_CACHE_RA_TRACKS;
 	if (end > c->tracks || end < trk)
 		end = c->tracks;
-	if (st->next <= trk || st->next > end)
+	if (st->next > end)
 		st->next = trk + 1;
 	st->end = end;
 	if (!c->ra_started) {
