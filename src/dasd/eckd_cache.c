@@ -116,14 +116,15 @@ static bool idle(const struct eckd_cache_slot *s)
 
 /*
  * Which slot to reuse, best first: free, then clean (least recently
- * used), then one changed by owner, then one changed by another program
- * (its write-back has not failed before). NULL: none can be reused now.
+ * used), then read ahead but not yet used, then one changed by owner, then
+ * one changed by another program (its write-back has not failed before).
+ * NULL: none can be reused now.
  */
 static struct eckd_cache_slot *pick_victim(struct eckd_cache *c,
 					   const void *owner)
 {
 	struct eckd_cache_slot *best = NULL;
-	int best_rank = 4;
+	int best_rank = 5;
 
 	for (unsigned int i = 0; i < c->nslots; i++) {
 		struct eckd_cache_slot *s = c->slot[i];
@@ -133,12 +134,14 @@ static struct eckd_cache_slot *pick_victim(struct eckd_cache *c,
 			continue;
 		if (!s->valid)
 			rank = 0;
-		else if (!s->dirty)
+		else if (!s->dirty && !s->ahead)
 			rank = 1;
+		else if (!s->dirty)
+			rank = 2;       /* read ahead, not yet used */
 		else if (s->owner == owner)
-			rank = 2;
-		else if (!s->wb_failed)
 			rank = 3;
+		else if (!s->wb_failed)
+			rank = 4;
 		else
 			continue;
 		if (rank < best_rank ||
@@ -245,8 +248,9 @@ static int fill(struct eckd_cache *c, struct eckd_cache_slot *s,
 
 /*
  * A slot read-ahead may fill, lock held: a free one, else the least
- * recently used clean one that is not itself read ahead and unused.
- * NULL: none (this track is left to the program).
+ * recently used clean one that is not itself read ahead and unused (one
+ * read ahead ECKD_CACHE_RA_RECENT gets ago is a window nobody came for).
+ * NULL: none.
  */
 static struct eckd_cache_slot *ra_slot(struct eckd_cache *c)
 {
@@ -255,8 +259,9 @@ static struct eckd_cache_slot *ra_slot(struct eckd_cache *c)
 	for (unsigned int i = 0; i < c->nslots; i++) {
 		struct eckd_cache_slot *s = c->slot[i];
 
-		if (!idle(s) || s->dirty || s->ahead)
-			continue;
+		if (!idle(s) || s->dirty ||
+		    (s->ahead && c->clock - s->stamp <= ECKD_CACHE_RA_RECENT))
+			continue;      /* a window still to be used */
 		if (!s->valid)
 			return s;
 		if (!best || s->stamp < best->stamp)
@@ -267,10 +272,10 @@ static struct eckd_cache_slot *ra_slot(struct eckd_cache *c)
 
 /*
  * The cache grows to ra_want slots, in this thread (lock held, dropped
- * while allocating): ECKD_CACHE_RA_SLOTS for one stream, more for the most
- * streams seen reading ahead at once, so that later I/O allocates
- * nothing (no memory-management system call in steady state, this
- * thread's malloc arena included).
+ * while allocating): ECKD_CACHE_RA_SLOTS when read-ahead starts, more
+ * when the windows of several streams did not fit, so that later I/O
+ * allocates nothing (no memory-management system call in steady state,
+ * this thread's malloc arena included).
  */
 static void ra_grow(struct eckd_cache *c)
 {
@@ -332,6 +337,16 @@ static void *ra_main(void *arg)
 		if (find(c, trk))
 			continue;
 		s = ra_slot(c);
+		if (!s && c->nslots < ECKD_CACHE_MAX_SLOTS) {
+			/* The windows do not fit (several streams at once):
+			 * room for one more, once. */
+			c->ra_want = c->nslots + ECKD_CACHE_RA_STREAM_SLOTS;
+			if (c->ra_want > ECKD_CACHE_MAX_SLOTS)
+				c->ra_want = ECKD_CACHE_MAX_SLOTS;
+			ra_grow(c);
+			if (!find(c, trk))
+				s = ra_slot(c);
+		}
 		if (!s)
 			continue;      /* full of what is still to be used */
 		/* An error is for the program's own read to report. */
@@ -372,17 +387,6 @@ static void note_sequential(struct eckd_cache *c, uint32_t trk)
 	st->stamp = c->clock;
 	if (!c->readahead || c->ra_stop || st->run < ECKD_CACHE_RA_RUN)
 		return;
-	if (st->run == ECKD_CACHE_RA_RUN) {
-		/* One more stream reads ahead: room for its window too. */
-		unsigned int n = 0, want;
-
-		for (int i = 0; i < ECKD_CACHE_RA_STREAMS; i++)
-			n += c->ra[i].run >= ECKD_CACHE_RA_RUN;
-		want = ECKD_CACHE_RA_SLOTS +
-		       (n - 1) * ECKD_CACHE_RA_STREAM_SLOTS;
-		if (want > c->ra_want)
-			c->ra_want = want;
-	}
 	if (st->next <= trk)
 		st->next = trk + 1;   /* the program overtook the thread */
 	/* The window moves in steps of half its size, not by a track per
@@ -398,7 +402,11 @@ static void note_sequential(struct eckd_cache *c, uint32_t trk)
 		st->next = trk + 1;
 	st->end = end;
 	if (!c->ra_started) {
-		int r = pthread_create(&c->ra_thread, NULL, ra_main, c);
+		int r;
+
+		if (c->ra_want < ECKD_CACHE_RA_SLOTS)
+			c->ra_want = ECKD_CACHE_RA_SLOTS;
+		r = pthread_create(&c->ra_thread, NULL, ra_main, c);
 
 		if (r) {
 			c->readahead = false;

@@ -28,10 +28,13 @@
  * at several places of the volume, through a base and its aliases). The
  * cache grows for it, in the thread, never in a program: to
  * ECKD_CACHE_RA_SLOTS when the first stream starts, and by
- * ECKD_CACHE_RA_STREAM_SLOTS more for each further stream reading ahead at
- * the same time, so that one stream's window does not push out another's
- * before it is used (the most streams seen so far: no memory-management
- * call in steady state).
+ * ECKD_CACHE_RA_STREAM_SLOTS each time the thread finds no slot for a
+ * window (several streams at once), up to ECKD_CACHE_MAX_SLOTS: the most
+ * ever needed, so no memory-management call in steady state. A program
+ * that needs a slot takes a track read ahead but not yet used only when
+ * no other clean one is there, so one stream's window does not push out
+ * another's; a window nobody came for within ECKD_CACHE_RA_RECENT gets is
+ * the thread's to reuse.
  */
 #ifndef CCWPASS_DASD_ECKD_CACHE_H
 #define CCWPASS_DASD_ECKD_CACHE_H
@@ -47,8 +50,9 @@ struct ckd_image;
 #define ECKD_CACHE_RA_RUN    4    /* consecutive tracks that start read-ahead */
 #define ECKD_CACHE_RA_TRACKS 24   /* tracks read ahead of the last one got */
 #define ECKD_CACHE_RA_SLOTS  64   /* slots the cache grows to for read-ahead */
-#define ECKD_CACHE_RA_STREAM_SLOTS 48  /* ... and by this for each further stream */
+#define ECKD_CACHE_RA_STREAM_SLOTS 48  /* ... and by this when windows do not fit */
 #define ECKD_CACHE_RA_STREAMS 4   /* sequential streams followed at once */
+#define ECKD_CACHE_RA_RECENT 256  /* gets since its last: a stream still in use */
 /* The most slots a cache has: read-ahead for every stream (11.5 MiB of
  * 3390 tracks); programs grow it up to this too when every slot is in use. */
 #define ECKD_CACHE_MAX_SLOTS \
@@ -95,7 +99,7 @@ struct eckd_cache {
 	pthread_t ra_thread;
 	pthread_cond_t ra_cond;       /* work for the read-ahead thread */
 	uint64_t ra_reads, ra_hits;   /* tracks it read; of those got later */
-	unsigned int ra_want;         /* slots for the streams seen at once */
+	unsigned int ra_want;         /* slots the thread grows the cache to */
 };
 
 /* Returns: 0 or -ENOMEM. */
