@@ -291,8 +291,8 @@ static void ra_grow(struct eckd_cache *c)
 	pthread_mutex_lock(&c->lock);
 	while (n && c->nslots < ECKD_CACHE_MAX_SLOTS)
 		c->slot[c->nslots++] = add[--n];
-	if (n)
-		c->ra_want = c->nslots;   /* programs grew it meanwhile */
+	if (c->nslots < c->ra_want || n)
+		c->ra_want = c->nslots;   /* out of memory, or at the cap */
 	pthread_mutex_unlock(&c->lock);
 	while (n) {
 		free(add[--n]->buf);
@@ -328,7 +328,10 @@ static void *ra_main(void *arg)
 		struct eckd_cache_slot *s;
 		uint32_t trk;
 
-		ra_grow(c);
+		if (c->nslots < c->ra_want) {
+			ra_grow(c);     /* drops the lock: ra_stop again */
+			continue;
+		}
 
 		if (!ra_take(c, &trk)) {
 			pthread_cond_wait(&c->ra_cond, &c->lock);
