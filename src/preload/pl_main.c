@@ -87,20 +87,27 @@ const char *pl_runtime_dir(void)
 	return d && *d ? d : DEFAULT_RUNTIME_DIR;
 }
 
+/* Environment variable name as a number in [lo, hi]; def when it is not
+ * set, not a number or out of range. */
+static int env_int(const char *name, int def, long lo, long hi)
+{
+	const char *s = getenv(name);
+	long v;
+	char *end;
+
+	if (!s || !*s)
+		return def;
+	v = strtol(s, &end, 10);
+	return *end || v < lo || v > hi ? def : (int)v;
+}
+
 /*
  * Bound on one request to ccwpassd (CCWPASS_PRELOAD_TIMEOUT_MS, default
  * 30 s): past it the device counts as gone (ENODEV, cc 3 to the guest).
  */
 int pl_call_timeout_ms(void)
 {
-	const char *s = getenv("CCWPASS_PRELOAD_TIMEOUT_MS");
-	long v;
-	char *end;
-
-	if (!s || !*s)
-		return 30000;
-	v = strtol(s, &end, 10);
-	return *end || v <= 0 || v > 3600000 ? 30000 : (int)v;
+	return env_int("CCWPASS_PRELOAD_TIMEOUT_MS", 30000, 1, 3600000);
 }
 
 /*
@@ -112,14 +119,7 @@ int pl_call_timeout_ms(void)
  */
 int pl_spin_us(void)
 {
-	const char *s = getenv("CCWPASS_PRELOAD_SPIN_US");
-	long v;
-	char *end;
-
-	if (!s || !*s)
-		return 200;
-	v = strtol(s, &end, 10);
-	return *end || v < 0 || v > 100000 ? 200 : (int)v;
+	return env_int("CCWPASS_PRELOAD_SPIN_US", 200, 0, 100000);
 }
 
 /*
@@ -129,14 +129,7 @@ int pl_spin_us(void)
  */
 int pl_reconnect_ms(void)
 {
-	const char *s = getenv("CCWPASS_PRELOAD_RECONNECT_MS");
-	long v;
-	char *end;
-
-	if (!s || !*s)
-		return 120000;
-	v = strtol(s, &end, 10);
-	return *end || v < 0 || v > 3600000 ? 120000 : (int)v;
+	return env_int("CCWPASS_PRELOAD_RECONNECT_MS", 120000, 0, 3600000);
 }
 
 /*

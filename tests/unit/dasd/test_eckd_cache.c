@@ -23,29 +23,29 @@
 static struct ckd_image *img;
 static struct eckd_cache cache;
 
-static int setup(void **state)
+/* A cache for a volume in memory of cyl cylinders (15 tracks each). */
+static int setup_cyl(unsigned int cyl)
 {
-	struct ckd_geometry g = t_geo(10);
+	struct ckd_geometry g = t_geo(cyl);
 	struct error err = { 0 };
 
-	(void)state;
 	img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
 	assert_non_null(img);
 	assert_int_equal(eckd_cache_init(&cache, img), 0);
 	return 0;
 }
 
+static int setup(void **state)
+{
+	(void)state;
+	return setup_cyl(10);
+}
+
 /* 600 tracks: room for four streams far apart. */
 static int setup_big(void **state)
 {
-	struct ckd_geometry g = t_geo(40);
-	struct error err = { 0 };
-
 	(void)state;
-	img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
-	assert_non_null(img);
-	assert_int_equal(eckd_cache_init(&cache, img), 0);
-	return 0;
+	return setup_cyl(40);
 }
 
 static int teardown(void **state)
