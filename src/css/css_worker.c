@@ -235,6 +235,7 @@ static void *worker_main(void *arg)
 {
 	struct css_subchannel *sch = arg;
 
+	pthread_setname_np(pthread_self(), "ccwpass-sch");
 	pthread_mutex_lock(&sch->lock);
 	while (!sch->stop) {
 		process_locked(sch);

@@ -151,6 +151,7 @@ static void *runner(void *opaque)
 	struct uevent_runner *u = opaque;
 	char parent[CSS_BUSID_STRLEN];
 
+	pthread_setname_np(pthread_self(), "ccwpass-uevent");
 	pthread_mutex_lock(&u->lock);
 	for (;;) {
 		while (!u->stopping && (u->paused || !u->count))

@@ -245,6 +245,7 @@ static void *watch_main(void *opaque)
 {
 	struct vfio_nodes *v = opaque;
 
+	pthread_setname_np(pthread_self(), "ccwpass-nodes");
 	for (;;) {
 		struct pollfd f[2] = {
 			{ .fd = v->inotify, .events = POLLIN },

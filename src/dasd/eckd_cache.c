@@ -323,6 +323,7 @@ static void *ra_main(void *arg)
 {
 	struct eckd_cache *c = arg;
 
+	pthread_setname_np(pthread_self(), "ccwpass-ahead");
 	pthread_mutex_lock(&c->lock);
 	while (!c->ra_stop) {
 		struct eckd_cache_slot *s;

@@ -33,6 +33,7 @@ static void *flusher_main(void *arg)
 {
 	struct eckd_flusher *f = arg;
 
+	pthread_setname_np(pthread_self(), "ccwpass-flush");
 	pthread_mutex_lock(&f->lock);
 	while (!f->stop) {
 		struct timespec until;

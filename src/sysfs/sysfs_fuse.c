@@ -302,6 +302,10 @@ static void *loop_thread(void *opaque)
 	struct sysfs_mount *m = opaque;
 	struct fuse_loop_config *cfg = fuse_loop_cfg_create();
 
+	/* libfuse's workers are made by this thread and by each other, and
+	 * take its name: the view's threads are told apart from the I/O
+	 * path's (bench/run's steady-state trace leaves them out). */
+	pthread_setname_np(pthread_self(), "ccwpass-view");
 	if (cfg) {
 		fuse_loop_cfg_set_clone_fd(cfg, 0);
 		fuse_loop_cfg_set_max_threads(cfg, 16);

@@ -82,7 +82,10 @@ static void on_bh(struct evloop *loop, int fd, uint32_t events, void *opaque)
 static void *loop_main(void *opaque)
 {
 	struct vcc_mdev *m = opaque;
-	int ret = evloop_run(m->loop);
+	int ret;
+
+	pthread_setname_np(pthread_self(), "ccwpass-mdev");
+	ret = evloop_run(m->loop);
 
 	if (ret < 0)
 		log_msg(LOG_ERR, "mdev %s: event loop: %s", m->uuid,
