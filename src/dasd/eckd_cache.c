@@ -347,7 +347,9 @@ static void *ra_main(void *arg)
 			c->ra_want = c->nslots + ECKD_CACHE_RA_STREAM_SLOTS;
 			if (c->ra_want > ECKD_CACHE_MAX_SLOTS)
 				c->ra_want = ECKD_CACHE_MAX_SLOTS;
-			ra_grow(c);
+			ra_grow(c);     /* drops the lock: look again */
+			if (c->ra_stop || !c->readahead)
+				continue;
 			if (!find(c, trk))
 				s = ra_slot(c);
 		}

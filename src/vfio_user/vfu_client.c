@@ -231,9 +231,13 @@ static long mono_ns(void)
  * Polls the socket for spin_ns before sleeping in it. */
 static int read_one(struct vfu_client *c, int timeout_ms, long spin_ns)
 {
-	long spin_until = spin_ns > 0 ? mono_ns() + spin_ns : 0;
 	struct vfu_rx_msg m;
+	long spin_until;
 	int ret;
+
+	if (timeout_ms >= 0 && spin_ns > timeout_ms * 1000000L)
+		spin_ns = timeout_ms * 1000000L;   /* within the call's bound */
+	spin_until = spin_ns > 0 ? mono_ns() + spin_ns : 0;
 
 	for (;;) {
 		ret = vfu_rx_step(&c->rx, c->fd, &m);
@@ -291,14 +295,16 @@ int vfu_client_service(struct vfu_client *c, int timeout_ms)
 		mark_dead(c, ret);
 		pthread_mutex_lock(&c->lock);
 	}
-	if (!wait_socket_free(c, timeout_ms) || c->reader || c->wait) {
-		pthread_mutex_unlock(&c->lock);
-		return 0;
-	}
-	if (c->dead) {
+	/* Dead first: a dead socket polls readable, and the call still in
+	 * flight would otherwise make this return 0 at once, again and again. */
+	if (wait_socket_free(c, timeout_ms) && c->dead) {
 		ret = c->dead_err;
 		pthread_mutex_unlock(&c->lock);
 		return ret;
+	}
+	if (c->reader || c->wait) {
+		pthread_mutex_unlock(&c->lock);
+		return 0;
 	}
 	c->reader = true;
 	pthread_mutex_unlock(&c->lock);
