@@ -130,9 +130,8 @@ static void image_free(struct fba_image *img)
 }
 
 /* Is path a CFBA file? Its first 8 bytes, read without the lock (the
-   open that follows takes it and checks every header). */
-/* Whether path is a CFBA file: O_NONBLOCK, so a FIFO there does not hold
- * the opener (the plain path then refuses it). */
+ * open that follows takes it and checks every header); O_NONBLOCK, so a
+ * FIFO there does not hold the opener (the plain path then refuses it). */
 static bool is_cfba(const char *path)
 {
 	char id[8];

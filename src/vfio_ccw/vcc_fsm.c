@@ -480,13 +480,19 @@ int vcc_fsm_reset(struct vcc_private *p)
 	return p->state == VCC_STATE_NOT_OPER ? -EINVAL : 0;
 }
 
-void vcc_fsm_lock(struct vcc_private *p)
+/* fsm_lock was just taken by this thread: say who holds it. */
+static void fsm_owner_set(struct vcc_private *p)
 {
-	pthread_mutex_lock(&p->fsm_lock);
 	pthread_mutex_lock(&p->lock);
 	p->fsm_busy = true;
 	p->fsm_owner = pthread_self();
 	pthread_mutex_unlock(&p->lock);
+}
+
+void vcc_fsm_lock(struct vcc_private *p)
+{
+	pthread_mutex_lock(&p->fsm_lock);
+	fsm_owner_set(p);
 }
 
 bool vcc_fsm_owned(struct vcc_private *p)
@@ -503,10 +509,7 @@ bool vcc_fsm_trylock(struct vcc_private *p)
 {
 	if (pthread_mutex_trylock(&p->fsm_lock))
 		return false;
-	pthread_mutex_lock(&p->lock);
-	p->fsm_busy = true;
-	p->fsm_owner = pthread_self();
-	pthread_mutex_unlock(&p->lock);
+	fsm_owner_set(p);
 	return true;
 }
 

@@ -133,8 +133,9 @@ const char *vcc_event_name(enum vcc_event e);
 /* Take / drop fsm_lock; dropping runs the bottom half when no loop does. */
 void vcc_fsm_lock(struct vcc_private *p);
 void vcc_fsm_unlock(struct vcc_private *p);
+/* This thread holds fsm_lock. */
+bool vcc_fsm_owned(struct vcc_private *p);
 /* Take fsm_lock when nobody holds it: true, else false at once. */
-bool vcc_fsm_owned(struct vcc_private *p);   /* this thread holds it */
 bool vcc_fsm_trylock(struct vcc_private *p);
 /* Fire an event (fsm_lock held). */
 void vcc_fsm_event(struct vcc_private *p, enum vcc_event ev);

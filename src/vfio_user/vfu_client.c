@@ -26,6 +26,7 @@
 #include "common/deadline.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/ptime.h"
 #include "vfio_user/vfu_client_priv.h"
 #include "vfio_user/vfu_transport.h"
 
@@ -219,25 +220,17 @@ static void dispatch(struct vfu_client *c, struct vfu_rx_msg *m)
 	mark_dead(c, -EPROTO);
 }
 
-static long mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000000000L + t.tv_nsec;
-}
-
 /* As the reader: read and dispatch one message. 1, 0 (timeout), -errno.
  * Polls the socket for spin_ns before sleeping in it. */
 static int read_one(struct vfu_client *c, int timeout_ms, long spin_ns)
 {
 	struct vfu_rx_msg m;
-	long spin_until;
+	uint64_t spin_until;
 	int ret;
 
 	if (timeout_ms >= 0 && spin_ns > timeout_ms * 1000000L)
 		spin_ns = timeout_ms * 1000000L;   /* within the call's bound */
-	spin_until = spin_ns > 0 ? mono_ns() + spin_ns : 0;
+	spin_until = spin_ns > 0 ? ptime_now() + (uint64_t)spin_ns : 0;
 
 	for (;;) {
 		ret = vfu_rx_step(&c->rx, c->fd, &m);
@@ -245,7 +238,7 @@ static int read_one(struct vfu_client *c, int timeout_ms, long spin_ns)
 			dispatch(c, &m);
 			return 1;
 		}
-		if (ret == 0 && spin_until && mono_ns() < spin_until) {
+		if (ret == 0 && spin_until && ptime_now() < spin_until) {
 			sched_yield();   /* whoever shares this core runs */
 			continue;
 		}
