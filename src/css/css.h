@@ -175,6 +175,14 @@ int css_ssch(struct css_subchannel *sch, const struct css_orb *orb,
 int css_hsch(struct css_subchannel *sch);
 /* CLEAR SUBCHANNEL: cc 0 or 3. */
 int css_csch(struct css_subchannel *sch);
+/*
+ * Functions issued between hold and release start when released: the
+ * caller answers its own client first (the worker would otherwise take
+ * the caller's CPU while the client waits for that answer). Any thread;
+ * release is idempotent. With CSS_F_SYNC functions run at once anyway.
+ */
+void css_sch_hold_start(struct css_subchannel *sch);
+void css_sch_release_start(struct css_subchannel *sch);
 /* TEST SUBCHANNEL: cc 0 (status was pending; irb filled, status cleared), 1, 3. */
 int css_tsch(struct css_subchannel *sch, struct css_irb *irb);
 /* STORE SUBCHANNEL: cc 0, 3. */

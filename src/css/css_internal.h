@@ -117,6 +117,8 @@ struct css_subchannel {
 	bool stop;                    /* css_free(): worker must exit */
 	bool running;                 /* a channel program is executing */
 	bool in_process;              /* CSS_F_SYNC: functions being run */
+	bool kick_held;               /* css_sch_hold_start() */
+	bool kick_owed;               /* a function came while held */
 	bool program_open;            /* end_program() still owed */
 	uint8_t unsolicited;          /* device status waiting to be made
 					 pending on its own (css_sch_present) */

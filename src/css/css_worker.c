@@ -268,7 +268,10 @@ int css_worker_prepare(struct css_subchannel *sch)
 void css_worker_kick(struct css_subchannel *sch)
 {
 	if (!css_sync(sch)) {
-		pthread_cond_signal(&sch->cond);
+		if (sch->kick_held)
+			sch->kick_owed = true;
+		else
+			pthread_cond_signal(&sch->cond);
 		return;
 	}
 	if (sch->running || sch->in_process)
@@ -276,6 +279,24 @@ void css_worker_kick(struct css_subchannel *sch)
 	sch->in_process = true;
 	process_locked(sch);
 	sch->in_process = false;
+}
+
+void css_sch_hold_start(struct css_subchannel *sch)
+{
+	pthread_mutex_lock(&sch->lock);
+	sch->kick_held = true;
+	pthread_mutex_unlock(&sch->lock);
+}
+
+void css_sch_release_start(struct css_subchannel *sch)
+{
+	pthread_mutex_lock(&sch->lock);
+	sch->kick_held = false;
+	if (sch->kick_owed) {
+		sch->kick_owed = false;
+		pthread_cond_signal(&sch->cond);
+	}
+	pthread_mutex_unlock(&sch->lock);
 }
 
 void css_worker_stop(struct css_subchannel *sch)

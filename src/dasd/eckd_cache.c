@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/thread.h"
 
 #include "dasd/eckd_track.h"
 #include "image/ckd_image.h"
@@ -324,6 +325,7 @@ static void *ra_main(void *arg)
 	struct eckd_cache *c = arg;
 
 	pthread_setname_np(pthread_self(), "ccwpass-ahead");
+	thread_set_background();
 	pthread_mutex_lock(&c->lock);
 	while (!c->ra_stop) {
 		struct eckd_cache_slot *s;

@@ -11,6 +11,7 @@
 
 #include "common/deadline.h"
 #include "common/log.h"
+#include "common/thread.h"
 #include "image/ckd_image.h"
 
 static void flush_now(struct eckd_flusher *f)
@@ -34,6 +35,7 @@ static void *flusher_main(void *arg)
 	struct eckd_flusher *f = arg;
 
 	pthread_setname_np(pthread_self(), "ccwpass-flush");
+	thread_set_background();
 	pthread_mutex_lock(&f->lock);
 	while (!f->stop) {
 		struct timespec until;

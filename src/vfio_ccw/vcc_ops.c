@@ -156,6 +156,12 @@ static int op_region_write(void *dev, uint32_t index, uint64_t off,
 
 	switch (index) {
 	case VCC_REGION_IO:
+		/*
+		 * The VMM waits for this answer (QEMU's vCPU, under its big
+		 * lock): the program starts once it is sent (op_replied), or
+		 * its worker, woken on this CPU, would run first.
+		 */
+		css_sch_hold_start(p->sch);
 		return vcc_io_write(p, off, buf, len);
 	case VCC_REGION_ASYNC:
 		return vcc_async_write(p, off, buf, len);
@@ -260,10 +266,18 @@ static void op_client_ready(void *dev)
 	vcc_mdev_client_ready(dev);
 }
 
+static void op_replied(void *dev)
+{
+	struct vcc_private *p = dev;
+
+	css_sch_release_start(p->sch);
+}
+
 static void op_client_gone(void *dev)
 {
 	struct vcc_private *p = dev;
 
+	css_sch_release_start(p->sch);   /* the answer may not have gone */
 	vcc_mdev_client_gone(p);
 	pthread_mutex_lock(&p->lock);
 	p->client_pid = 0;
@@ -279,5 +293,6 @@ const struct vfu_device_ops vcc_device_ops = {
 	.dma_map = op_dma_map,
 	.dma_unmap = op_dma_unmap,
 	.client_ready = op_client_ready,
+	.replied = op_replied,
 	.client_gone = op_client_gone,
 };

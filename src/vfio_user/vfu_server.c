@@ -420,6 +420,8 @@ static void handle_command(struct vfu_server *s, struct vfu_conn *c,
 	if (!(m->hdr.flags & VFU_F_NO_REPLY) || !was_negotiated)
 		send_reply(s, c, &m->hdr, ret < 0 ? -ret : 0, r.iov, r.niov);
 	free(r.heap);
+	if (s->ops->replied)
+		s->ops->replied(s->dev);
 	/* Failed negotiation: "the server ... closes the connection". */
 	if (!c->negotiated)
 		vfu_conn_mark_dead(s, c);

@@ -115,6 +115,12 @@ struct vfu_device_ops {
 	/* Optional. The client connected (after version negotiation). */
 	void (*client_ready)(void *dev);
 	/*
+	 * Optional. A command was answered (or needed no answer): work it
+	 * started that should not compete with the answer for a CPU, such
+	 * as waking a thread, can begin now.
+	 */
+	void (*replied)(void *dev);
+	/*
 	 * Optional. A connection ended (every connection, negotiated or not):
 	 * stop using the client's memory and eventfds before returning.
 	 */

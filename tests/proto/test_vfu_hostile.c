@@ -23,6 +23,7 @@
 #include "common/error.h"
 #include "common/evloop.h"
 #include "vfio_user/vfu_client.h"
+#include "test_wait.h"
 #include "vfu_raw.h"
 
 /* ---- negotiation -------------------------------------------------------- */
@@ -260,6 +261,46 @@ static void test_no_reply(void **state)
 	assert_int_equal(f->dev.resets, 2);
 }
 
+static unsigned replied(struct testdev *d, int *queued)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&d->lock);
+	n = d->replied;
+	*queued = d->probe_queued;
+	pthread_mutex_unlock(&d->lock);
+	return n;
+}
+
+/* The device's replied op runs once per command, after the answer went. */
+static void test_replied_after_reply(void **state)
+{
+	struct fixture *f = *state;
+	const uint8_t data[4] = { 1, 2, 3, 4 };
+	unsigned before;
+	int queued;
+
+	pthread_mutex_lock(&f->dev.lock);
+	f->dev.probe = true;
+	f->dev.probe_fd = f->fd;     /* nothing read from it meanwhile */
+	pthread_mutex_unlock(&f->dev.lock);
+	before = replied(&f->dev, &queued);
+	raw_region(f->fd, 23, VFU_CMD_REGION_WRITE, 0, 0, sizeof(data), data,
+		   sizeof(data), NULL, 0);
+	assert_true(TEST_WAIT_UNTIL(replied(&f->dev, &queued) == before + 1));
+	/* The header and the access header of the answer were there. */
+	assert_true(queued >= (int)(sizeof(struct vfu_hdr) + 16));
+	expect_reply_ok(f->fd, 23, VFU_CMD_REGION_WRITE);
+	/* No answer wanted: the op still runs, with nothing to read. */
+	raw_msg(f->fd, 24, VFU_CMD_DEVICE_RESET, VFU_F_NO_REPLY, NULL, 0, NULL,
+		0);
+	assert_true(TEST_WAIT_UNTIL(replied(&f->dev, &queued) == before + 2));
+	assert_int_equal(queued, 0);
+	pthread_mutex_lock(&f->dev.lock);
+	f->dev.probe = false;
+	pthread_mutex_unlock(&f->dev.lock);
+}
+
 static void test_unexpected_fds(void **state)
 {
 	struct fixture *f = *state;
@@ -452,6 +493,7 @@ int main(void)
 		T(test_bad_flags),
 		T(test_reply_flag_on_request),
 		T(test_no_reply),
+		T(test_replied_after_reply),
 		T(test_unexpected_fds),
 		T(test_map_overlap_unmap_unknown),
 		T(test_map_overflow),

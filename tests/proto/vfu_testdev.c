@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "common/byteorder.h"
@@ -181,6 +182,19 @@ static void td_client_ready(void *opaque)
 	pthread_mutex_unlock(&d->lock);
 }
 
+static void td_replied(void *opaque)
+{
+	struct testdev *d = opaque;
+	int n = -1;
+
+	pthread_mutex_lock(&d->lock);
+	d->replied++;
+	if (d->probe && ioctl(d->probe_fd, FIONREAD, &n) < 0)
+		n = -1;
+	d->probe_queued = n;
+	pthread_mutex_unlock(&d->lock);
+}
+
 static void td_client_gone(void *opaque)
 {
 	struct testdev *d = opaque;
@@ -203,6 +217,7 @@ static const struct vfu_device_ops td_ops = {
 	.dma_map = td_dma_map,
 	.dma_unmap = td_dma_unmap,
 	.client_ready = td_client_ready,
+	.replied = td_replied,
 	.client_gone = td_client_gone,
 };
 

@@ -49,6 +49,10 @@ struct testdev {
 	unsigned unmaps;
 	unsigned gone;          /* client_gone calls */
 	unsigned ready;         /* client_ready calls */
+	unsigned replied;       /* replied calls */
+	bool probe;             /* replied: look at probe_fd's input */
+	int probe_fd;
+	int probe_queued;       /* bytes readable on probe_fd, last replied */
 	unsigned async_done;
 	int async_result;
 	uint64_t async_iova;

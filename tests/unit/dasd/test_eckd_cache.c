@@ -7,6 +7,8 @@
  * nothing ahead; two streams at once; four streams get room for four
  * windows; the cache stops its thread at fini. Waits have deadlines.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -114,6 +116,8 @@ static bool ra_done(void)
 
 static void test_sequential_reads_ahead(void **state)
 {
+	struct sched_param sp;
+	int policy;
 	uint32_t t;
 
 	(void)state;
@@ -123,6 +127,10 @@ static void test_sequential_reads_ahead(void **state)
 	 * been the program's own). */
 	assert_true(TEST_WAIT_UNTIL(ra_done()));
 	assert_true(counter(&cache.ra_reads) >= ECKD_CACHE_RA_TRACKS - 1);
+	/* A background thread: waking it never preempts a program's. */
+	assert_int_equal(pthread_getschedparam(cache.ra_thread, &policy, &sp),
+			 0);
+	assert_int_equal(policy, SCHED_BATCH);
 	/* The next tracks are hits; reading on keeps the window ahead. */
 	for (; t < 3 * ECKD_CACHE_RA_TRACKS; t++)
 		get_put(t, NULL);
