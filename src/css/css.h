@@ -137,6 +137,10 @@ enum css_stage {
 	CSS_STAGE_COPY,       /* of which: data moved to / from storage */
 	CSS_STAGE_END,        /* end of the program (writes made durable) */
 	CSS_STAGE_IRB,        /* final status -> the VMM was told */
+	CSS_STAGE_VMM,        /* the VMM was told -> its next request to
+				 start on the subchannel, when within a
+				 second: the guest's and the VMM's part
+				 between two programs (not busy time) */
 	CSS_STAGES
 };
 

@@ -367,8 +367,11 @@ static void irb_show(struct vcc_private *p, const uint8_t *irb)
 	memcpy(p->io_region + VCC_IO_IRB_OFF, irb, CSS_IRB_SIZE);
 	p->irb_posted = true;
 	p->irb_seq++;
-	vcc_irq_trigger(p, VFIO_CCW_IO_IRQ_INDEX);
 	t = __atomic_exchange_n(&p->t_status, 0, __ATOMIC_RELAXED);
+	/* Before the VMM can answer with the next start. */
+	if (t)
+		__atomic_store_n(&p->t_told, ptime_now(), __ATOMIC_RELAXED);
+	vcc_irq_trigger(p, VFIO_CCW_IO_IRQ_INDEX);
 	if (t)
 		css_sch_stats_add(p->sch, CSS_STAGE_IRB, ptime_now() - t);
 }

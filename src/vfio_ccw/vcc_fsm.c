@@ -285,8 +285,12 @@ static int start_program(struct vcc_private *p, const struct css_orb *orb,
 			 bool *initialized)
 {
 	uint64_t t0 = ptime_now(), t1;
+	uint64_t told = __atomic_exchange_n(&p->t_told, 0, __ATOMIC_RELAXED);
 	int ret = cp_init(&p->cp, p->guest, orb);
 
+	/* Back to back: what the guest and the VMM did in between. */
+	if (told && t0 - told < 1000000000ull)
+		css_sch_stats_add(p->sch, CSS_STAGE_VMM, t0 - told);
 	if (ret)
 		return ret;          /* e.g. -EBUSY: cp is not ours to free */
 	*initialized = true;

@@ -111,6 +111,8 @@ struct vcc_private {
 	struct css_irb rxq[VCC_RXQ_MAX];
 	uint64_t t_status;            /* final status collected (ptime_now,
 					 atomic): the irb stage starts */
+	uint64_t t_told;              /* ... and the VMM told (atomic): the
+					 vmm stage starts */
 	unsigned int rx_head, rx_n;
 	uint64_t rx_lost;
 	struct css_crw crwq[VCC_CRWQ_MAX];

@@ -220,7 +220,11 @@ static void test_block_io(void **state)
 			 4 * 8 * 4096 + 9 * 32);
 	assert_int_equal(after.bytes_read - before.bytes_read, 5 * 8 * 4096);
 	for (int i = 0; i < CSS_STAGES; i++) {
-		assert_true(after.stage_ns[i] > before.stage_ns[i]);
+		/* vmm: only programs less than a second apart count. */
+		if (i == CSS_STAGE_VMM)
+			assert_true(after.stage_ns[i] >= before.stage_ns[i]);
+		else
+			assert_true(after.stage_ns[i] > before.stage_ns[i]);
 		assert_true(after.stage_max_ns[i] <= after.stage_ns[i]);
 	}
 	assert_true(after.busy_ns - before.busy_ns >=
