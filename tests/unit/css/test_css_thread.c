@@ -3,7 +3,9 @@
  * The worker threads: a program runs on its subchannel's worker; halt and
  * clear from another thread stop a running TIC loop at a CCW boundary;
  * css_free() ends a program that would loop forever; notify runs on the
- * worker and may issue TSCH; device status presented on its own. Waits use condition variables, never time.
+ * worker and may issue TSCH; device status presented on its own; a start
+ * issued while starts are held runs once they are released. Waits use
+ * condition variables, never time.
  */
 #include "css_test.h"
 #include "test_wait.h"
@@ -89,25 +91,42 @@ static void loop_program(struct fix *f)
 	exec_count = 0;
 }
 
+/*
+ * One 8-byte read on the worker, the start issued while starts are held
+ * when held is set (released after it); notify must reach n.
+ */
+static void read8(struct fix *f, struct waiter *w, const char *data,
+		  bool held, int n)
+{
+	struct css_orb orb = orb1(0x100);
+	struct css_irb irb;
+
+	put_ccw1(f, 0x100, 0x02, 0, 8, 0x1000);
+	tdev_add(&f->dev, (struct tdev_step){ .data = data, .len = 8 });
+	if (held)
+		css_sch_hold_start(f->sch);
+	assert_int_equal(css_ssch(f->sch, &orb, &f->fm.mem), 0);
+	if (held) {
+		css_sch_release_start(f->sch);
+		css_sch_release_start(f->sch);        /* idempotent */
+	}
+	w_wait(w, n);
+	assert_true(w->on_worker);
+	assert_int_equal(css_tsch(f->sch, &irb), 0);
+	assert_int_equal(irb.scsw.ctrl, SCSW_FCTL_START | ST_FINAL);
+	assert_int_equal(irb.scsw.dstat, CE_DE);
+	assert_memory_equal(f->mem + 0x1000, data, 8);
+}
+
 static void test_threaded_program(void **state)
 {
 	struct fix f;
 	struct waiter w;
-	struct css_orb orb = orb1(0x100);
-	struct css_irb irb;
 
 	(void)state;
 	fix_init(&f, 0, 0x80, false);
 	w_init(&w, &f);
-	put_ccw1(&f, 0x100, 0x02, 0, 8, 0x1000);
-	tdev_add(&f.dev, (struct tdev_step){ .data = "threaded", .len = 8 });
-	assert_int_equal(css_ssch(f.sch, &orb, &f.fm.mem), 0);
-	w_wait(&w, 1);
-	assert_true(w.on_worker);
-	assert_int_equal(css_tsch(f.sch, &irb), 0);
-	assert_int_equal(irb.scsw.ctrl, SCSW_FCTL_START | ST_FINAL);
-	assert_int_equal(irb.scsw.dstat, CE_DE);
-	assert_memory_equal(f.mem + 0x1000, "threaded", 8);
+	read8(&f, &w, "threaded", false, 1);
 	fix_fini(&f);
 	w_fini(&w);
 }
@@ -121,30 +140,15 @@ static void test_threaded_held_start(void **state)
 {
 	struct fix f;
 	struct waiter w;
-	struct css_orb orb = orb1(0x100);
 	struct css_irb irb;
 
 	(void)state;
 	fix_init(&f, 0, 0x80, false);
 	w_init(&w, &f);
-	put_ccw1(&f, 0x100, 0x02, 0, 8, 0x1000);
-	tdev_add(&f.dev, (struct tdev_step){ .data = "first...", .len = 8 });
-	assert_int_equal(css_ssch(f.sch, &orb, &f.fm.mem), 0);
-	w_wait(&w, 1);
-	assert_int_equal(css_tsch(f.sch, &irb), 0);
-
-	/* The worker exists (it may not be asleep yet: then it runs the
-	 * start on its own, which the hold allows). */
-	tdev_add(&f.dev, (struct tdev_step){ .data = "second..", .len = 8 });
-	css_sch_hold_start(f.sch);
-	assert_int_equal(css_ssch(f.sch, &orb, &f.fm.mem), 0);
-	css_sch_release_start(f.sch);
-	css_sch_release_start(f.sch);                 /* idempotent */
-	w_wait(&w, 2);
-	assert_true(w.on_worker);
-	assert_int_equal(css_tsch(f.sch, &irb), 0);
-	assert_int_equal(irb.scsw.ctrl, SCSW_FCTL_START | ST_FINAL);
-	assert_memory_equal(f.mem + 0x1000, "second..", 8);
+	read8(&f, &w, "first...", false, 1);
+	/* The worker exists now (if it is not asleep yet it runs the start
+	 * on its own, which the hold allows). */
+	read8(&f, &w, "second..", true, 2);
 
 	/* Held with nothing issued: releasing owes nothing. */
 	css_sch_hold_start(f.sch);
