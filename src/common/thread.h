@@ -10,7 +10,9 @@
  * still gets its fair share of a CPU, but being woken never preempts the
  * thread running there - typically the one that woke it, which is on a
  * guest's critical path (a program's worker waking read-ahead, a commit
- * waking the flusher). Best effort: a refusal only costs speed.
+ * waking the flusher). A thread that waits for one sleeps, so its CPU
+ * is idle and takes the background thread at once. Best effort: a
+ * refusal only costs speed.
  */
 void thread_set_background(void);
 

@@ -288,9 +288,6 @@ static int start_program(struct vcc_private *p, const struct css_orb *orb,
 	uint64_t told = __atomic_exchange_n(&p->t_told, 0, __ATOMIC_RELAXED);
 	int ret = cp_init(&p->cp, p->guest, orb);
 
-	/* Back to back: what the guest and the VMM did in between. */
-	if (told && t0 - told < 1000000000ull)
-		css_sch_stats_add(p->sch, CSS_STAGE_VMM, t0 - told);
 	if (ret)
 		return ret;          /* e.g. -EBUSY: cp is not ours to free */
 	*initialized = true;
@@ -302,6 +299,9 @@ static int start_program(struct vcc_private *p, const struct css_orb *orb,
 	if (!ret) {
 		css_sch_stats_add(p->sch, CSS_STAGE_TRANSLATE, t1 - t0);
 		css_sch_stats_add(p->sch, CSS_STAGE_RECEIVE, ptime_now() - t0);
+		/* Back to back: what the guest and the VMM did in between. */
+		if (told && t0 - told < 1000000000ull)
+			css_sch_stats_add(p->sch, CSS_STAGE_VMM, t0 - told);
 	}
 	return ret;
 }

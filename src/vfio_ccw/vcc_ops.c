@@ -162,6 +162,7 @@ static int op_region_write(void *dev, uint32_t index, uint64_t off,
 		 * its worker, woken on this CPU, would run first.
 		 */
 		css_sch_hold_start(p->sch);
+		p->start_held = true;
 		return vcc_io_write(p, off, buf, len);
 	case VCC_REGION_ASYNC:
 		return vcc_async_write(p, off, buf, len);
@@ -270,14 +271,18 @@ static void op_replied(void *dev)
 {
 	struct vcc_private *p = dev;
 
-	css_sch_release_start(p->sch);
+	if (p->start_held) {
+		p->start_held = false;
+		css_sch_release_start(p->sch);
+	}
 }
 
 static void op_client_gone(void *dev)
 {
 	struct vcc_private *p = dev;
 
-	css_sch_release_start(p->sch);   /* the answer may not have gone */
+	p->start_held = false;           /* the answer may not have gone */
+	css_sch_release_start(p->sch);
 	vcc_mdev_client_gone(p);
 	pthread_mutex_lock(&p->lock);
 	p->client_pid = 0;

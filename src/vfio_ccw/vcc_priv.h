@@ -85,6 +85,9 @@ struct vcc_private {
 			 const struct vfu_peer *peer);
 	void *authorize_opaque;
 	struct vcc_trace *trace;      /* NULL: no trace */
+	bool start_held;              /* the server's thread only: an
+					 io-region write held the starts
+					 until its answer is sent */
 
 	/* ---- under fsm_lock ---- */
 	pthread_mutex_t fsm_lock;

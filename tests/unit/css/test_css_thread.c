@@ -8,10 +8,14 @@
  * condition variables, never time.
  */
 #include "css_test.h"
+#include "css/css_internal.h"   /* kick_owed: white box */
 #include "test_wait.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 
 struct waiter {
@@ -46,19 +50,30 @@ static void w_notify(struct css_subchannel *sch, void *opaque)
 
 static void w_init(struct waiter *w, struct fix *f)
 {
+	pthread_condattr_t ca;
+
 	memset(w, 0, sizeof(*w));
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	w->main = pthread_self();
 	css_sch_set_handlers(f->sch, w_notify, NULL, w);
 }
 
+/* Until notify ran that many times (fails after TEST_WAIT_MS). */
 static void w_wait(struct waiter *w, int notifies)
 {
+	struct timespec until = deadline_in_ms(CLOCK_MONOTONIC, TEST_WAIT_MS);
+	int r = 0;
+
 	pthread_mutex_lock(&w->lock);
-	while (w->notifies < notifies)
-		pthread_cond_wait(&w->cond, &w->lock);
+	while (w->notifies < notifies && r != ETIMEDOUT)
+		r = pthread_cond_timedwait(&w->cond, &w->lock, &until);
+	r = w->notifies >= notifies;
 	pthread_mutex_unlock(&w->lock);
+	assert_true(r);
 }
 
 static void w_fini(struct waiter *w)
@@ -91,9 +106,54 @@ static void loop_program(struct fix *f)
 	exec_count = 0;
 }
 
+/* Every worker of this process sleeps (state S in /proc: with no lock
+ * of theirs held by anyone, that is waiting for work). */
+static bool workers_asleep(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int found = 0, asleep = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char path[300], buf[256] = "";
+		const char *st;
+		FILE *fp;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
+		fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		if (!fgets(buf, sizeof(buf), fp))
+			buf[0] = 0;
+		fclose(fp);
+		if (!strstr(buf, "(ccwpass-sch) ") ||
+		    !(st = strrchr(buf, ')')))
+			continue;
+		found++;
+		asleep += st[2] == 'S';
+	}
+	closedir(d);
+	return found && found == asleep;
+}
+
+/* Did the held program's command run before its release? */
+static bool released, ran_held;
+
+static void held_hook(struct tdev *d, struct css_ccw_io *io)
+{
+	(void)d;
+	(void)io;
+	if (!__atomic_load_n(&released, __ATOMIC_SEQ_CST))
+		__atomic_store_n(&ran_held, true, __ATOMIC_SEQ_CST);
+}
+
 /*
- * One 8-byte read on the worker, the start issued while starts are held
- * when held is set (released after it); notify must reach n.
+ * One 8-byte read on the worker; notify must reach n. held: the worker
+ * waits for work, the start is issued while starts are held, and its
+ * command must not run before the release.
  */
 static void read8(struct fix *f, struct waiter *w, const char *data,
 		  bool held, int n)
@@ -102,15 +162,29 @@ static void read8(struct fix *f, struct waiter *w, const char *data,
 	struct css_irb irb;
 
 	put_ccw1(f, 0x100, 0x02, 0, 8, 0x1000);
-	tdev_add(&f->dev, (struct tdev_step){ .data = data, .len = 8 });
-	if (held)
+	tdev_add(&f->dev, (struct tdev_step){ .data = data, .len = 8,
+					      .hook = held ? held_hook : NULL });
+	if (held) {
+		assert_true(TEST_WAIT_UNTIL(workers_asleep()));
+		__atomic_store_n(&released, false, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&ran_held, false, __ATOMIC_SEQ_CST);
 		css_sch_hold_start(f->sch);
+	}
 	assert_int_equal(css_ssch(f->sch, &orb, &f->fm.mem), 0);
 	if (held) {
+		bool owed;
+
+		/* The sleeping worker was not woken: the kick is owed. */
+		pthread_mutex_lock(&f->sch->lock);
+		owed = f->sch->kick_owed;
+		pthread_mutex_unlock(&f->sch->lock);
+		assert_true(owed);
+		__atomic_store_n(&released, true, __ATOMIC_SEQ_CST);
 		css_sch_release_start(f->sch);
 		css_sch_release_start(f->sch);        /* idempotent */
 	}
 	w_wait(w, n);
+	assert_false(__atomic_load_n(&ran_held, __ATOMIC_SEQ_CST));
 	assert_true(w->on_worker);
 	assert_int_equal(css_tsch(f->sch, &irb), 0);
 	assert_int_equal(irb.scsw.ctrl, SCSW_FCTL_START | ST_FINAL);
@@ -146,8 +220,6 @@ static void test_threaded_held_start(void **state)
 	fix_init(&f, 0, 0x80, false);
 	w_init(&w, &f);
 	read8(&f, &w, "first...", false, 1);
-	/* The worker exists now (if it is not asleep yet it runs the start
-	 * on its own, which the hold allows). */
 	read8(&f, &w, "second..", true, 2);
 
 	/* Held with nothing issued: releasing owes nothing. */
