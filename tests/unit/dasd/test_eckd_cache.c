@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/thread.h"
 #include "cp_util.h"
 #include "dasd/eckd_cache.h"
 #include "dasd/eckd_track.h"
@@ -114,12 +115,12 @@ static bool ra_done(void)
 	return done;
 }
 
-/* Can a thread of this process take SCHED_BATCH (a sandbox may refuse)? */
+/* Can a thread of this process become a background one (a sandbox may
+ * refuse SCHED_BATCH)? */
 static void *try_batch(void *arg)
 {
-	struct sched_param sp = { 0 };
-
-	*(bool *)arg = sched_setscheduler(0, SCHED_BATCH, &sp) == 0;
+	thread_set_background();
+	*(bool *)arg = sched_getscheduler(0) == SCHED_BATCH;
 	return NULL;
 }
 
