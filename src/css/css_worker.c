@@ -288,15 +288,23 @@ void css_sch_hold_start(struct css_subchannel *sch)
 	pthread_mutex_unlock(&sch->lock);
 }
 
+/*
+ * The owed kick is signalled after the unlock: a worker woken while the
+ * lock is still held (on this CPU it preempts the caller at once) would
+ * only block on the lock and be woken a second time. The worker looks at
+ * its work under the lock before it waits, so nothing is missed.
+ */
 void css_sch_release_start(struct css_subchannel *sch)
 {
+	bool owed;
+
 	pthread_mutex_lock(&sch->lock);
 	sch->kick_held = false;
-	if (sch->kick_owed) {
-		sch->kick_owed = false;
-		pthread_cond_signal(&sch->cond);
-	}
+	owed = sch->kick_owed;
+	sch->kick_owed = false;
 	pthread_mutex_unlock(&sch->lock);
+	if (owed)
+		pthread_cond_signal(&sch->cond);
 }
 
 void css_worker_stop(struct css_subchannel *sch)

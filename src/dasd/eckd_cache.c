@@ -370,16 +370,18 @@ static void *ra_main(void *arg)
 /*
  * A program got trk (lock held): the stream it continues (else the
  * oldest one starts over from it); after ECKD_CACHE_RA_RUN tracks in a
- * row, that stream's window ahead of trk is read.
+ * row, that stream's window ahead of trk is read. Returns whether the
+ * read-ahead thread is to be woken: the caller signals once it dropped
+ * the lock, which the thread, woken first, would only block on.
  */
-static void note_sequential(struct eckd_cache *c, uint32_t trk)
+static bool note_sequential(struct eckd_cache *c, uint32_t trk)
 {
 	struct eckd_ra_stream *st = NULL, *old = &c->ra[0];
 	uint32_t end;
 
 	for (int i = 0; i < ECKD_CACHE_RA_STREAMS && !st; i++) {
 		if (c->ra[i].last == trk)
-			return;         /* the same track again */
+			return false;   /* the same track again */
 		if (c->ra[i].last != UINT32_MAX && c->ra[i].last + 1 == trk)
 			st = &c->ra[i];
 		else if (c->ra[i].stamp < old->stamp)
@@ -388,13 +390,13 @@ static void note_sequential(struct eckd_cache *c, uint32_t trk)
 	if (!st) {
 		*old = (struct eckd_ra_stream){ .last = trk, .run = 1,
 						.stamp = c->clock };
-		return;
+		return false;
 	}
 	st->run++;
 	st->last = trk;
 	st->stamp = c->clock;
 	if (!c->readahead || c->ra_stop || st->run < ECKD_CACHE_RA_RUN)
-		return;
+		return false;
 	if (st->next <= trk)
 		st->next = trk + 1;   /* the program overtook the thread */
 	/* The window moves in steps of half its size, not by a track per
@@ -402,7 +404,7 @@ static void note_sequential(struct eckd_cache *c, uint32_t trk)
 	 * one (a wake-up is the dearer part on a virtual machine). */
 	if (st->end > trk + 1 + ECKD_CACHE_RA_TRACKS / 2 &&
 	    st->end <= trk + 1 + ECKD_CACHE_RA_TRACKS)
-		return;
+		return false;
 	end = trk + 1 + ECKD_CACHE_RA_TRACKS;
 	if (end > c->tracks || end < trk)
 		end = c->tracks;
@@ -420,11 +422,11 @@ static void note_sequential(struct eckd_cache *c, uint32_t trk)
 			c->readahead = false;
 			log_msg(LOG_WARNING, "%s: no read-ahead thread: %s",
 				ckd_image_path(c->img), strerror(r));
-			return;
+			return false;
 		}
 		c->ra_started = true;
 	}
-	pthread_cond_signal(&c->ra_cond);
+	return true;
 }
 
 void eckd_cache_set_readahead(struct eckd_cache *c, bool on)
@@ -441,6 +443,7 @@ int eckd_cache_get(struct eckd_cache *c, uint32_t trk, const void *owner,
 		   struct eckd_cache_slot **out)
 {
 	struct eckd_cache_slot *s;
+	bool wake = false;
 	int rc;
 
 	pthread_mutex_lock(&c->lock);
@@ -466,11 +469,13 @@ int eckd_cache_get(struct eckd_cache *c, uint32_t trk, const void *owner,
 		s->ahead = false;
 		c->ra_hits++;
 	}
-	note_sequential(c, trk);
+	wake = note_sequential(c, trk);
 	*out = s;
 	rc = 0;
 out:
 	pthread_mutex_unlock(&c->lock);
+	if (wake)
+		pthread_cond_signal(&c->ra_cond);
 	return rc;
 }
 

@@ -92,8 +92,9 @@ static int lead_flush(struct ckd_image *img, bool hold)
 			prc ? "preparing a flush" : "fdatasync");
 	}
 	d->flushing = false;
-	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->mu);
+	/* After the unlock: a waiter woken first would block on d->mu. */
+	pthread_cond_broadcast(&d->cond);
 	return rc < 0 ? -EIO : 0;
 }
 
