@@ -97,15 +97,19 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 	struct cckd_l2ent e = cckd_entry(c, trk);
 	struct ckd_track_fault f = { .offset = 0 };
 	const char *why;
+	uint8_t *in;
 	int rc;
 
-	(void)bufsize;
 	if (e.pos == 0) {
 		*len = img->unit->null(&img->geo, trk,
 				       cckd_entry_nullfmt(c, &e), buf);
 		return *len ? 0 : -EIO;
 	}
-	rc = ckd_pread_full(c->fd, c->io, e.len, e.pos);
+	/* Straight into buf: a track stored uncompressed (random data, most
+	   of what a guest writes) then needs no copy; a compressed one is
+	   moved aside and inflated back into buf. */
+	in = e.len <= bufsize ? buf : c->io;
+	rc = ckd_pread_full(c->fd, in, e.len, e.pos);
 	if (rc == -ENODATA) {
 		log_msg(LOG_ERR, "%s: %s %u: stored image at 0x%jx (%u "
 			"bytes) runs past the end of the file", img->path,
@@ -116,6 +120,14 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 		log_msg(LOG_ERR, "%s: %s %u: read error at 0x%jx",
 			img->path, img->unit->name, trk, (uintmax_t)e.pos);
 		return -EIO;
+	}
+	if (in == buf) {
+		if (e.len >= CKD_HA_SIZE && buf[0] == CCKD_COMPRESS_NONE &&
+		    e.len <= img->geo.trksize) {
+			*len = e.len;
+			return 0;
+		}
+		memcpy(c->io, buf, e.len);
 	}
 	rc = ckd_decompress_track(buf, img->geo.trksize, len, c->io, e.len,
 				  &why);
