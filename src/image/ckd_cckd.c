@@ -105,9 +105,9 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 				       cckd_entry_nullfmt(c, &e), buf);
 		return *len ? 0 : -EIO;
 	}
-	/* Straight into buf: a track stored uncompressed (random data, most
-	   of what a guest writes) then needs no copy; a compressed one is
-	   moved aside and inflated back into buf. */
+	/* Straight into buf: a track stored uncompressed (data that did not
+	   compress, such as random bytes) then needs no copy; a compressed
+	   one is moved aside and inflated back into buf. */
 	in = e.len <= bufsize ? buf : c->io;
 	rc = ckd_pread_full(c->fd, in, e.len, e.pos);
 	if (rc == -ENODATA) {
