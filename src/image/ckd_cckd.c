@@ -121,19 +121,14 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 			img->path, img->unit->name, trk, (uintmax_t)e.pos);
 		return -EIO;
 	}
-	if (in == buf) {
-		if (e.len >= CKD_HA_SIZE && buf[0] == CCKD_COMPRESS_NONE &&
-		    e.len <= img->geo.trksize) {
-			*len = e.len;
-			return 0;
-		}
+	if (in == buf && buf[0] != CCKD_COMPRESS_NONE) {
 		memcpy(c->io, buf, e.len);
+		in = c->io;
 	}
-	rc = ckd_decompress_track(buf, img->geo.trksize, len, c->io, e.len,
-				  &why);
+	rc = ckd_decompress_track(buf, img->geo.trksize, len, in, e.len, &why);
 	if (rc < 0) {
 		snprintf(f.what, sizeof(f.what), "%s (compression byte %u)",
-			 why, c->io[0]);
+			 why, in[0]);
 		ckd_log_bad_track(img, trk, "stored image", &f);
 	}
 	return rc;

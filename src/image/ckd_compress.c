@@ -265,7 +265,8 @@ int ckd_decompress_track(uint8_t *out, size_t outsize, size_t *outlen,
 			*why = "stored image longer than the track size";
 			return -EUCLEAN;
 		}
-		memcpy(out, in, inlen);
+		if (out != in)
+			memcpy(out, in, inlen);
 		*outlen = inlen;
 		return 0;
 	case CCKD_COMPRESS_ZLIB:

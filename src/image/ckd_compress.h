@@ -29,9 +29,10 @@ size_t ckd_compress_track(uint8_t *out, size_t outsize, const uint8_t *trk,
 
 /*
  * Turn stored image in[0..inlen) back into a track image in out[0..outsize)
- * (byte 0 cleared). Returns: 0 with *outlen; -EUCLEAN with *why set for an
- * unknown method, a damaged stream or one that expands past outsize;
- * -ENOMEM (with *why) when zlib has no memory.
+ * (byte 0 cleared). An image stored uncompressed may already be in place
+ * (in == out): it is only checked. Returns: 0 with *outlen; -EUCLEAN with
+ * *why set for an unknown method, a damaged stream or one that expands
+ * past outsize; -ENOMEM (with *why) when zlib has no memory.
  *
  * Both keep their zlib streams per thread, for good (reset per track):
  * no per-track allocation.
