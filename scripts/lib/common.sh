@@ -25,6 +25,12 @@ ccwpass_log() {
     printf '==> %s\n' "$*"
 }
 
+# ccwpass_usage FILE: print FILE's header comment (from line 2 to its
+# "set -euo" line) without the comment marks: a script's --help.
+ccwpass_usage() {
+    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$1"
+}
+
 # ccwpass_build DIR [meson options...]: configure once, then build.
 ccwpass_build() {
     local dir=$1
