@@ -141,6 +141,8 @@ enum css_stage {
 				 start on the subchannel, when within a
 				 second: the guest's and the VMM's part
 				 between two programs (not busy time) */
+	CSS_STAGE_FETCH,      /* of which: the VMM was told -> it read the
+				 final status (its wake-up and the read) */
 	CSS_STAGES
 };
 

@@ -19,6 +19,7 @@ static const char *const stage_names[CSS_STAGES] = {
 	[CSS_STAGE_END] = "end",
 	[CSS_STAGE_IRB] = "irb",
 	[CSS_STAGE_VMM] = "vmm",
+	[CSS_STAGE_FETCH] = "vmm_fetch",
 };
 
 const char *css_stage_name(enum css_stage stage)

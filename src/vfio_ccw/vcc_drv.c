@@ -369,8 +369,10 @@ static void irb_show(struct vcc_private *p, const uint8_t *irb)
 	p->irb_seq++;
 	t = __atomic_exchange_n(&p->t_status, 0, __ATOMIC_RELAXED);
 	/* Before the VMM can answer with the next start. */
-	if (t)
-		__atomic_store_n(&p->t_told, ptime_now(), __ATOMIC_RELAXED);
+	if (t) {
+		p->t_fetch = ptime_now();
+		__atomic_store_n(&p->t_told, p->t_fetch, __ATOMIC_RELAXED);
+	}
 	vcc_irq_trigger(p, VFIO_CCW_IO_IRQ_INDEX);
 	if (t)
 		css_sch_stats_add(p->sch, CSS_STAGE_IRB, ptime_now() - t);
@@ -425,6 +427,11 @@ void vcc_irb_consumed(struct vcc_private *p)
 {
 	struct vcc_irbq *q = &p->irbq;
 
+	if (p->t_fetch) {
+		css_sch_stats_add(p->sch, CSS_STAGE_FETCH,
+				  ptime_now() - p->t_fetch);
+		p->t_fetch = 0;
+	}
 	p->irb_posted = false;
 	if (!q->n)
 		return;
@@ -438,6 +445,7 @@ void vcc_irb_flush(struct vcc_private *p)
 	p->irbq.head = 0;
 	p->irbq.n = 0;
 	p->irb_posted = false;
+	p->t_fetch = 0;
 	memset(p->io_region + VCC_IO_IRB_OFF, 0, CSS_IRB_SIZE);
 }
 

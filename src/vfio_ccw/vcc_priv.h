@@ -107,6 +107,8 @@ struct vcc_private {
 	bool resignal_io;             /* ... and that IRB was unread */
 	struct vcc_irbq irbq;
 	uint64_t irbs_dropped;
+	uint64_t t_fetch;             /* a final status shown: the
+					 vmm_fetch stage starts */
 
 	/* ---- under lock ---- */
 	pthread_mutex_t lock;
