@@ -3,7 +3,7 @@
  * Host inventory parser: an INI-like file of [chpid XX] and
  * [subchannel C.S.XXXX] sections (docs/inventory.md).
  */
-#include "inventory/inventory.h"
+#include "inventory/inventory_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -24,81 +24,6 @@
 #define INV_MAX_FILE (1024 * 1024)
 #define INV_DEFAULT_CHP_TYPE CSS_CHP_TYPE_FC
 
-struct parser {
-	struct inventory *inv;
-	const char *name;
-	const char *base_dir;
-	unsigned int line;
-	struct error *err;
-	enum { SEC_NONE, SEC_CHP, SEC_SCH } sec;
-	struct inv_chp *chp;
-	struct inv_sch *sch;
-	/* Keys seen in the current section, to reject duplicates. */
-	unsigned int seen;
-};
-
-static int perr(struct parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int perr(struct parser *p, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return error_setf(p->err, EINVAL, "%s:%u: %s", p->name, p->line, msg);
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
-/* Hex number of at most max_digits digits, value <= max. */
-static int parse_hex(const char *s, unsigned int max_digits, unsigned long max,
-		     unsigned long *out)
-{
-	size_t n = strlen(s);
-	unsigned long v = 0;
-
-	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		s += 2;
-		n -= 2;
-	}
-	if (n == 0 || n > max_digits)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		if (!isxdigit((unsigned char)s[i]))
-			return -EINVAL;
-		v = v * 16 + (unsigned long)(isdigit((unsigned char)s[i]) ?
-			s[i] - '0' : tolower((unsigned char)s[i]) - 'a' + 10);
-	}
-	if (v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int parse_u8_hex(struct parser *p, const char *key, const char *v,
-			uint8_t *out)
-{
-	unsigned long x;
-
-	if (parse_hex(v, 2, 0xff, &x))
-		return perr(p, "%s: '%s' is not a hex byte (00-ff)", key, v);
-	*out = (uint8_t)x;
-	return 0;
-}
-
 static struct inv_chp *find_chp(struct inventory *inv, uint8_t chpid)
 {
 	for (unsigned int i = 0; i < inv->nchps; i++)
@@ -117,7 +42,7 @@ static int add_chp(struct parser *p, uint8_t chpid, struct inv_chp **out)
 		return 0;
 	}
 	if (inv->nchps >= INV_MAX_CHPS)
-		return perr(p, "too many channel paths");
+		return inv_perr(p, "too many channel paths");
 	c = &inv->chps[inv->nchps++];
 	c->chpid = chpid;
 	c->type = INV_DEFAULT_CHP_TYPE;
@@ -132,21 +57,21 @@ static int section_header(struct parser *p, char *s)
 	char *kind, *arg, *save;
 	unsigned long x;
 
-	if (!end || trim(end + 1)[0])
-		return perr(p, "malformed section header (expected [kind id])");
+	if (!end || inv_trim(end + 1)[0])
+		return inv_perr(p, "malformed section header (expected [kind id])");
 	*end = '\0';
 	kind = strtok_r(s + 1, " \t", &save);
 	arg = strtok_r(NULL, " \t", &save);
 	if (!kind || !arg || strtok_r(NULL, " \t", &save))
-		return perr(p, "section header needs exactly a kind and an id");
+		return inv_perr(p, "section header needs exactly a kind and an id");
 	p->seen = 0;
 	if (!strcmp(kind, "chpid")) {
-		if (parse_hex(arg, 2, 0xff, &x))
-			return perr(p, "chpid '%s' is not a hex byte (00-ff)", arg);
+		if (inv_parse_hex(arg, 2, 0xff, &x))
+			return inv_perr(p, "chpid '%s' is not a hex byte (00-ff)", arg);
 		p->chp = find_chp(p->inv, (uint8_t)x);
 		if (p->chp && p->chp->declared)
-			return perr(p, "chpid %02lx already defined at line %u",
-				    x, p->chp->line);
+			return inv_perr(p, "chpid %02lx already defined at line %u",
+					x, p->chp->line);
 		p->sec = SEC_CHP;
 		if (!p->chp && add_chp(p, (uint8_t)x, &p->chp))
 			return -EINVAL;
@@ -159,13 +84,13 @@ static int section_header(struct parser *p, char *s)
 		struct css_busid id;
 
 		if (css_busid_parse(arg, &id))
-			return perr(p, "subchannel id '%s' is not of the form 0.0.0313", arg);
+			return inv_perr(p, "subchannel id '%s' is not of the form 0.0.0313", arg);
 		for (unsigned int i = 0; i < inv->nschs; i++)
 			if (css_busid_eq(inv->schs[i].schid, id))
-				return perr(p, "subchannel %s already defined at line %u",
-					    arg, inv->schs[i].line);
+				return inv_perr(p, "subchannel %s already defined at line %u",
+						arg, inv->schs[i].line);
 		if (inv->nschs >= INV_MAX_SCHS)
-			return perr(p, "too many subchannels");
+			return inv_perr(p, "too many subchannels");
 		p->sch = &inv->schs[inv->nschs++];
 		memset(p->sch, 0, sizeof(*p->sch));
 		p->sch->schid = id;
@@ -181,109 +106,14 @@ static int section_header(struct parser *p, char *s)
 		p->sec = SEC_SCH;
 		return 0;
 	}
-	return perr(p, "unknown section kind '%s' (expected chpid or subchannel)", kind);
+	return inv_perr(p, "unknown section kind '%s' (expected chpid or subchannel)", kind);
 }
 
 static int chp_key(struct parser *p, const char *key, const char *v)
 {
 	if (!strcmp(key, "type"))
-		return parse_u8_hex(p, key, v, &p->chp->type);
-	return perr(p, "unknown key '%s' in [chpid] (expected type)", key);
-}
-
-static int parse_chpids(struct parser *p, const char *v, uint8_t chpids[8])
-{
-	char buf[128], *tok, *save;
-	unsigned int n = 0;
-	unsigned long x;
-
-	if (strlen(v) >= sizeof(buf))
-		return perr(p, "chpids: value too long");
-	strcpy(buf, v);
-	for (tok = strtok_r(buf, " \t,", &save); tok;
-	     tok = strtok_r(NULL, " \t,", &save)) {
-		if (n == 8)
-			return perr(p, "chpids: more than 8 channel paths");
-		if (parse_hex(tok, 2, 0xff, &x))
-			return perr(p, "chpids: '%s' is not a hex byte (00-ff)", tok);
-		chpids[n++] = (uint8_t)x;
-	}
-	if (n == 0)
-		return perr(p, "chpids: at least one channel path is needed");
-	return 0;
-}
-
-static int parse_volser(struct parser *p, const char *v, char out[7])
-{
-	size_t n = strlen(v);
-
-	if (n == 0 || n > 6)
-		return perr(p, "volser: '%s' must be 1 to 6 characters", v);
-	for (size_t i = 0; i < n; i++)
-		if (!isupper((unsigned char)v[i]) && !isdigit((unsigned char)v[i]) &&
-		    !strchr("@#$", v[i]))
-			return perr(p, "volser: '%s' may hold only A-Z 0-9 @ # $", v);
-	memcpy(out, v, n + 1);
-	return 0;
-}
-
-static int parse_bool(struct parser *p, const char *key, const char *v, bool *out)
-{
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-		*out = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-		*out = false;
-	else
-		return perr(p, "%s: '%s' is not yes or no", key, v);
-	return 0;
-}
-
-/* "250ms", "2s" or "2" (seconds) into *ms, within the flush bounds. */
-static int parse_interval(struct parser *p, const char *key, const char *v,
-			  unsigned int *ms)
-{
-	unsigned long long x, unit = 1000;
-	char *end;
-
-	errno = 0;
-	x = strtoull(v, &end, 10);
-	if (!strcmp(end, "ms"))
-		unit = 1;
-	else if (*end && strcmp(end, "s"))
-		end = NULL;
-	if (errno || !end || end == v || *v == '-' || *v == '+' ||
-	    x > INV_FLUSH_MS_MAX || x * unit < INV_FLUSH_MS_MIN ||
-	    x * unit > INV_FLUSH_MS_MAX)
-		return perr(p, "%s: '%s' is not a time from 10ms to 3600s "
-			    "(e.g. 500ms, 2s)", key, v);
-	*ms = (unsigned int)(x * unit);
-	return 0;
-}
-
-static int parse_opt_hex(struct parser *p, const char *key, const char *v,
-			 unsigned int digits, unsigned long max, int *out)
-{
-	unsigned long x;
-
-	if (parse_hex(v, digits, max, &x))
-		return perr(p, "%s: '%s' is not a hex number up to %lx", key, v, max);
-	*out = (int)x;
-	return 0;
-}
-
-static int parse_image_path(struct parser *p, const char *v, char *out, size_t len)
-{
-	int n;
-
-	if (!*v)
-		return perr(p, "image: empty path");
-	if (v[0] == '/' || !p->base_dir)
-		n = snprintf(out, len, "%s", v);
-	else
-		n = snprintf(out, len, "%s/%s", p->base_dir, v);
-	if (n < 0 || (size_t)n >= len)
-		return perr(p, "image: path too long");
-	return 0;
+		return inv_parse_u8_hex(p, key, v, &p->chp->type);
+	return inv_perr(p, "unknown key '%s' in [chpid] (expected type)", key);
 }
 
 static int sch_key(struct parser *p, const char *key, const char *v)
@@ -292,24 +122,24 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 
 	if (!strcmp(key, "devno")) {
 		if (css_busid_parse(v, &s->devno))
-			return perr(p, "devno '%s' is not of the form 0.0.2b09", v);
+			return inv_perr(p, "devno '%s' is not of the form 0.0.2b09", v);
 		return 0;
 	}
 	if (!strcmp(key, "chpids"))
-		return parse_chpids(p, v, s->chpids);
+		return inv_parse_chpids(p, v, s->chpids);
 	if (!strcmp(key, "pim"))
-		return parse_u8_hex(p, key, v, &s->pim);
+		return inv_parse_u8_hex(p, key, v, &s->pim);
 	if (!strcmp(key, "pam"))
-		return parse_u8_hex(p, key, v, &s->pam);
+		return inv_parse_u8_hex(p, key, v, &s->pam);
 	if (!strcmp(key, "pom"))
-		return parse_u8_hex(p, key, v, &s->pom);
+		return inv_parse_u8_hex(p, key, v, &s->pom);
 	if (!strcmp(key, "device")) {
 		const struct fba_model *fm = fba_model_find(v);
 		bool tape = !strcmp(v, "3490") || !strcmp(v, "3480");
 
 		if (!eckd_model_find(v) && !fm && !tape)
-			return perr(p, "device '%s' is not a known model (3390-1, -2, -3, -9, -27, -54; "
-				    "FBA: 9336, 9336-10, 9336-20, 3370, 3370-1, 3370-2; tape: 3490, 3480)", v);
+			return inv_perr(p, "device '%s' is not a known model (3390-1, -2, -3, -9, -27, -54; "
+					"FBA: 9336, 9336-10, 9336-20, 3370, 3370-1, 3370-2; tape: 3490, 3480)", v);
 		snprintf(s->model, sizeof(s->model), "%s", fm ? fm->name : v);
 		s->fba = fm != NULL;
 		s->tape = tape;
@@ -330,8 +160,8 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 		if (errno || *end || !isdigit((unsigned char)*v) ||
 		    x < 1 || x > (1ull << 42) / unit ||
 		    x * unit < 4 * TAPE_EOT_MARGIN)
-			return perr(p, "capacity: '%s' is not a tape length (bytes, "
-				    "or with K, M or G; at least 512K)", v);
+			return inv_perr(p, "capacity: '%s' is not a tape length (bytes, "
+					"or with K, M or G; at least 512K)", v);
 		s->capacity = x * unit;
 		return 0;
 	}
@@ -342,8 +172,8 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 		errno = 0;
 		x = strtoull(v, &end, 10);
 		if (errno || *end || !*v || x == 0 || x > FBA_MAX_BLOCKS)
-			return perr(p, "blocks: '%s' is not a block count (1 to %llu)",
-				    v, (unsigned long long)FBA_MAX_BLOCKS);
+			return inv_perr(p, "blocks: '%s' is not a block count (1 to %llu)",
+					v, (unsigned long long)FBA_MAX_BLOCKS);
 		s->blocks = x;
 		return 0;
 	}
@@ -354,16 +184,16 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 		errno = 0;
 		x = strtoul(v, &end, 10);
 		if (errno || *end || !*v || x == 0 || x > 268434453UL)
-			return perr(p, "cylinders: '%s' is not a cylinder count", v);
+			return inv_perr(p, "cylinders: '%s' is not a cylinder count", v);
 		s->cyls = (uint32_t)x;
 		return 0;
 	}
 	if (!strcmp(key, "image"))
-		return parse_image_path(p, v, s->image, sizeof(s->image));
+		return inv_parse_image_path(p, v, s->image, sizeof(s->image));
 	if (!strcmp(key, "readonly"))
-		return parse_bool(p, key, v, &s->readonly);
+		return inv_parse_bool(p, key, v, &s->readonly);
 	if (!strcmp(key, "volser"))
-		return parse_volser(p, v, s->volser);
+		return inv_parse_volser(p, v, s->volser);
 	if (!strcmp(key, "create")) {
 		if (!strcmp(v, "no"))
 			s->create = INV_CREATE_NO;
@@ -372,7 +202,7 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 		else if (!strcmp(v, "cdl"))
 			s->create = INV_CREATE_CDL;
 		else
-			return perr(p, "create: '%s' is not no, blank or cdl", v);
+			return inv_perr(p, "create: '%s' is not no, blank or cdl", v);
 		return 0;
 	}
 	if (!strcmp(key, "format")) {
@@ -385,8 +215,8 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 		else if (!strcmp(v, "cfba"))
 			s->format = INV_FORMAT_CFBA;
 		else
-			return perr(p, "format: '%s' is not cckd64, cckd or plain "
-				    "(3390), plain or cfba (FBA)", v);
+			return inv_perr(p, "format: '%s' is not cckd64, cckd or plain "
+					"(3390), plain or cfba (FBA)", v);
 		return 0;
 	}
 	if (!strcmp(key, "cache")) {
@@ -395,22 +225,22 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 		else if (!strcmp(v, "writeback"))
 			s->cache = INV_CACHE_WRITEBACK;
 		else
-			return perr(p, "cache: '%s' is not writethrough or writeback", v);
+			return inv_perr(p, "cache: '%s' is not writethrough or writeback", v);
 		return 0;
 	}
 	if (!strcmp(key, "flush-interval"))
-		return parse_interval(p, key, v, &s->flush_ms);
+		return inv_parse_interval(p, key, v, &s->flush_ms);
 	if (!strcmp(key, "device-model"))
-		return parse_opt_hex(p, key, v, 2, 0xff, &s->dev_model);
+		return inv_parse_opt_hex(p, key, v, 2, 0xff, &s->dev_model);
 	if (!strcmp(key, "cu-model"))
-		return parse_opt_hex(p, key, v, 2, 0xff, &s->cu_model);
+		return inv_parse_opt_hex(p, key, v, 2, 0xff, &s->cu_model);
 	if (!strcmp(key, "ssid"))
-		return parse_opt_hex(p, key, v, 4, 0xffff, &s->ssid);
+		return inv_parse_opt_hex(p, key, v, 4, 0xffff, &s->ssid);
 	if (!strcmp(key, "unit-address"))
-		return parse_opt_hex(p, key, v, 2, 0xff, &s->unit_addr);
+		return inv_parse_opt_hex(p, key, v, 2, 0xff, &s->unit_addr);
 	if (!strcmp(key, "alias-of")) {
 		if (css_busid_parse(v, &s->alias_of))
-			return perr(p, "alias-of '%s' is not a subchannel id of the form 0.0.0313", v);
+			return inv_perr(p, "alias-of '%s' is not a subchannel id of the form 0.0.0313", v);
 		s->alias = true;
 		return 0;
 	}
@@ -418,14 +248,14 @@ static int sch_key(struct parser *p, const char *key, const char *v)
 		size_t n = strlen(v);
 
 		if (n == 0 || n > 12)
-			return perr(p, "serial: '%s' must be 1 to 12 characters", v);
+			return inv_perr(p, "serial: '%s' must be 1 to 12 characters", v);
 		for (size_t i = 0; i < n; i++)
 			if (!isupper((unsigned char)v[i]) && !isdigit((unsigned char)v[i]))
-				return perr(p, "serial: '%s' may hold only A-Z 0-9", v);
+				return inv_perr(p, "serial: '%s' may hold only A-Z 0-9", v);
 		memcpy(s->serial, v, n + 1);
 		return 0;
 	}
-	return perr(p, "unknown key '%s' in [subchannel]", key);
+	return inv_perr(p, "unknown key '%s' in [subchannel]", key);
 }
 
 static const char *const chp_keys[] = { "type", NULL };
@@ -474,22 +304,22 @@ static int key_value(struct parser *p, char *s)
 	int bit;
 
 	if (!eq)
-		return perr(p, "expected 'key = value' or a [section]");
+		return inv_perr(p, "expected 'key = value' or a [section]");
 	*eq = '\0';
-	key = trim(s);
-	v = trim(eq + 1);
+	key = inv_trim(s);
+	v = inv_trim(eq + 1);
 	if (!*key)
-		return perr(p, "missing key before '='");
+		return inv_perr(p, "missing key before '='");
 	if (p->sec == SEC_NONE)
-		return perr(p, "'%s' outside a section", key);
+		return inv_perr(p, "'%s' outside a section", key);
 	bit = key_bit(p->sec == SEC_CHP ? chp_keys : sch_keys, key);
 	if (bit >= 0) {
 		if (p->seen & (1u << bit))
-			return perr(p, "'%s' given twice in this section", key);
+			return inv_perr(p, "'%s' given twice in this section", key);
 		p->seen |= 1u << bit;
 	}
 	if (!*v)
-		return perr(p, "'%s' has no value", key);
+		return inv_perr(p, "'%s' has no value", key);
 	return p->sec == SEC_CHP ? chp_key(p, key, v) : sch_key(p, key, v);
 }
 
@@ -540,8 +370,8 @@ static int alias_keys(struct parser *p, const char *id)
 {
 	for (size_t i = 0; i < sizeof(alias_refuses) / sizeof(alias_refuses[0]); i++)
 		if (p->seen & (1u << key_bit(sch_keys, alias_refuses[i].key)))
-			return perr(p, "subchannel %s: '%s' does not go with alias-of: %s",
-				    id, alias_refuses[i].key, alias_refuses[i].why);
+			return inv_perr(p, "subchannel %s: '%s' does not go with alias-of: %s",
+					id, alias_refuses[i].key, alias_refuses[i].why);
 	return 0;
 }
 
@@ -574,21 +404,21 @@ static int finish_aliases(struct parser *p)
 		p->line = s->line;
 		b = find_sch(inv, s->alias_of);
 		if (b < 0)
-			return perr(p, "subchannel %s: alias-of %s: no such subchannel", id, of);
+			return inv_perr(p, "subchannel %s: alias-of %s: no such subchannel", id, of);
 		if ((unsigned int)b == i)
-			return perr(p, "subchannel %s: alias-of names the subchannel itself", id);
+			return inv_perr(p, "subchannel %s: alias-of names the subchannel itself", id);
 		if (inv->schs[b].alias)
-			return perr(p, "subchannel %s: alias-of %s: that subchannel (line %u) "
-				    "is an alias itself, not a base device with a volume",
-				    id, of, inv->schs[b].line);
+			return inv_perr(p, "subchannel %s: alias-of %s: that subchannel (line %u) "
+					"is an alias itself, not a base device with a volume",
+					id, of, inv->schs[b].line);
 		if (inv->schs[b].schid.cssid != s->schid.cssid)
-			return perr(p, "subchannel %s: alias-of %s: the base must be in the "
-				    "same channel subsystem", id, of);
+			return inv_perr(p, "subchannel %s: alias-of %s: the base must be in the "
+					"same channel subsystem", id, of);
 		if (inv->schs[b].fba || inv->schs[b].tape)
-			return perr(p, "subchannel %s: alias-of %s: that subchannel (line %u) "
-				    "is %s; HyperPAV aliases are for 3390s",
-				    id, of, inv->schs[b].line,
-				    inv->schs[b].fba ? "an FBA DASD" : "a tape drive");
+			return inv_perr(p, "subchannel %s: alias-of %s: that subchannel (line %u) "
+					"is %s; HyperPAV aliases are for 3390s",
+					id, of, inv->schs[b].line,
+					inv->schs[b].fba ? "an FBA DASD" : "a tape drive");
 		s->base = b;
 	}
 	for (unsigned int i = 0; i < inv->nschs; i++) {
@@ -607,10 +437,10 @@ static int finish_aliases(struct parser *p)
 			    !same_identity(inv, s, &inv->schs[j]))
 				continue;
 			inventory_identity(inv, s, &ssid, &ua, serial);
-			return perr(p, "subchannel %s: unit address %02x already used in its "
-				    "LCU (ssid %04x, serial %s) by the subchannel at line %u "
-				    "(an LCU has 256 unit addresses, one per device)",
-				    id, ua, ssid, serial, inv->schs[j].line);
+			return inv_perr(p, "subchannel %s: unit address %02x already used in its "
+					"LCU (ssid %04x, serial %s) by the subchannel at line %u "
+					"(an LCU has 256 unit addresses, one per device)",
+					id, ua, ssid, serial, inv->schs[j].line);
 		}
 	}
 	return 0;
@@ -637,21 +467,21 @@ static int fba_keys(struct parser *p, struct inv_sch *s, const char *id)
 
 	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
 		if (seen(p, refused[i].key))
-			return perr(p, "subchannel %s: %s: %s", id,
-				    refused[i].key, refused[i].why);
+			return inv_perr(p, "subchannel %s: %s: %s", id,
+					refused[i].key, refused[i].why);
 	if (s->create == INV_CREATE_CDL)
-		return perr(p, "subchannel %s: create = cdl is for 3390s; an FBA "
-			    "volume is made blank (all zeros): create = blank", id);
+		return inv_perr(p, "subchannel %s: create = cdl is for 3390s; an FBA "
+				"volume is made blank (all zeros): create = blank", id);
 	if (seen(p, "format") && s->format != INV_FORMAT_PLAIN &&
 	    s->format != INV_FORMAT_CFBA)
-		return perr(p, "subchannel %s: format is plain or cfba for an "
-			    "FBA volume (cckd64 and cckd are 3390 formats)", id);
+		return inv_perr(p, "subchannel %s: format is plain or cfba for an "
+				"FBA volume (cckd64 and cckd are 3390 formats)", id);
 	if (s->cache == INV_CACHE_WRITEBACK)
-		return perr(p, "subchannel %s: an FBA volume is writethrough only "
-			    "(cache = writeback is for 3390s)", id);
+		return inv_perr(p, "subchannel %s: an FBA volume is writethrough only "
+				"(cache = writeback is for 3390s)", id);
 	if (seen(p, "blocks") && s->create == INV_CREATE_NO)
-		return perr(p, "subchannel %s: blocks only applies to a volume "
-			    "create makes (the image's size says it)", id);
+		return inv_perr(p, "subchannel %s: blocks only applies to a volume "
+				"create makes (the image's size says it)", id);
 	if (!s->blocks)
 		s->blocks = fba_model_find(s->model)->blocks;
 	return 0;
@@ -668,14 +498,14 @@ static int tape_keys(struct parser *p, const struct inv_sch *s,
 
 	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
 		if (seen(p, refused[i]))
-			return perr(p, "subchannel %s: %s is not for a tape drive",
-				    id, refused[i]);
+			return inv_perr(p, "subchannel %s: %s is not for a tape drive",
+					id, refused[i]);
 	if (s->create == INV_CREATE_CDL)
-		return perr(p, "subchannel %s: create = cdl is for 3390s; a new "
-			    "tape is made empty (two tape marks): create = blank", id);
+		return inv_perr(p, "subchannel %s: create = cdl is for 3390s; a new "
+				"tape is made empty (two tape marks): create = blank", id);
 	if (s->cache == INV_CACHE_WRITEBACK)
-		return perr(p, "subchannel %s: a tape is writethrough only "
-			    "(cache = writeback is for 3390s)", id);
+		return inv_perr(p, "subchannel %s: a tape is writethrough only "
+				"(cache = writeback is for 3390s)", id);
 	return 0;
 }
 
@@ -683,13 +513,13 @@ static int eckd_keys(struct parser *p, const struct inv_sch *s,
 		     const char *id)
 {
 	if (s->format == INV_FORMAT_CFBA)
-		return perr(p, "subchannel %s: format = cfba is for FBA DASDs; "
-			    "a 3390 is cckd64, cckd or plain", id);
+		return inv_perr(p, "subchannel %s: format = cfba is for FBA DASDs; "
+				"a 3390 is cckd64, cckd or plain", id);
 	if (seen(p, "blocks"))
-		return perr(p, "subchannel %s: blocks is for FBA DASDs; a 3390 "
-			    "has cylinders", id);
+		return inv_perr(p, "subchannel %s: blocks is for FBA DASDs; a 3390 "
+				"has cylinders", id);
 	if (seen(p, "capacity"))
-		return perr(p, "subchannel %s: capacity is the length of a tape", id);
+		return inv_perr(p, "subchannel %s: capacity is the length of a tape", id);
 	return 0;
 }
 
@@ -705,20 +535,20 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 	css_busid_format(s->schid, id);
 	p->line = s->line;
 	if (!(p->seen & (1u << key_bit(sch_keys, "devno"))))
-		rc = perr(p, "subchannel %s: devno is missing", id);
+		rc = inv_perr(p, "subchannel %s: devno is missing", id);
 	else if (s->devno.cssid != s->schid.cssid || s->devno.ssid != s->schid.ssid)
-		rc = perr(p, "subchannel %s: devno must be in the same css and subchannel set", id);
+		rc = inv_perr(p, "subchannel %s: devno must be in the same css and subchannel set", id);
 	else if (!(p->seen & (1u << key_bit(sch_keys, "chpids"))))
-		rc = perr(p, "subchannel %s: chpids is missing", id);
+		rc = inv_perr(p, "subchannel %s: chpids is missing", id);
 	else if (!mask_of_chpids(s->chpids))
-		rc = perr(p, "subchannel %s: chpids names no channel path "
-			  "(00 marks an unused path position)", id);
+		rc = inv_perr(p, "subchannel %s: chpids names no channel path "
+			      "(00 marks an unused path position)", id);
 	else if (s->alias)
 		rc = alias_keys(p, id);
 	else if (!s->model[0])
-		rc = perr(p, "subchannel %s: device is missing", id);
+		rc = inv_perr(p, "subchannel %s: device is missing", id);
 	else if (!s->image[0])
-		rc = perr(p, "subchannel %s: image is missing", id);
+		rc = inv_perr(p, "subchannel %s: image is missing", id);
 	if (rc)
 		goto out;
 
@@ -726,7 +556,7 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 	if (!(p->seen & (1u << key_bit(sch_keys, "pim"))))
 		s->pim = installed;
 	else if (s->pim & ~installed) {
-		rc = perr(p, "subchannel %s: pim %02x names paths without a chpid", id, s->pim);
+		rc = inv_perr(p, "subchannel %s: pim %02x names paths without a chpid", id, s->pim);
 		goto out;
 	}
 	if (!(p->seen & (1u << key_bit(sch_keys, "pam"))))
@@ -736,19 +566,19 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 	if (rc)
 		goto out;
 	if (s->create != INV_CREATE_NO && s->readonly) {
-		rc = perr(p, "subchannel %s: a readonly image cannot be created", id);
+		rc = inv_perr(p, "subchannel %s: a readonly image cannot be created", id);
 		goto out;
 	}
 	if (s->create == INV_CREATE_NO &&
 	    (p->seen & (1u << key_bit(sch_keys, "format")))) {
-		rc = perr(p, "subchannel %s: format only applies to a volume create makes "
-			  "(create = blank or cdl)", id);
+		rc = inv_perr(p, "subchannel %s: format only applies to a volume create makes "
+			      "(create = blank or cdl)", id);
 		goto out;
 	}
 	if (s->cache != INV_CACHE_WRITEBACK &&
 	    (p->seen & (1u << key_bit(sch_keys, "flush-interval")))) {
-		rc = perr(p, "subchannel %s: flush-interval only applies to "
-			  "cache = writeback", id);
+		rc = inv_perr(p, "subchannel %s: flush-interval only applies to "
+			      "cache = writeback", id);
 		goto out;
 	}
 	if (s->create != INV_CREATE_NO && !s->volser[0] && !s->fba && !s->tape)
@@ -757,21 +587,21 @@ static int finish_sch(struct parser *p, struct inv_sch *s)
 		if (&inv->schs[i] == s)
 			continue;
 		if (css_busid_eq(inv->schs[i].devno, s->devno)) {
-			rc = perr(p, "subchannel %s: devno already used by the subchannel at line %u",
-				  id, inv->schs[i].line);
+			rc = inv_perr(p, "subchannel %s: devno already used by the subchannel at line %u",
+				      id, inv->schs[i].line);
 			goto out;
 		}
 		if (s->alias || inv->schs[i].alias)
 			continue;       /* checked when the bases are known */
 		if (!strcmp(inv->schs[i].image, s->image)) {
-			rc = perr(p, "subchannel %s: image %s already used by the subchannel at line %u",
-				  id, s->image, inv->schs[i].line);
+			rc = inv_perr(p, "subchannel %s: image %s already used by the subchannel at line %u",
+				      id, s->image, inv->schs[i].line);
 			goto out;
 		}
 		if (same_identity(inv, &inv->schs[i], s)) {
-			rc = perr(p, "subchannel %s: device identity (ssid, unit-address, serial) "
-				  "already used by the subchannel at line %u",
-				  id, inv->schs[i].line);
+			rc = inv_perr(p, "subchannel %s: device identity (ssid, unit-address, serial) "
+				      "already used by the subchannel at line %u",
+				      id, inv->schs[i].line);
 			goto out;
 		}
 	}
@@ -819,16 +649,16 @@ int inventory_parse(struct inventory *inv, const char *text, const char *name,
 
 		p.line++;
 		if (n >= sizeof(line))
-			return perr(&p, "line longer than %zu characters", sizeof(line) - 1);
+			return inv_perr(&p, "line longer than %zu characters", sizeof(line) - 1);
 		memcpy(line, s, n);
 		line[n] = '\0';
 		s += n + (nl ? 1 : 0);
 		if (memchr(line, '\0', n))
-			return perr(&p, "NUL byte in line");
+			return inv_perr(&p, "NUL byte in line");
 		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		l = trim(line);
+		l = inv_trim(line);
 		if (!*l)
 			continue;
 		if (*l == '[') {
