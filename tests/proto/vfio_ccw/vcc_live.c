@@ -2,9 +2,9 @@
 /* The live vfio_ccw harness (see vcc_live.h). */
 #include "vcc_live.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <linux/vfio.h>
 #include <linux/vfio_ccw.h>
 #include <poll.h>
@@ -38,21 +38,23 @@ void vl_tmpdir(char *buf, size_t size)
 	assert_non_null(mkdtemp(buf));
 }
 
+static int rm_entry(const char *path, const struct stat *st, int type,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* The directory and all below it (a daemon's runtime tree has
+ * subdirectories); never into another file system. */
 void vl_rmdir(const char *dir)
 {
-	char path[600];
-	struct dirent *e;
-	DIR *dp = opendir(dir);
-
-	while (dp && (e = readdir(dp))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	if (dp)
-		closedir(dp);
-	rmdir(dir);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 static void add_dev(struct vl_host *h, int i, int release_timeout_ms)
