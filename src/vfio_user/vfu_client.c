@@ -15,10 +15,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,6 +61,7 @@ struct vfu_client {
 
 	pthread_mutex_t dma_lock;
 	struct vfu_dma_table dma;
+	int kick_fd;                   /* eventfd: a region by_msg was added */
 	vfu_client_dma_fn *dma_fn;
 	void *dma_opaque;
 };
@@ -273,14 +276,62 @@ static bool wait_socket_free(struct vfu_client *c, int timeout_ms)
 	return true;
 }
 
+/* Whether the server may send requests: some DMA region was given
+ * without a file (its data goes in DMA_READ / DMA_WRITE messages, also
+ * with process_vm, which falls back to them). */
+static bool serves_dma(struct vfu_client *c)
+{
+	bool any = false;
+
+	pthread_mutex_lock(&c->dma_lock);
+	for (size_t i = 0; i < c->dma.n && !any; i++)
+		any = c->dma.v[i].by_msg;
+	pthread_mutex_unlock(&c->dma_lock);
+	return any;
+}
+
+/*
+ * Until the socket has something for this thread, or the kick eventfd
+ * says a region by_msg came. While the server cannot send requests, only
+ * the connection's end counts (POLLHUP and POLLERR come without being
+ * asked for): replies are their callers' to read, and being woken by each
+ * of them cost QEMU a thread wake-up and a core per message on a 2-CPU
+ * host (docs/performance.md "The preload's watcher thread"). 0: look
+ * again (kicked or readable), -ETIMEDOUT, -errno.
+ */
+static int wait_incoming(struct vfu_client *c, int timeout_ms)
+{
+	struct pollfd p[2] = {
+		{ .fd = c->fd, .events = serves_dma(c) ? POLLIN : 0 },
+		{ .fd = c->kick_fd, .events = POLLIN },
+	};
+	uint64_t v;
+	int n;
+
+	do {
+		n = poll(p, 2, timeout_ms);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (!n)
+		return -ETIMEDOUT;
+	if (p[1].revents & POLLIN) {
+		if (read(c->kick_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+			return -errno;
+		if (!p[0].revents)
+			return 1;
+	}
+	return 0;
+}
+
 int vfu_client_service(struct vfu_client *c, int timeout_ms)
 {
 	int ret;
 
 	/* Not the reader while waiting: a call made meanwhile reads its
 	 * reply itself. */
-	ret = vfu_wait_readable(c->fd, timeout_ms);
-	if (ret == -ETIMEDOUT)
+	ret = wait_incoming(c, timeout_ms);
+	if (ret == -ETIMEDOUT || ret == 1)
 		return 0;
 	pthread_mutex_lock(&c->lock);
 	if (ret < 0 && !c->dead) {
@@ -514,6 +565,7 @@ int vfu_client_open_fd_opts(int fd, const struct vfu_client_opts *o,
 		return error_setf(err, ENOMEM, "vfio-user: out of memory");
 	}
 	c->fd = fd;
+	c->kick_fd = -1;
 	pthread_mutex_init(&c->call_lock, NULL);
 	pthread_mutex_init(&c->send_lock, NULL);
 	pthread_mutex_init(&c->lock, NULL);
@@ -522,6 +574,13 @@ int vfu_client_open_fd_opts(int fd, const struct vfu_client_opts *o,
 	vfu_rx_init(&c->rx, VFU_MAX_MSG_SIZE);
 	vfu_caps_default(&c->server_caps);
 	vfu_dma_table_init(&c->dma, VFU_MAX_DMA_MAPS);
+	c->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (c->kick_fd < 0) {
+		ret = -errno;
+		vfu_client_close(c);
+		return error_setf(err, -ret, "vfio-user: eventfd: %s",
+				  strerror(-ret));
+	}
 	c->dead_err = -ENOTCONN;
 	c->timeout_ms = o && o->timeout_ms > 0 ? o->timeout_ms : -1;
 	c->spin_ns = o && o->spin_us > 0 ? (long)o->spin_us * 1000 : 0;
@@ -560,6 +619,8 @@ void vfu_client_close(struct vfu_client *c)
 	if (!c)
 		return;
 	close(c->fd);
+	if (c->kick_fd >= 0)
+		close(c->kick_fd);
 	vfu_rx_reset(&c->rx);
 	vfu_dma_table_fini(&c->dma);
 	pthread_mutex_destroy(&c->dma_lock);
@@ -586,6 +647,10 @@ int vfu_client_dma_track(struct vfu_client *c, const struct vfu_dma_region *r)
 	pthread_mutex_lock(&c->dma_lock);
 	ret = vfu_dma_table_add(&c->dma, r);
 	pthread_mutex_unlock(&c->dma_lock);
+	/* Before the server knows the region: a thread in
+	 * vfu_client_service() listens for its requests from now on. */
+	if (!ret && r->by_msg)
+		eventfd_write(c->kick_fd, 1);
 	return ret;
 }
 

@@ -95,6 +95,10 @@ uint16_t vfu_client_server_minor(const struct vfu_client *c);
  * another thread is reading, or a call in progress read it), or -errno
  * when the connection is gone. While a call waits for its reply, its
  * caller reads the socket and this returns once the call ended.
+ * While every DMA region was given with an fd the server has nothing to
+ * ask, and this waits for the connection's end only (a message the
+ * server sends anyway is read by the next call); mapping a region without
+ * an fd makes a waiting call return 0, to listen from then on.
  */
 int vfu_client_service(struct vfu_client *c, int timeout_ms);
 

@@ -173,6 +173,7 @@ int vfu_client_dma_map(struct vfu_client *c, uint64_t iova, uint64_t size,
 	};
 	struct vfu_dma_region r = {
 		.iova = iova, .size = size, .prot = prot, .vaddr = vaddr,
+		.by_msg = fd < 0,
 	};
 	uint8_t req[VFU_DMA_MAP_SIZE];
 	int ret;

@@ -22,6 +22,8 @@ struct vfu_dma_region {
 			      * accessed with DMA_READ / DMA_WRITE messages */
 	uint64_t remote;     /* without fd: the client's own address of iova
 			      * (VFU_CAP_PROCESS_VM), 0 when not given */
+	bool by_msg;         /* client's table: given without fd, so the
+			      * server may ask for it in messages */
 };
 
 struct vfu_dma_table {

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/vfio.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 #include "common/error.h"
 #include "common/evloop.h"
 #include "vfio_user/vfu_client.h"
+#include "test_wait.h"
 #include "vfu_testdev.h"
 
 struct fixture {
@@ -513,6 +515,130 @@ static void test_dma_async_worker(void **state)
 	close(e0);
 }
 
+/* A thread serving the connection, as the preload's. */
+struct watcher {
+	struct vfu_client *c;
+	pid_t tid;          /* atomic; 0 until it runs */
+	bool done;          /* atomic */
+	int ret;
+	pthread_t thread;
+};
+
+static void *watcher_main(void *opaque)
+{
+	struct watcher *w = opaque;
+	int ret;
+
+	__atomic_store_n(&w->tid, gettid(), __ATOMIC_RELEASE);
+	while ((ret = vfu_client_service(w->c, -1)) >= 0)
+		;
+	w->ret = ret;
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void watcher_start(struct watcher *w, struct vfu_client *c)
+{
+	*w = (struct watcher){ .c = c };
+	assert_int_equal(pthread_create(&w->thread, NULL, watcher_main, w), 0);
+	assert_true(TEST_WAIT_UNTIL(__atomic_load_n(&w->tid, __ATOMIC_ACQUIRE)));
+}
+
+/* The connection ends: the watcher must notice and return. */
+static void watcher_stop(struct watcher *w)
+{
+	vfu_client_shutdown(w->c);
+	assert_true(TEST_WAIT_UNTIL(__atomic_load_n(&w->done, __ATOMIC_ACQUIRE)));
+	pthread_join(w->thread, NULL);
+	assert_true(w->ret < 0);
+}
+
+/* How often the thread went to sleep and was woken. */
+static long voluntary_switches(pid_t tid)
+{
+	char path[64], line[128];
+	long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &n) == 1)
+			break;
+	fclose(f);
+	assert_true(n >= 0);
+	return n;
+}
+
+/*
+ * With every DMA region shared through an fd the server has nothing to
+ * ask: the thread serving the connection is not woken by the replies to
+ * calls (it was twice per call: a core taken from QEMU per message), and
+ * still notices the connection's end.
+ */
+static void test_watcher_quiet_with_fd_regions(void **state)
+{
+	struct fixture *f = *state;
+	struct watcher w;
+	uint8_t *mem, back[64];
+	int fd = make_memfd(4096, (void **)&mem);
+	long before;
+
+	assert_int_equal(vfu_client_dma_map(f->c, 0x100000, 4096,
+					    VFU_DMA_READ | VFU_DMA_WRITE, fd, 0,
+					    mem), 0);
+	watcher_start(&w, f->c);
+	before = voluntary_switches(w.tid);
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(vfu_client_region_read(f->c, 0, 0, back, 64),
+				 64);
+	assert_in_range(voluntary_switches(w.tid) - before, 0, 40);
+	watcher_stop(&w);
+	close(fd);
+}
+
+/*
+ * A region without an fd added while the watcher waits: from then on it
+ * answers the server's DMA requests that come when no call is in progress
+ * (the device's worker is held until the call that started it returned).
+ */
+static void test_watcher_listens_for_messages(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t guest[4096];
+	uint8_t data[32];
+	struct watcher w;
+	uint8_t *mem;
+	int fd = make_memfd(4096, (void **)&mem);
+	int e0 = eventfd(0, EFD_CLOEXEC);
+	struct pollfd p = { .fd = e0, .events = POLLIN };
+
+	assert_int_equal(vfu_client_dma_map(f->c, 0x100000, 4096,
+					    VFU_DMA_READ | VFU_DMA_WRITE, fd, 0,
+					    mem), 0);
+	assert_int_equal(vfu_client_set_irqs(f->c, 0, VFIO_IRQ_SET_DATA_EVENTFD |
+					     VFIO_IRQ_SET_ACTION_TRIGGER, 0, 1,
+					     &e0, 1, NULL), 0);
+	watcher_start(&w, f->c);
+	assert_int_equal(vfu_client_dma_map(f->c, 0x7000, sizeof(guest),
+					    VFU_DMA_READ | VFU_DMA_WRITE, -1, 0,
+					    guest), 0);
+	memset(data, 0x3c, sizeof(data));
+	assert_int_equal(vfu_client_region_write(f->c, 0, 0, data, 32), 32);
+	f->dev.async_hold = true;
+	assert_int_equal(td_cmd(f->c, TD_ASYNC_WRITE, 32, 0x7000 + 100),
+			 TD_CMD_SIZE);
+	testdev_release_async(&f->dev);
+	assert_int_equal(poll(&p, 1, TEST_WAIT_MS), 1);
+	testdev_wait_async(&f->dev, 1);
+	assert_int_equal(f->dev.async_result, 0);
+	assert_memory_equal(guest + 100, data, 32);
+	watcher_stop(&w);
+	close(e0);
+	close(fd);
+}
+
 static void test_dma_map_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -607,6 +733,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dma_handler, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_async_worker, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_watcher_quiet_with_fd_regions,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watcher_listens_for_messages,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_map_errors, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_refused_while_pinned,

@@ -51,6 +51,8 @@ static void *async_worker(void *opaque)
 	int ret;
 
 	pthread_mutex_lock(&d->lock);
+	while (d->async_hold)
+		pthread_cond_wait(&d->cond, &d->lock);
 	memcpy(data, d->mem, sizeof(data));
 	iova = d->async_iova;
 	len = d->async_len;
@@ -264,6 +266,7 @@ void testdev_start(struct testdev *d, struct evloop *loop, const char *path,
 
 void testdev_stop(struct testdev *d)
 {
+	testdev_release_async(d);   /* a failed test may have left it held */
 	vfu_server_destroy(d->srv);
 	if (d->worker_running)
 		pthread_join(d->worker, NULL);
@@ -276,6 +279,14 @@ void testdev_wait_gone(struct testdev *d, unsigned n)
 	pthread_mutex_lock(&d->lock);
 	while (d->gone < n)
 		pthread_cond_wait(&d->cond, &d->lock);
+	pthread_mutex_unlock(&d->lock);
+}
+
+void testdev_release_async(struct testdev *d)
+{
+	pthread_mutex_lock(&d->lock);
+	d->async_hold = false;
+	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->lock);
 }
 

@@ -53,6 +53,8 @@ struct testdev {
 	bool probe;             /* replied: look at probe_fd's input */
 	int probe_fd;
 	int probe_queued;       /* bytes readable on probe_fd, last replied */
+	bool async_hold;        /* the async worker waits until cleared
+				 * (testdev_release_async) */
 	unsigned async_done;
 	int async_result;
 	uint64_t async_iova;
@@ -80,6 +82,8 @@ void testdev_stop(struct testdev *d);
 void testdev_wait_gone(struct testdev *d, unsigned n);
 /* Block until the async worker has finished n times. */
 void testdev_wait_async(struct testdev *d, unsigned n);
+/* Let an async worker started while async_hold was set go on. */
+void testdev_release_async(struct testdev *d);
 
 /* A fresh temporary directory (removed by tmpdir_remove). */
 void tmpdir_make(char *buf, size_t size);
