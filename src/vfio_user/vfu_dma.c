@@ -219,4 +219,84 @@ void vfu_dma_munmap(const struct vfu_dma_region *r)
 {
 	if (r->vaddr)
 		munmap(r->vaddr, (size_t)r->size);
+	free(r->touched);
+}
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/* Cleared when the kernel does not know MADV_POPULATE_* (before 5.14). */
+static bool populate_works = true;
+
+static uint64_t page_size(void)
+{
+	static uint64_t pg;
+
+	if (!pg) {
+		long v = sysconf(_SC_PAGESIZE);
+
+		pg = v > 0 ? (uint64_t)v : 4096;
+	}
+	return pg;
+}
+
+int vfu_dma_touched_alloc(struct vfu_dma_region *r)
+{
+	uint64_t pages = r->size / page_size() + 2;   /* iova need not be
+							* page-aligned */
+
+	r->touched = calloc((size_t)((pages + 63) / 64), sizeof(uint64_t));
+	return r->touched ? 0 : -ENOMEM;
+}
+
+static bool page_touched(const struct vfu_dma_region *r, uint64_t pg)
+{
+	return __atomic_load_n(&r->touched[pg / 64], __ATOMIC_RELAXED) &
+	       (1ull << (pg % 64));
+}
+
+/* Pages [first, first + n) of the mapping, faulted in and marked. */
+static void populate(const struct vfu_dma_region *r, uint64_t first,
+		     uint64_t n, bool write)
+{
+	uint64_t pg = page_size();
+	uintptr_t base = (uintptr_t)r->vaddr & ~(uintptr_t)(pg - 1);
+
+	if (__atomic_load_n(&populate_works, __ATOMIC_RELAXED) &&
+	    madvise((void *)(base + first * pg), (size_t)(n * pg),
+		    write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) < 0 &&
+	    errno == EINVAL)
+		__atomic_store_n(&populate_works, false, __ATOMIC_RELAXED);
+	for (uint64_t i = first; i < first + n; i++)
+		__atomic_fetch_or(&r->touched[i / 64], 1ull << (i % 64),
+				  __ATOMIC_RELAXED);
+}
+
+void vfu_dma_prefault(const struct vfu_dma_region *r, uint64_t iova,
+		      uint64_t len, bool write)
+{
+	uint64_t pg = page_size();
+	uint64_t skew = (uintptr_t)r->vaddr & (pg - 1);
+	uint64_t first, last, run = UINT64_MAX;
+
+	if (!r->touched || !len || iova < r->iova ||
+	    len > r->size - (iova - r->iova))
+		return;
+	/* Page numbers from the page that holds vaddr. */
+	first = (skew + (iova - r->iova)) / pg;
+	last = (skew + (iova - r->iova) + (len - 1)) / pg;
+	for (uint64_t i = first; i <= last + 1; i++) {
+		bool need = i <= last && !page_touched(r, i);
+
+		if (need && run == UINT64_MAX)
+			run = i;
+		else if (!need && run != UINT64_MAX) {
+			populate(r, run, i - run, write);
+			run = UINT64_MAX;
+		}
+	}
 }

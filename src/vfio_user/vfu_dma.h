@@ -24,6 +24,8 @@ struct vfu_dma_region {
 			      * (VFU_CAP_PROCESS_VM), 0 when not given */
 	bool by_msg;         /* client's table: given without fd, so the
 			      * server may ask for it in messages */
+	uint64_t *touched;   /* server, fd regions: a bit per page of vaddr
+			      * already faulted in (atomic; NULL: none kept) */
 };
 
 struct vfu_dma_table {
@@ -70,6 +72,24 @@ int vfu_dma_table_copy(const struct vfu_dma_table *t, uint64_t iova,
  */
 int vfu_dma_mmap(int fd, uint64_t offset, uint64_t size, uint32_t prot,
 		 void **vaddr);
+/* Unmaps r->vaddr and frees r->touched. */
 void vfu_dma_munmap(const struct vfu_dma_region *r);
+
+/*
+ * Page bits for an fd region (r->vaddr set) just mapped: 0, or -ENOMEM
+ * (r->touched stays NULL and vfu_dma_prefault does nothing).
+ */
+int vfu_dma_touched_alloc(struct vfu_dma_region *r);
+/*
+ * Before a copy through r->vaddr to or from [iova, iova + len) (inside r):
+ * fault in the pages this process has not touched yet, one
+ * madvise(MADV_POPULATE_READ / _WRITE) per run of them. A page fault
+ * taken by the copy itself costs ~11 us on a virtual machine whose page
+ * faults exit to the hypervisor, the populate ~0.3 us a page
+ * (docs/performance.md "First touch of guest memory"). Failures are left
+ * to the copy, which faults as it would have.
+ */
+void vfu_dma_prefault(const struct vfu_dma_region *r, uint64_t iova,
+		      uint64_t len, bool write);
 
 #endif

@@ -37,6 +37,7 @@ int vfu_dma_handle_map(struct vfu_server *s, const struct vfu_dma_map *m,
 		ret = vfu_dma_mmap(fd, m->offset, m->size, m->flags, &r.vaddr);
 		if (ret < 0)
 			goto out;
+		vfu_dma_touched_alloc(&r);   /* without it: plain faults */
 	} else if (m->offset) {
 		bool pvm;
 
@@ -366,6 +367,7 @@ static int dma_access(struct vfu_server *s, bool write, uint64_t iova,
 		if (r.vaddr) {
 			uint8_t *p = (uint8_t *)r.vaddr + (addr - r.iova);
 
+			vfu_dma_prefault(&r, addr, n, write);
 			if (write)
 				memcpy(p, buf + pos, (size_t)n);
 			else
@@ -407,19 +409,22 @@ void *vfu_dma_map_ptr(struct vfu_server *s, uint64_t iova, size_t len,
 		      bool write)
 {
 	uint32_t prot = write ? VFU_DMA_WRITE : VFU_DMA_READ;
+	struct vfu_dma_region r;
 	void *ptr = NULL;
 	int i;
 
 	pthread_mutex_lock(&s->dma_lock);
 	i = vfu_dma_table_lookup(&s->dma, iova);
 	if (i >= 0) {
-		const struct vfu_dma_region *r = &s->dma.v[i];
-
-		if (r->vaddr && (r->prot & prot) == prot &&
-		    len <= r->size - (iova - r->iova))
-			ptr = (uint8_t *)r->vaddr + (iova - r->iova);
+		r = s->dma.v[i];
+		if (r.vaddr && (r.prot & prot) == prot &&
+		    len <= r.size - (iova - r.iova))
+			ptr = (uint8_t *)r.vaddr + (iova - r.iova);
 	}
 	pthread_mutex_unlock(&s->dma_lock);
+	/* The region (and its page bits) lives as long as the pointer. */
+	if (ptr)
+		vfu_dma_prefault(&r, iova, len, write);
 	return ptr;
 }
 
