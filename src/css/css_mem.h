@@ -17,6 +17,11 @@
 
 struct css_mem;
 
+/* [start, end) of an address space. */
+struct css_mem_range {
+	uint64_t start, end;
+};
+
 struct css_mem_ops {
 	/* Copy [addr, addr+len) into buf. Returns: 0, or -EFAULT. */
 	int (*read)(struct css_mem *mem, uint64_t addr, void *buf, size_t len);
@@ -30,6 +35,14 @@ struct css_mem_ops {
 	 */
 	void *(*map)(struct css_mem *mem, uint64_t addr, size_t len,
 		     bool write);
+	/*
+	 * Optional. A channel program is about to run and will access the
+	 * n ranges r (NULL, 0: whatever memory it was given): the moment
+	 * to get them ready (vfio-ccw: fault guest pages into this process
+	 * in one go). Called by the worker; never needed for correctness.
+	 */
+	void (*prepare)(struct css_mem *mem, const struct css_mem_range *r,
+			size_t n);
 };
 
 struct css_mem {
@@ -52,6 +65,13 @@ static inline void *css_mem_map(struct css_mem *mem, uint64_t addr, size_t len,
 				bool write)
 {
 	return mem->ops->map ? mem->ops->map(mem, addr, len, write) : NULL;
+}
+
+static inline void css_mem_prepare(struct css_mem *mem,
+				   const struct css_mem_range *r, size_t n)
+{
+	if (mem->ops->prepare)
+		mem->ops->prepare(mem, r, n);
 }
 
 /* A flat buffer: addresses 0 .. size-1 are base[0 .. size-1]. */

@@ -111,6 +111,7 @@ static bool run_start(struct css_subchannel *sch)
 	pthread_mutex_unlock(&sch->lock);
 
 	ptime_sink = &t.sink;
+	css_mem_prepare(sch->mem, NULL, 0);
 	css_exec_run(sch, &res);
 	ptime_sink = NULL;
 	t.executed = ptime_now();

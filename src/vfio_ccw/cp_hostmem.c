@@ -70,7 +70,7 @@ void cp_put_poison(struct cp_build *b, uint32_t off)
 
 int cp_range_add(struct cp_build *b, uint64_t start, uint64_t len)
 {
-	struct cp_range *last;
+	struct css_mem_range *last;
 	uint64_t end = start + len;
 
 	if (!len)
@@ -87,14 +87,14 @@ int cp_range_add(struct cp_build *b, uint64_t start, uint64_t len)
 	}
 	if (b->nranges == b->ranges_cap) {
 		size_t cap = b->ranges_cap ? 2 * b->ranges_cap : 32;
-		struct cp_range *r = realloc(b->ranges, cap * sizeof(*r));
+		struct css_mem_range *r = realloc(b->ranges, cap * sizeof(*r));
 
 		if (!r)
 			return -ENOMEM;
 		b->ranges = r;
 		b->ranges_cap = cap;
 	}
-	b->ranges[b->nranges++] = (struct cp_range){ start, end };
+	b->ranges[b->nranges++] = (struct css_mem_range){ start, end };
 	return 0;
 }
 
@@ -222,10 +222,23 @@ static void *host_map(struct css_mem *mem, uint64_t addr, size_t len,
 	return NULL;
 }
 
+/* The guest ranges the program uses: the CCWs, IDALs and data areas. */
+static void host_prepare(struct css_mem *mem, const struct css_mem_range *r,
+			 size_t n)
+{
+	struct cp_program *cp = host_cp(mem);
+
+	(void)r;
+	(void)n;
+	if (cp->b)
+		css_mem_prepare(cp->guest, cp->b->ranges, cp->b->nranges);
+}
+
 static const struct css_mem_ops host_ops = {
 	.read = host_read,
 	.write = host_write,
 	.map = host_map,
+	.prepare = host_prepare,
 };
 
 void cp_hostmem_init(struct cp_program *cp)

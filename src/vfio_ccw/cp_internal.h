@@ -64,10 +64,6 @@ struct cp_seg {
 	uint8_t *mode;          /* CP_MODE_* per CCW; 0: unreachable */
 };
 
-struct cp_range {               /* guest [start, end) */
-	uint64_t start, end;
-};
-
 struct cp_build {
 	struct cp_seg seg[CP_SEG_MAX];
 	unsigned int nseg;
@@ -75,7 +71,7 @@ struct cp_build {
 	uint8_t *arena;
 	uint32_t arena_len, arena_cap;
 
-	struct cp_range *ranges;
+	struct css_mem_range *ranges;   /* guest [start, end) */
 	size_t nranges, ranges_cap;
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/evloop.h"
+#include "vfio_user/vfu_dma.h"
 #include "vfio_user/vfu_server.h"
 
 static struct vcc_guestmem *to_gm(struct css_mem *mem)
@@ -116,10 +117,65 @@ static void *gm_map(struct css_mem *mem, uint64_t addr, size_t len,
 	return srv ? vfu_dma_map_ptr(srv, addr, len, write) : NULL;
 }
 
+/*
+ * Before a program runs (its worker): when its ranges hold at least
+ * VCC_PREFAULT_MIN_PAGES pages of fd regions that this process has not
+ * touched yet, fault them in ahead, VFU_FAULT_IN_MAX at a time - the
+ * copies would take a page fault each. Fewer are left to the copies: a
+ * program of a few pages (a 4 KiB read, the guest's next CCWs) gains
+ * little. A direct access for the lifetime rules (vcc_guestmem.h).
+ */
+static void gm_prepare(struct css_mem *mem, const struct css_mem_range *r,
+		       size_t n)
+{
+	struct vcc_guestmem *gm = to_gm(mem);
+	struct iovec pages[VFU_FAULT_IN_MAX];
+	struct vfu_server *srv;
+	uint64_t want = 0, done = 0;
+	size_t k = 0;
+
+	pthread_mutex_lock(&gm->lock);
+	srv = gm->fenced ? NULL : gm->srv;     /* a fence: not worth it */
+	if (srv) {
+		gm->inflight++;
+		gm->inflight_direct++;
+	}
+	pthread_mutex_unlock(&gm->lock);
+	if (!srv)
+		return;
+	for (size_t i = 0; i < n && want < VCC_PREFAULT_MIN_PAGES; i++)
+		want += vfu_dma_untouched(srv, r[i].start, r[i].end - r[i].start);
+	for (size_t i = 0; i < n && want >= VCC_PREFAULT_MIN_PAGES; i++) {
+		uint64_t at = r[i].start;
+
+		while (at < r[i].end) {
+			k += vfu_dma_collect(srv, &at, r[i].end, pages + k,
+					     VFU_FAULT_IN_MAX - k);
+			if (k == VFU_FAULT_IN_MAX) {
+				vfu_dma_fault_in(pages, k);
+				done += k;
+				k = 0;
+			}
+		}
+	}
+	if (k) {
+		vfu_dma_fault_in(pages, k);
+		done += k;
+	}
+	pthread_mutex_lock(&gm->lock);
+	gm->prefaulted += done;
+	if (--gm->inflight_direct == 0)
+		pthread_cond_broadcast(&gm->cond);
+	if (--gm->inflight == 0)
+		pthread_cond_broadcast(&gm->cond);
+	pthread_mutex_unlock(&gm->lock);
+}
+
 static const struct css_mem_ops gm_ops = {
 	.read = gm_read,
 	.write = gm_write,
 	.map = gm_map,
+	.prepare = gm_prepare,
 };
 
 void vcc_guestmem_init(struct vcc_guestmem *gm, struct evloop *loop)
@@ -192,4 +248,14 @@ void vcc_guestmem_stats(struct vcc_guestmem *gm, uint64_t *direct,
 	*direct = gm->direct;
 	*locked = gm->locked;
 	pthread_mutex_unlock(&gm->lock);
+}
+
+uint64_t vcc_guestmem_prefaulted(struct vcc_guestmem *gm)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&gm->lock);
+	n = gm->prefaulted;
+	pthread_mutex_unlock(&gm->lock);
+	return n;
 }

@@ -45,7 +45,12 @@ struct vcc_guestmem {
 	unsigned int inflight;      /* accesses in progress */
 	unsigned int inflight_direct; /* of which direct copies */
 	uint64_t direct, locked;    /* accesses by path (statistics) */
+	uint64_t prefaulted;        /* pages faulted in before a program */
 };
+
+/* Fewest untouched pages a program must bring for gm_prepare to fault
+ * them in ahead (vcc_guestmem.c). */
+#define VCC_PREFAULT_MIN_PAGES 8
 
 void vcc_guestmem_init(struct vcc_guestmem *gm, struct evloop *loop);
 void vcc_guestmem_fini(struct vcc_guestmem *gm);
@@ -66,5 +71,7 @@ void vcc_guestmem_fence(struct vcc_guestmem *gm, uint64_t iova, uint64_t len);
 /* Accesses so far by path (tests and the trace). */
 void vcc_guestmem_stats(struct vcc_guestmem *gm, uint64_t *direct,
 			uint64_t *locked);
+/* Pages faulted in ahead of programs so far. */
+uint64_t vcc_guestmem_prefaulted(struct vcc_guestmem *gm);
 
 #endif

@@ -222,16 +222,6 @@ void vfu_dma_munmap(const struct vfu_dma_region *r)
 	free(r->touched);
 }
 
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#endif
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
-/* Cleared when the kernel does not know MADV_POPULATE_* (before 5.14). */
-static bool populate_works = true;
-
 static uint64_t page_size(void)
 {
 	static uint64_t pg;
@@ -259,44 +249,76 @@ static bool page_touched(const struct vfu_dma_region *r, uint64_t pg)
 	       (1ull << (pg % 64));
 }
 
-/* Pages [first, first + n) of the mapping, faulted in and marked. */
-static void populate(const struct vfu_dma_region *r, uint64_t first,
-		     uint64_t n, bool write)
-{
-	uint64_t pg = page_size();
-	uintptr_t base = (uintptr_t)r->vaddr & ~(uintptr_t)(pg - 1);
-
-	if (__atomic_load_n(&populate_works, __ATOMIC_RELAXED) &&
-	    madvise((void *)(base + first * pg), (size_t)(n * pg),
-		    write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) < 0 &&
-	    errno == EINVAL)
-		__atomic_store_n(&populate_works, false, __ATOMIC_RELAXED);
-	for (uint64_t i = first; i < first + n; i++)
-		__atomic_fetch_or(&r->touched[i / 64], 1ull << (i % 64),
-				  __ATOMIC_RELAXED);
-}
-
-void vfu_dma_prefault(const struct vfu_dma_region *r, uint64_t iova,
-		      uint64_t len, bool write)
+/* Page numbers (from the page holding vaddr) of [iova, iova + len),
+ * clipped to r; false when nothing of it is in r. */
+static bool page_span(const struct vfu_dma_region *r, uint64_t iova,
+		      uint64_t len, uint64_t *first, uint64_t *last)
 {
 	uint64_t pg = page_size();
 	uint64_t skew = (uintptr_t)r->vaddr & (pg - 1);
-	uint64_t first, last, run = UINT64_MAX;
+	uint64_t off;
 
-	if (!r->touched || !len || iova < r->iova ||
-	    len > r->size - (iova - r->iova))
-		return;
-	/* Page numbers from the page that holds vaddr. */
-	first = (skew + (iova - r->iova)) / pg;
-	last = (skew + (iova - r->iova) + (len - 1)) / pg;
-	for (uint64_t i = first; i <= last + 1; i++) {
-		bool need = i <= last && !page_touched(r, i);
+	if (!r->touched || !len || iova < r->iova || iova - r->iova >= r->size)
+		return false;
+	off = iova - r->iova;
+	if (len > r->size - off)
+		len = r->size - off;
+	*first = (skew + off) / pg;
+	*last = (skew + off + (len - 1)) / pg;
+	return true;
+}
 
-		if (need && run == UINT64_MAX)
-			run = i;
-		else if (!need && run != UINT64_MAX) {
-			populate(r, run, i - run, write);
-			run = UINT64_MAX;
-		}
+uint64_t vfu_dma_region_untouched(const struct vfu_dma_region *r,
+				  uint64_t iova, uint64_t len)
+{
+	uint64_t first, last, n = 0;
+
+	if (!page_span(r, iova, len, &first, &last))
+		return 0;
+	for (uint64_t i = first; i <= last; i++)
+		n += !page_touched(r, i);
+	return n;
+}
+
+size_t vfu_dma_region_collect(const struct vfu_dma_region *r, uint64_t *iova,
+			      uint64_t end, struct iovec *iov, size_t max)
+{
+	uint64_t pg = page_size();
+	uint64_t skew = (uintptr_t)r->vaddr & (pg - 1);
+	uint64_t at = *iova, stop, page;
+	size_t n = 0;
+
+	if (!r->touched || at < r->iova || at - r->iova >= r->size ||
+	    end <= at) {
+		*iova = end > at ? end : at;
+		return 0;
 	}
+	stop = end - r->iova > r->size ? r->iova + r->size : end;
+	while (at < stop && n < max) {
+		page = (skew + (at - r->iova)) / pg;
+		if (!page_touched(r, page)) {
+			iov[n].iov_base = (uint8_t *)r->vaddr + (at - r->iova);
+			iov[n].iov_len = 1;
+			n++;
+			__atomic_fetch_or(&r->touched[page / 64],
+					  1ull << (page % 64), __ATOMIC_RELAXED);
+		}
+		/* The next page's first byte. */
+		at = r->iova + ((page + 1) * pg - skew);
+	}
+	*iova = at < stop ? at : (stop < end ? stop : end);
+	return n;
+}
+
+int vfu_dma_fault_in(const struct iovec *pages, size_t n)
+{
+	char sink[VFU_FAULT_IN_MAX];
+	struct iovec local = { .iov_base = sink, .iov_len = n };
+
+	if (!n)
+		return 0;
+	if (n > VFU_FAULT_IN_MAX)
+		return -EINVAL;
+	return process_vm_readv(getpid(), &local, 1, pages, n, 0) < 0 ? -errno
+								      : 0;
 }

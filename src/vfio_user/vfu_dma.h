@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 /* One client memory region as the device sees it. */
 struct vfu_dma_region {
@@ -77,19 +78,33 @@ void vfu_dma_munmap(const struct vfu_dma_region *r);
 
 /*
  * Page bits for an fd region (r->vaddr set) just mapped: 0, or -ENOMEM
- * (r->touched stays NULL and vfu_dma_prefault does nothing).
+ * (r->touched stays NULL: no page counts as untouched, none is populated).
  */
 int vfu_dma_touched_alloc(struct vfu_dma_region *r);
+/* Pages of [iova, iova + len) (clipped to r) not faulted in yet. */
+uint64_t vfu_dma_region_untouched(const struct vfu_dma_region *r,
+				  uint64_t iova, uint64_t len);
+
+/* Most pages vfu_dma_fault_in() takes at once. */
+#define VFU_FAULT_IN_MAX 64
+
 /*
- * Before a copy through r->vaddr to or from [iova, iova + len) (inside r):
- * fault in the pages this process has not touched yet, one
- * madvise(MADV_POPULATE_READ / _WRITE) per run of them. A page fault
- * taken by the copy itself costs ~11 us on a virtual machine whose page
- * faults exit to the hypervisor, the populate ~0.3 us a page
- * (docs/performance.md "First touch of guest memory"). Failures are left
- * to the copy, which faults as it would have.
+ * From *iova (in r) towards end: one iovec (its first byte) per page not
+ * faulted in yet, up to max of them, marked as faulted in. *iova moves to
+ * where it stopped: end, r's end, or the page after the last taken.
+ * Returns the iovecs written.
  */
-void vfu_dma_prefault(const struct vfu_dma_region *r, uint64_t iova,
-		      uint64_t len, bool write);
+size_t vfu_dma_region_collect(const struct vfu_dma_region *r, uint64_t *iova,
+			      uint64_t end, struct iovec *iov, size_t max);
+/*
+ * Fault pages of this process in: one process_vm_readv() of a byte of
+ * each (n <= VFU_FAULT_IN_MAX), so the kernel faults them in without a
+ * trap per page. A page fault taken by a copy costs ~11 us on a virtual
+ * machine whose faults are dear, this ~0.8 us a page (docs/performance.md
+ * "First touch of guest memory"); it maps and gives back nothing.
+ * Returns 0 or -errno (then the copies fault as they would have; nothing
+ * is ever touched beyond what is readable).
+ */
+int vfu_dma_fault_in(const struct iovec *pages, size_t n);
 
 #endif

@@ -40,6 +40,7 @@
 #include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "vfio_user/vfu_dma.h"
 #include "vfio_user/vfu_proto.h"
@@ -163,6 +164,19 @@ int vfu_dma_write(struct vfu_server *s, uint64_t iova, const void *buf,
  * with the permission, else NULL. See the lifetime rule above. */
 void *vfu_dma_map_ptr(struct vfu_server *s, uint64_t iova, size_t len,
 		      bool write);
+
+/*
+ * Faulting guest memory in ahead of copies (docs/performance.md "First
+ * touch of guest memory"): the pages of [iova, iova + len) - as far as
+ * it lies in the fd region holding iova - that this process has not
+ * faulted in yet (0 for other regions); and, from *iova towards end, an
+ * iovec per such page for vfu_dma_fault_in() (vfu_dma.h; *iova moves on,
+ * to end past regions without fd). Same lifetime rule as
+ * vfu_dma_map_ptr: the caller keeps the region from being unmapped.
+ */
+uint64_t vfu_dma_untouched(struct vfu_server *s, uint64_t iova, uint64_t len);
+size_t vfu_dma_collect(struct vfu_server *s, uint64_t *iova, uint64_t end,
+		       struct iovec *iov, size_t max);
 
 /* How device DMA to regions without fd was done, since creation. */
 struct vfu_dma_stats {

@@ -367,7 +367,6 @@ static int dma_access(struct vfu_server *s, bool write, uint64_t iova,
 		if (r.vaddr) {
 			uint8_t *p = (uint8_t *)r.vaddr + (addr - r.iova);
 
-			vfu_dma_prefault(&r, addr, n, write);
 			if (write)
 				memcpy(p, buf + pos, (size_t)n);
 			else
@@ -409,23 +408,57 @@ void *vfu_dma_map_ptr(struct vfu_server *s, uint64_t iova, size_t len,
 		      bool write)
 {
 	uint32_t prot = write ? VFU_DMA_WRITE : VFU_DMA_READ;
-	struct vfu_dma_region r;
 	void *ptr = NULL;
 	int i;
 
 	pthread_mutex_lock(&s->dma_lock);
 	i = vfu_dma_table_lookup(&s->dma, iova);
 	if (i >= 0) {
-		r = s->dma.v[i];
-		if (r.vaddr && (r.prot & prot) == prot &&
-		    len <= r.size - (iova - r.iova))
-			ptr = (uint8_t *)r.vaddr + (iova - r.iova);
+		const struct vfu_dma_region *r = &s->dma.v[i];
+
+		if (r->vaddr && (r->prot & prot) == prot &&
+		    len <= r->size - (iova - r->iova))
+			ptr = (uint8_t *)r->vaddr + (iova - r->iova);
 	}
 	pthread_mutex_unlock(&s->dma_lock);
-	/* The region (and its page bits) lives as long as the pointer. */
-	if (ptr)
-		vfu_dma_prefault(&r, iova, len, write);
 	return ptr;
+}
+
+/* The fd region holding iova, copied (its page bits live as long as the
+ * region); false when there is none. */
+static bool fd_region(struct vfu_server *s, uint64_t iova,
+		      struct vfu_dma_region *out)
+{
+	int i;
+
+	pthread_mutex_lock(&s->dma_lock);
+	i = vfu_dma_table_lookup(&s->dma, iova);
+	if (i >= 0)
+		*out = s->dma.v[i];
+	pthread_mutex_unlock(&s->dma_lock);
+	return i >= 0 && out->vaddr;
+}
+
+uint64_t vfu_dma_untouched(struct vfu_server *s, uint64_t iova, uint64_t len)
+{
+	struct vfu_dma_region r;
+
+	return fd_region(s, iova, &r) ? vfu_dma_region_untouched(&r, iova, len)
+				      : 0;
+}
+
+size_t vfu_dma_collect(struct vfu_server *s, uint64_t *iova, uint64_t end,
+		       struct iovec *iov, size_t max)
+{
+	struct vfu_dma_region r;
+
+	if (*iova >= end)
+		return 0;
+	if (!fd_region(s, *iova, &r)) {
+		*iova = end;
+		return 0;
+	}
+	return vfu_dma_region_collect(&r, iova, end, iov, max);
 }
 
 void vfu_server_dma_stats(struct vfu_server *s, struct vfu_dma_stats *st)

@@ -473,10 +473,28 @@ static long thread_faults(void)
 	return ru.ru_minflt + ru.ru_majflt;
 }
 
+/* Fault in what vfu_dma_region_collect gives for [iova, iova + len),
+ * a few pages at a time; returns how many. */
+static uint64_t prefault(const struct vfu_dma_region *r, uint64_t iova,
+			 uint64_t len)
+{
+	struct iovec pages[3];
+	uint64_t at = iova, done = 0;
+
+	while (at < iova + len) {
+		size_t n = vfu_dma_region_collect(r, &at, iova + len, pages, 3);
+
+		assert_int_equal(vfu_dma_fault_in(pages, n), 0);
+		done += n;
+	}
+	return done;
+}
+
 /*
- * vfu_dma_prefault: the pages of a copy are faulted in before it (one
- * madvise per run), marked, and the copy itself then takes no fault;
- * pages outside the range stay untouched.
+ * vfu_dma_region_untouched / _collect and vfu_dma_fault_in: the pages of
+ * a range are faulted in, marked, counted once, and copies to them then
+ * take no fault (a page fault each without); nothing outside the range
+ * or the region is taken.
  */
 static void test_dma_prefault(void **state)
 {
@@ -484,8 +502,10 @@ static void test_dma_prefault(void **state)
 	int fd = memfd_create("vfu-prefault", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	struct vfu_dma_region r = { .iova = 0x100000, .size = 64 * (uint64_t)pg,
 				    .prot = VFU_DMA_READ | VFU_DMA_WRITE };
+	struct iovec big[VFU_FAULT_IN_MAX + 1];
 	unsigned char vec[64];
 	uint8_t *p, buf[64];
+	uint64_t at;
 	long before;
 
 	(void)state;
@@ -496,38 +516,49 @@ static void test_dma_prefault(void **state)
 	assert_int_equal(vfu_dma_touched_alloc(&r), 0);
 	p = r.vaddr;
 
-	/* Pages 3-7 (a range starting and ending inside a page), to write. */
-	vfu_dma_prefault(&r, r.iova + 3 * pg + 100, 4 * pg, true);
+	/* Pages 3-7 (a range starting and ending inside a page). */
+	assert_int_equal(vfu_dma_region_untouched(&r, r.iova + 3 * pg + 100,
+						  4 * pg), 5);
+	assert_int_equal(prefault(&r, r.iova + 3 * pg + 100, 4 * pg), 5);
 	for (int i = 0; i < 64; i++)
 		assert_int_equal(!!(r.touched[i / 64] & (1ull << (i % 64))),
 				 i >= 3 && i <= 7);
+	assert_int_equal(vfu_dma_region_untouched(&r, r.iova, r.size), 59);
+	/* Only the new ones the second time. */
+	assert_int_equal(prefault(&r, r.iova + 2 * pg, 3 * pg), 1);
 	assert_int_equal(mincore(p, 64 * pg, vec), 0);
-	for (int i = 0; i < 64; i++)
-		assert_int_equal(vec[i] & 1, i >= 3 && i <= 7);
-	/* (At most one fault: under ASan, the shadow of the range.) */
+	for (int i = 2; i <= 7; i++)
+		assert_int_equal(vec[i] & 1, 1);
+	/* Fewer faults than pages (none, or under ASan the range's
+	 * shadow), against one a page for pages not faulted in. */
 	before = thread_faults();
-	memset(p + 3 * pg, 0x5a, 5 * pg);
-	assert_in_range(thread_faults() - before, 0, 1);
-	/* The same without: one fault a page. */
+	memset(p + 2 * pg, 0x5a, 6 * pg);
+	assert_in_range(thread_faults() - before, 0, 2);
 	before = thread_faults();
-	memset(p + 20 * pg, 0x5a, 5 * pg);
-	assert_true(thread_faults() - before >= 5);
-
-	/* To read: pages 30-31, already written by another mapping. */
+	memset(p + 40 * pg, 0x5a, 6 * pg);
+	assert_true(thread_faults() - before >= 6);
+	/* Read: pages 30-31, written through another mapping. */
 	assert_int_equal(pwrite(fd, "data", 4, 30 * pg), 4);
-	vfu_dma_prefault(&r, r.iova + 30 * pg, 2 * pg, false);
+	assert_int_equal(prefault(&r, r.iova + 30 * pg, 2 * pg), 2);
 	before = thread_faults();
-	memcpy(buf, p + 30 * pg, sizeof(buf));
-	memcpy(buf, p + 31 * pg, sizeof(buf));
+	memcpy(buf, p + 30 * pg, 32);
+	memcpy(buf + 32, p + 31 * pg, 32);
 	assert_in_range(thread_faults() - before, 0, 1);
-	assert_true(r.touched[0] & (1ull << 30) && r.touched[0] & (1ull << 31));
+	assert_memory_equal(buf, "data", 4);
 
-	/* Outside the region, or empty: nothing. */
-	vfu_dma_prefault(&r, r.iova - pg, 2 * pg, true);
-	vfu_dma_prefault(&r, r.iova + 63 * pg, 2 * pg, true);
-	vfu_dma_prefault(&r, r.iova + 40 * pg, 0, true);
-	assert_false(r.touched[0] & (1ull << 63));
-	assert_false(r.touched[0] & (1ull << 40));
+	/* Outside the region, clipped to it, or empty. */
+	at = r.iova - pg;
+	assert_int_equal(vfu_dma_region_collect(&r, &at, r.iova + pg, big, 4), 0);
+	assert_int_equal(prefault(&r, r.iova + 63 * pg, 2 * pg), 1);
+	at = r.iova + 20 * pg;
+	assert_int_equal(vfu_dma_region_collect(&r, &at, at, big, 4), 0);
+	assert_false(r.touched[0] & (1ull << 20));
+	assert_int_equal(vfu_dma_region_untouched(&r, r.iova + 64 * pg, pg), 0);
+	/* More than fault_in takes at once is refused. */
+	at = r.iova;
+	assert_int_equal(vfu_dma_region_collect(&r, &at, r.iova + r.size, big,
+						VFU_FAULT_IN_MAX + 1), 64 - 9);
+	assert_int_equal(vfu_dma_fault_in(big, VFU_FAULT_IN_MAX + 1), -EINVAL);
 
 	vfu_dma_munmap(&r);
 	close(fd);

@@ -242,6 +242,52 @@ static void test_block_io(void **state)
 	}
 }
 
+/*
+ * A program that brings VCC_PREFAULT_MIN_PAGES or more guest pages the
+ * daemon never touched gets them faulted in ahead (docs/performance.md
+ * "First touch of guest memory"), once; one that brings fewer does not
+ * (steady-state I/O makes no memory-management calls). Only fd-mapped
+ * memory has pages of ours.
+ */
+static void test_prefault_first_touch(void **state)
+{
+	struct vl_fix *f = *state;
+	struct vl_guest *g = &f->g;
+	struct vcc_guestmem *gm = vcc_mdev_guestmem(f->h.dev[0].p->mdev);
+	const uint32_t fresh = 0x200000, fresh2 = 0x300000;
+	static uint8_t want[12 * 4096];
+	struct css_irb irb;
+	uint64_t before, after;
+	uint16_t c0;
+
+	/* Track 6 written by one program, through memory the test wrote. */
+	vl_fill(want, sizeof(want), 6);
+	memcpy(g->mem + fresh, want, sizeof(want));
+	before = vcc_guestmem_prefaulted(gm);
+	c0 = vl_block_prog(g, true, 6, 1, 12, fresh, VL_IDA2_4K);
+	vl_run(g, c0, PROG, &irb);
+	assert_final_ok(&irb, PROG + 16 + 12 * 8, 0);
+	after = vcc_guestmem_prefaulted(gm);
+	if (vl_mem_mode != VL_MEMFD) {
+		assert_int_equal(after, before);
+		return;
+	}
+	assert_true(after - before >= 12);
+	/* Read back into the same pages: nothing new to fault in. */
+	memset(g->mem + fresh, 0, sizeof(want));
+	c0 = vl_block_prog(g, false, 6, 1, 12, fresh, VL_IDA2_4K);
+	vl_run(g, c0, PROG, &irb);
+	assert_final_ok(&irb, PROG + 16 + 12 * 8, 0);
+	assert_memory_equal(g->mem + fresh, want, sizeof(want));
+	assert_int_equal(vcc_guestmem_prefaulted(gm), after);
+	/* Four new pages: left to the copies. */
+	c0 = vl_block_prog(g, false, 6, 1, 4, fresh2, VL_IDA2_4K);
+	vl_run(g, c0, PROG, &irb);
+	assert_final_ok(&irb, PROG + 16 + 4 * 8, 0);
+	assert_memory_equal(g->mem + fresh2, want, 4 * 4096);
+	assert_int_equal(vcc_guestmem_prefaulted(gm), after);
+}
+
 /* A short read: residual count and incorrect length, as the guest sees. */
 static void test_residual_and_sense(void **state)
 {
@@ -483,6 +529,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_device_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bringup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_block_io, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prefault_first_touch, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_residual_and_sense, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_halt_clear, setup, teardown),
