@@ -282,28 +282,31 @@ size_t vfu_dma_region_collect(const struct vfu_dma_region *r, uint64_t *iova,
 {
 	uint64_t pg = page_size();
 	uint64_t skew = (uintptr_t)r->vaddr & (pg - 1);
-	uint64_t at = *iova, stop, page;
+	uint8_t *base = (uint8_t *)r->vaddr - skew;
+	uint64_t first, last, page;
 	size_t n = 0;
 
-	if (!r->touched || at < r->iova || at - r->iova >= r->size ||
-	    end <= at) {
-		*iova = end > at ? end : at;
+	if (end <= *iova || !page_span(r, *iova, end - *iova, &first, &last)) {
+		if (end > *iova)
+			*iova = end;
 		return 0;
 	}
-	stop = end - r->iova > r->size ? r->iova + r->size : end;
-	while (at < stop && n < max) {
-		page = (skew + (at - r->iova)) / pg;
-		if (!page_touched(r, page)) {
-			iov[n].iov_base = (uint8_t *)r->vaddr + (at - r->iova);
-			iov[n].iov_len = 1;
-			n++;
-			__atomic_fetch_or(&r->touched[page / 64],
-					  1ull << (page % 64), __ATOMIC_RELAXED);
-		}
-		/* The next page's first byte. */
-		at = r->iova + ((page + 1) * pg - skew);
+	for (page = first; page <= last && n < max; page++) {
+		if (page_touched(r, page))
+			continue;
+		/* A byte of the page in the range: its first one. */
+		iov[n].iov_base = page == first
+				  ? (uint8_t *)r->vaddr + (*iova - r->iova)
+				  : base + page * pg;
+		iov[n].iov_len = 1;
+		n++;
+		__atomic_fetch_or(&r->touched[page / 64], 1ull << (page % 64),
+				  __ATOMIC_RELAXED);
 	}
-	*iova = at < stop ? at : (stop < end ? stop : end);
+	if (page <= last)               /* max taken: on from this page */
+		*iova = r->iova + (page * pg - skew);
+	else                            /* to end, or r's end before it */
+		*iova = end - r->iova > r->size ? r->iova + r->size : end;
 	return n;
 }
 

@@ -78,7 +78,8 @@ void vfu_dma_munmap(const struct vfu_dma_region *r);
 
 /*
  * Page bits for an fd region (r->vaddr set) just mapped: 0, or -ENOMEM
- * (r->touched stays NULL: no page counts as untouched, none is populated).
+ * (r->touched stays NULL: no page counts as untouched, none is faulted in
+ * ahead).
  */
 int vfu_dma_touched_alloc(struct vfu_dma_region *r);
 /* Pages of [iova, iova + len) (clipped to r) not faulted in yet. */

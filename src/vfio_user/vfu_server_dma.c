@@ -404,26 +404,6 @@ int vfu_dma_write(struct vfu_server *s, uint64_t iova, const void *buf,
 	return dma_access(s, true, iova, (uint8_t *)(uintptr_t)buf, len);
 }
 
-void *vfu_dma_map_ptr(struct vfu_server *s, uint64_t iova, size_t len,
-		      bool write)
-{
-	uint32_t prot = write ? VFU_DMA_WRITE : VFU_DMA_READ;
-	void *ptr = NULL;
-	int i;
-
-	pthread_mutex_lock(&s->dma_lock);
-	i = vfu_dma_table_lookup(&s->dma, iova);
-	if (i >= 0) {
-		const struct vfu_dma_region *r = &s->dma.v[i];
-
-		if (r->vaddr && (r->prot & prot) == prot &&
-		    len <= r->size - (iova - r->iova))
-			ptr = (uint8_t *)r->vaddr + (iova - r->iova);
-	}
-	pthread_mutex_unlock(&s->dma_lock);
-	return ptr;
-}
-
 /* The fd region holding iova, copied (its page bits live as long as the
  * region); false when there is none. */
 static bool fd_region(struct vfu_server *s, uint64_t iova,
@@ -437,6 +417,18 @@ static bool fd_region(struct vfu_server *s, uint64_t iova,
 		*out = s->dma.v[i];
 	pthread_mutex_unlock(&s->dma_lock);
 	return i >= 0 && out->vaddr;
+}
+
+void *vfu_dma_map_ptr(struct vfu_server *s, uint64_t iova, size_t len,
+		      bool write)
+{
+	uint32_t prot = write ? VFU_DMA_WRITE : VFU_DMA_READ;
+	struct vfu_dma_region r;
+
+	if (!fd_region(s, iova, &r) || (r.prot & prot) != prot ||
+	    len > r.size - (iova - r.iova))
+		return NULL;
+	return (uint8_t *)r.vaddr + (iova - r.iova);
 }
 
 uint64_t vfu_dma_untouched(struct vfu_server *s, uint64_t iova, uint64_t len)
