@@ -167,6 +167,18 @@ void css_sch_stats_add(struct css_subchannel *sch, enum css_stage stage,
 /* Printable name of a stage ("receive", ...). */
 const char *css_stage_name(enum css_stage stage);
 
+/*
+ * The status a VMM's guest sees for a start its device refused after the
+ * guest was given cc 0 (vfio-ccw's posted start, docs/vfio-ccw.md): with
+ * not_oper, deferred condition code 3 with alert status, as a device found
+ * not operational during the start; else the unit exception QEMU makes of
+ * any other refusal (hw/s390x/css.h sch_gen_unit_exception: primary,
+ * secondary and alert status, the CCW address 8 past the program's start,
+ * start pending left set). Written into *irb whole; no subchannel changes.
+ */
+void css_status_start_refused(const struct css_orb *orb, bool not_oper,
+			      struct css_irb *irb);
+
 /* ---- I/O instructions ---- */
 /*
  * START SUBCHANNEL: cc 0 started, 1 status pending, 2 busy, 3 not

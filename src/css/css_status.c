@@ -162,6 +162,26 @@ void css_status_no_path(struct css_subchannel *sch)
 	clear_extras(sch);
 }
 
+void css_status_start_refused(const struct css_orb *orb, bool not_oper,
+			      struct css_irb *irb)
+{
+	struct css_scsw *s = &irb->scsw;
+
+	memset(irb, 0, sizeof(*irb));
+	s->flags = orb->ctrl0 & ORB_TO_SCSW_FLAGS;
+	if (not_oper) {
+		s->flags |= SCSW_CC3;
+		s->ctrl = SCSW_FCTL_START;
+		set_stctl(s, SCSW_STCTL_ALERT | SCSW_STCTL_STATUS_PEND);
+		return;
+	}
+	s->ctrl = SCSW_FCTL_START | SCSW_ACTL_START_PEND;
+	set_stctl(s, SCSW_STCTL_PRIMARY | SCSW_STCTL_SECONDARY |
+		  SCSW_STCTL_ALERT | SCSW_STCTL_STATUS_PEND);
+	s->cpa = orb->cpa + 8;
+	s->dstat = DEV_STAT_UNIT_EXCEP;
+}
+
 /*
  * Halt function completed without device status: on an idle subchannel, a
  * start-pending one (the program never began) or a suspended one (the CCW

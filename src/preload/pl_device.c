@@ -118,6 +118,7 @@ static int reconnect(struct pl_device *d)
 {
 	struct vfu_client_opts opts = {
 		.process_vm = pl_process_vm_wanted(),
+		.posted_write = pl_posted_start_wanted(),
 		.timeout_ms = pl_call_timeout_ms(),
 		.spin_us = pl_spin_us(),
 	};
@@ -297,6 +298,7 @@ int pl_device_connect(struct pl_group *g, const char *name,
 {
 	struct vfu_client_opts opts = {
 		.process_vm = pl_process_vm_wanted(),
+		.posted_write = pl_posted_start_wanted(),
 		.timeout_ms = pl_call_timeout_ms(),
 		.spin_us = pl_spin_us(),
 	};
@@ -397,6 +399,7 @@ void pl_device_release(struct pl_device *d)
 	pthread_rwlock_unlock(&d->conn);
 	if (d->thread_started)
 		pthread_join(d->thread, NULL);
+	pl_device_forget_start(d);
 	vfu_client_close(d->c);
 	for (int i = 0; i < PL_MAX_IRQS; i++)
 		if (d->irq_fd[i] >= 0)

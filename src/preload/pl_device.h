@@ -88,5 +88,7 @@ bool pl_device_wait_reconnect(struct pl_device *d, unsigned long gen);
 void pl_device_fail_pending_start(struct pl_device *d);
 /* No start is in flight any more (reset, halt or clear). */
 void pl_device_no_start(struct pl_device *d);
+/* The device goes: its start no longer counts as in flight. */
+void pl_device_forget_start(struct pl_device *d);
 
 #endif

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
@@ -39,6 +40,17 @@ int pl_device_errno(struct pl_device *d, int ret)
 
 /* ---- vfio-ccw: a start across a reconnect ----------------------------- */
 
+/* Devices of this process with a start in flight (their start_pending). */
+static atomic_int starts_in_flight;
+
+/* d->rc_lock held. */
+static void set_start_pending(struct pl_device *d, bool on)
+{
+	if (d->start_pending != on)
+		atomic_fetch_add(&starts_in_flight, on ? 1 : -1);
+	d->start_pending = on;
+}
+
 /* A start went to the server (a full write of the io region's ORB). */
 static void note_start(struct pl_device *d, const uint8_t *buf, size_t n,
 		       uint64_t roff)
@@ -46,7 +58,7 @@ static void note_start(struct pl_device *d, const uint8_t *buf, size_t n,
 	if (roff != PL_CCW_IO_ORB || n < PL_CCW_IO_IRB)
 		return;
 	pthread_mutex_lock(&d->rc_lock);
-	d->start_pending = true;
+	set_start_pending(d, true);
 	memcpy(d->orb, buf + PL_CCW_IO_ORB, sizeof(d->orb));
 	pthread_mutex_unlock(&d->rc_lock);
 }
@@ -54,8 +66,27 @@ static void note_start(struct pl_device *d, const uint8_t *buf, size_t n,
 void pl_device_no_start(struct pl_device *d)
 {
 	pthread_mutex_lock(&d->rc_lock);
-	d->start_pending = false;
+	set_start_pending(d, false);
 	pthread_mutex_unlock(&d->rc_lock);
+}
+
+/*
+ * Post this start (docs/preload.md "Posted starts")? Always or never as
+ * CCWPASS_PRELOAD_POSTED_START says; by default while another device of
+ * this QEMU has a start in flight: then the vCPU has the guest's other
+ * I/O to go on with. Alone, a posted start lets the vCPU halt before the
+ * final status comes, and waking it for the interruption cost more than
+ * the wait it saved (4 KiB reads, docs/performance.md).
+ */
+static bool post_start(struct pl_device *d)
+{
+	enum pl_posted mode = pl_posted_start_mode();
+
+	if (mode == PL_POSTED_NEVER || !vfu_client_posted_write(d->c))
+		return false;
+	/* This device's own previous start has ended (QEMU starts only
+	 * then): any count is another device's. */
+	return mode == PL_POSTED_ALWAYS || atomic_load(&starts_in_flight) > 0;
 }
 
 /* QEMU read an IRB: one with primary or secondary status or an alert
@@ -90,7 +121,7 @@ void pl_device_fail_pending_start(struct pl_device *d)
 	st_be32(d->irb + 4, cpa);
 	d->irb[9] = 0x02;
 	d->irb_override = true;
-	d->start_pending = false;
+	set_start_pending(d, false);
 	/* With rc_lock: SET_IRQS may replace the dup meanwhile. */
 	fd = d->irq_fd[0];
 	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0)
@@ -154,7 +185,12 @@ static ssize_t chunks(struct pl_device *d, void *buf, size_t count,
 		uint32_t n = count - done < d->max_xfer ?
 			     (uint32_t)(count - done) : d->max_xfer;
 
-		if (write)
+		/* START SUBCHANNEL: the guest goes on at once; ccwpassd
+		 * shows a refusal as status (docs/preload.md). */
+		if (write && index == PL_CCW_IO_REGION && roff == 0 &&
+		    n == count && post_start(d))
+			ret = vfu_client_region_post(d->c, index, roff, buf, n);
+		else if (write)
 			ret = vfu_client_region_write(d->c, index, roff + done,
 						      (const uint8_t *)buf +
 						      done, n);
@@ -217,6 +253,13 @@ static ssize_t access_region(struct pl_device *d, void *buf, size_t count,
 	if (ret < 0)
 		return -pl_device_errno(d, (int)ret);
 	return ret;
+}
+
+void pl_device_forget_start(struct pl_device *d)
+{
+	pthread_mutex_lock(&d->rc_lock);
+	set_start_pending(d, false);
+	pthread_mutex_unlock(&d->rc_lock);
 }
 
 ssize_t pl_device_pread(struct pl_device *d, void *buf, size_t count,

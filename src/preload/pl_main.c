@@ -143,6 +143,28 @@ bool pl_process_vm_wanted(void)
 	return !s || strcmp(s, "0");
 }
 
+/*
+ * When START SUBCHANNEL's io-region write is posted instead of waiting for
+ * its answer (CCWPASS_PRELOAD_POSTED_START: "0" never, as the kernel's
+ * driver makes QEMU wait; "1" always; default: while another device has a
+ * start in flight). docs/preload.md "Posted starts".
+ */
+enum pl_posted pl_posted_start_mode(void)
+{
+	const char *s = getenv("CCWPASS_PRELOAD_POSTED_START");
+
+	if (s && !strcmp(s, "0"))
+		return PL_POSTED_NEVER;
+	if (s && !strcmp(s, "1"))
+		return PL_POSTED_ALWAYS;
+	return PL_POSTED_AUTO;
+}
+
+bool pl_posted_start_wanted(void)
+{
+	return pl_posted_start_mode() != PL_POSTED_NEVER;
+}
+
 /* ---- objects ---------------------------------------------------------- */
 
 static pthread_mutex_t graph_lock;

@@ -65,6 +65,10 @@ int pl_call_timeout_ms(void);
 int pl_spin_us(void);          /* CCWPASS_PRELOAD_SPIN_US */
 int pl_reconnect_ms(void);
 bool pl_process_vm_wanted(void);
+/* CCWPASS_PRELOAD_POSTED_START */
+enum pl_posted { PL_POSTED_NEVER, PL_POSTED_AUTO, PL_POSTED_ALWAYS };
+enum pl_posted pl_posted_start_mode(void);
+bool pl_posted_start_wanted(void);
 
 /* One DMA mapping of the container (VFIO_IOMMU_MAP_DMA). */
 struct pl_dma {

@@ -295,18 +295,22 @@ void vcc_bh_run(struct vcc_private *p)
 		vcc_irq_trigger(p, VFIO_CCW_IO_IRQ_INDEX);
 	if (resignal)
 		p->resignal_io = false;
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		if (!p->rx_n) {
+	/* Again after a posted start that waited for this (its status may
+	 * be queued already: a synchronous channel subsystem). */
+	do {
+		for (;;) {
+			pthread_mutex_lock(&p->lock);
+			if (!p->rx_n) {
+				pthread_mutex_unlock(&p->lock);
+				break;
+			}
+			p->irb = p->rxq[p->rx_head];
+			p->rx_head = (p->rx_head + 1) % VCC_RXQ_MAX;
+			p->rx_n--;
 			pthread_mutex_unlock(&p->lock);
-			break;
+			vcc_fsm_event(p, VCC_EVENT_INTERRUPT);
 		}
-		p->irb = p->rxq[p->rx_head];
-		p->rx_head = (p->rx_head + 1) % VCC_RXQ_MAX;
-		p->rx_n--;
-		pthread_mutex_unlock(&p->lock);
-		vcc_fsm_event(p, VCC_EVENT_INTERRUPT);
-	}
+	} while (vcc_post_retry(p));
 	pthread_mutex_lock(&p->lock);
 	crw = p->crw_n > 0 && (resignal || p->crw_signal);
 	p->crw_signal = false;

@@ -272,6 +272,7 @@ static void fsm_notoper(struct vcc_private *p, enum vcc_event ev)
 		"state %s)", vcc_event_name(ev), vcc_state_name(p->state));
 	set_state(p, VCC_STATE_NOT_OPER);
 	vcc_irb_flush(p);
+	vcc_post_drop(p, true);
 	/* A program that may still run keeps its cp until it is cleared. */
 	if (p->quiesce)
 		return;
@@ -327,7 +328,7 @@ static void fsm_io_request(struct vcc_private *p, enum vcc_event ev)
 		else
 			ret = start_program(p, &orb, &initialized);
 		vcc_trace_ssch(p->trace, p->name, &orb,
-			       initialized ? &p->cp : NULL, ret);
+			       initialized ? &p->cp : NULL, p->posting, ret);
 		if (ret && initialized)
 			cp_free(&p->cp);
 	} else if (scsw.ctrl & SCSW_FCTL_HALT) {
@@ -362,6 +363,9 @@ static void fsm_async_request(struct vcc_private *p, enum vcc_event ev)
 		ret = -EINVAL;
 		break;
 	}
+	/* Its status ends a posted start still waiting, too. */
+	if (!ret)
+		vcc_post_drop(p, false);
 	vcc_cmd_set_ret(p->cmd_region, ret);
 	vcc_trace_async(p->trace, p->name, cmd, ret);
 }
@@ -401,6 +405,7 @@ static void fsm_close(struct vcc_private *p, enum vcc_event ev)
 
 	vcc_trace_event(p->trace, p->name, "close", "state %s",
 			vcc_state_name(p->state));
+	vcc_post_drop(p, false);
 	if (!sch_enabled(p)) {
 		vcc_fsm_event(p, VCC_EVENT_NOT_OPER);
 		return;

@@ -102,6 +102,10 @@ struct vcc_private {
 	uint8_t io_region[VCC_IO_REGION_SIZE];
 	uint8_t cmd_region[VCC_CMD_REGION_SIZE];
 	bool irb_posted;              /* io_region holds an unread IRB */
+	bool posting;                 /* the IO_REQ being handled was posted */
+	bool start_deferred;          /* a posted start met a busy host
+					 subchannel: io_region holds it until
+					 the next bottom half (vcc_post.c) */
 	uint64_t irb_seq;             /* IRBs shown so far */
 	uint64_t resignal_seq;        /* irb_seq when an IO eventfd came */
 	bool resignal_io;             /* ... and that IRB was unread */
@@ -205,6 +209,10 @@ void vcc_crw_queue(struct vcc_private *p, uint8_t rsc, uint8_t erc,
 unsigned int vcc_crw_pending(struct vcc_private *p);
 
 /* ---- vcc_ops.c: the io region and the vfio-user device ---- */
+/* fsm_lock held, bounds checked: the bytes into the region (not over the
+ * IRB), IO_REQ; returns its errno (0: done). */
+int vcc_io_request(struct vcc_private *p, uint64_t off, const void *buf,
+		   uint32_t len);
 int vcc_io_write(struct vcc_private *p, uint64_t off, const void *buf,
 		 uint32_t len);
 int vcc_io_read(struct vcc_private *p, uint64_t off, void *buf, uint32_t len);
@@ -212,6 +220,18 @@ struct vfu_device_desc;
 struct vfu_device_ops;
 extern const struct vfu_device_desc vcc_device_desc;
 extern const struct vfu_device_ops vcc_device_ops;
+
+/* ---- vcc_post.c: posted starts (VFU_CAP_POSTED_WRITE) ---- */
+/* An io-region write the VMM did not wait for (fsm_lock not held). */
+void vcc_io_post(struct vcc_private *p, uint64_t off, const void *buf,
+		 uint32_t len);
+/* Start a deferred posted start if the device is idle again (bottom half,
+ * fsm_lock held). True when it no longer waits (started or refused). */
+bool vcc_post_retry(struct vcc_private *p);
+/* Forget a deferred posted start: the guest halted or cleared it, or the
+ * device went (fsm_lock held). With status, the guest is shown deferred
+ * cc 3 for it. */
+void vcc_post_drop(struct vcc_private *p, bool status);
 
 /* ---- vcc_mdev.c ---- */
 /* lock held; NULL while the mdev is being removed. */

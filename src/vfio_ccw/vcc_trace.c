@@ -332,7 +332,7 @@ static void trace_ccw(void *opaque, uint32_t addr, const struct css_ccw *c)
 
 void vcc_trace_ssch(struct vcc_trace *t, const char *sch,
 		    const struct css_orb *orb, const struct cp_program *cp,
-		    int ret)
+		    bool posted, int ret)
 {
 	struct ccw_walk w = { .t = t, .sch = sch, .guest = cp ? cp->guest : NULL };
 	struct line l;
@@ -346,6 +346,7 @@ void vcc_trace_ssch(struct vcc_trace *t, const char *sch,
 	add(&l, " fmt=%d pfch=%d c64=%d i2k=%d", !!(orb->ctrl0 & ORB_CTRL0_FMT),
 	    !!(orb->ctrl0 & ORB_CTRL0_PFCH), !!(orb->ctrl0 & ORB_CTRL0_C64),
 	    !!(orb->ctrl0 & ORB_CTRL0_I2K));
+	add(&l, " posted=%d", posted);
 	add_ret(&l, ret);
 	emit(t, &l);
 	if (cp)

@@ -41,10 +41,11 @@ int vcc_trace_open(const char *path, struct vcc_trace **tp,
 void vcc_trace_close(struct vcc_trace *t);
 
 /* A START: the guest ORB, the program's CCWs (cp NULL or not prefetched:
- * none) and the result returned to the VMM (0 or -errno). */
+ * none), the result returned to the VMM (0 or -errno) or, posted, shown
+ * to it as status (vcc_post.c). */
 void vcc_trace_ssch(struct vcc_trace *t, const char *sch,
 		    const struct css_orb *orb, const struct cp_program *cp,
-		    int ret);
+		    bool posted, int ret);
 /* The IRB as the VMM gets it (after address translation). */
 void vcc_trace_irb(struct vcc_trace *t, const char *sch,
 		   const struct css_irb *irb);

@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -57,6 +58,7 @@ struct vfu_client {
 	struct vfu_caps server_caps;
 	uint16_t server_minor;
 	bool process_vm;               /* VFU_CAP_PROCESS_VM negotiated */
+	bool posted_write;             /* VFU_CAP_POSTED_WRITE negotiated */
 	uint64_t dma_requests;         /* atomic */
 
 	pthread_mutex_t dma_lock;
@@ -84,6 +86,11 @@ uint16_t vfu_client_server_minor(const struct vfu_client *c)
 bool vfu_client_process_vm(const struct vfu_client *c)
 {
 	return c->process_vm;
+}
+
+bool vfu_client_posted_write(const struct vfu_client *c)
+{
+	return c->posted_write;
 }
 
 uint64_t vfu_client_dma_requests(const struct vfu_client *c)
@@ -461,6 +468,26 @@ out:
 	return ret;
 }
 
+int vfu_client_send(struct vfu_client *c, uint16_t cmd,
+		    const struct iovec *iov, int niov)
+{
+	struct vfu_hdr h = { .cmd = cmd,
+			     .flags = VFU_F_TYPE_COMMAND | VFU_F_NO_REPLY };
+	int ret = 0;
+
+	/* After any call in progress, as its successor would be. */
+	pthread_mutex_lock(&c->call_lock);
+	pthread_mutex_lock(&c->lock);
+	if (c->dead)
+		ret = c->dead_err;
+	h.msg_id = c->next_id++;
+	pthread_mutex_unlock(&c->lock);
+	if (!ret)
+		ret = send_locked(c, &h, iov, niov, NULL, 0);
+	pthread_mutex_unlock(&c->call_lock);
+	return ret;
+}
+
 int vfu_client_call(struct vfu_client *c, uint16_t cmd, const void *payload,
 		    size_t len, const int *fds, size_t nfds, void *reply,
 		    size_t reply_size, size_t *reply_len)
@@ -501,29 +528,30 @@ int vfu_client_callv(struct vfu_client *c, uint16_t cmd,
 static int negotiate(struct vfu_client *c, const struct vfu_client_opts *o,
 		     struct error *err)
 {
-	static const char json[] = "{\"capabilities\":{\"max_msg_fds\":8,"
-				   "\"max_data_xfer_size\":1048576}}";
-	static const char json_pvm[] = "{\"capabilities\":{\"max_msg_fds\":8,"
-				       "\"max_data_xfer_size\":1048576,"
-				       "\"" VFU_CAP_PROCESS_VM "\":true}}";
 	/* The capability is this process's memory file, which it may always
 	 * open (and the server could never open without privileges). */
 	int mem = o && o->process_vm ?
 		  open("/proc/self/mem", O_RDWR | O_CLOEXEC) : -1;
-	bool pvm = mem >= 0;
-	const char *text = pvm ? json_pvm : json;
-	size_t len = pvm ? sizeof(json_pvm) : sizeof(json);
-	uint8_t buf[VFU_VERSION_SIZE + sizeof(json_pvm)];
+	bool pvm = mem >= 0, posted = o && o->posted_write;
+	uint8_t buf[VFU_VERSION_SIZE + 160];
 	uint8_t reply[VFU_VERSION_SIZE + VFU_MAX_JSON];
 	struct vfu_version v;
-	size_t n;
+	size_t n, len;
 	int ret;
+
+	/* With its NUL, as the server sends its own. */
+	len = (size_t)snprintf((char *)buf + VFU_VERSION_SIZE,
+			       sizeof(buf) - VFU_VERSION_SIZE,
+			       "{\"capabilities\":{\"max_msg_fds\":8,"
+			       "\"max_data_xfer_size\":1048576%s%s}}",
+			       pvm ? ",\"" VFU_CAP_PROCESS_VM "\":true" : "",
+			       posted ? ",\"" VFU_CAP_POSTED_WRITE "\":true"
+				      : "") + 1;
 
 	if (o && o->process_vm && !pvm)
 		log_msg(LOG_INFO, "vfio-user: /proc/self/mem: %s; not proposing "
 			"%s", strerror(errno), VFU_CAP_PROCESS_VM);
 	vfu_version_encode(buf, VFU_PROTO_MAJOR, VFU_PROTO_MINOR);
-	memcpy(buf + VFU_VERSION_SIZE, text, len);
 	ret = vfu_client_call(c, VFU_CMD_VERSION, buf, VFU_VERSION_SIZE + len,
 			      pvm ? &mem : NULL, pvm ? 1 : 0, reply,
 			      sizeof(reply), &n);
@@ -544,6 +572,7 @@ static int negotiate(struct vfu_client *c, const struct vfu_client_opts *o,
 				  "vfio-user: bad server capabilities");
 	/* Only what was proposed can be accepted (offset 0 is harmless). */
 	c->process_vm = pvm && c->server_caps.process_vm;
+	c->posted_write = posted && c->server_caps.posted_write;
 	c->server_minor = v.minor;
 	return 0;
 }

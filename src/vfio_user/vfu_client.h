@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "vfio_user/vfu_proto.h"
 
@@ -47,6 +48,11 @@ struct vfu_client_opts {
 	 */
 	bool process_vm;
 	/*
+	 * Propose VFU_CAP_POSTED_WRITE: vfu_client_region_post() may then
+	 * send writes whose outcome the device reports its own way.
+	 */
+	bool posted_write;
+	/*
 	 * Bound the handshake (VERSION) and every later call as
 	 * vfu_client_set_timeout does; <= 0: none. A server that accepts
 	 * but never answers (a daemon that hangs while starting) must not
@@ -68,6 +74,8 @@ int vfu_client_open_fd_opts(int fd, const struct vfu_client_opts *o,
 			    struct vfu_client **cp, struct error *err);
 /* True when the server accepted VFU_CAP_PROCESS_VM. */
 bool vfu_client_process_vm(const struct vfu_client *c);
+/* True when the server accepted VFU_CAP_POSTED_WRITE. */
+bool vfu_client_posted_write(const struct vfu_client *c);
 /* DMA_READ / DMA_WRITE requests received from the server so far. */
 uint64_t vfu_client_dma_requests(const struct vfu_client *c);
 /* Wake every thread blocked in the client (they get -ENOTCONN). */
@@ -120,6 +128,13 @@ void vfu_client_set_dma_handler(struct vfu_client *c, vfu_client_dma_fn *fn,
 int vfu_client_call(struct vfu_client *c, uint16_t cmd, const void *payload,
 		    size_t len, const int *fds, size_t nfds, void *reply,
 		    size_t reply_size, size_t *reply_len);
+/*
+ * Send a command with VFU_F_NO_REPLY and return once it is sent: 0 or
+ * -errno (the connection is then dead). In order with the calls: a later
+ * call is handled after it.
+ */
+int vfu_client_send(struct vfu_client *c, uint16_t cmd,
+		    const struct iovec *iov, int niov);
 
 /* Typed requests; 0 or -errno unless stated. */
 int vfu_client_device_info(struct vfu_client *c, struct vfu_device_info *info);
@@ -142,6 +157,12 @@ int vfu_client_region_read(struct vfu_client *c, uint32_t index,
 			   uint64_t offset, void *buf, uint32_t count);
 int vfu_client_region_write(struct vfu_client *c, uint32_t index,
 			    uint64_t offset, const void *buf, uint32_t count);
+/*
+ * A posted REGION_WRITE (VFU_CAP_POSTED_WRITE negotiated, else -ENOTSUP):
+ * count once it is sent, or -errno; the device reports the outcome.
+ */
+int vfu_client_region_post(struct vfu_client *c, uint32_t index,
+			   uint64_t offset, const void *buf, uint32_t count);
 int vfu_client_reset(struct vfu_client *c);
 /*
  * Offer [iova, iova + size) to the server: with fd >= 0 the server mmaps

@@ -158,6 +158,29 @@ int vfu_client_region_write(struct vfu_client *c, uint32_t index,
 	return (int)a.count;
 }
 
+int vfu_client_region_post(struct vfu_client *c, uint32_t index,
+			   uint64_t offset, const void *buf, uint32_t count)
+{
+	struct vfu_region_access q = {
+		.offset = offset, .region = index, .count = count,
+	};
+	uint8_t req[VFU_REGION_ACCESS_SIZE];
+	struct iovec iov[2] = {
+		{ .iov_base = req, .iov_len = sizeof(req) },
+		{ .iov_base = (void *)buf, .iov_len = count },
+	};
+	int ret;
+
+	if (!vfu_client_posted_write(c))
+		return -ENOTSUP;
+	ret = check_count(c, count);
+	if (ret < 0)
+		return ret;
+	vfu_region_access_encode(req, &q);
+	ret = vfu_client_send(c, VFU_CMD_REGION_WRITE, iov, count ? 2 : 1);
+	return ret < 0 ? ret : (int)count;
+}
+
 int vfu_client_reset(struct vfu_client *c)
 {
 	return vfu_client_call(c, VFU_CMD_DEVICE_RESET, NULL, 0, NULL, 0, NULL,

@@ -65,6 +65,9 @@ static int h_version(struct vfu_server *s, struct vfu_conn *c,
 			return n;
 		ours.process_vm = n;
 	}
+	/* Kept in c->peer as what was agreed. */
+	peer.posted_write = peer.posted_write && s->ops->region_post;
+	ours.posted_write = peer.posted_write;
 	json = malloc(VFU_MAX_JSON);
 	if (!json)
 		return -ENOMEM;
@@ -233,15 +236,21 @@ static int h_region_read(struct vfu_server *s,
 	return 0;
 }
 
-static int h_region_write(struct vfu_server *s,
-			  const struct vfu_region_access *q,
-			  struct vfu_reply *r)
+static int h_region_write(struct vfu_server *s, const struct vfu_conn *c,
+			  const struct vfu_msg *m, struct vfu_reply *r)
 {
+	const struct vfu_region_access *q = &m->u.region;
 	struct vfu_region_access a = *q;
 	int ret = check_access(s, q, VFIO_REGION_INFO_FLAG_WRITE);
 
 	if (ret < 0)
 		return ret;
+	if (q->count && (m->hdr.flags & VFU_F_NO_REPLY) &&
+	    c->peer.posted_write) {
+		s->ops->region_post(s->dev, q->region, q->offset, q->data,
+				    q->count);
+		return 0;
+	}
 	if (q->count) {
 		if (!s->ops->region_write)
 			return -EINVAL;
@@ -303,7 +312,7 @@ int vfu_handle_command(struct vfu_server *s, struct vfu_conn *c,
 	case VFU_CMD_REGION_READ:
 		return h_region_read(s, &m->u.region, r);
 	case VFU_CMD_REGION_WRITE:
-		return h_region_write(s, &m->u.region, r);
+		return h_region_write(s, c, m, r);
 	case VFU_CMD_DEVICE_RESET:
 		return h_reset(s);
 	default:

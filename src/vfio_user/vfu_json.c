@@ -9,12 +9,14 @@
  *                       "max_dma_maps": N, "pgsizes": N,
  *                       "twin_socket": { "supported": B, "fd_index": N },
  *                       "write_multiple": B,
- *                       "ccwpass.process_vm": B, ... } }
+ *                       "ccwpass.process_vm": B,
+ *                       "ccwpass.posted_write": B, ... } }
  *
  * Every member is optional, unknown members are skipped (but must still be
  * valid JSON), a known member of the wrong type is an error.
- * "ccwpass.process_vm" is ccwpass's own (VFU_CAP_PROCESS_VM in vfu_proto.h);
- * other implementations skip it as any unknown member.
+ * The "ccwpass." members are ccwpass's own (VFU_CAP_PROCESS_VM and
+ * VFU_CAP_POSTED_WRITE in vfu_proto.h); other implementations skip them as
+ * any unknown member.
  */
 #include "vfio_user/vfu_proto.h"
 
@@ -190,6 +192,9 @@ static struct member lookup(struct jp *p, enum json_ctx ctx, const char *k,
 			m = (struct member){ WANT_BOOL, NULL, &c->write_multiple };
 		else if (KEY(VFU_CAP_PROCESS_VM))
 			m = (struct member){ WANT_BOOL, NULL, &c->process_vm };
+		else if (KEY(VFU_CAP_POSTED_WRITE))
+			m = (struct member){ WANT_BOOL, NULL,
+					     &c->posted_write };
 	} else if (ctx == CTX_TWIN) {
 		if (KEY("supported"))
 			m = (struct member){ WANT_BOOL, NULL, &c->twin_socket };
@@ -324,12 +329,14 @@ int vfu_caps_encode_json(char *buf, size_t size, const struct vfu_caps *c)
 	int n = snprintf(buf, size,
 			 "{\"capabilities\":{\"max_msg_fds\":%llu,"
 			 "\"max_data_xfer_size\":%llu,\"max_dma_maps\":%llu,"
-			 "\"pgsizes\":%llu%s}}",
+			 "\"pgsizes\":%llu%s%s}}",
 			 (unsigned long long)c->max_msg_fds,
 			 (unsigned long long)c->max_data_xfer_size,
 			 (unsigned long long)c->max_dma_maps,
 			 (unsigned long long)c->pgsizes,
-			 c->process_vm ? ",\"" VFU_CAP_PROCESS_VM "\":true" : "");
+			 c->process_vm ? ",\"" VFU_CAP_PROCESS_VM "\":true" : "",
+			 c->posted_write ? ",\"" VFU_CAP_POSTED_WRITE "\":true"
+					 : "");
 
 	return n < 0 || (size_t)n >= size ? -ENOSPC : n;
 }

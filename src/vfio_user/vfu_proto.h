@@ -99,6 +99,7 @@ struct vfu_caps {
 	bool twin_socket;              /* twin_socket.supported */
 	bool write_multiple;
 	bool process_vm;               /* VFU_CAP_PROCESS_VM (private) */
+	bool posted_write;             /* VFU_CAP_POSTED_WRITE (private) */
 };
 
 /*
@@ -109,6 +110,17 @@ struct vfu_caps {
  * process_vm_writev instead of DMA_READ / DMA_WRITE (docs/protocol.md).
  */
 #define VFU_CAP_PROCESS_VM  "ccwpass.process_vm"
+
+/*
+ * ccwpass's private capability (a boolean, proposed by the client and
+ * echoed true by a server whose device accepts it). Once negotiated, a
+ * REGION_WRITE sent with VFU_F_NO_REPLY is a posted write: the server
+ * gives it to the device's region_post op, sends nothing back, and the
+ * device reports what came of it its own way - vfio-ccw's io region (a
+ * START SUBCHANNEL) with an IRB, as QEMU would for the errno it replaces
+ * (docs/protocol.md "Posted writes").
+ */
+#define VFU_CAP_POSTED_WRITE "ccwpass.posted_write"
 
 struct vfu_version {
 	uint16_t major;

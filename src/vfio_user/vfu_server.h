@@ -97,6 +97,15 @@ struct vfu_device_ops {
 			   void *buf, uint32_t len);
 	int (*region_write)(void *dev, uint32_t index, uint64_t offset,
 			    const void *buf, uint32_t len);
+	/*
+	 * Optional: offers VFU_CAP_POSTED_WRITE. A REGION_WRITE the client
+	 * posted (sent without wanting a reply): nothing goes back, so the
+	 * device reports the outcome itself. Without it, or before the
+	 * capability was negotiated, such a write goes to region_write and
+	 * its result is dropped.
+	 */
+	void (*region_post)(void *dev, uint32_t index, uint64_t offset,
+			    const void *buf, uint32_t len);
 	/* 0 or -errno. Only called when the device has VFIO_DEVICE_FLAGS_RESET. */
 	int (*reset)(void *dev);
 	/*

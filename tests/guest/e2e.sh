@@ -98,6 +98,9 @@ dd if=/tmp/data of=/dev/dasda1 bs=4096 seek=300 conv=fsync 2>/dev/null
 echo 3 >/proc/sys/vm/drop_caches
 echo "read $(dd if=/dev/dasda1 bs=4096 skip=300 count=1024 2>/dev/null | sha256sum)"
 EOF
+# Every start posted (by default only while another device has one in
+# flight: docs/preload.md "Posted starts").
+CCWPASS_PRELOAD_POSTED_START=1 \
 boot seed "$W/g1.sh" -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1"
 check "boot 1 (seed) runs its script" test $? -eq 0
 O=$W/seed.out
@@ -125,6 +128,10 @@ NRTD=$(grep -c ' 0\.0\.0313 ccw .*cmd=a6(' "$W/seed-trace.txt")
 NWTD=$(grep -c ' 0\.0\.0313 ccw .*cmd=a5(' "$W/seed-trace.txt")
 check "the guest's data moved by Read / Write Track Data ($NRTD / $NWTD commands)" \
     test "$NRTD" -gt 0 -a "$NWTD" -gt 0
+# QEMU's starts were posted (docs/preload.md "Posted starts"): every one.
+NSSCH=$(grep -c ' 0\.0\.0313 ssch ' "$W/seed-trace.txt")
+check "with CCWPASS_PRELOAD_POSTED_START=1 every start of boot 1 was posted ($NSSCH starts)" \
+    test "$NSSCH" -gt 0 -a "$(grep -c ' 0\.0\.0313 ssch .* posted=1 ' "$W/seed-trace.txt")" -eq "$NSSCH"
 check "no unit check after going online" \
     test "$(grep -c ' 0\.0\.0313 irb .*dstat=0e' "$W/seed-trace.txt")" -eq \
          "$(grep -c 'dstat=0e' "$W/seed-online.ccws")"
@@ -159,9 +166,16 @@ chccwdev -e 0.0.5678
 dmesg -t | grep -E 'dasd'
 echo "read $(dd if=/dev/dasda1 bs=4096 skip=300 count=1024 2>/dev/null | sha256sum)"
 EOF
+# This boot waits for each start's answer, as QEMU does with the kernel.
+T0=$(wc -l <"$W/trace.txt")
+CCWPASS_PRELOAD_POSTED_START=0 \
 boot devno "$W/g2.sh" -M s390-ccw-virtio,s390-squash-mcss=on \
     -device "vfio-ccw,devno=fe.0.5678,sysfsdev=/sys/bus/mdev/devices/$U1"
 check "boot 2 (devno fe.0.5678, seed 000's -M) runs its script" test $? -eq 0
+tail -n +"$((T0 + 1))" "$W/trace.txt" >"$W/devno-trace.txt"
+NSSCH=$(grep -c ' 0\.0\.0313 ssch ' "$W/devno-trace.txt")
+check "with CCWPASS_PRELOAD_POSTED_START=0 no start was posted ($NSSCH starts)" \
+    test "$NSSCH" -gt 0 -a "$(grep -c ' 0\.0\.0313 ssch .* posted=0 ' "$W/devno-trace.txt")" -eq "$NSSCH"
 check "ccwpass run says what it did with s390-squash-mcss" \
     has "$W/devno.log" "^ccwpass run: removed 's390-squash-mcss=on' from -M"
 check "lscss -d 0.0.5678 shows the DASD" \

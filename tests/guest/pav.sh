@@ -204,6 +204,13 @@ for i in 1 2 3; do
     check "alias $s: ccwpass_stats programs grew (${BEFORE[$i]} -> $after)" \
         test "$after" -gt "${BEFORE[$i]}"
 done
+# By default a start is posted only while another device has one in
+# flight (docs/preload.md "Posted starts"): the four streams' are, the
+# bring-up's, one device at a time, are not.
+NP=$(grep -c ' ssch .* posted=1 ' "$T")
+NW=$(grep -c ' ssch .* posted=0 ' "$T")
+check "starts posted while others were in flight: $NP posted, $NW waited for" \
+    test "$NP" -gt 0 -a "$NW" -gt 0
 check "ccwpassd survived" kill -0 "$DPID"
 
 # ---- the image on the host holds what the four writers wrote ----

@@ -317,6 +317,33 @@ static void test_json_process_vm(void **state)
 	vfu_caps_default(&c);
 	assert_int_equal(parse(buf, &c), 0);
 	assert_true(c.process_vm);
+	assert_false(c.posted_write);
+}
+
+/* The other one, ccwpass.posted_write: the same rules, either alone. */
+static void test_json_posted_write(void **state)
+{
+	struct vfu_caps c;
+	char buf[256];
+
+	assert_int_equal(parse("{\"capabilities\":{\"ccwpass.posted_write\":"
+			       "true}}", &c), 0);
+	assert_true(c.posted_write);
+	assert_false(c.process_vm);
+	assert_int_equal(parse("{\"capabilities\":{\"ccwpass.posted_write\":"
+			       "0}}", &c), -EINVAL);
+	assert_int_equal(parse("{\"posted_write\":true}", &c), 0);
+	assert_false(c.posted_write);
+	vfu_caps_default(&c);
+	c.posted_write = true;
+	assert_true(vfu_caps_encode_json(buf, sizeof(buf), &c) > 0);
+	assert_non_null(strstr(buf, "\"ccwpass.posted_write\":true"));
+	assert_null(strstr(buf, "process_vm"));
+	c.process_vm = true;
+	assert_true(vfu_caps_encode_json(buf, sizeof(buf), &c) > 0);
+	vfu_caps_default(&c);
+	assert_int_equal(parse(buf, &c), 0);
+	assert_true(c.posted_write && c.process_vm);
 }
 
 static void test_json_bad(void **state)
@@ -834,6 +861,7 @@ int main(void)
 		cmocka_unit_test(test_json_good),
 		cmocka_unit_test(test_json_bad),
 		cmocka_unit_test(test_json_process_vm),
+		cmocka_unit_test(test_json_posted_write),
 		cmocka_unit_test(test_caps_chain),
 		cmocka_unit_test(test_dma_table),
 		cmocka_unit_test(test_dma_prefault),

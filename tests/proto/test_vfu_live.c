@@ -194,6 +194,40 @@ static void test_region_rw(void **state)
 						2 * 1024 * 1024), -E2BIG);
 }
 
+/*
+ * A device without region_post does not offer ccwpass.posted_write, so a
+ * client proposing it cannot post; a write sent without wanting a reply
+ * is still done (region_write, its result dropped), nothing comes back,
+ * and the next call is answered after it.
+ */
+static void test_posted_write_not_offered(void **state)
+{
+	struct fixture *f = *state;
+	struct vfu_client_opts o = { .posted_write = true, .timeout_ms = 5000 };
+	uint8_t req[VFU_REGION_ACCESS_SIZE], data[8] = "postedw", back[8];
+	struct vfu_region_access q = { .offset = 40, .region = 0, .count = 8 };
+	struct iovec iov[2] = {
+		{ .iov_base = req, .iov_len = sizeof(req) },
+		{ .iov_base = data, .iov_len = sizeof(data) },
+	};
+	struct error err = { 0 };
+
+	vfu_client_close(f->c);
+	f->c = NULL;
+	assert_true(TEST_WAIT_UNTIL(vfu_client_connect_opts(f->path, &o, &f->c,
+							    &err) == 0));
+	assert_false(vfu_client_posted_write(f->c));
+	assert_int_equal(vfu_client_region_post(f->c, 0, 40, data, 8),
+			 -ENOTSUP);
+	vfu_region_access_encode(req, &q);
+	assert_int_equal(vfu_client_send(f->c, VFU_CMD_REGION_WRITE, iov, 2), 0);
+	assert_int_equal(vfu_client_region_read(f->c, 0, 40, back, 8), 8);
+	assert_memory_equal(back, data, 8);
+	/* A stray reply would have answered this one (a protocol error). */
+	assert_int_equal(vfu_client_region_read(f->c, 0, 40, back, 8), 8);
+	assert_false(vfu_client_dead(f->c));
+}
+
 static void test_reset(void **state)
 {
 	struct fixture *f = *state;
@@ -719,6 +753,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_region_info_caps, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_region_rw, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_posted_write_not_offered,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_irqs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_irq_blocking_eventfd, setup,

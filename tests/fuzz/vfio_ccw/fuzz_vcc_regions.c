@@ -261,12 +261,17 @@ static void op(struct in *in)
 		struct css_scsw scsw = {
 			.ctrl = SCSW_FCTL_START | SCSW_ACTL_START_PEND,
 		};
+		bool posted = take8(in) & 1;    /* as the preload library */
 
 		memset(b, 0, sizeof(b));
 		take(in, b, CSS_ORB_SIZE);
 		vcc_io_put_scsw(b, &scsw);
-		ret = vcc_io_write(priv, 0, b, sizeof(b));
-		CHECK(allowed(ret, sizeof(b)));
+		if (posted) {
+			vcc_io_post(priv, 0, b, sizeof(b));
+		} else {
+			ret = vcc_io_write(priv, 0, b, sizeof(b));
+			CHECK(allowed(ret, sizeof(b)));
+		}
 		note_orb();
 		break;
 	}

@@ -185,7 +185,8 @@ int vl_guest_connect(struct vl_guest *g, const char *sock, enum vl_mem mode)
 	if (mode == VL_PROCESS_VM)
 		vfu_server_allow_process_vm_self(true);
 	ret = vfu_client_connect_opts(sock, &(struct vfu_client_opts){
-					.process_vm = mode == VL_PROCESS_VM },
+					.process_vm = mode == VL_PROCESS_VM,
+					.posted_write = true },
 				      &g->c, &err);
 	if (ret < 0)
 		return ret;
@@ -315,23 +316,40 @@ void vl_lr(struct vl_guest *g, uint32_t addr, uint8_t op, uint8_t count,
 	st_be16(p + 14, tlf);
 }
 
-int vl_io_write(struct vl_guest *g, uint16_t fctl, uint16_t ctrl0,
-		uint8_t lpm, uint32_t cpa)
+/* QEMU: memset, ORB and current SCSW copied in, one pwrite. */
+static void io_request(uint8_t region[VCC_IO_REGION_SIZE], uint16_t fctl,
+		       uint16_t ctrl0, uint8_t lpm, uint32_t cpa)
 {
-	uint8_t region[VCC_IO_REGION_SIZE] = { 0 };
 	struct css_orb orb = {
 		.intparm = 0xfeed0000 | cpa >> 8, .ctrl0 = ctrl0, .lpm = lpm,
 		.cpa = cpa,
 	};
 	struct css_scsw scsw = { .ctrl = fctl };
 
-	/* QEMU: memset, ORB and current SCSW copied in, one pwrite. */
 	if (fctl & SCSW_FCTL_START)
 		scsw.ctrl |= SCSW_ACTL_START_PEND;
+	memset(region, 0, VCC_IO_REGION_SIZE);
 	vcc_io_put_orb(region, &orb);
 	vcc_io_put_scsw(region, &scsw);
+}
+
+int vl_io_write(struct vl_guest *g, uint16_t fctl, uint16_t ctrl0,
+		uint8_t lpm, uint32_t cpa)
+{
+	uint8_t region[VCC_IO_REGION_SIZE];
+
+	io_request(region, fctl, ctrl0, lpm, cpa);
 	return vfu_client_region_write(g->c, VCC_REGION_IO, 0, region,
 				       sizeof(region));
+}
+
+int vl_post(struct vl_guest *g, uint16_t ctrl0, uint8_t lpm, uint32_t cpa)
+{
+	uint8_t region[VCC_IO_REGION_SIZE];
+
+	io_request(region, SCSW_FCTL_START, ctrl0, lpm, cpa);
+	return vfu_client_region_post(g->c, VCC_REGION_IO, 0, region,
+				      sizeof(region));
 }
 
 int vl_ssch(struct vl_guest *g, uint16_t ctrl0, uint8_t lpm, uint32_t cpa)

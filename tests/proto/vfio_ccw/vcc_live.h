@@ -109,6 +109,10 @@ void vl_lr(struct vl_guest *g, uint32_t addr, uint8_t op, uint8_t count,
 /* START SUBCHANNEL as QEMU: the io region write. Returns the pwrite
  * result: 124 or -errno. */
 int vl_ssch(struct vl_guest *g, uint16_t ctrl0, uint8_t lpm, uint32_t cpa);
+/* The same posted, as the preload library sends it (the guest connects
+ * proposing ccwpass.posted_write): 124 once sent, or -errno; what comes of
+ * it comes as an IRB. */
+int vl_post(struct vl_guest *g, uint16_t ctrl0, uint8_t lpm, uint32_t cpa);
 /* Write any SCSW function with an ORB. */
 int vl_io_write(struct vl_guest *g, uint16_t fctl, uint16_t ctrl0,
 		uint8_t lpm, uint32_t cpa);

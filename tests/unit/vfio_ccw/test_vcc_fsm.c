@@ -873,6 +873,199 @@ static void test_trace(void **state)
 	assert_null(strstr(buf, "\n\n"));
 }
 
+/* ---- posted starts (vcc_post.c) ---- */
+
+/* A START the VMM did not wait for, as the preload library posts it. */
+static void post(struct fix *f, uint16_t ctrl0, uint32_t cpa, uint8_t lpm)
+{
+	uint8_t region[VCC_IO_REGION_SIZE] = { 0 };
+	struct css_orb orb = { .intparm = 0x1234, .ctrl0 = ctrl0, .lpm = lpm,
+			       .cpa = cpa };
+	struct css_scsw scsw = { .ctrl = SCSW_FCTL_START |
+					 SCSW_ACTL_START_PEND };
+
+	vcc_io_put_orb(region, &orb);
+	vcc_io_put_scsw(region, &scsw);
+	vcc_io_post(f->p, 0, region, sizeof(region));
+}
+
+static bool irb_waits(struct fix *f)
+{
+	bool posted;
+
+	vcc_fsm_lock(f->p);
+	posted = f->p->irb_posted;
+	vcc_fsm_unlock(f->p);
+	return posted;
+}
+
+/* QEMU's unit exception for a start it was told failed. */
+static void assert_unit_exception(const struct css_irb *irb, uint32_t cpa)
+{
+	assert_int_equal(irb->scsw.ctrl, SCSW_FCTL_START | SCSW_ACTL_START_PEND |
+			 SCSW_STCTL_PRIMARY | SCSW_STCTL_SECONDARY |
+			 SCSW_STCTL_ALERT | SCSW_STCTL_STATUS_PEND);
+	assert_int_equal(irb->scsw.cpa, cpa + 8);
+	assert_int_equal(irb->scsw.dstat, DEV_STAT_UNIT_EXCEP);
+	assert_int_equal(irb->scsw.cstat, 0);
+	assert_int_equal(irb->scsw.flags & SCSW_FLAGS_CC, 0);
+}
+
+/*
+ * A posted start runs as a written one; each errno the write would have
+ * returned becomes the status QEMU would have made of it: a refused
+ * program (-EINVAL, -EOPNOTSUPP, -EFAULT) a unit exception at the CCW
+ * address + 8, cc 3 (-EACCES, -ENODEV) deferred condition code 3.
+ */
+static void test_posted_outcomes(void **state)
+{
+	struct fix *f = *state;
+	struct css_irb irb;
+
+	fire(f, VCC_EVENT_OPEN);
+	post(f, ORB_F1, PROG, 0x80);
+	assert_true(irb_waits(f));
+	read_irb(f, &irb);
+	assert_int_equal(irb.scsw.ctrl & SCSW_CTRL_FCTL, SCSW_FCTL_START);
+	assert_int_equal(irb.scsw.cpa, PROG + 8);
+	assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+	assert_int_equal(f->cf.dev.ncmds, 1);
+	assert_int_equal(state_of(f), VCC_STATE_IDLE);
+
+	post(f, ORB_F1 | ORB_CTRL0_B, PROG, 0x80);     /* -EOPNOTSUPP */
+	read_irb(f, &irb);
+	assert_unit_exception(&irb, PROG);
+	post(f, ORB_F1, MEM_SIZE + 0x1000, 0x80);      /* -EFAULT */
+	read_irb(f, &irb);
+	assert_unit_exception(&irb, MEM_SIZE + 0x1000);
+	assert_int_equal(irb.scsw.flags & SCSW_FLAGS_KEY, 0);
+	post(f, ORB_F1 | 0x3000, MEM_SIZE, 0x80);      /* key 3; -EFAULT */
+	read_irb(f, &irb);
+	assert_unit_exception(&irb, MEM_SIZE);
+	assert_int_equal(irb.scsw.flags & SCSW_FLAGS_KEY, 0x3000);
+	assert_int_equal(f->cf.dev.ncmds, 1);
+	assert_int_equal(state_of(f), VCC_STATE_IDLE);
+	assert_false(f->p->cp.initialized);
+
+	/* Immediate cc 3 on the host: -EACCES, then -ENODEV. */
+	pthread_mutex_lock(&f->p->lock);
+	f->p->lpm = 0xc0;
+	pthread_mutex_unlock(&f->p->lock);
+	sch_set_enabled(f->cf.sch, false);
+	for (int i = 0; i < 2; i++) {
+		post(f, ORB_F1, PROG, i ? 0x40 : 0x80);
+		read_irb(f, &irb);
+		assert_int_equal(irb.scsw.flags & SCSW_FLAGS_CC,
+				 3u << SCSW_FLAGS_CC_SHIFT);
+		assert_int_equal(irb.scsw.ctrl, SCSW_FCTL_START |
+				 SCSW_STCTL_ALERT | SCSW_STCTL_STATUS_PEND);
+		assert_int_equal(irb.scsw.dstat, 0);
+	}
+	assert_int_equal(f->p->lpm, 0);
+	assert_false(irb_waits(f));
+	assert_int_equal(f->cf.dev.ncmds, 1);
+}
+
+/* Host status pending behind vfio_ccw's back (as test_busy_cc1), then a
+ * posted start: it waits, nothing shown. */
+static void post_waiting(struct fix *f)
+{
+	struct css_schib schib;
+
+	css_sch_set_handlers(f->cf.sch, NULL, NULL, NULL);
+	assert_int_equal(css_hsch(f->cf.sch), 0);
+	assert_int_equal(css_stsch(f->cf.sch, &schib), 0);
+	assert_true(schib.scsw.ctrl & SCSW_STCTL_STATUS_PEND);
+	post(f, ORB_F1, PROG, 0x80);
+	assert_true(f->p->start_deferred);
+	assert_false(irb_waits(f));
+}
+
+/* The host status taken away, vfio_ccw's callbacks back. */
+static void host_status_taken(struct fix *f)
+{
+	struct css_irb irb;
+
+	assert_int_equal(css_tsch(f->cf.sch, &irb), 0);
+	vcc_sch_attach(f->p);
+}
+
+/*
+ * A posted start that meets a busy host subchannel (-EBUSY: QEMU would
+ * have said cc 2) waits, nothing shown, until a bottom half finds the
+ * device idle; a second one meanwhile is ignored. A clear ends one that
+ * waits, and so does the device going (deferred cc 3); a close forgets it.
+ */
+static void test_posted_busy_waits(void **state)
+{
+	struct fix *f = *state;
+	struct css_irb irb;
+
+	fire(f, VCC_EVENT_OPEN);
+	post_waiting(f);
+	post(f, ORB_F1, PROG + 0x100, 0x80);           /* ignored */
+	assert_int_equal(f->cf.dev.ncmds, 0);
+	/* Still busy: the next bottom half leaves it waiting. */
+	vcc_bh_kick(f->p);
+	assert_true(f->p->start_deferred);
+	assert_false(irb_waits(f));
+	/* The status collected: the next bottom half starts it. */
+	host_status_taken(f);
+	vcc_bh_kick(f->p);
+	assert_false(f->p->start_deferred);
+	read_irb(f, &irb);
+	assert_int_equal(irb.scsw.cpa, PROG + 8);
+	assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+	assert_int_equal(f->cf.dev.ncmds, 1);
+
+	/* A clear the guest asked for ends it. */
+	post_waiting(f);
+	host_status_taken(f);
+	assert_int_equal(async_cmd(f, VFIO_CCW_ASYNC_CMD_CSCH),
+			 VCC_CMD_REGION_SIZE);
+	assert_false(f->p->start_deferred);
+	read_irb(f, &irb);
+	assert_int_equal(irb.scsw.ctrl & SCSW_CTRL_FCTL, SCSW_FCTL_CLEAR);
+	vcc_bh_kick(f->p);
+	assert_false(irb_waits(f));
+	assert_int_equal(f->cf.dev.ncmds, 1);
+
+	/* The device going: deferred cc 3 for it. */
+	post_waiting(f);
+	fire(f, VCC_EVENT_NOT_OPER);
+	assert_false(f->p->start_deferred);
+	read_irb(f, &irb);
+	assert_int_equal(irb.scsw.flags & SCSW_FLAGS_CC,
+			 3u << SCSW_FLAGS_CC_SHIFT);
+	assert_int_equal(irb.scsw.ctrl & SCSW_CTRL_FCTL, SCSW_FCTL_START);
+	assert_int_equal(f->cf.dev.ncmds, 1);
+}
+
+/* A close (the VMM's reset or departure) forgets a waiting start. */
+static void test_posted_close_forgets(void **state)
+{
+	struct fix *f = *state;
+
+	fire(f, VCC_EVENT_OPEN);
+	post_waiting(f);
+	host_status_taken(f);
+	fire(f, VCC_EVENT_CLOSE);
+	assert_false(f->p->start_deferred);
+	fire(f, VCC_EVENT_OPEN);
+	assert_false(irb_waits(f));
+	assert_int_equal(f->cf.dev.ncmds, 0);
+	/* Out of bounds: nothing at all. */
+	vcc_io_post(f->p, 100, (uint8_t[25]){ 0 }, 25);
+	assert_false(irb_waits(f));
+	/* Closed: nothing for the next session (a written one is -EIO). */
+	fire(f, VCC_EVENT_CLOSE);
+	post(f, ORB_F1, PROG, 0x80);
+	fire(f, VCC_EVENT_OPEN);
+	assert_false(irb_waits(f));
+	assert_int_equal(ssch(f, PROG), VCC_IO_REGION_SIZE);
+	assert_int_equal(f->cf.dev.ncmds, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -898,6 +1091,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schib, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace, setup_trace, teardown),
+		cmocka_unit_test_setup_teardown(test_posted_outcomes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_posted_busy_waits, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_posted_close_forgets, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
