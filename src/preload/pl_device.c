@@ -399,7 +399,7 @@ void pl_device_release(struct pl_device *d)
 	pthread_rwlock_unlock(&d->conn);
 	if (d->thread_started)
 		pthread_join(d->thread, NULL);
-	pl_device_forget_start(d);
+	pl_device_no_start(d);
 	vfu_client_close(d->c);
 	for (int i = 0; i < PL_MAX_IRQS; i++)
 		if (d->irq_fd[i] >= 0)

@@ -86,9 +86,8 @@ bool pl_device_wait_reconnect(struct pl_device *d, unsigned long gen);
  * old daemon took (if any) with an interface-control check, as a channel
  * whose path failed. */
 void pl_device_fail_pending_start(struct pl_device *d);
-/* No start is in flight any more (reset, halt or clear). */
+/* No start is in flight any more (reset, halt or clear; the device goes:
+ * its start no longer counts for the others' posting). */
 void pl_device_no_start(struct pl_device *d);
-/* The device goes: its start no longer counts as in flight. */
-void pl_device_forget_start(struct pl_device *d);
 
 #endif

@@ -255,13 +255,6 @@ static ssize_t access_region(struct pl_device *d, void *buf, size_t count,
 	return ret;
 }
 
-void pl_device_forget_start(struct pl_device *d)
-{
-	pthread_mutex_lock(&d->rc_lock);
-	set_start_pending(d, false);
-	pthread_mutex_unlock(&d->rc_lock);
-}
-
 ssize_t pl_device_pread(struct pl_device *d, void *buf, size_t count,
 			off_t offset)
 {
