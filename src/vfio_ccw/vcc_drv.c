@@ -275,6 +275,23 @@ static void vcc_sch_chp_event(struct css_subchannel *sch, uint8_t mask,
 
 /* ---- the bottom half ---- */
 
+/* An INTERRUPT event for each IRB the worker collected (fsm_lock held). */
+static void run_rxq(struct vcc_private *p)
+{
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		if (!p->rx_n) {
+			pthread_mutex_unlock(&p->lock);
+			return;
+		}
+		p->irb = p->rxq[p->rx_head];
+		p->rx_head = (p->rx_head + 1) % VCC_RXQ_MAX;
+		p->rx_n--;
+		pthread_mutex_unlock(&p->lock);
+		vcc_fsm_event(p, VCC_EVENT_INTERRUPT);
+	}
+}
+
 void vcc_bh_run(struct vcc_private *p)
 {
 	bool resignal, crw;
@@ -297,20 +314,9 @@ void vcc_bh_run(struct vcc_private *p)
 		p->resignal_io = false;
 	/* Again after a posted start that waited for this (its status may
 	 * be queued already: a synchronous channel subsystem). */
-	do {
-		for (;;) {
-			pthread_mutex_lock(&p->lock);
-			if (!p->rx_n) {
-				pthread_mutex_unlock(&p->lock);
-				break;
-			}
-			p->irb = p->rxq[p->rx_head];
-			p->rx_head = (p->rx_head + 1) % VCC_RXQ_MAX;
-			p->rx_n--;
-			pthread_mutex_unlock(&p->lock);
-			vcc_fsm_event(p, VCC_EVENT_INTERRUPT);
-		}
-	} while (vcc_post_retry(p));
+	do
+		run_rxq(p);
+	while (vcc_post_retry(p));
 	pthread_mutex_lock(&p->lock);
 	crw = p->crw_n > 0 && (resignal || p->crw_signal);
 	p->crw_signal = false;

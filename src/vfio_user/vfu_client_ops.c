@@ -129,27 +129,41 @@ int vfu_client_region_read(struct vfu_client *c, uint32_t index,
 	return ret;
 }
 
-int vfu_client_region_write(struct vfu_client *c, uint32_t index,
-			    uint64_t offset, const void *buf, uint32_t count)
+/* REGION_WRITE of buf: a call whose reply header lands in reply (*n its
+ * length), or with reply NULL posted (vfu_client_send). 0 or -errno. */
+static int send_region_write(struct vfu_client *c, uint32_t index,
+			     uint64_t offset, const void *buf, uint32_t count,
+			     uint8_t reply[VFU_REGION_ACCESS_SIZE], size_t *n)
 {
 	struct vfu_region_access q = {
 		.offset = offset, .region = index, .count = count,
 	};
-	uint8_t req[VFU_REGION_ACCESS_SIZE], reply[VFU_REGION_ACCESS_SIZE];
+	uint8_t req[VFU_REGION_ACCESS_SIZE];
 	struct iovec iov[2] = {
 		{ .iov_base = req, .iov_len = sizeof(req) },
 		{ .iov_base = (void *)buf, .iov_len = count },
 	};
+	int niov = count ? 2 : 1;
+	int ret = check_count(c, count);
+
+	if (ret < 0)
+		return ret;
+	vfu_region_access_encode(req, &q);
+	if (!reply)
+		return vfu_client_send(c, VFU_CMD_REGION_WRITE, iov, niov);
+	return vfu_client_callv(c, VFU_CMD_REGION_WRITE, iov, niov, NULL, 0,
+				reply, VFU_REGION_ACCESS_SIZE, n);
+}
+
+int vfu_client_region_write(struct vfu_client *c, uint32_t index,
+			    uint64_t offset, const void *buf, uint32_t count)
+{
+	uint8_t reply[VFU_REGION_ACCESS_SIZE];
 	struct vfu_region_access a;
 	size_t n;
 	int ret;
 
-	ret = check_count(c, count);
-	if (ret < 0)
-		return ret;
-	vfu_region_access_encode(req, &q);
-	ret = vfu_client_callv(c, VFU_CMD_REGION_WRITE, iov, count ? 2 : 1,
-			       NULL, 0, reply, sizeof(reply), &n);
+	ret = send_region_write(c, index, offset, buf, count, reply, &n);
 	if (ret < 0)
 		return ret;
 	if (n != VFU_REGION_ACCESS_SIZE ||
@@ -161,23 +175,11 @@ int vfu_client_region_write(struct vfu_client *c, uint32_t index,
 int vfu_client_region_post(struct vfu_client *c, uint32_t index,
 			   uint64_t offset, const void *buf, uint32_t count)
 {
-	struct vfu_region_access q = {
-		.offset = offset, .region = index, .count = count,
-	};
-	uint8_t req[VFU_REGION_ACCESS_SIZE];
-	struct iovec iov[2] = {
-		{ .iov_base = req, .iov_len = sizeof(req) },
-		{ .iov_base = (void *)buf, .iov_len = count },
-	};
 	int ret;
 
 	if (!vfu_client_posted_write(c))
 		return -ENOTSUP;
-	ret = check_count(c, count);
-	if (ret < 0)
-		return ret;
-	vfu_region_access_encode(req, &q);
-	ret = vfu_client_send(c, VFU_CMD_REGION_WRITE, iov, count ? 2 : 1);
+	ret = send_region_write(c, index, offset, buf, count, NULL, NULL);
 	return ret < 0 ? ret : (int)count;
 }
 
