@@ -46,10 +46,18 @@ static void *flusher_main(void *arg)
 		}
 		/* The interval counts from the first commit after a flush. */
 		until = deadline_ms(f->interval_ms);
-		while (!f->stop && !f->urgent &&
-		       pthread_cond_timedwait(&f->cond, &f->lock, &until) !=
-		       ETIMEDOUT)
-			;
+		while (!f->stop && !f->urgent) {
+			if (f->start_wb) {
+				f->start_wb = false;
+				pthread_mutex_unlock(&f->lock);
+				ckd_image_start_writeback(f->img);
+				pthread_mutex_lock(&f->lock);
+				continue;
+			}
+			if (pthread_cond_timedwait(&f->cond, &f->lock,
+						   &until) == ETIMEDOUT)
+				break;
+		}
 		f->dirty = false;
 		f->urgent = false;
 		flush_now(f);
@@ -89,14 +97,20 @@ int eckd_flusher_start(struct eckd_flusher *f, struct ckd_image *img,
 void eckd_flusher_kick(struct eckd_flusher *f)
 {
 	bool urgent = ckd_image_flush_urgent(f->img);
+	bool wb = ckd_image_writeback_due(f->img);
+	bool wake = false;
 
 	pthread_mutex_lock(&f->lock);
-	if (!f->dirty || (urgent && !f->urgent)) {
+	if (!f->dirty || (urgent && !f->urgent) || (wb && !f->start_wb)) {
 		f->dirty = true;
 		f->urgent = f->urgent || urgent;
-		pthread_cond_signal(&f->cond);
+		f->start_wb = f->start_wb || wb;
+		wake = true;
 	}
 	pthread_mutex_unlock(&f->lock);
+	/* After the unlock: the flusher woken first would block on it. */
+	if (wake)
+		pthread_cond_signal(&f->cond);
 }
 
 void eckd_flusher_stop(struct eckd_flusher *f)

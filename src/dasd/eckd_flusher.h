@@ -5,7 +5,10 @@
  * image file and end at once; this thread makes them durable (one
  * ckd_image_flush) at most interval_ms after the first commit that is not
  * yet durable, sooner when the image asks for it (ckd_image_flush_urgent:
- * a CCKD journal ring half full), and once more when it stops.
+ * a CCKD journal ring half full), and once more when it stops. Between
+ * flushes it has the kernel start writing the file back whenever a few
+ * MiB were written (ckd_image_start_writeback), so that a flush finds
+ * little left to write.
  *
  * Threading: eckd_flusher_kick() from any thread, with any device or
  * volume lock held (the flusher's own lock is innermost); start and stop
@@ -31,6 +34,7 @@ struct eckd_flusher {
 	bool running;                 /* the thread was started */
 	bool dirty;                   /* a commit since the last flush began */
 	bool urgent;
+	bool start_wb;                /* ckd_image_writeback_due() */
 	bool stop;
 	bool failed;                  /* a flush failed (said once) */
 };

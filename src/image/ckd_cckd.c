@@ -149,6 +149,17 @@ static bool cckd_unwritten(struct ckd_image *img, uint32_t trk)
 	return cckd_entry_is_default(c, &e);
 }
 
+static unsigned int cckd_files(struct ckd_image *img, int *fd,
+			       unsigned int max)
+{
+	struct cckd_image *c = img->priv;
+
+	if (!max)
+		return 0;
+	fd[0] = c->fd;
+	return 1;
+}
+
 static const struct ckd_image_ops cckd_ops = {
 	.read_track = cckd_read_track,
 	.write_track = cckd_write_track,
@@ -159,6 +170,7 @@ static const struct ckd_image_ops cckd_ops = {
 	.flush_urgent = cckd_flush_urgent,
 	.close = cckd_close,
 	.unwritten = cckd_unwritten,
+	.files = cckd_files,
 };
 
 /* ---- opening ---- */

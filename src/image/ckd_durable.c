@@ -63,6 +63,8 @@ static int lead_flush(struct ckd_image *img, bool hold)
 	int rc, prc;
 
 	memset(&f, 0, sizeof(f));
+	/* The fdatasync writes back whatever is written before it. */
+	atomic_store_explicit(&img->unstarted, 0, memory_order_relaxed);
 	prc = img->ops->flush_prepare(img, &f);
 	if (!hold)
 		pthread_mutex_unlock(&img->lock);
@@ -248,4 +250,27 @@ unsigned int ckd_image_durable_waiters(struct ckd_image *img)
 	n = img->dur.waiters;
 	pthread_mutex_unlock(&img->dur.mu);
 	return n;
+}
+
+bool ckd_image_writeback_due(struct ckd_image *img)
+{
+	return !img->readonly && img->ops->files &&
+	       atomic_load_explicit(&img->unstarted, memory_order_relaxed) >=
+	       CKD_WRITEBACK_START;
+}
+
+void ckd_image_start_writeback(struct ckd_image *img)
+{
+	int fd[CKD_FLUSH_FDS];
+	unsigned int n;
+
+	if (img->readonly || !img->ops->files)
+		return;
+	atomic_store_explicit(&img->unstarted, 0, memory_order_relaxed);
+	pthread_mutex_lock(&img->lock);
+	n = img->ops->files(img, fd, CKD_FLUSH_FDS);
+	pthread_mutex_unlock(&img->lock);
+	/* A hint: where the file system cannot, the flush does it all. */
+	for (unsigned int i = 0; i < n; i++)
+		(void)ckd_start_writeback(fd[i]);
 }

@@ -312,6 +312,9 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 	pthread_mutex_lock(&img->lock);
 	rc = img->ops->write_track(img, trk, buf, len);
 	pthread_mutex_unlock(&img->lock);
+	if (rc == 0)
+		atomic_fetch_add_explicit(&img->unstarted, len,
+					  memory_order_relaxed);
 	ptime_charge(PTIME_IMAGE, t0);
 	return rc;
 }

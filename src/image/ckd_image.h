@@ -188,6 +188,22 @@ bool ckd_image_dirty(struct ckd_image *img);
 bool ckd_image_flush_urgent(struct ckd_image *img);
 
 /*
+ * Early write-back, for a flusher (cache = writeback): without it the
+ * page cache holds everything written since the last flush, and that
+ * flush's fdatasync writes it all while commits wait for the journal's
+ * ring (hundreds of milliseconds at a few hundred MiB/s). Due once
+ * CKD_WRITEBACK_START bytes of tracks were written since the last start
+ * or flush; ckd_image_start_writeback() then asks the kernel to start
+ * writing every file of the image back (sync_file_range
+ * SYNC_FILE_RANGE_WRITE: the disk writes begin, nobody waits for them).
+ * It promises nothing about durability: only a flush does. Free-threaded;
+ * the system calls run without img->lock.
+ */
+#define CKD_WRITEBACK_START (4u << 20)
+bool ckd_image_writeback_due(struct ckd_image *img);
+void ckd_image_start_writeback(struct ckd_image *img);
+
+/*
  * How many cylinders of data that does not compress a file of format fmt
  * with geometry geo can store: geo->cyls unless the format's offsets end
  * first (CCKD: 4 GiB, about 5036 cylinders of a 3390). A CCKD volume

@@ -7,6 +7,7 @@
 #define CCWPASS_IMAGE_CKD_IMAGE_IMPL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -73,6 +74,10 @@ struct ckd_image_ops {
 	   null track img->nullfmt (a CCKD track in an absent L2 table or
 	   with a default entry). */
 	bool (*unwritten)(struct ckd_image *img, uint32_t trk);
+	/* Optional: the image's files, for ckd_image_start_writeback()
+	   (at most max into fd; open until close). */
+	unsigned int (*files)(struct ckd_image *img, int *fd,
+			      unsigned int max);
 };
 
 /*
@@ -102,6 +107,10 @@ struct ckd_image {
 	struct ckd_lock lock_file;    /* ckd_lock_image()'s (fd -1: none) */
 	pthread_mutex_t lock;
 	struct ckd_durable dur;
+	/* Bytes of tracks written since the kernel was last asked to
+	   start writing the files back (ckd_image_start_writeback) or a
+	   flush began. */
+	atomic_uint_fast64_t unstarted;
 	int nullfmt;                  /* enum ckd_null_format that tracks never
 					 written read as, -1: none (plain) */
 	void *priv;                   /* the backend's state */

@@ -3,13 +3,20 @@
 #include "image/ckd_io.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+static int libc_start_writeback(int fd)
+{
+	return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
 
 const struct ckd_io_ops ckd_io_libc = {
 	.pread = pread,
 	.pwrite = pwrite,
 	.fdatasync = fdatasync,
 	.ftruncate = ftruncate,
+	.start_writeback = libc_start_writeback,
 };
 
 const struct ckd_io_ops *ckd_io = &ckd_io_libc;
@@ -71,4 +78,11 @@ int ckd_truncate(int fd, uint64_t len)
 			return errno == ENOSPC ? -ENOSPC : -EIO;
 	}
 	return 0;
+}
+
+int ckd_start_writeback(int fd)
+{
+	if (!ckd_io->start_writeback)
+		return 0;
+	return ckd_io->start_writeback(fd) < 0 ? -errno : 0;
 }

@@ -16,6 +16,9 @@ struct ckd_io_ops {
 	ssize_t (*pwrite)(int fd, const void *buf, size_t n, off_t off);
 	int (*fdatasync)(int fd);
 	int (*ftruncate)(int fd, off_t len);
+	/* Optional (NULL: skipped): start writing the whole file back,
+	   waiting for nothing (ckd_image_start_writeback). */
+	int (*start_writeback)(int fd);
 };
 
 /* The table in use (default: the libc calls). Tests may point it elsewhere. */
@@ -29,5 +32,8 @@ int ckd_pwrite_full(int fd, const void *buf, size_t n, uint64_t off);
 /* Returns: 0 or negative errno (-EIO). */
 int ckd_datasync(int fd);
 int ckd_truncate(int fd, uint64_t len);
+/* A hint: the kernel starts the file's write-back. Returns: 0 or
+   negative errno (callers may ignore it). */
+int ckd_start_writeback(int fd);
 
 #endif

@@ -152,12 +152,25 @@ static int plain_close(struct ckd_image *img)
 	return rc;
 }
 
+static unsigned int plain_files(struct ckd_image *img, int *fd,
+				unsigned int max)
+{
+	struct plain_image *p = img->priv;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < p->nfiles && n < max; i++)
+		if (p->files[i].dirty)
+			fd[n++] = p->files[i].fd;
+	return n;
+}
+
 static const struct ckd_image_ops plain_ops = {
 	.read_track = plain_read_track,
 	.write_track = plain_write_track,
 	.commit = plain_commit,
 	.flush_prepare = plain_flush_prepare,
 	.close = plain_close,
+	.files = plain_files,
 };
 
 /*

@@ -24,6 +24,8 @@ struct ckd_image {
 	int fail_sync, fail_write, fail_read;
 	unsigned int syncs, writes;
 	uint64_t commits;               /* the last commit's number */
+	bool wb_due;                    /* fake_image_set_writeback_due */
+	unsigned int wb_starts;
 };
 
 static size_t put_count(uint8_t *p, uint32_t cyl, uint32_t head, uint8_t r,
@@ -240,6 +242,41 @@ bool ckd_image_flush_urgent(struct ckd_image *img)
 {
 	(void)img;
 	return false;
+}
+
+bool ckd_image_writeback_due(struct ckd_image *img)
+{
+	bool due;
+
+	pthread_mutex_lock(&img->lock);
+	due = img->wb_due;
+	pthread_mutex_unlock(&img->lock);
+	return due;
+}
+
+void ckd_image_start_writeback(struct ckd_image *img)
+{
+	pthread_mutex_lock(&img->lock);
+	img->wb_due = false;
+	img->wb_starts++;
+	pthread_mutex_unlock(&img->lock);
+}
+
+void fake_image_set_writeback_due(struct ckd_image *img, bool due)
+{
+	pthread_mutex_lock(&img->lock);
+	img->wb_due = due;
+	pthread_mutex_unlock(&img->lock);
+}
+
+unsigned int fake_image_writeback_starts(struct ckd_image *img)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&img->lock);
+	n = img->wb_starts;
+	pthread_mutex_unlock(&img->lock);
+	return n;
 }
 
 int ckd_image_sync(struct ckd_image *img)

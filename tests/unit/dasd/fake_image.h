@@ -22,6 +22,10 @@ unsigned int fake_image_syncs(struct ckd_image *img);
 unsigned int fake_image_commits(struct ckd_image *img);
 void fake_image_closed_counts(unsigned int *syncs, unsigned int *commits);
 unsigned int fake_image_writes(struct ckd_image *img);
+/* What ckd_image_writeback_due() says until the next
+   ckd_image_start_writeback(), and how many of those were called. */
+void fake_image_set_writeback_due(struct ckd_image *img, bool due);
+unsigned int fake_image_writeback_starts(struct ckd_image *img);
 /* Writes of track trk (ckd_image_write_track calls that succeeded). */
 unsigned int fake_image_track_writes(struct ckd_image *img, uint32_t trk);
 

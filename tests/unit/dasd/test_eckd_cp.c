@@ -1262,6 +1262,43 @@ static void test_writeback_commits_then_flushes(void **state)
 	free(buf);
 	h_free(h);
 }
+
+/*
+ * Between flushes the flusher starts the image's write-back once the
+ * image says enough was written, long before the interval ends, and
+ * without a flush.
+ */
+static void test_writeback_started_between_flushes(void **state)
+{
+	struct ckd_geometry g = t_geo(1);
+	uint8_t *buf = calloc(1, 4096);
+	struct ckd_image *img;
+	struct harness *h;
+	struct tresult r;
+	struct error err;
+
+	(void)state;
+	img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
+	assert_non_null(img);
+	h = h_new_writeback(img, 3600 * 1000);
+	assert_non_null(h);
+	r = block_io(h, 24, 1, buf, true, 0);
+	want_ok(&r, 2);
+	assert_int_equal(fake_image_writeback_starts(img), 0);
+	fake_image_set_writeback_due(img, true);
+	r = block_io(h, 25, 1, buf, true, 0);
+	want_ok(&r, 2);
+	assert_true(TEST_WAIT_UNTIL(fake_image_writeback_starts(img) == 1));
+	assert_false(ckd_image_writeback_due(img));
+	/* Due again: the next commit wakes the flusher again. */
+	fake_image_set_writeback_due(img, true);
+	r = block_io(h, 26, 1, buf, true, 0);
+	want_ok(&r, 2);
+	assert_true(TEST_WAIT_UNTIL(fake_image_writeback_starts(img) == 2));
+	assert_int_equal(fake_image_syncs(img), 0);
+	free(buf);
+	h_free(h);
+}
 #else
 static void test_reopen_file_image(void **state)
 {
@@ -1337,6 +1374,7 @@ int main(void)
 #ifdef ECKD_FAKE_IMAGE
 		cmocka_unit_test(test_durability_and_sync_errors),
 		cmocka_unit_test(test_writeback_commits_then_flushes),
+		cmocka_unit_test(test_writeback_started_between_flushes),
 #else
 		cmocka_unit_test(test_reopen_file_image),
 #endif

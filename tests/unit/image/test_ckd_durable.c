@@ -9,7 +9,8 @@
  * fdatasync together; a failed fdatasync fails every waiter and every
  * later write; a process killed after commits without make_durable loses
  * none of them; a CCKD ring of 3 slots filled by commits without
- * flushes; many threads writing, committing and flushing at once.
+ * flushes; many threads writing, committing and flushing at once; the
+ * early write-back hint a flusher gives between flushes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -48,6 +50,7 @@ static bool gate_closed;              /* fdatasyncs wait until it opens */
 static bool gate_fails;               /* those that waited then fail */
 static unsigned int gate_held;        /* fdatasyncs waiting at the gate */
 static atomic_uint fdatasyncs;
+static atomic_uint wb_starts;         /* start_writeback calls */
 
 static int gated_fdatasync(int fd)
 {
@@ -82,9 +85,15 @@ static ssize_t gated_pwrite(int fd, const void *buf, size_t n, off_t off)
 	return pwrite(fd, buf, n, off);
 }
 
+static int counted_start_writeback(int fd)
+{
+	atomic_fetch_add(&wb_starts, 1);
+	return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 static const struct ckd_io_ops gated = {
 	.pread = pread, .pwrite = gated_pwrite, .fdatasync = gated_fdatasync,
-	.ftruncate = ftruncate,
+	.ftruncate = ftruncate, .start_writeback = counted_start_writeback,
 };
 
 static void gate_close(bool fails)
@@ -122,6 +131,7 @@ static int setup(void **state)
 	path = it_path(dir, "vol");
 	it_create(path, CYLS, format, CKD_INIT_CDL);
 	fdatasyncs = 0;
+	wb_starts = 0;
 	gate_closed = gate_fails = false;
 	l1_fails = false;
 	ckd_io = &gated;
@@ -608,6 +618,64 @@ static void test_full_ring_flushes_in_commit(void **state)
 	ckd_image_close(img);
 }
 
+/*
+ * Early write-back: due once CKD_WRITEBACK_START bytes of tracks were
+ * written since the last start or flush (reads and commits add nothing),
+ * started on the image's file(s) without a barrier, and not due again
+ * until as much more is written; a flush begins the count anew.
+ */
+/* Tracks 20, 21, ... written as seed (each read back first when read)
+   and committed until write-back is due; how many. */
+static unsigned int writes_until_due(struct ckd_image *img, uint32_t seed,
+				     bool read)
+{
+	unsigned int n = 0;
+
+	while (!ckd_image_writeback_due(img)) {
+		assert_true(n < 200);
+		if (read && n)
+			assert_true(holds(img, 20 + n - 1, seed));
+		assert_int_equal(put(img, 20 + n, seed), 0);
+		commit_ok(img);
+		n++;
+	}
+	return n;
+}
+
+static void test_writeback_started_early(void **state)
+{
+	struct ckd_image *img;
+	unsigned int n;
+
+	(void)state;
+	img = open_ok(0);
+	assert_false(ckd_image_writeback_due(img));
+	n = writes_until_due(img, 1, true);
+	/* 12 records of 4 KiB a track: about 85 tracks for 4 MiB. */
+	assert_true(n >= CKD_WRITEBACK_START / CKD_MAX_TRACK_SIZE);
+	assert_true(n <= CKD_WRITEBACK_START / (12 * 4096) + 1);
+	assert_int_equal(wb_starts, 0);
+	ckd_image_start_writeback(img);
+	assert_int_equal(wb_starts, 1);   /* one file */
+	assert_false(ckd_image_writeback_due(img));
+	assert_int_equal(fdatasyncs, 0);  /* a hint, no barrier */
+	/* The reads counted nothing: as many writes without them. */
+	assert_int_equal(writes_until_due(img, 2, false), n);
+	assert_int_equal(ckd_image_flush(img), 0);
+	assert_false(ckd_image_writeback_due(img));
+	assert_int_equal(wb_starts, 1);
+	assert_int_equal(ckd_image_close(img), 0);
+
+	/* Read-only: never due, nothing to start. */
+	img = open_ok(CKD_OPEN_RDONLY);
+	for (uint32_t t = 0; t < n; t++)
+		assert_true(holds(img, 20 + t, 2));
+	ckd_image_start_writeback(img);
+	assert_false(ckd_image_writeback_due(img));
+	assert_int_equal(wb_starts, 1);
+	ckd_image_close(img);
+}
+
 /* ---- many threads at once */
 
 #define STRESS_THREADS 4
@@ -698,6 +766,7 @@ int main(int argc, char **argv)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_one_fdatasync_per_commit),
+		T(test_writeback_started_early),
 		T(test_flush_covers_earlier_commits),
 		T(test_group_commit),
 		T(test_flush_in_flight_covers),
