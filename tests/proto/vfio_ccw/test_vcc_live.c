@@ -8,6 +8,7 @@
  * without (every access is a DMA message).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/vfio.h>
 #include <linux/vfio_ccw.h>
 #include <setjmp.h>
@@ -16,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -523,6 +526,61 @@ static void test_unmap_in_use(void **state)
 	assert_false(vl_signalled(g->io_efd));
 }
 
+/*
+ * Memory unmapped and other memory mapped at the same addresses: a
+ * program's data reaches the new memory, not the old mapping (nothing
+ * the daemon kept of the old region outlives the unmap).
+ */
+static void test_remap_other_memory(void **state)
+{
+	static uint8_t want[8 * 4096];
+	struct vl_fix *f = *state;
+	struct vl_guest *g = &f->g;
+	struct css_irb irb;
+	uint8_t *mem2;
+	void *hold;
+	uint16_t c0;
+	int fd2;
+
+	if (vl_mem_mode != VL_MEMFD)
+		skip();
+	assert_write_read(g, 2, 1, VL_IDA2_4K, VL_IDA2_4K, 7);
+	vl_fill(want, sizeof(want), 7);
+	fd2 = memfd_create("vcc-guest-2", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	assert_true(fd2 >= 0);
+	assert_int_equal(ftruncate(fd2, VL_MEM_SIZE), 0);
+	assert_int_equal(fcntl(fd2, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+	mem2 = mmap(NULL, VL_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd2,
+		    0);
+	assert_true(mem2 != MAP_FAILED);
+	c0 = vl_block_prog(g, false, 2, 1, 8, BUF2, VL_IDA2_4K);
+	memcpy(mem2, g->mem, VL_MEM_SIZE);            /* the same program */
+	memset(mem2 + BUF2, 0xaa, sizeof(want));
+	memset(g->mem + BUF2, 0x55, sizeof(want));
+	assert_int_equal(vfu_client_dma_unmap(g->c, 0, VL_MEM_SIZE), 0);
+	/* The server (this process) may map the new memory where the old
+	   was: hold the address space it freed, inaccessible, so that a
+	   copy through a stale pointer faults instead of landing right. */
+	hold = mmap(NULL, 4 * VL_MEM_SIZE, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(hold != MAP_FAILED);
+	assert_int_equal(vfu_client_dma_map(g->c, 0, VL_MEM_SIZE,
+					    VFU_DMA_READ | VFU_DMA_WRITE, fd2,
+					    0, mem2), 0);
+	vl_run(g, c0, PROG, &irb);
+	assert_final_ok(&irb, PROG + 16 + 64, 0);
+	assert_memory_equal(mem2 + BUF2, want, sizeof(want));
+	for (size_t i = 0; i < sizeof(want); i++)
+		assert_int_equal(g->mem[BUF2 + i], 0x55);
+	assert_int_equal(vfu_client_dma_unmap(g->c, 0, VL_MEM_SIZE), 0);
+	assert_int_equal(vfu_client_dma_map(g->c, 0, VL_MEM_SIZE,
+					    VFU_DMA_READ | VFU_DMA_WRITE,
+					    g->memfd, 0, g->mem), 0);
+	munmap(hold, 4 * VL_MEM_SIZE);
+	munmap(mem2, VL_MEM_SIZE);
+	close(fd2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -543,6 +601,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_vanishes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_in_use, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_remap_other_memory, setup,
 						teardown),
 	};
 	return vl_run_mem_groups(tests, sizeof(tests) / sizeof(*tests));
