@@ -1219,22 +1219,33 @@ static void test_durability_and_sync_errors(void **state)
  * at its end, not made durable; the flusher does that within the interval
  * and at the latest when the device goes away.
  */
-static void test_writeback_commits_then_flushes(void **state)
+/* A write-back device on a new memory volume (*img), flushing every
+   interval_ms. */
+static struct harness *h_writeback_mem(unsigned int interval_ms,
+				       struct ckd_image **img)
 {
 	struct ckd_geometry g = t_geo(1);
+	struct harness *h;
+	struct error err;
+
+	*img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
+	assert_non_null(*img);
+	h = h_new_writeback(*img, interval_ms);
+	assert_non_null(h);
+	return h;
+}
+
+static void test_writeback_commits_then_flushes(void **state)
+{
 	uint8_t *buf = calloc(1, 4096);
 	unsigned int syncs, commits;
 	struct ckd_image *img;
 	struct harness *h;
 	struct tresult r;
-	struct error err;
 
 	(void)state;
 	/* An interval longer than any test: only the end flushes. */
-	img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
-	assert_non_null(img);
-	h = h_new_writeback(img, 3600 * 1000);
-	assert_non_null(h);
+	h = h_writeback_mem(3600 * 1000, &img);
 	r = block_io(h, 24, 1, buf, true, 0);
 	want_ok(&r, 2);
 	assert_int_equal(fake_image_commits(img), 1);
@@ -1251,10 +1262,7 @@ static void test_writeback_commits_then_flushes(void **state)
 	assert_true(syncs >= 1);
 
 	/* A short interval: durable soon after, without another program. */
-	img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
-	assert_non_null(img);
-	h = h_new_writeback(img, 10);
-	assert_non_null(h);
+	h = h_writeback_mem(10, &img);
 	r = block_io(h, 24, 1, buf, true, 0);
 	want_ok(&r, 2);
 	assert_int_equal(fake_image_commits(img), 1);
@@ -1270,18 +1278,13 @@ static void test_writeback_commits_then_flushes(void **state)
  */
 static void test_writeback_started_between_flushes(void **state)
 {
-	struct ckd_geometry g = t_geo(1);
 	uint8_t *buf = calloc(1, 4096);
 	struct ckd_image *img;
 	struct harness *h;
 	struct tresult r;
-	struct error err;
 
 	(void)state;
-	img = ckd_image_new_mem(&g, CKD_NULL_LINUX, &err);
-	assert_non_null(img);
-	h = h_new_writeback(img, 3600 * 1000);
-	assert_non_null(h);
+	h = h_writeback_mem(3600 * 1000, &img);
 	r = block_io(h, 24, 1, buf, true, 0);
 	want_ok(&r, 2);
 	assert_int_equal(fake_image_writeback_starts(img), 0);
