@@ -113,6 +113,19 @@ static int plain_commit(struct ckd_image *img, uint64_t *seq)
 	return 0;
 }
 
+/* The files written since the last flush began (at most max into fd). */
+static unsigned int plain_files(struct ckd_image *img, int *fd,
+				unsigned int max)
+{
+	struct plain_image *p = img->priv;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < p->nfiles && n < max; i++)
+		if (p->files[i].dirty)
+			fd[n++] = p->files[i].fd;
+	return n;
+}
+
 /* Every file written since the last flush began, and every commit. */
 static int plain_flush_prepare(struct ckd_image *img, struct ckd_flush *f)
 {
@@ -120,12 +133,9 @@ static int plain_flush_prepare(struct ckd_image *img, struct ckd_flush *f)
 
 	_Static_assert(PLAIN_MAX_FILES <= CKD_FLUSH_FDS, "a flush syncs all");
 	f->target = p->seq;
-	for (unsigned int i = 0; i < p->nfiles; i++) {
-		if (!p->files[i].dirty)
-			continue;
-		f->fd[f->nfd++] = p->files[i].fd;
+	f->nfd = plain_files(img, f->fd, CKD_FLUSH_FDS);
+	for (unsigned int i = 0; i < p->nfiles; i++)
 		p->files[i].dirty = false;
-	}
 	return 0;
 }
 
@@ -150,18 +160,6 @@ static int plain_close(struct ckd_image *img)
 	}
 	plain_free(img->priv);
 	return rc;
-}
-
-static unsigned int plain_files(struct ckd_image *img, int *fd,
-				unsigned int max)
-{
-	struct plain_image *p = img->priv;
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < p->nfiles && n < max; i++)
-		if (p->files[i].dirty)
-			fd[n++] = p->files[i].fd;
-	return n;
 }
 
 static const struct ckd_image_ops plain_ops = {
