@@ -618,12 +618,6 @@ static void test_full_ring_flushes_in_commit(void **state)
 	ckd_image_close(img);
 }
 
-/*
- * Early write-back: due once CKD_WRITEBACK_START bytes of tracks were
- * written since the last start or flush (reads and commits add nothing),
- * started on the image's file(s) without a barrier, and not due again
- * until as much more is written; a flush begins the count anew.
- */
 /* Tracks 20, 21, ... written as seed (each read back first when read)
    and committed until write-back is due; how many. */
 static unsigned int writes_until_due(struct ckd_image *img, uint32_t seed,
@@ -642,6 +636,12 @@ static unsigned int writes_until_due(struct ckd_image *img, uint32_t seed,
 	return n;
 }
 
+/*
+ * Early write-back: due once CKD_WRITEBACK_START bytes of tracks were
+ * written since the last start or flush (reads and commits add nothing),
+ * started on the image's file(s) without a barrier, and not due again
+ * until as much more is written; a flush begins the count anew.
+ */
 static void test_writeback_started_early(void **state)
 {
 	struct ckd_image *img;
