@@ -75,6 +75,7 @@ struct daemon {
 	bool detached;
 	unsigned long reloads;             /* reload.status sequence */
 	char sockets[PATH_MAX];
+	char tapes[PATH_MAX];         /* tape drives' states (tape_state.h) */
 	char mountpoint[PATH_MAX];
 };
 
@@ -363,6 +364,7 @@ static int start(struct daemon *d, struct error *err)
 		.etc_dir = strcmp(d->opt.etc_dir, "/etc") ? d->opt.etc_dir : NULL,
 		.mdevctl = d->opt.mdevctl,
 	};
+	struct host_options hopt = { .tape_restore = true };
 	int ret;
 
 	char path[PATH_MAX];
@@ -372,7 +374,13 @@ static int start(struct daemon *d, struct error *err)
 	ret = load_inventory(d, err);
 	if (ret < 0)
 		return ret;
-	d->css = host_build(&d->inv, NULL, err);
+	/* Tape drives go on where the last daemon left them. */
+	snprintf(d->tapes, sizeof(d->tapes), "%s/tape", d->opt.runtime_dir);
+	ret = dirs_own(d->tapes, 0700, true, err);
+	if (ret < 0)
+		return ret;
+	hopt.tape_state_dir = d->tapes;
+	d->css = host_build(&d->inv, &hopt, err);
 	if (!d->css)
 		return -(err->errnum ? err->errnum : EINVAL);
 	d->bus = bus_new(d->css, err);
@@ -618,7 +626,7 @@ static void reload(struct daemon *d)
 {
 	struct reload_target t = {
 		.cur = &d->inv, .css = d->css, .bus = d->bus,
-		.etc_dir = d->opt.etc_dir,
+		.etc_dir = d->opt.etc_dir, .tape_state_dir = d->tapes,
 	};
 	struct inventory *next = malloc(sizeof(*next));
 	struct error err = { 0 };

@@ -8,6 +8,7 @@
 #include "daemon/host.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "image/ckd_track.h"
 #include "inventory/inventory.h"
 #include "tape/tape.h"
+#include "tape/tape_state.h"
 
 struct progress_ctx {
 	const struct host_options *opt;
@@ -245,32 +247,122 @@ static struct css_device *make_fba(const struct inv_sch *s,
 	return fba_device_new(&cfg, err);
 }
 
-/* A tape drive with its tape mounted; a missing tape made empty (two
- * tape marks) if create says so. */
-static struct css_device *make_tape(const struct inv_sch *s,
-				    struct error *err)
+/* The inventory's tape of s, made empty (two tape marks) when missing
+ * and create says so. NULL with err. */
+static struct aws_tape *inventory_tape(const struct inv_sch *s,
+				       struct error *err)
 {
-	struct tape_config cfg = {
-		.type = !strcmp(s->model, "3480") ? 0x3480 : 0x3490,
-		.capacity = s->capacity,
-	};
+	struct aws_tape *t = aws_tape_open(s->image, s->readonly, err);
 
-	cfg.tape = aws_tape_open(s->image, s->readonly, err);
-	if (!cfg.tape && err && err->errnum == ENOENT &&
+	if (!t && err && err->errnum == ENOENT &&
 	    s->create != INV_CREATE_NO) {
 		log_msg(LOG_NOTICE, "creating tape %s (empty: two tape marks)",
 			s->image);
 		if (aws_tape_create(s->image, true, false, err) < 0)
 			return NULL;
-		cfg.tape = aws_tape_open(s->image, s->readonly, err);
+		t = aws_tape_open(s->image, s->readonly, err);
 	}
-	if (!cfg.tape) {
+	if (!t) {
 		char make[4200];
 
 		snprintf(make, sizeof(make), "Hercules' `hetinit -n %s`",
 			 s->image);
 		open_hint(s, make, "`create = blank`", err);
-		return NULL;
+	}
+	return t;
+}
+
+/*
+ * The drive of s as the last ccwpassd left it (tape_state.h), when it
+ * saved a state for the same inventory tape: true with cfg's tape (NULL:
+ * the drive was empty, or its tape cannot be mounted where it was - then
+ * it stays empty rather than offer another tape, or this one at its load
+ * point, to a guest that goes on writing) and mode. false: the
+ * inventory's tape at its load point.
+ */
+static bool restore_tape(const struct inv_sch *s, const char *id,
+			 struct tape_state_file *f, struct tape_config *cfg)
+{
+	struct tape_state *st = malloc(sizeof(*st));
+	struct error e = { 0 };
+	bool done = true;
+	int rc;
+
+	if (!st)
+		return false;
+	rc = tape_state_file_read(f, st);
+	if (rc == 0) {
+		done = false;
+	} else if (rc < 0) {
+		log_msg(LOG_WARNING, "tape drive %s: %s is not a state this "
+			"daemon saved (%s); the drive stays empty: `ccwpass "
+			"tape load %s FILE` mounts a tape", id,
+			tape_state_file_path(f), strerror(-rc), id);
+	} else if (strcmp(st->inv_tape, s->image) ||
+		   st->inv_readonly != s->readonly) {
+		log_msg(LOG_NOTICE, "tape drive %s: the inventory names another "
+			"tape than when its state was saved (%s%s): mounting "
+			"%s at its load point", id, st->inv_tape,
+			st->inv_readonly ? ", readonly" : "", s->image);
+		done = false;
+	} else if (tape_state_mount(st, &cfg->tape, &e) < 0) {
+		log_msg(LOG_WARNING, "tape drive %s: the tape it held cannot "
+			"be mounted where it was (%s); the drive stays empty: "
+			"`ccwpass tape load %s FILE` mounts a tape", id, e.msg,
+			id);
+	} else {
+		cfg->mode = st->mode;
+		if (st->tape[0])
+			log_msg(LOG_NOTICE, "tape drive %s: %s mounted again at "
+				"block %u%s, as the last ccwpassd left it", id,
+				st->tape, st->block,
+				st->readonly ? " (write-protected)" : "");
+		else
+			log_msg(LOG_NOTICE, "tape drive %s: empty, as the last "
+				"ccwpassd left it", id);
+	}
+	free(st);
+	return done;
+}
+
+/*
+ * A tape drive: with what it held when the last ccwpassd ended
+ * (opt->tape_restore), else with the inventory's tape at its load point.
+ * Its state is saved in opt->tape_state_dir from now on.
+ */
+static struct css_device *make_tape(const struct inv_sch *s,
+				    const struct host_options *opt,
+				    struct error *err)
+{
+	struct tape_config cfg = {
+		.type = !strcmp(s->model, "3480") ? 0x3480 : 0x3490,
+		.capacity = s->capacity,
+		.inv_tape = s->image,
+		.inv_readonly = s->readonly,
+	};
+	char id[CSS_BUSID_STRLEN];
+
+	css_busid_format(s->schid, id);
+	if (opt && opt->tape_state_dir) {
+		char path[PATH_MAX];
+		struct error e = { 0 };
+
+		snprintf(path, sizeof(path), "%s/%s.state",
+			 opt->tape_state_dir, id);
+		cfg.state = tape_state_file_open(path, &e);
+		if (!cfg.state)
+			log_msg(LOG_WARNING, "tape drive %s: its state cannot "
+				"be kept for a restart of ccwpassd (%s): a "
+				"restart will mount the inventory's tape at its "
+				"load point", id, e.msg);
+	}
+	if (!(cfg.state && opt->tape_restore &&
+	      restore_tape(s, id, cfg.state, &cfg))) {
+		cfg.tape = inventory_tape(s, err);
+		if (!cfg.tape) {
+			tape_state_file_close(cfg.state);
+			return NULL;
+		}
 	}
 	return tape_device_new(&cfg, err);
 }
@@ -290,7 +382,7 @@ static struct css_device *make_device(const struct inventory *inv,
 	if (s->fba)
 		return make_fba(s, err);
 	if (s->tape)
-		return make_tape(s, err);
+		return make_tape(s, opt, err);
 	/* Identity: as configured, else unique per device number; an
 	 * alias's is its base's LCU with a unit address of its own. */
 	inventory_identity(inv, s, &cfg.ssid, &cfg.unit_addr, serial);

@@ -20,6 +20,11 @@ struct host_options {
 	void (*progress)(const char *image, uint64_t done, uint64_t total,
 			 void *opaque);
 	void *opaque;
+	/* Where tape drives keep their state for the next ccwpassd (NULL:
+	 * nowhere), and whether to mount what the last one left there
+	 * (docs/tape.md "Restarts"). */
+	const char *tape_state_dir;
+	bool tape_restore;
 };
 
 /*

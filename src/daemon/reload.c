@@ -2,9 +2,11 @@
 #include "daemon/reload.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "css/css.h"
@@ -206,6 +208,13 @@ static void remove_sch(struct reload_target *t, const struct inv_sch *s)
 	css_busid_format(s->schid, id);
 	bus_remove_sch(t->bus, id);
 	css_remove_subchannel(t->css, s->schid);
+	if (s->tape && t->tape_state_dir) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s.state", t->tape_state_dir,
+			 id);
+		unlink(path);
+	}
 	log_msg(LOG_NOTICE, "sch %s: removed (device %x.%x.%04x)", id,
 		s->devno.cssid, s->devno.ssid, s->devno.num);
 }
@@ -236,6 +245,7 @@ static int add_sch(struct reload_target *t, const struct inv_sch *s,
 int reload_apply(struct reload_target *t, const struct inventory *next,
 		 char *summary, size_t size, struct error *err)
 {
+	struct host_options opt = { .tape_state_dir = t->tape_state_dir };
 	struct css_device **devs = NULL;
 	struct plan *p = calloc(1, sizeof(*p));
 	char added[512], removed[512];
@@ -252,7 +262,7 @@ int reload_apply(struct reload_target *t, const struct inventory *next,
 		goto out;
 	}
 	/* Everything that can fail before anything changes. */
-	ret = host_make_devices(t->css, next, p->add, devs, NULL, err);
+	ret = host_make_devices(t->css, next, p->add, devs, &opt, err);
 	if (ret < 0)
 		goto out;
 	for (unsigned int i = 0; i < p->nchps; i++)

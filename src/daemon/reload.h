@@ -25,6 +25,9 @@ struct reload_target {
 	struct css *css;
 	struct bus *bus;
 	const char *etc_dir;       /* driverctl.d */
+	/* Tape drives' states (host_options): a drive added starts from the
+	 * inventory's tape, a drive removed leaves none behind. */
+	const char *tape_state_dir;
 };
 
 /*

@@ -9,12 +9,14 @@
 #ifndef CCWPASS_TAPE_TAPE_H
 #define CCWPASS_TAPE_TAPE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/error.h"
 
 struct css_device;
 struct aws_tape;
+struct tape_state_file;
 
 struct tape_config {
 	struct aws_tape *tape;    /* the mounted volume, or NULL (no tape);
@@ -28,6 +30,15 @@ struct tape_config {
 	 * bytes is done and ends with unit exception: the end-of-tape
 	 * warning, after which Linux writes its end-of-volume tape mark. */
 	uint64_t capacity;
+	uint8_t mode;             /* the Mode Set byte it starts with */
+	/* Where the drive saves what it holds and where the tape is, after
+	 * every program that moved or changed it and every load or unload,
+	 * for the next ccwpassd (tape_state.h), with the inventory's tape
+	 * that state goes with. NULL: nowhere. The device owns it from the
+	 * call on. */
+	struct tape_state_file *state;
+	const char *inv_tape;
+	bool inv_readonly;
 };
 
 #define TAPE_EOT_MARGIN (128u << 10)

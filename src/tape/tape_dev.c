@@ -18,6 +18,7 @@
 #include "css/css_device.h"
 #include "image/aws_tape.h"
 #include "tape/tape.h"
+#include "tape/tape_state.h"
 
 #define CMD_WRITE       0x01
 #define CMD_READ        0x02
@@ -74,12 +75,29 @@ struct tape_dev {
 	uint8_t mode;              /* Mode Set byte */
 	uint8_t sense[SENSE_SIZE];
 	bool sense_pending, wrote;
+	struct tape_state_file *state;   /* NULL: not saved */
+	struct tape_state st;            /* what is saved there */
 	uint8_t buf[AWS_MAX_BLOCK];
 };
 
 static struct tape_dev *to_tape(struct css_device *dev)
 {
 	return (struct tape_dev *)dev;
+}
+
+/* The tape and its position into the state file, if they changed (lock
+ * held). A failure is logged there; the drive goes on. */
+static void save_state(struct tape_dev *d)
+{
+	if (!d->state)
+		return;
+	snprintf(d->st.tape, sizeof(d->st.tape), "%s",
+		 d->t ? aws_tape_path(d->t) : "");
+	d->st.readonly = d->t && aws_tape_readonly(d->t);
+	d->st.block = d->t ? aws_tape_block_id(d->t) : 0;
+	d->st.offset = d->t ? aws_tape_offset(d->t) : 0;
+	d->st.mode = d->mode;
+	tape_state_file_save(d->state, &d->st);
 }
 
 /* The sense a 3490 gives, with the drive's state in byte 1. */
@@ -434,6 +452,7 @@ static uint8_t tape_end_program(struct css_device *dev)
 
 	pthread_mutex_lock(&d->lock);
 	st = end_program(d);
+	save_state(d);     /* before the final status */
 	pthread_mutex_unlock(&d->lock);
 	return st;
 }
@@ -452,6 +471,7 @@ static void tape_destroy(struct css_device *dev)
 	struct tape_dev *d = to_tape(dev);
 
 	aws_tape_close(d->t);
+	tape_state_file_close(d->state);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
 }
@@ -509,6 +529,8 @@ static int tape_media(struct css_device *dev, const char *path, bool readonly,
 		log_msg(LOG_NOTICE, "tape %s unloaded", d->path);
 		d->path[0] = '\0';
 	}
+	if (ret >= 0)
+		save_state(d);
 	pthread_mutex_unlock(&d->lock);
 	aws_tape_close(t);
 	return ret;
@@ -556,19 +578,28 @@ struct css_device *tape_device_new(const struct tape_config *cfg,
 		error_setf(err, EINVAL, "tape type %04X: 3490 or 3480",
 			   cfg->type);
 		aws_tape_close(cfg->tape);
+		tape_state_file_close(cfg->state);
 		return NULL;
 	}
 	d = calloc(1, sizeof(*d));
 	if (!d) {
 		error_setf(err, ENOMEM, "tape: out of memory");
 		aws_tape_close(cfg->tape);
+		tape_state_file_close(cfg->state);
 		return NULL;
 	}
 	pthread_mutex_init(&d->lock, NULL);
 	d->t = cfg->tape;
 	d->capacity = cfg->capacity;
+	d->mode = cfg->mode;
 	if (d->t)
 		snprintf(d->path, sizeof(d->path), "%s", aws_tape_path(d->t));
+	d->state = cfg->state;
+	if (cfg->inv_tape)
+		snprintf(d->st.inv_tape, sizeof(d->st.inv_tape), "%s",
+			 cfg->inv_tape);
+	d->st.inv_readonly = cfg->inv_readonly;
+	save_state(d);
 	d->dev.ops = &tape_ops;
 	d->dev.cu_type = cfg->type;
 	d->dev.cu_model = cfg->cu_model ? cfg->cu_model : 0x10;
