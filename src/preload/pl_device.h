@@ -58,6 +58,7 @@ struct pl_device {
 	uint8_t orb[12];            /* its ORB (for the IRB's CCW address) */
 	bool irb_override;          /* rc_lock: the next io-region read ... */
 	uint8_t irb[PL_CCW_IRB_SIZE];   /* ... gets this IRB */
+	bool override_signalled;    /* rc_lock: ... its IO eventfd written */
 	pthread_t thread;           /* answers server DMA requests */
 	bool thread_started;
 	atomic_bool gone;           /* connection over (closed or lost) */

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -126,6 +127,7 @@ void pl_device_fail_pending_start(struct pl_device *d)
 	fd = d->irq_fd[0];
 	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0)
 		fd = -2;
+	d->override_signalled = fd >= 0;
 	pthread_mutex_unlock(&d->rc_lock);
 	log_msg(LOG_NOTICE, "mdev %s: a channel program was in flight when "
 		"ccwpassd went: it ends with interface-control check",
@@ -135,9 +137,38 @@ void pl_device_fail_pending_start(struct pl_device *d)
 			"interrupt", d->name);
 }
 
-/* An io-region read while a made-up IRB waits: it is the answer. */
+/*
+ * Take one signal of the IO eventfd back (rc_lock held). Only QEMU's main
+ * loop reads that eventfd, and it is the thread here, inside its handler:
+ * nobody else can have taken the count, and a signal the new daemon added
+ * meanwhile stays.
+ */
+static void unsignal(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t v;
+
+	if (fd < 0 || poll(&p, 1, 0) != 1 ||
+	    read(fd, &v, sizeof(v)) != sizeof(v))
+		return;
+	if (v > 1) {
+		v--;
+		if (write(fd, &v, sizeof(v)) < 0)
+			log_msg(LOG_WARNING, "cannot give an I/O interrupt "
+				"back: %s", strerror(errno));
+	}
+}
+
+/*
+ * An io-region read while a made-up IRB waits: it is the answer. When the
+ * read is one the daemon's end cut off (cut_off), QEMU's handler for the
+ * old daemon's last interrupt is still inside it and gets the made-up IRB
+ * now: the interrupt the reconnect signalled for it is taken back, or QEMU
+ * would read once more, find no IRB, and put an empty status over the one
+ * the guest has not taken yet (the guest's driver then waits for ever).
+ */
 static bool take_override(struct pl_device *d, uint8_t *buf, size_t n,
-			  uint64_t roff)
+			  uint64_t roff, bool cut_off)
 {
 	bool taken = false;
 
@@ -149,6 +180,9 @@ static bool take_override(struct pl_device *d, uint8_t *buf, size_t n,
 		memcpy(buf + PL_CCW_IO_IRB, d->irb, PL_CCW_IRB_SIZE);
 		d->irb_override = false;
 		taken = true;
+		if (cut_off && d->override_signalled)
+			unsignal(d->irq_fd[0]);
+		d->override_signalled = false;
 	}
 	pthread_mutex_unlock(&d->rc_lock);
 	return taken;
@@ -226,7 +260,7 @@ static ssize_t access_region(struct pl_device *d, void *buf, size_t count,
 		/* A made-up IRB waits: it is the answer (also to a read that
 		 * the daemon's end cut off). */
 		if (!write && index == PL_CCW_IO_REGION &&
-		    take_override(d, buf, count, roff)) {
+		    take_override(d, buf, count, roff, attempt > 0)) {
 			pthread_rwlock_unlock(&d->conn);
 			return (ssize_t)count;
 		}

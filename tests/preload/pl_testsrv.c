@@ -26,6 +26,7 @@ struct tsdev {
 	uint32_t irq_fds[3];
 	bool eagain_sent;
 	bool refuse_unmap;
+	bool die_on_read;        /* the next io-region read exits */
 };
 
 static struct tsdev dev;
@@ -151,6 +152,9 @@ static int ts_write(void *opaque, uint32_t index, uint64_t offset,
 	case PL_TS_REFUSE_UNMAP:
 		d->refuse_unmap = true;
 		return (int)len;
+	case PL_TS_DIE_ON_READ:
+		d->die_on_read = true;
+		return (int)len;
 	default:
 		return -EINVAL;
 	}
@@ -164,6 +168,8 @@ static int ts_read(void *opaque, uint32_t index, uint64_t offset, void *buf,
 
 	switch (index) {
 	case VFIO_CCW_CONFIG_REGION_INDEX:
+		if (d->die_on_read)
+			_exit(0);
 		if (!ccw_mode)
 			ts_dma_stats(d);
 		memcpy(buf, d->io + offset, len);

@@ -40,6 +40,8 @@ enum pl_ts_op {
 	PL_TS_DIE = 4,         /* exit at once: ccwpassd crashed */
 	PL_TS_IRQ = 5,         /* signal eventfd of index arg */
 	PL_TS_REFUSE_UNMAP = 6, /* refuse the next DMA_UNMAP with EBUSY */
+	PL_TS_DIE_ON_READ = 7, /* exit at the next io-region read: ccwpassd
+				* crashed while QEMU fetched the IRB */
 };
 
 /* Result of the last command in the io region (irb area). */

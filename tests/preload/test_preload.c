@@ -791,6 +791,61 @@ static void test_daemon_restarts(void **state)
 	rig_stop_server(srv);
 }
 
+struct fetch {
+	struct rig *r;
+	uint8_t io[PL_TS_IO_SIZE];
+	ssize_t ret;
+};
+
+static void *fetch_irb(void *opaque)
+{
+	struct fetch *f = opaque;
+
+	f->ret = pread(f->r->dev, f->io, sizeof(f->io),
+		       (off_t)f->r->region_off[0]);
+	return NULL;
+}
+
+/*
+ * ccwpassd dies while QEMU's handler reads the final status of a start
+ * (the program done, its interrupt signalled): the read waits for the
+ * next daemon and gets the made-up IRB, and the interrupt the reconnect
+ * signalled for that IRB is taken back - QEMU would otherwise read once
+ * more, get no IRB, and write an empty status over the interface-control
+ * check before the guest took it (a tape driver then waited for ever).
+ */
+static void test_daemon_dies_in_irb_read(void **state)
+{
+	struct pollfd p;
+	struct fetch f = { 0 };
+	struct rig r;
+	pthread_t t;
+	pid_t srv;
+
+	(void)state;
+	srv = rig_start_server(UUID_C);
+	rig_open(&r, GROUP_C, UUID_C, RIG_RAM_MEMFD);
+	f.r = &r;
+	echo_round_trip(&r, 0x3000, 128, 1);
+	assert_int_equal(rig_command(&r, PL_TS_DIE_ON_READ, 0, 0, 0),
+			 PL_TS_IO_SIZE);        /* a start the daemon took */
+	assert_int_equal(pthread_create(&t, NULL, fetch_irb, &f), 0);
+	waitpid(srv, NULL, 0);                  /* it died in the read */
+	srv = rig_start_server(UUID_C);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(f.ret, PL_TS_IO_SIZE);
+	assert_int_equal(f.io[24 + 2], 0x40);   /* start function */
+	assert_int_equal(f.io[24 + 3], 0x17);   /* alert, primary, ... */
+	assert_int_equal(f.io[24 + 9], 0x02);   /* interface-control check */
+	/* No interrupt left over for an IRB that is not there. */
+	p = (struct pollfd){ .fd = r.efd[0], .events = POLLIN };
+	assert_int_equal(poll(&p, 1, 0), 0);
+	/* The new daemon's own interrupts still come through. */
+	echo_round_trip(&r, 0x3000, 128, 1);
+	rig_close(&r);
+	rig_stop_server(srv);
+}
+
 /* QEMU closes the device while the library waits for ccwpassd to come
  * back: the close returns (the waiting gives up), nothing hangs. */
 static void test_close_while_reconnecting(void **state)
@@ -1292,6 +1347,7 @@ int main(int argc, char **argv)
 		T(test_no_daemon),
 		T(test_daemon_dies),
 		T(test_daemon_restarts),
+		T(test_daemon_dies_in_irb_read),
 		T(test_close_while_reconnecting),
 		T(test_memtrack),
 		T(test_unmap_refused),
