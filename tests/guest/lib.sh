@@ -133,6 +133,33 @@ pass_through_persistent() {
 # fe.0.DEVNO, in `ccwpass run`; the guest runs SCRIPT. The session in
 # $W/NAME.out, guest-run's messages in .err, the console in .log; returns
 # guest-run's status.
+# guest_archive_dirs KIB: guest code, for a guest script - directories
+# /tmp/a and /tmp/b of three files of random data each (KIB, 2 x KIB and
+# 3 x KIB KiB) to archive, and their checksums ("sum a HEX").
+guest_archive_dirs() {
+    cat <<EOF
+for d in a b; do
+    mkdir -p /tmp/\$d
+    for f in 1 2 3; do dd if=/dev/urandom of=/tmp/\$d/f\$f bs=1k count=\$((f * $1)) 2>/dev/null; done
+    echo "sum \$d \$(cat /tmp/\$d/f* | sha256sum | cut -d' ' -f1)"
+done
+EOF
+}
+
+# guest_read_archives: guest code - from the tape at $T (rewound), the
+# first archive into /tmp/xa, the next file's into /tmp/xb ("tar a read",
+# "tar b read"), and their checksums ("read a HEX").
+guest_read_archives() {
+    cat <<'EOF'
+mkdir /tmp/xa /tmp/xb
+tar xf $T -C /tmp/xa && echo "tar a read"
+mt -f $T fsf 1
+tar xf $T -C /tmp/xb && echo "tar b read"
+echo "read a $(cat /tmp/xa/f* | sha256sum | cut -d' ' -f1)"
+echo "read b $(cat /tmp/xb/f* | sha256sum | cut -d' ' -f1)"
+EOF
+}
+
 boot_passed() {
     local name=$1 script=$2 spec sch uuid devno devs=()
     shift 2

@@ -51,7 +51,7 @@ check "0.0.0330 passed through, its mdev defined with autostart" test $? -eq 0
 # virtio-blk disk (cache=none: each O_DIRECT read sees the file).
 head -c 4096 /dev/zero >"$W/go.raw"
 go() { printf 'go%s\n' "$1" | dd of="$W/go.raw" conv=notrunc 2>/dev/null; }
-cat >"$W/g.sh" <<'EOF'
+{ cat <<'EOF'
 T=/dev/ntibm0
 wait_go() {
     local end=$((SECONDS + 240))
@@ -62,11 +62,9 @@ wait_go() {
 }
 chccwdev -e 0.0.0580 >/dev/null
 for _ in $(seq 50); do [ -c $T ] && break; sleep 0.2; done
-for d in a b; do
-    mkdir -p /tmp/$d
-    for f in 1 2 3; do dd if=/dev/urandom of=/tmp/$d/f$f bs=1k count=$((f * 41)) 2>/dev/null; done
-    echo "sum $d $(cat /tmp/$d/f* | sha256sum | cut -d' ' -f1)"
-done
+EOF
+guest_archive_dirs 41
+cat <<'EOF'
 mt -f $T rewind
 tar cf $T -C /tmp/a . && echo "tar a written"
 echo "before $(mt -f $T tell)"
@@ -77,14 +75,12 @@ tar cf $T -C /tmp/b . && echo "tar b written"
 mt -f $T weof 1 && echo "b-done"
 wait_go 2
 mt -f $T rewind && echo rewound
-mkdir /tmp/xa /tmp/xb
-tar xf $T -C /tmp/xa && echo "tar a read"
-mt -f $T fsf 1
-tar xf $T -C /tmp/xb && echo "tar b read"
-echo "read a $(cat /tmp/xa/f* | sha256sum | cut -d' ' -f1)"
-echo "read b $(cat /tmp/xb/f* | sha256sum | cut -d' ' -f1)"
+EOF
+guest_read_archives
+cat <<'EOF'
 echo "tapeerrors $(dmesg | grep -ciE 'i/o error|tape.*error')"
 EOF
+} >"$W/g.sh"
 
 QEMU_WRAPPER="$CLI run -r $RT -e $ETC --" \
     "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/g.log" \

@@ -60,7 +60,7 @@ check "host lscss: 3490/10 3490/10 on CHPID 5a" \
 check "ccwpassd made an empty tape: two tape marks, 0600" \
     test "$(od -An -tx1 "$W/0580.aws" | tr -d ' \n') $(stat -c %a "$W/0580.aws")" = "000000004000000000004000 600"
 
-cat >"$W/g1.sh" <<'EOF'
+{ cat <<'EOF'
 #!/bin/bash
 T=/dev/ntibm0
 lscss -d 0.0.0580 | tail -n1
@@ -68,23 +68,18 @@ chccwdev -e 0.0.0580 && echo online
 for _ in $(seq 50); do [ -c $T ] && break; sleep 0.2; done
 lstape | grep 0.0.0580
 mt -f $T status >/tmp/st 2>&1; echo "status rc $?"; cat /tmp/st
-for d in a b; do
-    mkdir -p /tmp/$d
-    for f in 1 2 3; do dd if=/dev/urandom of=/tmp/$d/f$f bs=1k count=$((f * 37)) 2>/dev/null; done
-    echo "sum $d $(cat /tmp/$d/f* | sha256sum | cut -d' ' -f1)"
-done
+EOF
+guest_archive_dirs 37
+cat <<'EOF'
 mt -f $T rewind
 tar cf $T -C /tmp/a . && echo "tar a written"
 tar cf $T -C /tmp/b . && echo "tar b written"
 mt -f $T weof 1
 mt -f $T rewind && echo rewound
 mt -f $T tell
-mkdir /tmp/xa /tmp/xb
-tar xf $T -C /tmp/xa && echo "tar a read"
-mt -f $T fsf 1
-tar xf $T -C /tmp/xb && echo "tar b read"
-echo "read a $(cat /tmp/xa/f* | sha256sum | cut -d' ' -f1)"
-echo "read b $(cat /tmp/xb/f* | sha256sum | cut -d' ' -f1)"
+EOF
+guest_read_archives
+cat <<'EOF'
 mt -f $T bsf 1 && tar tf $T | sort | tr '\n' ' ' && echo
 mt -f $T rewind
 # a 1 MiB tape (capacity): written until the end-of-tape warning
@@ -97,6 +92,7 @@ mt -f /dev/ntibm1 rewind
 echo "eot records $(dd if=/dev/ntibm1 bs=60k 2>/dev/null | wc -c)"
 dmesg -t | grep -iE 'tape' | head -n 5
 EOF
+} >"$W/g1.sh"
 boot one "$W/g1.sh"; RC=$?
 O=$W/one.out
 check "boot 1 ran its script (rc $RC)" test "$RC" -eq 0
