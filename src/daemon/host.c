@@ -347,8 +347,7 @@ static struct css_device *make_tape(const struct inv_sch *s,
 		char path[PATH_MAX];
 		struct error e = { 0 };
 
-		snprintf(path, sizeof(path), "%s/%s.state",
-			 opt->tape_state_dir, id);
+		tape_state_path(path, sizeof(path), opt->tape_state_dir, id);
 		cfg.state = tape_state_file_open(path, &e);
 		if (!cfg.state)
 			log_msg(LOG_WARNING, "tape drive %s: its state cannot "

@@ -13,6 +13,7 @@
 #include "css/css_device.h"
 #include "daemon/host.h"
 #include "daemon/overrides.h"
+#include "tape/tape_state.h"
 
 static const struct inv_sch *find_sch(const struct inventory *inv,
 				      struct css_busid id)
@@ -211,8 +212,7 @@ static void remove_sch(struct reload_target *t, const struct inv_sch *s)
 	if (s->tape && t->tape_state_dir) {
 		char path[PATH_MAX];
 
-		snprintf(path, sizeof(path), "%s/%s.state", t->tape_state_dir,
-			 id);
+		tape_state_path(path, sizeof(path), t->tape_state_dir, id);
 		unlink(path);
 	}
 	log_msg(LOG_NOTICE, "sch %s: removed (device %x.%x.%04x)", id,

@@ -94,7 +94,7 @@ static int get_path(const char *p, const char *end, char *out)
 	return 0;
 }
 
-/* A decimal number [p, end) no larger than max. */
+/* A number [p, end) in base 10 or 16 (lower case), no larger than max. */
 static int get_num(const char *p, const char *end, uint64_t max, int base,
 		   uint64_t *out)
 {
@@ -197,6 +197,12 @@ int tape_state_parse(const char *buf, size_t len, struct tape_state *s)
 }
 
 /* ---- the file ---- */
+
+void tape_state_path(char *buf, size_t size, const char *dir,
+		     const char *sch)
+{
+	snprintf(buf, size, "%s/%s.state", dir, sch);
+}
 
 struct tape_state_file {
 	int fd;

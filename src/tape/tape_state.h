@@ -55,6 +55,10 @@ size_t tape_state_format(const struct tape_state *s, char *buf, size_t size);
 /* Parse len bytes of a record. 0, or -EINVAL (not a whole record). */
 int tape_state_parse(const char *buf, size_t len, struct tape_state *s);
 
+/* The state file of subchannel sch ("0.0.0330") in dir, into buf. */
+void tape_state_path(char *buf, size_t size, const char *dir,
+		     const char *sch);
+
 /* A drive's state file (opened, or made 0600). NULL with err. */
 struct tape_state_file;
 struct tape_state_file *tape_state_file_open(const char *path,
