@@ -2,7 +2,8 @@
 /*
  * Identification and control commands (3990/9390 Storage Control
  * Reference, GA32-0274: Sense, Sense ID, Read Device Characteristics, Read
- * Configuration Data, No-Operation, Sense/Set Path Group ID, Perform
+ * Configuration Data, No-Operation, Sense/Set Path Group ID, Device
+ * Reserve / Release, Unconditional Reserve, Perform
  * Subsystem Function, Read Subsystem Data, Define Extent, Locate Record,
  * Seek, Recalibrate). None of them is valid in a Locate Record domain.
  */
@@ -29,19 +30,23 @@ static unsigned int path_index(const struct css_ccw_io *io)
 	return 0;
 }
 
+/* The 32 sense bytes Sense, Reserve and Release transfer: the pending
+ * ones, else "no error" for the current position. */
+static void put_sense(struct eckd_device *d, struct css_ccw_io *io)
+{
+	if (!d->sense_pending)
+		eckd_check(d, 0, 0, SNS7_F0_NONE);
+	css_io_put(io, d->sense, ECKD_SENSE_LEN);
+	d->sense_pending = false;
+}
+
 int eckd_cmd_sense(struct eckd_device *d, struct css_ccw_io *io)
 {
 	int rc = outside_domain(d);
 
-	if (rc != ECKD_DONE)
-		return rc;
-	if (!d->sense_pending) {
-		eckd_check(d, 0, 0, SNS7_F0_NONE);  /* "no error" sense */
-		d->sense_pending = false;
-	}
-	css_io_put(io, d->sense, ECKD_SENSE_LEN);
-	d->sense_pending = false;
-	return ECKD_DONE;
+	if (rc == ECKD_DONE)
+		put_sense(d, io);
+	return rc;
 }
 
 int eckd_cmd_sense_id(struct eckd_device *d, struct css_ccw_io *io)
@@ -87,15 +92,39 @@ int eckd_cmd_nop(struct eckd_device *d, struct css_ccw_io *io)
 	return outside_domain(d);
 }
 
+static bool grouped(const struct eckd_path_state *p)
+{
+	return (p->state & PG_GROUPED) == PG_GROUPED;
+}
+
+/* The reservation is held through path index i. A disband leaves each
+ * path its id, and with it the reservation: Linux's cio disbands when it
+ * sets a device offline, and would find it reserved elsewhere (boxed)
+ * when it sets it online again. */
+static bool owns_resv(const struct eckd_device *d, unsigned int i)
+{
+	const struct eckd_reservation *r = &d->resv;
+
+	if (!r->held)
+		return false;
+	if (!r->grouped)
+		return i == r->path;
+	return d->path[i].state != PG_RESET &&
+	       !memcmp(d->path[i].pgid, r->pgid, sizeof(r->pgid));
+}
+
 int eckd_cmd_snid(struct eckd_device *d, struct css_ccw_io *io)
 {
-	const struct eckd_path_state *p = &d->path[path_index(io)];
+	unsigned int me = path_index(io);
+	const struct eckd_path_state *p = &d->path[me];
 	uint8_t out[PG_LEN];
 	int rc = outside_domain(d);
 
 	if (rc != ECKD_DONE)
 		return rc;
 	out[0] = p->state;
+	if (d->resv.held)
+		out[0] |= owns_resv(d, me) ? PG_RESV_SELF : PG_RESV_ELSEWHERE;
 	memcpy(out + 1, p->pgid, sizeof(p->pgid));
 	css_io_put(io, out, sizeof(out));
 	return ECKD_DONE;
@@ -121,7 +150,7 @@ int eckd_cmd_spid(struct eckd_device *d, struct css_ccw_io *io)
 		 * different id means the device belongs to someone else. */
 		for (unsigned int i = 0; i < 8; i++)
 			if (i != me &&
-			    (d->path[i].state & PG_GROUPED) == PG_GROUPED &&
+			    grouped(&d->path[i]) &&
 			    memcmp(d->path[i].pgid, p + 1, PG_LEN - 1))
 				return eckd_reject(d, SNS7_F0_INVALID_PARM);
 		d->path[me].state = PG_GROUPED |
@@ -134,10 +163,42 @@ int eckd_cmd_spid(struct eckd_device *d, struct css_ccw_io *io)
 		break;
 	default: /* disband: every path of the group becomes ungrouped */
 		for (unsigned int i = 0; i < 8; i++)
-			if ((d->path[i].state & PG_GROUPED) == PG_GROUPED)
+			if (grouped(&d->path[i]))
 				d->path[i].state = PG_UNGROUPED;
 		break;
 	}
+	return ECKD_DONE;
+}
+
+/*
+ * Device Reserve, Device Release and Unconditional Reserve each transfer
+ * 32 sense bytes. Reserve and Release from a path that does not hold a
+ * reservation someone else holds are not accepted (busy); Unconditional
+ * Reserve takes it from whoever holds it. Only a base has them (an alias
+ * is reserved through its base).
+ */
+int eckd_cmd_reserve(struct eckd_device *d, struct css_ccw_io *io,
+		     uint8_t cmd)
+{
+	unsigned int me = path_index(io);
+	struct eckd_reservation *r = &d->resv;
+	int rc = outside_domain(d);
+
+	if (rc != ECKD_DONE)
+		return rc;
+	if (!d->own)
+		return eckd_reject(d, SNS7_F0_INVALID_CMD);
+	if (cmd != ECKD_CMD_UNCOND_RESERVE && r->held && !owns_resv(d, me))
+		return ECKD_BUSY;
+	if (cmd == ECKD_CMD_RELEASE) {
+		r->held = false;
+	} else {
+		r->held = true;
+		r->grouped = grouped(&d->path[me]);
+		r->path = (uint8_t)me;
+		memcpy(r->pgid, d->path[me].pgid, sizeof(r->pgid));
+	}
+	put_sense(d, io);
 	return ECKD_DONE;
 }
 

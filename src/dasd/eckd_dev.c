@@ -102,6 +102,8 @@ static uint8_t status_of(struct eckd_device *d, int rc)
 		return ok | DEV_STAT_STAT_MOD;
 	case ECKD_DONE_UX:
 		return ok | DEV_STAT_UNIT_EXCEP;
+	case ECKD_BUSY:
+		return DEV_STAT_BUSY;
 	default:
 		return ok | DEV_STAT_UNIT_CHECK;
 	}
@@ -118,6 +120,9 @@ static bool needs_volume(uint8_t cmd)
 	case ECKD_CMD_NOP:
 	case ECKD_CMD_SNID:
 	case ECKD_CMD_SPID:
+	case ECKD_CMD_RESERVE:
+	case ECKD_CMD_RELEASE:
+	case ECKD_CMD_UNCOND_RESERVE:
 	case ECKD_CMD_PSF:
 	case ECKD_CMD_RSSD:
 	case ECKD_CMD_PREFIX:
@@ -163,6 +168,10 @@ static int dispatch(struct eckd_device *d, struct css_ccw_io *io, uint8_t cmd)
 		return eckd_cmd_snid(d, io);
 	case ECKD_CMD_SPID:
 		return eckd_cmd_spid(d, io);
+	case ECKD_CMD_RESERVE:
+	case ECKD_CMD_RELEASE:
+	case ECKD_CMD_UNCOND_RESERVE:
+		return eckd_cmd_reserve(d, io, cmd);
 	case ECKD_CMD_PSF:
 		return eckd_cmd_psf(d, io);
 	case ECKD_CMD_RSSD:

@@ -35,6 +35,7 @@
 #define ECKD_CMD_READ_KD      0x0e
 #define ECKD_CMD_READ_COUNT   0x12
 #define ECKD_CMD_RECALIBRATE  0x13
+#define ECKD_CMD_UNCOND_RESERVE 0x14
 #define ECKD_CMD_WRITE_R0     0x15
 #define ECKD_CMD_READ_R0      0x16
 #define ECKD_CMD_READ_HA      0x1a
@@ -54,6 +55,8 @@
 #define ECKD_CMD_WRITE_TRACK_DATA 0xa5
 #define ECKD_CMD_READ_TRACK_DATA  0xa6
 #define ECKD_CMD_SPID         0xaf
+#define ECKD_CMD_RESERVE      0xb4
+#define ECKD_CMD_RELEASE      0x94
 #define ECKD_CMD_SENSE_ID     0xe4
 #define ECKD_CMD_PREFIX       0xe7
 #define ECKD_CMD_RSCK         0xf9   /* Reset Summary Unit Check */
@@ -80,6 +83,10 @@
 #define PG_UNGROUPED          0x80
 #define PG_GROUPED            0xc0
 #define PG_MULTIPATH          0x08
+/* Sense Path Group ID, byte 0 bits 2-3: the device's reservation as the
+ * path sees it (none is 0). */
+#define PG_RESV_ELSEWHERE     0x20
+#define PG_RESV_SELF          0x30
 
 /* What a command handler returns when it does not return -errno. */
 enum eckd_result {
@@ -87,6 +94,7 @@ enum eckd_result {
 	ECKD_DONE_SM,      /* ... and status modifier */
 	ECKD_DONE_UX,      /* ... and unit exception */
 	ECKD_CHECK,        /* ... and unit check; sense recorded */
+	ECKD_BUSY,         /* busy alone: the command was not accepted */
 };
 
 enum eckd_orient {
@@ -132,6 +140,21 @@ struct eckd_path_state {
 };
 
 /*
+ * Device Reserve: the device belongs to the path group id that reserved
+ * it (every path set to that id, grouped or not since a disband), or to
+ * the one path that did when that path had no group, until Release from
+ * there or Unconditional Reserve from anywhere. A clear (selective reset)
+ * leaves it; ccwpassd does not keep it across a restart (a control
+ * unit's power-on reset).
+ */
+struct eckd_reservation {
+	bool held;
+	bool grouped;                 /* to the group pgid, else to path */
+	uint8_t path;                 /* index 0-7 */
+	uint8_t pgid[PG_LEN - 1];
+};
+
+/*
  * What the channel program in progress holds on its volume, all given
  * back at its end (program_finish in eckd_dev.c). A program claims the
  * tracks it may touch (eckd_volume.h): its extent from Define Extent or
@@ -164,6 +187,7 @@ struct eckd_device {
 	bool sense_pending;
 	uint8_t sense[ECKD_SENSE_LEN];
 	struct eckd_path_state path[8];
+	struct eckd_reservation resv;
 };
 
 /* ---- eckd_dev.c ---- */
@@ -237,6 +261,9 @@ int eckd_cmd_rcd(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_nop(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_snid(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_spid(struct eckd_device *d, struct css_ccw_io *io);
+/* Device Reserve, Device Release, Unconditional Reserve. */
+int eckd_cmd_reserve(struct eckd_device *d, struct css_ccw_io *io,
+		     uint8_t cmd);
 int eckd_cmd_psf(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_rssd(struct eckd_device *d, struct css_ccw_io *io);
 int eckd_cmd_define_extent(struct eckd_device *d, struct css_ccw_io *io);

@@ -394,6 +394,117 @@ static void test_path_group_rules(void **state)
 	h_free(h);
 }
 
+/* tunedasd -S / -L / -O and -Q: Device Reserve, Release, Unconditional
+ * Reserve, and the reservation in Sense Path Group ID byte 0. */
+static uint8_t snid_state(struct harness *h, uint8_t lpm)
+{
+	uint8_t buf[12];
+	struct tccw p[1];
+	struct tresult r;
+
+	memset(buf, 0xaa, sizeof(buf));
+	p[0] = t_ccw(0x34, H_SLI, 12, buf);
+	assert_int_equal(h_run(h, p, 1, lpm, &r), 0);
+	want_ok(&r, 0);
+	return buf[0];
+}
+
+static struct tresult resv_cmd(struct harness *h, uint8_t cmd, uint8_t lpm)
+{
+	uint8_t sense[32];
+	struct tccw p[1];
+	struct tresult r;
+
+	memset(sense, 0xaa, sizeof(sense));
+	p[0] = t_ccw(cmd, H_SLI, 32, sense);
+	assert_int_equal(h_run(h, p, 1, lpm, &r), 0);
+	if (r.dstat == OK_STAT) {
+		assert_int_equal(r.residual, 0);       /* 32 sense bytes */
+		assert_int_equal(sense[0], 0);
+		assert_int_equal(sense[27], 0x80);
+	}
+	return r;
+}
+
+static void test_reserve_release(void **state)
+{
+	struct harness *h = new_dev(1, CKD_NULL_R0);
+	uint8_t a[12] = { 0x80, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+	uint8_t b[12] = { 0x40, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 };
+	uint8_t de[16], lr[16], dis[12], sense[32];
+	struct tccw p[3];
+	struct tresult r;
+
+	(void)state;
+	p[0] = t_ccw(0xaf, 0, 12, a);                  /* both paths grouped */
+	assert_int_equal(h_run(h, p, 1, 0x80, &r), 0);
+	want_ok(&r, 0);
+	assert_int_equal(h_run(h, p, 1, 0x40, &r), 0);
+	want_ok(&r, 0);
+	assert_int_equal(snid_state(h, 0x40), 0xc8);  /* not reserved */
+
+	/* Reserved through path 0: the whole group holds it. */
+	r = resv_cmd(h, 0xb4, 0x80);
+	want_ok(&r, 0);
+	assert_int_equal(snid_state(h, 0x80), 0xf8);
+	assert_int_equal(snid_state(h, 0x40), 0xf8);
+	r = resv_cmd(h, 0xb4, 0x40);                   /* again: fine */
+	want_ok(&r, 0);
+	/* cio's offline disbands: ungrouped, the ids and the reservation
+	 * stay (online again would find the device boxed); and regroups. */
+	memcpy(dis, a, 12);
+	dis[0] = 0xa0;
+	p[0] = t_ccw(0xaf, 0, 12, dis);
+	assert_int_equal(h_run(h, p, 1, 0x80, &r), 0);
+	want_ok(&r, 0);
+	assert_int_equal(snid_state(h, 0x80), 0xb0);
+	assert_int_equal(snid_state(h, 0x40), 0xb0);
+	p[0] = t_ccw(0xaf, 0, 12, a);
+	for (uint8_t lpm = 0x80; lpm >= 0x40; lpm >>= 1) {
+		assert_int_equal(h_run(h, p, 1, lpm, &r), 0);
+		want_ok(&r, 0);
+		assert_int_equal(snid_state(h, lpm), 0xf8);
+	}
+
+	/* Path 1 leaves the group: the reservation is someone else's. */
+	p[0] = t_ccw(0xaf, 0, 12, b);
+	assert_int_equal(h_run(h, p, 1, 0x40, &r), 0);
+	want_ok(&r, 0);
+	assert_int_equal(snid_state(h, 0x40), 0xa0);
+	r = resv_cmd(h, 0xb4, 0x40);
+	assert_int_equal(r.dstat, DEV_STAT_BUSY);
+	r = resv_cmd(h, 0x94, 0x40);
+	assert_int_equal(r.dstat, DEV_STAT_BUSY);
+	assert_int_equal(snid_state(h, 0x80), 0xf8);   /* still held */
+
+	/* Unconditional Reserve takes it to the lone path 1. */
+	r = resv_cmd(h, 0x14, 0x40);
+	want_ok(&r, 0);
+	assert_int_equal(snid_state(h, 0x40), 0xb0);
+	assert_int_equal(snid_state(h, 0x80), 0xe8);
+	r = resv_cmd(h, 0x94, 0x80);
+	assert_int_equal(r.dstat, DEV_STAT_BUSY);
+
+	/* Released from there; a Release without a reservation is fine. */
+	r = resv_cmd(h, 0x94, 0x40);
+	want_ok(&r, 0);
+	assert_int_equal(snid_state(h, 0x80), 0xc8);
+	assert_int_equal(snid_state(h, 0x40), 0x80);
+	r = resv_cmd(h, 0x94, 0x80);
+	want_ok(&r, 0);
+
+	/* Not in a Locate Record domain. */
+	t_de(de, 0x40, 0xc4, 0, 1, 0);
+	t_lr(lr, 0x06, 0x00, 1, 0, 0, 0);
+	p[0] = t_ccw(0x63, H_CC, 16, de);
+	p[1] = t_ccw(0x47, H_CC, 16, lr);
+	p[2] = t_ccw(0xb4, H_SLI, 32, sense);
+	r = run(h, p, 3);
+	want_check(&r, 2, 0x80, 0, 0x02);
+	assert_int_equal(snid_state(h, 0x80), 0xc8);
+	h_free(h);
+}
+
 /* dasd_eckd_analysis_ccw: counts of R1-R4 of track 0 and R1 of track 1. */
 static struct tresult analysis(struct harness *h, uint8_t counts[5][8])
 {
@@ -1349,6 +1460,7 @@ int main(void)
 		cmocka_unit_test(test_recognition_and_characteristics),
 		cmocka_unit_test(test_model_table_rdc),
 		cmocka_unit_test(test_path_group_rules),
+		cmocka_unit_test(test_reserve_release),
 		cmocka_unit_test(test_analysis_unformatted),
 		cmocka_unit_test(test_dasdfmt_then_analysis),
 		cmocka_unit_test(test_detach_attach),

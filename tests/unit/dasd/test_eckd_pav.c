@@ -426,6 +426,15 @@ static void test_alias_without_prefix(void **state)
 	want_ok(&r, 0);
 	r = one(h, 0, 0xf9, H_SLI, 16, buf);
 	want_ok(&r, 0);
+	/* Reserve, Release, Unconditional Reserve: the base's alone. */
+	for (size_t i = 0; i < 3; i++) {
+		uint8_t cmd = i == 0 ? 0xb4 : i == 1 ? 0x94 : 0x14;
+
+		r = one(h, 2, cmd, H_SLI, 32, buf);
+		want_check(&r, 0, 0x80, 0x00, 0x01);
+		r = one(h, 0, cmd, H_SLI, 32, buf);
+		want_ok(&r, 0);
+	}
 	h_free(h);
 }
 
