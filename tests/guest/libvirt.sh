@@ -9,6 +9,8 @@
 # next daemon, mdevctl's autostart makes it again) and libvirtd with it
 # (the drop-in's PartOf=): libvirtd reconnects to the running domain,
 # the guest carries on without an I/O error and reads back what it wrote.
+# Then a second domain without the hostdev gets it with `virsh
+# attach-device --live`, uses it, and loses it with `detach-device`.
 #
 # libvirt's state (/etc/libvirt/qemu, /var/lib/libvirt, /run/libvirt, ...)
 # is private to the test: bind mounts inside its namespace.
@@ -98,6 +100,7 @@ stop_libvirtd() {   # SIGTERM: libvirtd goes, its domains keep running
 }
 host_cleanup_hook() {
     V destroy "$DOM" >/dev/null 2>&1
+    V destroy "$DOM-hotplug" >/dev/null 2>&1
     stop_libvirtd
     if ((FAILS)); then
         echo "---- libvirtd ----"; grep -v ' info : ' "$W/libvirtd.log" | tail -n 20
@@ -185,12 +188,64 @@ check "QEMU's library reconnected to the next ccwpassd" \
     has "$LV/log/qemu/$DOM.log" 'connected to ccwpassd again'
 check "the domain ended, libvirt gave /dev/vfio/$G back to root" \
     test "$(ns stat -c %U "/dev/vfio/$G")" = root
+
+# ---- hot plug through libvirt: virsh attach-device / detach-device ----
+# A second domain without the hostdev; the guest waits for the DASD,
+# writes and reads past the first domain's chunks, then waits for it to
+# go.
+DOM2=$DOM-hotplug
+cat >"$W/g2.sh" <<'GUEST'
+has1234() { lscss | grep -q '^0\.0\.1234 0\.0\.'; }
+echo "before $(lscss | grep -c '^0\.0\.1234')"
+echo ready
+end=$((SECONDS + 240)); until has1234; do [ $SECONDS -ge $end ] && break; sleep 0.2; done
+chccwdev -e 0.0.1234 >/dev/null && echo online
+for _ in $(seq 50); do [ -b /dev/dasda1 ] && break; sleep 0.2; done
+dd if=/dev/urandom of=/tmp/d bs=4k count=64 2>/dev/null
+dd if=/tmp/d of=/dev/dasda1 bs=4k seek=30000 oflag=direct 2>/dev/null
+echo "io $(dd if=/dev/dasda1 bs=4k skip=30000 count=64 iflag=direct 2>/dev/null | cmp - /tmp/d && echo same)"
+echo io-done
+end=$((SECONDS + 240)); while has1234; do [ $SECONDS -ge $end ] && break; sleep 0.2; done
+echo "after $(lscss | grep -c '^0\.0\.1234 0\.0\.')"
+echo "ioerrors $(dmesg | grep -ciE 'i/o error|ERP failed')"
+GUEST
+"$ROOT/scripts/guest-run" --prepare "$W/boot2" --script "$W/g2.sh" ||
+    { bad "guest boot files (guest-run --prepare)"; exit 1; }
+sed -e "s|<name>$DOM</name>|<name>$DOM2</name>|" -e "s|$W/boot/|$W/boot2/|" \
+    -e "s|$W/console.log|$W/console2.log|" -e "s|<cmdline>.*</cmdline>|<cmdline>$(cat "$W/boot2/cmdline")</cmdline>|" \
+    -e '/<hostdev/,/<\/hostdev>/d' "$W/dom.xml" >"$W/dom2.xml"
+sed -n '/<hostdev/,/<\/hostdev>/p' "$W/dom.xml" >"$W/hostdev.xml"
+V define "$W/dom2.xml" >/dev/null && V start "$DOM2" >/dev/null
+check "a domain without the DASD started" test $? -eq 0
+console2_has() { tr -d '\r' <"$W/console2.log" 2>/dev/null | grep -Eq -- "$1"; }
+wait_for -t "$TIMEOUT" console2_has '^ready$'
+V attach-device "$DOM2" "$W/hostdev.xml" --live >"$W/attach.out" 2>&1
+check "virsh attach-device --live" test $? -eq 0
+QPID2=$(cat "$LV/run/qemu/$DOM2.pid" 2>/dev/null)
+check "ccwpass status names the second domain's QEMU" \
+    has <("$CLI" status -r "$RT") "^ *$U1 +0\.0\.0313 +$G +${QPID2:-none} "
+wait_for -t "$TIMEOUT" console2_has '^io-done$'
+V detach-device "$DOM2" "$W/hostdev.xml" --live >"$W/detach.out" 2>&1
+check "virsh detach-device --live" test $? -eq 0
+released() { has <("$CLI" status -r "$RT") "^ *$U1 +0\.0\.0313 +$G +- "; }
+wait_for -t 30 released
+check "ccwpassd has the mdev free again" released
+done2() { ! V list --name 2>/dev/null | grep -qx "$DOM2"; }
+wait_for -t "$TIMEOUT" done2
+"$ROOT/scripts/guest-run" --console "$W/console2.log" >"$W/g2.out" 2>>"$W/g.err"; RC=$?
+check "the second guest's script ended (rc $RC)" test "$RC" -eq 0
+check "the DASD was not there before the attach" has_line "$W/g2.out" "before 0"
+check "attached: online, written and read back" \
+    test "$(grep -cxE 'online|io same' "$W/g2.out")" -eq 2
+check "detached: gone from the guest's lscss" has_line "$W/g2.out" "after 0"
+check "no I/O error in the second guest" has_line "$W/g2.out" "ioerrors 0"
+
 stop_libvirtd
 stop_daemon
 HOST=$("$CLI" readblk --partition "$W/2b09.cckd" 0 $((CHUNKS * 64)) | sha256sum | cut -d' ' -f1)
 check "the image holds it (host read)" test "$HOST" = "${SUM:-none}"
 if ((FAILS)); then
-    echo "---- guest ----"; cat "$O" "$W/g.err"
+    echo "---- guest ----"; cat "$O" "$W/g2.out" "$W/g.err"
 fi
 ((FAILS == 0)) && echo "all checks passed"
 exit $((FAILS > 0))
