@@ -53,15 +53,9 @@ CONF
 start_daemon --mdevctl none
 pass_through 0.0.0313 "$UUID"
 
-head -c 4096 /dev/zero >"$W/go.raw"
-cat >"$W/g.sh" <<EOF
-wait_go() {
-    local end=\$((SECONDS + 240))
-    until dd if=/dev/vda bs=4096 count=1 iflag=direct 2>/dev/null | grep -q "^go\$1"; do
-        [ "\$SECONDS" -ge "\$end" ] && { echo "no go\$1 from the host"; exit 4; }
-        sleep 0.2
-    done
-}
+go_disk
+guest_wait_go >"$W/g.sh"
+cat >>"$W/g.sh" <<EOF
 # Chunks n.. until a write fails or all $MIB are written; sets n.
 stream() {
     while [ \$n -lt $MIB ]; do
@@ -87,14 +81,12 @@ QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
     "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/g.log" \
     --script "$W/g.sh" -- \
     -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$UUID" \
-    -drive "file=$W/go.raw,if=none,id=go,format=raw,cache=none" \
-    -device virtio-blk-ccw,drive=go,devno=fe.0.0009 \
-    >"$W/g.out" 2>"$W/g.err" &
+    "${GO_DISK[@]}" >"$W/g.out" 2>"$W/g.err" &
 GPID=$!
 if wait_for -t "$TIMEOUT" grep -qE '^full at [0-9]+'$'\r''?$' "$W/g.err"; then
     check "ccwpassd still runs after the failed write" kill -0 "$DPID"
     rm -f "$W/vol/filler"
-    printf 'go1\n' | dd of="$W/go.raw" conv=notrunc 2>/dev/null
+    go 1
 else
     bad "the guest's writes failed (full)"
 fi

@@ -35,15 +35,9 @@ CONF
 start_daemon --mdevctl none
 pass_through 0.0.0313 "$UUID"
 
-head -c 4096 /dev/zero >"$W/go.raw"
-cat >"$W/g.sh" <<'GUEST'
-wait_go() {
-    local end=$((SECONDS + 240))
-    until dd if=/dev/vda bs=4096 count=1 iflag=direct 2>/dev/null | grep -q "^go$1"; do
-        [ "$SECONDS" -ge "$end" ] && { echo "no go$1 from the host"; exit 4; }
-        sleep 0.2
-    done
-}
+go_disk
+guest_wait_go >"$W/g.sh"
+cat >>"$W/g.sh" <<'GUEST'
 # Until the subchannel of 0.0.1234 is there ($1 = 1) or gone (0).
 wait_sch() {
     local end=$((SECONDS + 60))
@@ -118,14 +112,11 @@ QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
     "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/g.log" \
     --script "$W/g.sh" -- \
     -qmp "unix:$W/qmp.sock,server=on,wait=off" \
-    -drive "file=$W/go.raw,if=none,id=go,format=raw,cache=none" \
-    -device virtio-blk-ccw,drive=go,devno=fe.0.0009 \
-    >"$W/g.out" 2>"$W/g.err" &
+    "${GO_DISK[@]}" >"$W/g.out" 2>"$W/g.err" &
 GPID=$!
 # shellcheck disable=SC2317  # run by host_cleanup at exit
 host_cleanup_hook() { kill "$GPID" 2>/dev/null; }
 ready() { wait_for -t "$TIMEOUT" grep -qE "^ready$1"$'\r'"?\$" "$W/g.err" || { bad "the guest got to ready$1"; return 1; }; }
-go() { printf 'go%s\n' "$1" | dd of="$W/go.raw" conv=notrunc 2>/dev/null; }
 USERS=
 for step in 1:add 2:del 3:add 4:del; do
     n=${step%%:*} what=${step#*:}

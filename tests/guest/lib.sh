@@ -160,6 +160,30 @@ echo "read b $(cat /tmp/xb/f* | sha256sum | cut -d' ' -f1)"
 EOF
 }
 
+# The host tells a running guest "go N" through a small virtio-blk disk
+# (cache=none: each O_DIRECT read in the guest sees the file). go_disk
+# makes $W/go.raw and GO_DISK, QEMU's arguments for it (devno fe.0.0009,
+# the guest's /dev/vda); go N writes it; guest_wait_go prints guest code,
+# wait_go N, which waits for it with a deadline (240 s; then exit 4).
+go_disk() {
+    head -c 4096 /dev/zero >"$W/go.raw"
+    # shellcheck disable=SC2034,SC2054  # the caller's; QEMU's commas
+    GO_DISK=(-drive "file=$W/go.raw,if=none,id=go,format=raw,cache=none"
+        -device virtio-blk-ccw,drive=go,devno=fe.0.0009)
+}
+go() { printf 'go%s\n' "$1" | dd of="$W/go.raw" conv=notrunc 2>/dev/null; }
+guest_wait_go() {
+    cat <<'EOF'
+wait_go() {
+    local end=$((SECONDS + 240))
+    until dd if=/dev/vda bs=4096 count=1 iflag=direct 2>/dev/null | grep -q "^go$1"; do
+        [ "$SECONDS" -ge "$end" ] && { echo "no go$1 from the host"; exit 4; }
+        sleep 0.2
+    done
+}
+EOF
+}
+
 boot_passed() {
     local name=$1 script=$2 spec sch uuid devno devs=()
     shift 2

@@ -47,19 +47,11 @@ start_daemon
 pass_through_persistent 0.0.0330 "$U1"
 check "0.0.0330 passed through, its mdev defined with autostart" test $? -eq 0
 
-# The host tells the guest that ccwpassd is back through a small
-# virtio-blk disk (cache=none: each O_DIRECT read sees the file).
-head -c 4096 /dev/zero >"$W/go.raw"
-go() { printf 'go%s\n' "$1" | dd of="$W/go.raw" conv=notrunc 2>/dev/null; }
-{ cat <<'EOF'
+# The host tells the guest that ccwpassd is back through the go disk.
+go_disk
+{ guest_wait_go
+cat <<'EOF'
 T=/dev/ntibm0
-wait_go() {
-    local end=$((SECONDS + 240))
-    until dd if=/dev/vda bs=4096 count=1 iflag=direct 2>/dev/null | grep -q "^go$1"; do
-        [ "$SECONDS" -ge "$end" ] && { echo "no go$1 from the host"; exit 4; }
-        sleep 0.2
-    done
-}
 chccwdev -e 0.0.0580 >/dev/null
 for _ in $(seq 50); do [ -c $T ] && break; sleep 0.2; done
 EOF
@@ -86,9 +78,7 @@ QEMU_WRAPPER="$CLI run -r $RT -e $ETC --" \
     "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/g.log" \
     --script "$W/g.sh" -- \
     -device "vfio-ccw,devno=fe.0.0580,sysfsdev=/sys/bus/mdev/devices/$U1" \
-    -drive "file=$W/go.raw,if=none,id=go,format=raw,cache=none" \
-    -device virtio-blk-ccw,drive=go,devno=fe.0.0009 \
-    >"$W/g.out" 2>"$W/g.err" &
+    "${GO_DISK[@]}" >"$W/g.out" 2>"$W/g.err" &
 GPID=$!
 host_cleanup_hook() { kill "$GPID" 2>/dev/null; }
 mdev_back() { [ -e "$RT/sys/bus/mdev/devices/$U1" ]; }
