@@ -22,16 +22,7 @@ host_workdir guest-hotplug
 . "$ROOT/scripts/lib/wait.sh"
 need_kit
 
-cat >"$W/inventory.conf" <<'CONF'
-[subchannel 0.0.0313]
-devno     = 0.0.2b09
-chpids    = 1a 2a
-device    = 3390-1
-cylinders = 30
-image     = vol.cckd
-volser    = 0X2B09
-create    = cdl
-CONF
+small_volume
 start_daemon --mdevctl none
 pass_through 0.0.0313 "$UUID"
 

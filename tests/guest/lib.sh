@@ -96,6 +96,23 @@ need_kit() { "$ROOT/scripts/guest-kit" --quiet || { bad "guest kit builds"; exit
 
 daemon_up() { "$CLI" status -r "$RT" || pid_gone "$DPID"; }
 
+# small_volume [CHPIDS]: $W/inventory.conf with one small volume - a
+# 3390-1 of 30 cylinders (vol.cckd, made at the first start, Linux CDL,
+# volser 0X2B09) on subchannel 0.0.0313, device 0.0.2b09, CHPIDS (default
+# "1a 2a").
+small_volume() {
+    cat >"$W/inventory.conf" <<CONF
+[subchannel 0.0.0313]
+devno     = 0.0.2b09
+chpids    = ${1:-1a 2a}
+device    = 3390-1
+cylinders = 30
+image     = vol.cckd
+volser    = 0X2B09
+create    = cdl
+CONF
+}
+
 # start_daemon [ARGS...]: ccwpassd in the foreground on $W/inventory.conf,
 # $RT and $ETC with ARGS, logging to $W/daemon.log; DPID is its pid. Waits
 # until it answers; a failure and exit when it dies first.

@@ -30,16 +30,7 @@ chmod 0755 "$W" "$RT"
 
 need_kit
 
-cat >"$W/inventory.conf" <<'CONF'
-[subchannel 0.0.0313]
-devno     = 0.0.2b09
-chpids    = 1a
-device    = 3390-1
-cylinders = 30
-image     = vol.cckd
-volser    = 0X2B09
-create    = cdl
-CONF
+small_volume 1a
 start_daemon --mdevctl none
 pass_through 0.0.0313 "$UUID"
 check "mdev $UUID created" test -e "$RT/sys/bus/mdev/devices/$UUID"
