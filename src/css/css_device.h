@@ -46,7 +46,8 @@ struct css_device_ops {
 	 * css_io_get(). Returns the unit status presented at the end of the
 	 * command: normally DEV_STAT_CHN_END | DEV_STAT_DEV_END, with
 	 * DEV_STAT_STAT_MOD to make the channel skip the next CCW, or with
-	 * DEV_STAT_UNIT_CHECK after recording sense data (never an empty one).
+	 * DEV_STAT_UNIT_CHECK after recording sense data (never an empty one);
+	 * or DEV_STAT_BUSY alone when the device did not accept the command.
 	 */
 	uint8_t (*execute)(struct css_device *dev, struct css_ccw_io *io);
 

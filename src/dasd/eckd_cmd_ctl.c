@@ -31,7 +31,8 @@ static unsigned int path_index(const struct css_ccw_io *io)
 }
 
 /* The 32 sense bytes Sense, Reserve and Release transfer: the pending
- * ones, else "no error" for the current position. */
+ * ones (only Sense finds any: every other command drops them), else "no
+ * error" for the current position. */
 static void put_sense(struct eckd_device *d, struct css_ccw_io *io)
 {
 	if (!d->sense_pending)
@@ -107,7 +108,7 @@ static bool owns_resv(const struct eckd_device *d, unsigned int i)
 
 	if (!r->held)
 		return false;
-	if (!r->grouped)
+	if (!r->by_pgid)
 		return i == r->path;
 	return d->path[i].state != PG_RESET &&
 	       !memcmp(d->path[i].pgid, r->pgid, sizeof(r->pgid));
@@ -172,10 +173,10 @@ int eckd_cmd_spid(struct eckd_device *d, struct css_ccw_io *io)
 
 /*
  * Device Reserve, Device Release and Unconditional Reserve each transfer
- * 32 sense bytes. Reserve and Release from a path that does not hold a
- * reservation someone else holds are not accepted (busy); Unconditional
- * Reserve takes it from whoever holds it. Only a base has them (an alias
- * is reserved through its base).
+ * 32 sense bytes ("no error"). While the device is reserved through other
+ * paths, Reserve and Release are not accepted (busy); Unconditional
+ * Reserve takes the reservation whoever holds it. Only a base has them
+ * (an alias is reserved through its base).
  */
 int eckd_cmd_reserve(struct eckd_device *d, struct css_ccw_io *io,
 		     uint8_t cmd)
@@ -194,7 +195,7 @@ int eckd_cmd_reserve(struct eckd_device *d, struct css_ccw_io *io,
 		r->held = false;
 	} else {
 		r->held = true;
-		r->grouped = grouped(&d->path[me]);
+		r->by_pgid = d->path[me].state != PG_RESET;
 		r->path = (uint8_t)me;
 		memcpy(r->pgid, d->path[me].pgid, sizeof(r->pgid));
 	}

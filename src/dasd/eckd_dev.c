@@ -326,7 +326,7 @@ static int command_end(struct eckd_device *d, int rc)
 		return rc;
 	unpin(d);
 	err = drop_track(d);
-	if (err && rc >= 0 && rc != ECKD_CHECK)
+	if (err && rc >= 0 && rc < ECKD_CHECK)
 		rc = err;
 	return rc;
 }
@@ -394,7 +394,7 @@ static uint8_t eckd_execute(struct css_device *dev, struct css_ccw_io *io)
 	rc = command_end(d, rc);
 
 	/* Count the command against its Locate Record domain. */
-	if (in_domain && rc >= 0 && rc != ECKD_CHECK) {
+	if (in_domain && rc >= 0 && rc < ECKD_CHECK) {
 		d->ch.lr_left--;
 		if (d->ch.lr_left &&
 		    !(css_io_flags(io) & (CCW_FLAG_CC | CCW_FLAG_CD)))

@@ -95,6 +95,7 @@ enum eckd_result {
 	ECKD_DONE_UX,      /* ... and unit exception */
 	ECKD_CHECK,        /* ... and unit check; sense recorded */
 	ECKD_BUSY,         /* busy alone: the command was not accepted */
+	/* Below ECKD_CHECK: the command ended normally. */
 };
 
 enum eckd_orient {
@@ -140,16 +141,16 @@ struct eckd_path_state {
 };
 
 /*
- * Device Reserve: the device belongs to the path group id that reserved
- * it (every path set to that id, grouped or not since a disband), or to
- * the one path that did when that path had no group, until Release from
- * there or Unconditional Reserve from anywhere. A clear (selective reset)
- * leaves it; ccwpassd does not keep it across a restart (a control
- * unit's power-on reset).
+ * Device Reserve: the device belongs to the path group id of the path
+ * that reserved it (every path set to that id, grouped or not: a disband
+ * keeps the ids), or to that path alone when it had no id yet, until
+ * Release from there or Unconditional Reserve from anywhere. A clear
+ * (selective reset) leaves it; ccwpassd does not keep it across a restart
+ * (a control unit's power-on reset).
  */
 struct eckd_reservation {
 	bool held;
-	bool grouped;                 /* to the group pgid, else to path */
+	bool by_pgid;                 /* to the id pgid, else to path */
 	uint8_t path;                 /* index 0-7 */
 	uint8_t pgid[PG_LEN - 1];
 };

@@ -426,6 +426,14 @@ static struct tresult resv_cmd(struct harness *h, uint8_t cmd, uint8_t lpm)
 	return r;
 }
 
+/* Busy alone at the first CCW: the command was not accepted. */
+static void want_busy(const struct tresult *r)
+{
+	assert_int_equal(r->dstat, DEV_STAT_BUSY);
+	assert_int_equal(r->cstat, 0);
+	assert_int_equal(r->last, 0);
+}
+
 static void test_reserve_release(void **state)
 {
 	struct harness *h = new_dev(1, CKD_NULL_R0);
@@ -465,6 +473,22 @@ static void test_reserve_release(void **state)
 		want_ok(&r, 0);
 		assert_int_equal(snid_state(h, lpm), 0xf8);
 	}
+	/* A resign with the path's own id keeps it; so does a clear. */
+	memcpy(dis, a, 12);
+	dis[0] = 0x40;
+	p[0] = t_ccw(0xaf, 0, 12, dis);
+	assert_int_equal(h_run(h, p, 1, 0x40, &r), 0);
+	want_ok(&r, 0);
+	assert_int_equal(snid_state(h, 0x40), 0xb0);
+	p[0] = t_ccw(0xaf, 0, 12, a);
+	assert_int_equal(h_run(h, p, 1, 0x40, &r), 0);
+	want_ok(&r, 0);
+#ifndef ECKD_FAKE_IMAGE   /* the stand-in channel has no clear */
+	assert_int_equal(h_clear_on(h, 0), 0);
+	assert_int_equal(h_wait_on(h, 0, &r), 0);
+	assert_true(r.cleared);
+#endif
+	assert_int_equal(snid_state(h, 0x80), 0xf8);
 
 	/* Path 1 leaves the group: the reservation is someone else's. */
 	p[0] = t_ccw(0xaf, 0, 12, b);
@@ -472,18 +496,18 @@ static void test_reserve_release(void **state)
 	want_ok(&r, 0);
 	assert_int_equal(snid_state(h, 0x40), 0xa0);
 	r = resv_cmd(h, 0xb4, 0x40);
-	assert_int_equal(r.dstat, DEV_STAT_BUSY);
+	want_busy(&r);
 	r = resv_cmd(h, 0x94, 0x40);
-	assert_int_equal(r.dstat, DEV_STAT_BUSY);
+	want_busy(&r);
 	assert_int_equal(snid_state(h, 0x80), 0xf8);   /* still held */
 
-	/* Unconditional Reserve takes it to the lone path 1. */
+	/* Unconditional Reserve takes it to path 1's id b. */
 	r = resv_cmd(h, 0x14, 0x40);
 	want_ok(&r, 0);
 	assert_int_equal(snid_state(h, 0x40), 0xb0);
 	assert_int_equal(snid_state(h, 0x80), 0xe8);
 	r = resv_cmd(h, 0x94, 0x80);
-	assert_int_equal(r.dstat, DEV_STAT_BUSY);
+	want_busy(&r);
 
 	/* Released from there; a Release without a reservation is fine. */
 	r = resv_cmd(h, 0x94, 0x40);
@@ -492,6 +516,28 @@ static void test_reserve_release(void **state)
 	assert_int_equal(snid_state(h, 0x40), 0x80);
 	r = resv_cmd(h, 0x94, 0x80);
 	want_ok(&r, 0);
+
+	/* Reserved through an ungrouped path with an id: for that id, which
+	 * both paths then group under (path 0 disbands its group first). */
+	r = resv_cmd(h, 0xb4, 0x40);
+	want_ok(&r, 0);
+	assert_int_equal(snid_state(h, 0x40), 0xb0);
+	assert_int_equal(snid_state(h, 0x80), 0xe8);
+	p[0] = t_ccw(0xaf, 0, 12, dis);
+	dis[0] = 0xa0;
+	assert_int_equal(h_run(h, p, 1, 0x80, &r), 0);
+	want_ok(&r, 0);
+	assert_int_equal(snid_state(h, 0x80), 0xa0);
+	b[0] = 0x80;
+	p[0] = t_ccw(0xaf, 0, 12, b);
+	for (uint8_t lpm = 0x40; lpm; lpm <<= 1) {
+		assert_int_equal(h_run(h, p, 1, lpm, &r), 0);
+		want_ok(&r, 0);
+		assert_int_equal(snid_state(h, lpm), 0xf8);
+	}
+	r = resv_cmd(h, 0x94, 0x80);
+	want_ok(&r, 0);
+	assert_int_equal(snid_state(h, 0x40), 0xc8);
 
 	/* Not in a Locate Record domain. */
 	t_de(de, 0x40, 0xc4, 0, 1, 0);

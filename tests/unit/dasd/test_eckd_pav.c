@@ -435,6 +435,14 @@ static void test_alias_without_prefix(void **state)
 		r = one(h, 0, cmd, H_SLI, 32, buf);
 		want_ok(&r, 0);
 	}
+	/* The base reserved: an alias's Sense Path Group ID shows none (cio
+	 * would call an alias reserved elsewhere boxed). */
+	memset(buf, 0xaa, 12);
+	r = one(h, 2, 0x34, H_SLI, 12, buf);
+	want_ok(&r, 0);
+	assert_int_equal(buf[0] & 0x30, 0);
+	r = one(h, 0, 0x94, H_SLI, 32, buf);
+	want_ok(&r, 0);
 	h_free(h);
 }
 
