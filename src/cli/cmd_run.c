@@ -39,7 +39,8 @@ static void usage(FILE *f)
 "Run COMMAND in a private mount namespace where ccwpassd's sysfs view is\n"
 "part of /sys (/sys/bus/css, /sys/bus/mdev, /sys/devices/css0, ...), so\n"
 "driverctl, mdevctl and QEMU find the subchannels and mediated devices.\n"
-"A QEMU (qemu-system-*) also gets " PRELOAD_NAME " preloaded.\n"
+"A QEMU (qemu-system-*) also gets " PRELOAD_NAME " preloaded, also\n"
+"one run by timeout, nice, taskset, env, strace, perf and the like.\n"
 "\n"
 "  -r, --runtime-dir DIR  the daemon's runtime directory (default\n"
 "                         $" SYSFS_NS_RUNTIME_ENV " or " SYSFS_NS_RUNTIME_DIR ")\n"
@@ -194,7 +195,7 @@ static int run(int argc, char **argv)
 	struct error err = { 0 };
 	char note[1024] = "", **cmd = NULL;
 	pid_t pid = 0;
-	int first, ret;
+	int first, ret, qi;
 	bool qemu;
 
 	first = parse(argc, argv, &o);
@@ -212,9 +213,10 @@ static int run(int argc, char **argv)
 			"the view (--optional)\n", err.msg, argv[0]);
 		return exec_plain(argv);
 	}
-	qemu = run_is_qemu(argv[0]);
+	qi = run_find_qemu(argc, argv);
+	qemu = qi >= 0;
 	if (qemu)
-		cmd = run_fix_qemu_args(argc, argv, note, sizeof(note));
+		cmd = run_fix_qemu_args(argc - qi, argv + qi, note, sizeof(note));
 	if (cmd && qemu && !o.private_ram) {
 		char **shared = run_share_qemu_ram(run_args_count(cmd), cmd, note,
 						   sizeof(note));
@@ -222,6 +224,8 @@ static int run(int argc, char **argv)
 		run_args_free(cmd);
 		cmd = shared;
 	}
+	if (cmd && qi > 0)   /* behind timeout, nice, strace, ... */
+		cmd = run_args_prefix(qi, argv, cmd);
 	else if (run_is_mdevctl(argv[0]))
 		cmd = run_fix_mdevctl_args(argc, argv, note, sizeof(note));
 	if ((qemu || run_is_mdevctl(argv[0])) && !cmd)

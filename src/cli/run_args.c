@@ -35,6 +35,56 @@ bool run_is_mdevctl(const char *cmd)
 	return !strcmp(base(cmd), "mdevctl");
 }
 
+/* Commands that run the command line they are given, after their own
+ * options (the QEMU behind them gets what `ccwpass run` gives a QEMU). */
+static bool is_wrapper(const char *cmd)
+{
+	static const char *const wrappers[] = {
+		"timeout", "nice", "ionice", "taskset", "chrt", "env",
+		"numactl", "stdbuf", "setsid", "nohup", "time", "prlimit",
+		"strace", "ltrace", "gdb", "valgrind", "perf",
+	};
+	const char *b = base(cmd);
+
+	for (size_t i = 0; i < sizeof(wrappers) / sizeof(*wrappers); i++)
+		if (!strcmp(b, wrappers[i]))
+			return true;
+	return false;
+}
+
+int run_find_qemu(int argc, char *const argv[])
+{
+	if (argc < 1)
+		return -1;
+	if (run_is_qemu(argv[0]))
+		return 0;
+	if (!is_wrapper(argv[0]))
+		return -1;
+	for (int i = 1; i < argc; i++)
+		if (run_is_qemu(argv[i]))
+			return i;
+	return -1;
+}
+
+char **run_args_prefix(int n, char *const argv[], char **rest)
+{
+	int m = run_args_count(rest);
+	char **out = calloc((size_t)(n + m + 1), sizeof(char *));
+
+	if (!out)
+		goto nomem;
+	for (int i = 0; i < n; i++)
+		if (!(out[i] = strdup(argv[i])))
+			goto nomem;
+	memcpy(out + n, rest, (size_t)m * sizeof(char *));
+	free(rest);
+	return out;
+nomem:
+	run_args_free(out);
+	run_args_free(rest);
+	return NULL;
+}
+
 static void add_note(char *note, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

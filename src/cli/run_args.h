@@ -19,6 +19,21 @@ bool run_is_qemu(const char *cmd);
 bool run_is_mdevctl(const char *cmd);
 
 /*
+ * Where the QEMU is in argv: 0 when argv[0] is one; after a command that
+ * runs another (timeout, nice, taskset, env, strace, perf, ...: its
+ * basename in a fixed list), the index of the first later argument that
+ * is a QEMU; -1: none.
+ */
+int run_find_qemu(int argc, char *const argv[]);
+
+/*
+ * argv[0..n-1] copied, then rest's entries (rest's array is freed, its
+ * strings taken over): a new NULL-terminated argv, or NULL when out of
+ * memory (rest freed whole).
+ */
+char **run_args_prefix(int n, char *const argv[], char **rest);
+
+/*
  * Returns a new NULL-terminated argv (argc entries at most; free with
  * run_args_free) with the repairs made; each repair appends one line to
  * note (NUL-terminated, may stay empty). NULL when out of memory.

@@ -96,6 +96,13 @@ check "whole -machine dropped" "ARGS -nographic" "$(grep ARGS <<< "$out")"
 check "quiet" "" "$(cat "$T/note")"
 out=$("$CCWPASS" run -r "$RT" -- sh -c 'echo ${LD_PRELOAD:-none}')
 check "no preload for others" none "$out"
+out=$(PATH="$T/bin:$PATH" "$CCWPASS" run -q -r "$RT" -- timeout 60 \
+      qemu-system-s390x -M s390-ccw-virtio,s390-squash-mcss=on -m 512 2>&1)
+check "QEMU behind timeout: preloaded" "$WANT" "$(grep PRELOAD <<< "$out")"
+check "QEMU behind timeout: args repaired" "ARGS -M s390-ccw-virtio -m 512" "$(grep ARGS <<< "$out")"
+out=$(PATH="$T/bin:$PATH" "$CCWPASS" run -q -r "$RT" -- env A=b nice -n 1 \
+      qemu-system-s390x -nographic 2>&1)
+check "QEMU behind env and nice: preloaded" "$WANT" "$(grep PRELOAD <<< "$out")"
 
 # run: a vfio-ccw device must name an mdev of the view, before QEMU starts
 U=11111111-2222-4333-8444-555555555555

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -118,6 +119,45 @@ static void test_is(void **state)
 	assert_false(run_is_mdevctl("mdevctl2"));
 }
 
+#define FIND(...) ({ char *const a_[] = { __VA_ARGS__ }; \
+	run_find_qemu((int)(sizeof(a_) / sizeof(*a_)), a_); })
+
+static void test_find_qemu(void **state)
+{
+	char *rest[] = { strdup("qemu-system-s390x"), strdup("-m"),
+			 strdup("512"), NULL };
+	char **r = calloc(4, sizeof(char *));
+	char *const pre[] = { "timeout", "60" };
+	char **full;
+
+	(void)state;
+	assert_int_equal(FIND("qemu-system-s390x", "-m", "512"), 0);
+	assert_int_equal(FIND("timeout", "60", "qemu-system-s390x", "-m", "1"), 2);
+	assert_int_equal(FIND("/usr/bin/nice", "-n", "5", "/usr/bin/timeout",
+			      "9", "/usr/bin/qemu-system-s390x"), 5);
+	assert_int_equal(FIND("env", "A=b", "qemu-kvm"), 2);
+	assert_int_equal(FIND("perf", "record", "-g", "--", "qemu-system-x86_64"),
+			 4);
+	assert_int_equal(FIND("strace", "-f", "-o", "t", "qemu-system-s390x"), 4);
+	/* Not a wrapper, or no QEMU behind it. */
+	assert_int_equal(FIND("ls", "/usr/bin/qemu-system-s390x"), -1);
+	assert_int_equal(FIND("sh", "-c", "qemu-system-s390x"), -1);
+	assert_int_equal(FIND("timeout", "60", "qemu-img", "info", "x"), -1);
+	assert_int_equal(FIND("timeout"), -1);
+
+	assert_non_null(r);
+	memcpy(r, rest, sizeof(rest));
+	full = run_args_prefix(2, pre, r);
+	assert_non_null(full);
+	assert_int_equal(run_args_count(full), 5);
+	assert_string_equal(full[0], "timeout");
+	assert_string_equal(full[1], "60");
+	assert_string_equal(full[2], "qemu-system-s390x");
+	assert_string_equal(full[4], "512");
+	assert_null(full[5]);
+	run_args_free(full);
+}
+
 static void test_squash_removed(void **state)
 {
 	char note[512] = "";
@@ -200,6 +240,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_is),
+		cmocka_unit_test(test_find_qemu),
 		cmocka_unit_test(test_ram_size),
 		cmocka_unit_test(test_ram_shared),
 		cmocka_unit_test(test_ram_left_alone),
