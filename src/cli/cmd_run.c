@@ -187,6 +187,28 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	return optind;
 }
 
+/*
+ * The command line with the QEMU at argv[qi] repaired and, unless
+ * private_ram, given shared RAM; what runs it (timeout, strace, ...)
+ * kept in front. NULL when out of memory.
+ */
+static char **qemu_command(int argc, char **argv, int qi, bool private_ram,
+			   char *note, size_t size)
+{
+	char **cmd = run_fix_qemu_args(argc - qi, argv + qi, note, size);
+
+	if (cmd && !private_ram) {
+		char **shared = run_share_qemu_ram(run_args_count(cmd), cmd,
+						   note, size);
+
+		run_args_free(cmd);
+		cmd = shared;
+	}
+	if (cmd && qi > 0)
+		cmd = run_args_prefix(qi, argv, cmd);
+	return cmd;
+}
+
 static int run(int argc, char **argv)
 {
 	struct run_opts o = { .preload = PRELOAD_AUTO };
@@ -216,16 +238,8 @@ static int run(int argc, char **argv)
 	qi = run_find_qemu(argc, argv);
 	qemu = qi >= 0;
 	if (qemu)
-		cmd = run_fix_qemu_args(argc - qi, argv + qi, note, sizeof(note));
-	if (cmd && qemu && !o.private_ram) {
-		char **shared = run_share_qemu_ram(run_args_count(cmd), cmd, note,
-						   sizeof(note));
-
-		run_args_free(cmd);
-		cmd = shared;
-	}
-	if (cmd && qi > 0)   /* behind timeout, nice, strace, ... */
-		cmd = run_args_prefix(qi, argv, cmd);
+		cmd = qemu_command(argc, argv, qi, o.private_ram, note,
+				   sizeof(note));
 	else if (run_is_mdevctl(argv[0]))
 		cmd = run_fix_mdevctl_args(argc, argv, note, sizeof(note));
 	if ((qemu || run_is_mdevctl(argv[0])) && !cmd)

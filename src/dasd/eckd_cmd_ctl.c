@@ -98,6 +98,12 @@ static bool grouped(const struct eckd_path_state *p)
 	return (p->state & PG_GROUPED) == PG_GROUPED;
 }
 
+/* A Set Path Group ID gave the path an id (a disband keeps it). */
+static bool has_pgid(const struct eckd_path_state *p)
+{
+	return p->state != PG_RESET;
+}
+
 /* The reservation is held through path index i. A disband leaves each
  * path its id, and with it the reservation: Linux's cio disbands when it
  * sets a device offline, and would find it reserved elsewhere (boxed)
@@ -110,7 +116,7 @@ static bool owns_resv(const struct eckd_device *d, unsigned int i)
 		return false;
 	if (!r->by_pgid)
 		return i == r->path;
-	return d->path[i].state != PG_RESET &&
+	return has_pgid(&d->path[i]) &&
 	       !memcmp(d->path[i].pgid, r->pgid, sizeof(r->pgid));
 }
 
@@ -195,7 +201,7 @@ int eckd_cmd_reserve(struct eckd_device *d, struct css_ccw_io *io,
 		r->held = false;
 	} else {
 		r->held = true;
-		r->by_pgid = d->path[me].state != PG_RESET;
+		r->by_pgid = has_pgid(&d->path[me]);
 		r->path = (uint8_t)me;
 		memcpy(r->pgid, d->path[me].pgid, sizeof(r->pgid));
 	}

@@ -88,14 +88,14 @@
 #define PG_RESV_ELSEWHERE     0x20
 #define PG_RESV_SELF          0x30
 
-/* What a command handler returns when it does not return -errno. */
+/* What a command handler returns when it does not return -errno; the
+ * values below ECKD_CHECK end the command normally. */
 enum eckd_result {
 	ECKD_DONE = 0,     /* channel end, device end */
 	ECKD_DONE_SM,      /* ... and status modifier */
 	ECKD_DONE_UX,      /* ... and unit exception */
 	ECKD_CHECK,        /* ... and unit check; sense recorded */
 	ECKD_BUSY,         /* busy alone: the command was not accepted */
-	/* Below ECKD_CHECK: the command ended normally. */
 };
 
 enum eckd_orient {
