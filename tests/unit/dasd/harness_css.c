@@ -544,6 +544,10 @@ int h_wait_on(struct harness *h, int dev, struct tresult *res)
 		    u->prog[i].data)
 			memcpy(u->prog[i].data, u->mem + u->addr[i],
 			       u->prog[i].count);
+	/* The program is over: its buffers are the caller's again (a clear
+	 * of the idle subchannel, waited for next, copies nothing back). */
+	u->prog = NULL;
+	u->n = 0;
 	res->dstat = irb.scsw.dstat;
 	res->cstat = irb.scsw.cstat;
 	res->residual = irb.scsw.count;

@@ -434,21 +434,37 @@ static void want_busy(const struct tresult *r)
 	assert_int_equal(r->last, 0);
 }
 
+/* Set Path Group ID on path lpm: function fn with the 11-byte id. */
+static void spid(struct harness *h, uint8_t lpm, uint8_t fn,
+		 const uint8_t *id)
+{
+	uint8_t pg[12];
+	struct tccw p[1];
+	struct tresult r;
+
+	pg[0] = fn;
+	memcpy(pg + 1, id, 11);
+	p[0] = t_ccw(0xaf, 0, 12, pg);
+	assert_int_equal(h_run(h, p, 1, lpm, &r), 0);
+	want_ok(&r, 0);
+}
+
+#define SET_PG_EST_MP  0x80   /* establish, multipath */
+#define SET_PG_RESIGN  0x40
+#define SET_PG_DISBAND 0xa0
+
 static void test_reserve_release(void **state)
 {
+	static const uint8_t a[11] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+	static const uint8_t b[11] = { 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 };
 	struct harness *h = new_dev(1, CKD_NULL_R0);
-	uint8_t a[12] = { 0x80, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
-	uint8_t b[12] = { 0x40, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 };
-	uint8_t de[16], lr[16], dis[12], sense[32];
+	uint8_t de[16], lr[16], sense[32];
 	struct tccw p[3];
 	struct tresult r;
 
 	(void)state;
-	p[0] = t_ccw(0xaf, 0, 12, a);                  /* both paths grouped */
-	assert_int_equal(h_run(h, p, 1, 0x80, &r), 0);
-	want_ok(&r, 0);
-	assert_int_equal(h_run(h, p, 1, 0x40, &r), 0);
-	want_ok(&r, 0);
+	spid(h, 0x80, SET_PG_EST_MP, a);               /* both paths grouped */
+	spid(h, 0x40, SET_PG_EST_MP, a);
 	assert_int_equal(snid_state(h, 0x40), 0xc8);  /* not reserved */
 
 	/* Reserved through path 0: the whole group holds it. */
@@ -460,29 +476,17 @@ static void test_reserve_release(void **state)
 	want_ok(&r, 0);
 	/* cio's offline disbands: ungrouped, the ids and the reservation
 	 * stay (online again would find the device boxed); and regroups. */
-	memcpy(dis, a, 12);
-	dis[0] = 0xa0;
-	p[0] = t_ccw(0xaf, 0, 12, dis);
-	assert_int_equal(h_run(h, p, 1, 0x80, &r), 0);
-	want_ok(&r, 0);
+	spid(h, 0x80, SET_PG_DISBAND, a);
 	assert_int_equal(snid_state(h, 0x80), 0xb0);
 	assert_int_equal(snid_state(h, 0x40), 0xb0);
-	p[0] = t_ccw(0xaf, 0, 12, a);
 	for (uint8_t lpm = 0x80; lpm >= 0x40; lpm >>= 1) {
-		assert_int_equal(h_run(h, p, 1, lpm, &r), 0);
-		want_ok(&r, 0);
+		spid(h, lpm, SET_PG_EST_MP, a);
 		assert_int_equal(snid_state(h, lpm), 0xf8);
 	}
 	/* A resign with the path's own id keeps it; so does a clear. */
-	memcpy(dis, a, 12);
-	dis[0] = 0x40;
-	p[0] = t_ccw(0xaf, 0, 12, dis);
-	assert_int_equal(h_run(h, p, 1, 0x40, &r), 0);
-	want_ok(&r, 0);
+	spid(h, 0x40, SET_PG_RESIGN, a);
 	assert_int_equal(snid_state(h, 0x40), 0xb0);
-	p[0] = t_ccw(0xaf, 0, 12, a);
-	assert_int_equal(h_run(h, p, 1, 0x40, &r), 0);
-	want_ok(&r, 0);
+	spid(h, 0x40, SET_PG_EST_MP, a);
 #ifndef ECKD_FAKE_IMAGE   /* the stand-in channel has no clear */
 	assert_int_equal(h_clear_on(h, 0), 0);
 	assert_int_equal(h_wait_on(h, 0, &r), 0);
@@ -491,9 +495,7 @@ static void test_reserve_release(void **state)
 	assert_int_equal(snid_state(h, 0x80), 0xf8);
 
 	/* Path 1 leaves the group: the reservation is someone else's. */
-	p[0] = t_ccw(0xaf, 0, 12, b);
-	assert_int_equal(h_run(h, p, 1, 0x40, &r), 0);
-	want_ok(&r, 0);
+	spid(h, 0x40, SET_PG_RESIGN, b);
 	assert_int_equal(snid_state(h, 0x40), 0xa0);
 	r = resv_cmd(h, 0xb4, 0x40);
 	want_busy(&r);
@@ -523,16 +525,10 @@ static void test_reserve_release(void **state)
 	want_ok(&r, 0);
 	assert_int_equal(snid_state(h, 0x40), 0xb0);
 	assert_int_equal(snid_state(h, 0x80), 0xe8);
-	p[0] = t_ccw(0xaf, 0, 12, dis);
-	dis[0] = 0xa0;
-	assert_int_equal(h_run(h, p, 1, 0x80, &r), 0);
-	want_ok(&r, 0);
+	spid(h, 0x80, SET_PG_DISBAND, a);
 	assert_int_equal(snid_state(h, 0x80), 0xa0);
-	b[0] = 0x80;
-	p[0] = t_ccw(0xaf, 0, 12, b);
 	for (uint8_t lpm = 0x40; lpm; lpm <<= 1) {
-		assert_int_equal(h_run(h, p, 1, lpm, &r), 0);
-		want_ok(&r, 0);
+		spid(h, lpm, SET_PG_EST_MP, b);
 		assert_int_equal(snid_state(h, lpm), 0xf8);
 	}
 	r = resv_cmd(h, 0x94, 0x80);
