@@ -29,10 +29,8 @@ truncate -s 112M "$W/fs.img"
 mkfs.ext4 -q -F "$W/fs.img" || skip "mkfs.ext4 failed"
 mkdir "$W/vol"
 mount -o loop "$W/fs.img" "$W/vol" 2>/dev/null || skip "cannot mount a loop device"
-GPID=
 # shellcheck disable=SC2317  # run by host_cleanup at exit
 host_cleanup_hook() {
-    [ -n "$GPID" ] && kill "$GPID" 2>/dev/null
     stop_daemon
     umount "$W/vol"
 }
@@ -77,12 +75,8 @@ echo "sums \$(dd if=/tmp/data bs=1M count=\$n 2>/dev/null | sha256sum | cut -d' 
 dmesg -t | grep -m1 -E 'I/O error, dev dasda'
 EOF
 
-QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
-    "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/g.log" \
-    --script "$W/g.sh" -- \
-    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$UUID" \
-    "${GO_DISK[@]}" >"$W/g.out" 2>"$W/g.err" &
-GPID=$!
+guest_bg -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$UUID" \
+    "${GO_DISK[@]}"
 if wait_for -t "$TIMEOUT" grep -qE '^full at [0-9]+'$'\r''?$' "$W/g.err"; then
     check "ccwpassd still runs after the failed write" kill -0 "$DPID"
     rm -f "$W/vol/filler"

@@ -99,14 +99,7 @@ user_is() { [ "$(qemu_pid)" = "$1" ]; }
 # shellcheck disable=SC2317
 user_set() { local p; p=$(qemu_pid); [ -n "$p" ] && [ "$p" != - ]; }
 
-QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
-    "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/g.log" \
-    --script "$W/g.sh" -- \
-    -qmp "unix:$W/qmp.sock,server=on,wait=off" \
-    "${GO_DISK[@]}" >"$W/g.out" 2>"$W/g.err" &
-GPID=$!
-# shellcheck disable=SC2317  # run by host_cleanup at exit
-host_cleanup_hook() { kill "$GPID" 2>/dev/null; }
+guest_bg -qmp "unix:$W/qmp.sock,server=on,wait=off" "${GO_DISK[@]}"
 ready() { wait_for -t "$TIMEOUT" grep -qE "^ready$1"$'\r'"?\$" "$W/g.err" || { bad "the guest got to ready$1"; return 1; }; }
 USERS=
 for step in 1:add 2:del 3:add 4:del; do

@@ -60,12 +60,12 @@ host_env() {
 
 # host_workdir NAME: W, a new directory under $TMPDIR (default /tmp), with
 # RT=$W/rt (runtime directory) and ETC=$W/etc (driverctl/mdevctl state).
-# At exit: host_cleanup_hook (if the test defines one), ccwpassd stopped,
-# on failure the daemon log's tail, with CCWPASS_E2E_KEEP=DIR the logs,
+# At exit: a guest_bg guest killed, host_cleanup_hook (if the test
+# defines one), ccwpassd stopped, on failure the daemon log's tail, with CCWPASS_E2E_KEEP=DIR the logs,
 # traces and outputs copied there; then W is removed.
 host_workdir() {
     W=$(mktemp -d "${TMPDIR:-/tmp}/ccwpass-$1.XXXXXX") || exit 1
-    RT=$W/rt ETC=$W/etc DPID=
+    RT=$W/rt ETC=$W/etc DPID='' GPID=''
     mkdir -p "$RT" "$ETC"
     trap host_cleanup EXIT
 }
@@ -79,6 +79,7 @@ stop_daemon() {
 }
 
 host_cleanup() {
+    if [ -n "${GPID:-}" ]; then kill "$GPID" 2>/dev/null; fi
     if declare -F host_cleanup_hook >/dev/null; then host_cleanup_hook; fi
     stop_daemon
     if ((FAILS)) && [ -f "$W/daemon.log" ]; then
@@ -199,6 +200,18 @@ wait_go() {
     done
 }
 EOF
+}
+
+# guest_bg QEMU-ARGS...: the guest kit runs $W/g.sh in the background,
+# QEMU (in `ccwpass run`) with QEMU-ARGS; GPID is guest-run's pid, killed
+# at exit while it runs (clear GPID after waiting for it). The session
+# goes to $W/g.out, the console (-v) to $W/g.err - where a test waits for
+# the guest's marks - and the whole log to $W/g.log.
+guest_bg() {
+    QEMU_WRAPPER="$CLI run -q -r $RT -e $ETC --" \
+        "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/g.log" \
+        --script "$W/g.sh" -- "$@" >"$W/g.out" 2>"$W/g.err" &
+    GPID=$!
 }
 
 boot_passed() {

@@ -73,14 +73,8 @@ echo "read a $(dd if=/dev/dasda1 bs=4096 skip=100 count=256 iflag=direct 2>/dev/
 dmesg -t | grep -iE '0\.0\.1235|dasdb' | tail -n 5
 EOF2
 
-QEMU_WRAPPER="$CLI run -r $RT -e $ETC --" \
-    "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/g.log" \
-    --script "$W/g.sh" -- \
-    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1" \
-    -device "vfio-ccw,devno=fe.0.1235,sysfsdev=/sys/bus/mdev/devices/$U2" \
-    >"$W/g.out" 2>"$W/g.err" &
-GPID=$!
-host_cleanup_hook() { kill "$GPID" 2>/dev/null; }
+guest_bg -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1" \
+    -device "vfio-ccw,devno=fe.0.1235,sysfsdev=/sys/bus/mdev/devices/$U2"
 
 # -v: the console streams to g.err while the guest runs
 if wait_for -t "$TIMEOUT" grep -q "^ready for reload" "$W/g.err"; then

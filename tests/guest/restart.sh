@@ -56,13 +56,7 @@ echo "ioerrors \$(dmesg | grep -ciE 'i/o error|ERP failed|Buffer I/O')"
 dmesg -t | grep -E 'dasd|0\.0\.1234' | tail -n 8
 EOF2
 
-QEMU_WRAPPER="$CLI run -r $RT -e $ETC --" \
-    "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/g.log" \
-    --script "$W/g.sh" -- \
-    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1" \
-    >"$W/g.out" 2>"$W/g.err" &
-GPID=$!
-host_cleanup_hook() { kill "$GPID" 2>/dev/null; }
+guest_bg -device "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/$U1"
 
 mdev_back() { [ -e "$RT/sys/bus/mdev/devices/$U1" ]; }
 KILLS=0 TERM_RCS=

@@ -74,13 +74,8 @@ echo "tapeerrors $(dmesg | grep -ciE 'i/o error|tape.*error')"
 EOF
 } >"$W/g.sh"
 
-QEMU_WRAPPER="$CLI run -r $RT -e $ETC --" \
-    "$ROOT/scripts/guest-run" -v --timeout "$TIMEOUT" --log "$W/g.log" \
-    --script "$W/g.sh" -- \
-    -device "vfio-ccw,devno=fe.0.0580,sysfsdev=/sys/bus/mdev/devices/$U1" \
-    "${GO_DISK[@]}" >"$W/g.out" 2>"$W/g.err" &
-GPID=$!
-host_cleanup_hook() { kill "$GPID" 2>/dev/null; }
+guest_bg -device "vfio-ccw,devno=fe.0.0580,sysfsdev=/sys/bus/mdev/devices/$U1" \
+    "${GO_DISK[@]}"
 mdev_back() { [ -e "$RT/sys/bus/mdev/devices/$U1" ]; }
 RESTARTS=0 n=0
 for step in a-done:TERM b-done:KILL; do
