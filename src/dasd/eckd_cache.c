@@ -497,44 +497,87 @@ void eckd_cache_dirty(struct eckd_cache *c, struct eckd_cache_slot *s,
 	pthread_mutex_unlock(&c->lock);
 }
 
-/* The next slot owner changed (NULL: any changed slot), idle. */
-static struct eckd_cache_slot *next_changed(struct eckd_cache *c,
-					    const void *owner)
+/*
+ * The idle slots owner changed (NULL: any changed slot), up to
+ * ECKD_FLUSH_BATCH, in track order (so that they lie in the file in the
+ * order a reader reads them); waits while all such slots are busy.
+ * Lock held. Returns how many (0: none left).
+ */
+static unsigned int changed(struct eckd_cache *c, const void *owner,
+			    struct eckd_cache_slot **out)
 {
 	for (;;) {
+		unsigned int n = 0;
 		bool wait = false;
 
 		for (unsigned int i = 0; i < c->nslots; i++) {
 			struct eckd_cache_slot *s = c->slot[i];
+			unsigned int k;
 
 			if (!s->valid || !s->dirty || (owner && s->owner != owner))
 				continue;
-			if (idle(s))
-				return s;
-			wait = true;
+			if (!idle(s)) {
+				wait = true;
+				continue;
+			}
+			if (n == ECKD_FLUSH_BATCH)
+				break;
+			for (k = n++; k > 0 && out[k - 1]->trk > s->trk; k--)
+				out[k] = out[k - 1];
+			out[k] = s;
 		}
-		if (!wait)
-			return NULL;
+		if (n || !wait)
+			return n;
 		pthread_cond_wait(&c->cond, &c->lock);
 	}
 }
 
+/*
+ * Write slots s[0..n) back in one ckd_image_write_tracks() (the lock
+ * dropped, the slots busy meanwhile). The slot whose write failed is
+ * dropped; those after it stay changed, for the next round. Lock held
+ * on entry and return. Returns: 0 or the error.
+ */
+static int write_back_batch(struct eckd_cache *c,
+			    struct eckd_cache_slot **s, unsigned int n)
+{
+	struct ckd_track_out t[ECKD_FLUSH_BATCH];
+	unsigned int done = 0;
+	int rc;
+
+	for (unsigned int i = 0; i < n; i++) {
+		s[i]->busy = true;
+		t[i] = (struct ckd_track_out){ s[i]->trk, s[i]->buf,
+					       s[i]->len };
+	}
+	pthread_mutex_unlock(&c->lock);
+	rc = ckd_image_write_tracks(c->img, t, n, &done);
+	pthread_mutex_lock(&c->lock);
+	for (unsigned int i = 0; i < n; i++) {
+		s[i]->busy = false;
+		if (i < done || (rc && i == done)) {
+			s[i]->dirty = false;
+			s[i]->owner = NULL;
+			s[i]->wb_failed = false;
+			s[i]->valid = i < done;
+		}
+	}
+	pthread_cond_broadcast(&c->cond);
+	return rc;
+}
+
 int eckd_cache_flush(struct eckd_cache *c, const void *owner)
 {
-	struct eckd_cache_slot *s;
+	struct eckd_cache_slot *s[ECKD_FLUSH_BATCH];
+	unsigned int n;
 	int first = 0;
 
 	pthread_mutex_lock(&c->lock);
-	while ((s = next_changed(c, owner))) {
-		int rc = write_back(c, s);
+	while ((n = changed(c, owner, s))) {
+		int rc = write_back_batch(c, s, n);
 
-		if (rc) {
-			s->valid = false;
-			s->dirty = false;
-			s->owner = NULL;
-			if (!first)
-				first = rc;
-		}
+		if (rc && !first)
+			first = rc;
 	}
 	pthread_mutex_unlock(&c->lock);
 	return first;

@@ -4,7 +4,8 @@
  * every subchannel that reaches the volume (a base and its HyperPAV
  * aliases). Channel programs read and write records in these buffers
  * directly (css_io_put/get); changed tracks go back to the image with
- * ckd_image_write_track() when evicted or flushed, and the device commits
+ * ckd_image_write_track() when evicted, ckd_image_write_tracks() when
+ * flushed, and the device commits
  * them with eckd_volume_commit() before a program's final status
  * (3990/9390 Storage Control Reference, GA32-0274, "Cache operations":
  * writethrough - durable at the end of the channel program - unless the
@@ -48,11 +49,12 @@ struct ckd_image;
 
 #define ECKD_CACHE_SLOTS     8    /* slots a cache starts with */
 #define ECKD_CACHE_RA_RUN    4    /* consecutive tracks that start read-ahead */
-#define ECKD_CACHE_RA_TRACKS 24   /* tracks read ahead of the last one got */
-#define ECKD_CACHE_RA_SLOTS  64   /* slots the cache grows to for read-ahead */
-#define ECKD_CACHE_RA_STREAM_SLOTS 48  /* ... and by this when windows do not fit */
+#define ECKD_CACHE_RA_TRACKS 48   /* tracks read ahead of the last one got */
+#define ECKD_CACHE_RA_SLOTS  96   /* slots the cache grows to for read-ahead */
+#define ECKD_CACHE_RA_STREAM_SLOTS 64  /* ... and by this when windows do not fit */
+#define ECKD_FLUSH_BATCH     32   /* tracks a flush writes back in one go */
 #define ECKD_CACHE_RA_STREAMS 4   /* sequential streams followed at once */
-#define ECKD_CACHE_RA_RECENT 256  /* gets since its last: a stream still in use */
+#define ECKD_CACHE_RA_RECENT 512  /* gets since its last: a stream still in use */
 /* The most slots a cache has: read-ahead for every stream (11.5 MiB of
  * 3390 tracks); programs grow it up to this too when every slot is in use. */
 #define ECKD_CACHE_MAX_SLOTS \
@@ -129,7 +131,8 @@ void eckd_cache_dirty(struct eckd_cache *c, struct eckd_cache_slot *s,
 
 /*
  * Write every track changed by owner (NULL: by anyone) back to the image,
- * waiting for write-backs of them others have under way. A track that
+ * up to ECKD_FLUSH_BATCH at a time with ckd_image_write_tracks(), waiting
+ * for write-backs of them others have under way. A track that
  * cannot be written is dropped, so the next read sees the image's
  * version. Returns: 0 or the first error (-EIO, -ENOSPC, -EROFS, -EINVAL).
  */

@@ -109,7 +109,7 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 	   compress, such as random bytes) then needs no copy; a compressed
 	   one is moved aside and inflated back into buf. */
 	in = e.len <= bufsize ? buf : c->io;
-	rc = ckd_pread_full(c->fd, in, e.len, e.pos);
+	rc = cckd_read_image(img, c, in, e.len, e.pos);
 	if (rc == -ENODATA) {
 		log_msg(LOG_ERR, "%s: %s %u: stored image at 0x%jx (%u "
 			"bytes) runs past the end of the file", img->path,
@@ -163,6 +163,7 @@ static unsigned int cckd_files(struct ckd_image *img, int *fd,
 static const struct ckd_image_ops cckd_ops = {
 	.read_track = cckd_read_track,
 	.write_track = cckd_write_track,
+	.write_tracks = cckd_write_tracks,
 	.commit = cckd_commit,
 	.flush_prepare = cckd_flush_prepare,
 	.flush_done = cckd_flush_done,
@@ -497,6 +498,7 @@ int ckd_cckd_attach(struct ckd_image *img, int fd,
 		return error_setf(err, ENOMEM, "%s: out of memory", img->path);
 	}
 	c->fd = fd;
+	c->dfd = -1;
 	c->fmt = fmt;
 	rc = read_headers(&o, h, chdr);
 	if (rc == 0)
@@ -506,6 +508,8 @@ int ckd_cckd_attach(struct ckd_image *img, int fd,
 	free(o.ext);
 	if (rc < 0)
 		goto fail;
+	if (!img->readonly)
+		cckd_direct_open(img, c);
 	img->priv = c;
 	img->ops = &cckd_ops;
 	img->format = fmt->format;

@@ -83,6 +83,13 @@ struct cckd_durable {
 
 struct cckd_image {
 	int fd;
+	int dfd;                      /* the same file with O_DIRECT, for
+					 ckd_cckd_direct.c; -1: none */
+	uint8_t *stage;               /* its aligned buffer (dfd >= 0) */
+	uint8_t *rbuf;                /* what the last direct read read: */
+	uint64_t rpos;                /* [rpos, rpos+rlen) of the file, */
+	size_t rlen;                  /* until a write (0: nothing) */
+	bool no_cachestat;            /* the kernel has no cachestat() */
 	const struct cckd_format *fmt;
 	bool be;                      /* tables are big-endian */
 	bool limit_logged;            /* the format's size limit was reported */
@@ -165,6 +172,18 @@ uint64_t cckd_jrn_new_id(void);
 /* ckd_cckd_write.c */
 int cckd_write_track(struct ckd_image *img, uint32_t trk, const uint8_t *buf,
 		     size_t len);
+/* Track trk's table, made all default if absent. NULL: out of memory. */
+struct cckd_l2ent *cckd_table_for(struct cckd_image *c, uint32_t l1x);
+/* The entry that stores buf as a null track, if one can. */
+bool cckd_null_entry(const struct ckd_image *img, const struct cckd_image *c,
+		     uint32_t trk, const uint8_t *buf, size_t len,
+		     struct cckd_l2ent *e);
+/* Track trk is stored as e now (its table exists: cckd_table_for);
+   the space of what it replaces is freed or deferred. Returns 0 or
+   negative errno (then c->failed). */
+int cckd_install(struct cckd_image *c, uint32_t trk, struct cckd_l2ent e);
+/* The format cannot address more: say so once per open image. */
+void cckd_log_limit(const struct ckd_image *img, struct cckd_image *c);
 int cckd_commit(struct ckd_image *img, uint64_t *seq);
 /* The commit of the close: without the journal. */
 int cckd_commit_in_place(struct ckd_image *img);
@@ -200,6 +219,30 @@ int cckd_jrn_room(struct ckd_image *img, struct cckd_image *c, uint64_t seq);
 /* The compressed header's cyls field of an open CCKD or CFBA image (a
    CFBA file's block count). */
 uint32_t cckd_hdr_cyls(const struct ckd_image *img);
+
+/* ckd_cckd_direct.c: direct writes of track images (docs/image-format.md
+   "Direct writes") */
+#define CCKD_DIO_ALIGN   4096u       /* offsets and lengths of direct I/O */
+#define CCKD_STAGE_SIZE  (1u << 20)  /* the most one direct write moves */
+/* Whether new read-write opens write track images directly (tests turn
+   it off to reach the buffered path). */
+extern bool cckd_direct_writes;
+/* c->dfd and c->stage for a read-write open of c->fd, when the file
+   system takes O_DIRECT; else c->dfd = -1 (buffered writes). */
+void cckd_direct_open(struct ckd_image *img, struct cckd_image *c);
+void cckd_direct_close(struct cckd_image *c);
+/* Read a stored image at [pos, pos+n): what the page cache holds from
+   there, the rest with a direct read when the image has c->dfd (so that
+   reading what direct writes put in the file fills no page cache either).
+   Returns: 0; -ENODATA past the end of the file; -EIO. */
+int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
+		    uint8_t *buf, size_t n, uint64_t pos);
+/* Something may reuse file space: what the last direct read read is
+   no longer to be trusted. */
+void cckd_read_forget(struct cckd_image *c);
+/* The ckd_image_ops write_tracks of CCKD files. */
+int cckd_write_tracks(struct ckd_image *img, const struct ckd_track_out *t,
+		      unsigned int n, unsigned int *done);
 
 /* ckd_cckd_close.c: everything into the L1 table in place, the file as
    Hercules expects it, the backend freed. */

@@ -56,7 +56,7 @@ static void fresh_set(struct cckd_image *c, uint32_t trk, bool on)
 		c->fresh[trk / 8] &= (uint8_t)~(1u << (trk % 8));
 }
 
-static struct cckd_l2ent *table_for(struct cckd_image *c, uint32_t l1x)
+struct cckd_l2ent *cckd_table_for(struct cckd_image *c, uint32_t l1x)
 {
 	struct cckd_l2ent *t = c->l2[l1x];
 
@@ -71,10 +71,9 @@ static struct cckd_l2ent *table_for(struct cckd_image *c, uint32_t l1x)
 	return t;
 }
 
-/* The entry that stores buf as a null track, if one can. */
-static bool null_entry(const struct ckd_image *img, const struct cckd_image *c,
-		       uint32_t trk, const uint8_t *buf, size_t len,
-		       struct cckd_l2ent *e)
+bool cckd_null_entry(const struct ckd_image *img, const struct cckd_image *c,
+		     uint32_t trk, const uint8_t *buf, size_t len,
+		     struct cckd_l2ent *e)
 {
 	int h = img->unit->null_match(&img->geo, trk, buf, len,
 				      c->hdr.nullfmt);
@@ -85,8 +84,7 @@ static bool null_entry(const struct ckd_image *img, const struct cckd_image *c,
 	return true;
 }
 
-/* The format cannot address more: say so once per open image. */
-static void log_limit(const struct ckd_image *img, struct cckd_image *c)
+void cckd_log_limit(const struct ckd_image *img, struct cckd_image *c)
 {
 	if (c->limit_logged)
 		return;
@@ -123,7 +121,7 @@ static int store_image(struct ckd_image *img, struct cckd_image *c,
 	c->space.reserve = (uint64_t)(c->ndirty + 1) * cckd_l2tab_size(c->fmt);
 	rc = ckd_space_alloc(&c->space, (uint32_t)n, false, &pos, &size);
 	if (rc == -ENOSPC)
-		log_limit(img, c);
+		cckd_log_limit(img, c);
 	if (rc < 0)
 		return rc;
 	rc = ckd_pwrite_full(c->fd, data, n, pos);
@@ -140,21 +138,29 @@ int cckd_write_track(struct ckd_image *img, uint32_t trk, const uint8_t *buf,
 		     size_t len)
 {
 	struct cckd_image *c = img->priv;
-	uint32_t l1x = trk / CCKD_L2_ENTRIES;
-	struct cckd_l2ent old = cckd_entry(c, trk), e;
-	struct cckd_l2ent *t;
+	struct cckd_l2ent e;
 	int rc;
 
 	if (c->failed)
 		return -EIO;
-	t = table_for(c, l1x);
-	if (!t)
+	cckd_read_forget(c);
+	if (!cckd_table_for(c, trk / CCKD_L2_ENTRIES))
 		return -ENOMEM;
-	if (!null_entry(img, c, trk, buf, len, &e)) {
+	if (!cckd_null_entry(img, c, trk, buf, len, &e)) {
 		rc = store_image(img, c, buf, len, &e);
 		if (rc < 0)
 			return rc;
 	}
+	return cckd_install(c, trk, e);
+}
+
+int cckd_install(struct cckd_image *c, uint32_t trk, struct cckd_l2ent e)
+{
+	uint32_t l1x = trk / CCKD_L2_ENTRIES;
+	struct cckd_l2ent old = cckd_entry(c, trk);
+	struct cckd_l2ent *t = c->l2[l1x];
+	int rc;
+
 	if (old.pos) {
 		rc = cckd_fresh(c, trk) ?
 		     ckd_space_release(&c->space, old.pos, old.size) :
@@ -201,7 +207,7 @@ static int write_tables(struct ckd_image *img, struct cckd_image *c,
 		}
 		rc = ckd_space_alloc(&c->space, tabsize, true, &pos, &size);
 		if (rc == -ENOSPC)
-			log_limit(img, c);
+			cckd_log_limit(img, c);
 		if (rc == 0) {
 			newl1[i] = pos;
 			cckd_l2_encode(c, raw, c->l2[i]);
@@ -459,6 +465,7 @@ static int commit_changes(struct ckd_image *img, bool journal)
 		return -EIO;
 	if (!memchr(c->l2_dirty, 1, c->nl1))
 		return 0;
+	cckd_read_forget(c);
 	newl1 = malloc(c->nl1 * sizeof(*newl1));
 	if (!newl1)
 		return -ENOMEM;
@@ -530,6 +537,7 @@ void cckd_free(struct cckd_image *c)
 	free(c->l2_dirty);
 	free(c->fresh);
 	free(c->io);
+	cckd_direct_close(c);
 	ckd_space_fini(&c->space);
 	close(c->fd);
 	free(c);

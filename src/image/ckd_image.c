@@ -319,6 +319,55 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 	return rc;
 }
 
+int ckd_image_write_tracks(struct ckd_image *img,
+			   const struct ckd_track_out *t, unsigned int n,
+			   unsigned int *done)
+{
+	struct ckd_track_fault f;
+	unsigned int good = 0;
+	uint64_t t0, bytes = 0;
+	int rc = 0, bad = 0;
+
+	*done = 0;
+	if (img->readonly)
+		return n ? -EROFS : 0;
+	/* What is written is the prefix of good tracks. */
+	for (; good < n; good++) {
+		if (t[good].trk >= ckd_image_tracks(img)) {
+			bad = -EINVAL;
+			break;
+		}
+		if (img->unit->check(&img->geo, t[good].trk, t[good].buf,
+				     t[good].len, &f) < 0) {
+			log_msg(LOG_DEBUG, "%s: %s %u: rejected write: offset "
+				"%zu: %s", img->path, img->unit->name,
+				t[good].trk, f.offset, f.what);
+			bad = -EINVAL;
+			break;
+		}
+	}
+	if (good && ckd_durable_error(img))
+		return -EIO;
+	t0 = ptime_start();
+	pthread_mutex_lock(&img->lock);
+	if (img->ops->write_tracks) {
+		rc = good ? img->ops->write_tracks(img, t, good, done) : 0;
+	} else {
+		for (; *done < good && rc == 0; ++*done)
+			rc = img->ops->write_track(img, t[*done].trk,
+						   t[*done].buf, t[*done].len);
+		if (rc)
+			--*done;
+	}
+	pthread_mutex_unlock(&img->lock);
+	for (unsigned int i = 0; i < *done; i++)
+		bytes += t[i].len;
+	atomic_fetch_add_explicit(&img->unstarted, bytes,
+				  memory_order_relaxed);
+	ptime_charge(PTIME_IMAGE, t0);
+	return rc ? rc : bad;
+}
+
 bool ckd_image_unwritten(struct ckd_image *img, uint32_t trk)
 {
 	bool yes;

@@ -119,6 +119,25 @@ int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 			  const uint8_t *buf, size_t len);
 
+/* One track of ckd_image_write_tracks(). */
+struct ckd_track_out {
+	uint32_t trk;
+	const uint8_t *buf;
+	size_t len;
+};
+
+/*
+ * ckd_image_write_track() of n tracks, in this order, in one go where the
+ * backend can: a CCKD file stores them in one extent with one direct
+ * write (docs/image-format.md "Direct writes"). *done receives how many
+ * of t[] were written. Returns: 0 (all); or the negative errno of t[*done]
+ * as ckd_image_write_track() gives it - t[*done] and what follows it
+ * were not written.
+ */
+int ckd_image_write_tracks(struct ckd_image *img,
+			   const struct ckd_track_out *t, unsigned int n,
+			   unsigned int *done);
+
 /*
  * Put every completed ckd_image_write_track() into the image file (the
  * page cache) so that a SIGKILL of the process at any later moment loses

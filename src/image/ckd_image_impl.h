@@ -50,6 +50,11 @@ struct ckd_image_ops {
 			  size_t bufsize, size_t *len);
 	int (*write_track)(struct ckd_image *img, uint32_t trk,
 			   const uint8_t *buf, size_t len);
+	/* Optional (else write_track each): ckd_image_write_tracks() of
+	   tracks already checked. */
+	int (*write_tracks)(struct ckd_image *img,
+			    const struct ckd_track_out *t, unsigned int n,
+			    unsigned int *done);
 	/* ckd_image_commit(): *seq = the commit's number. */
 	int (*commit)(struct ckd_image *img, uint64_t *seq);
 	/* A flush is in flight (img->dur.flushing): write what its barrier

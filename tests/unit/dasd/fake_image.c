@@ -207,6 +207,22 @@ int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 	return rc;
 }
 
+/* Track by track, as the image layer's fallback does. */
+int ckd_image_write_tracks(struct ckd_image *img,
+			   const struct ckd_track_out *t, unsigned int n,
+			   unsigned int *done)
+{
+	int rc = 0;
+
+	for (*done = 0; *done < n; ++*done) {
+		rc = ckd_image_write_track(img, t[*done].trk, t[*done].buf,
+					   t[*done].len);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
 /* A commit counts; making it durable is a "sync" (fake_image_syncs) that
    fake_image_fail_sync() can fail. */
 int ckd_image_commit(struct ckd_image *img, uint64_t *seq)

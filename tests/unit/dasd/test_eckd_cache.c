@@ -44,7 +44,8 @@ static int setup(void **state)
 	return setup_cyl(10);
 }
 
-/* 600 tracks: room for four streams far apart. */
+/* 600 tracks: room for four streams far apart, and for a stream
+   three windows long. */
 static int setup_big(void **state)
 {
 	(void)state;
@@ -283,9 +284,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sequential_reads_ahead,
-						setup, teardown),
+						setup_big, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_track_kept,
-						setup, teardown),
+						setup_big, teardown),
 		cmocka_unit_test_setup_teardown(test_random_or_off_reads_nothing,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_streams,

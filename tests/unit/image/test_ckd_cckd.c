@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -266,6 +267,164 @@ static void test_space_reuse(void **state)
 	ckd_image_close(img);
 }
 
+/* ---- ckd_image_write_tracks: direct writes (ckd_cckd_direct.c) ---- */
+
+#define NBATCH 40                 /* more than one direct write's tracks */
+static uint8_t bat[NBATCH][CKD_MAX_TRACK_SIZE];
+
+/* Whether the file system of the case's volume takes O_DIRECT. */
+static bool direct_possible(void)
+{
+	int fd = open(ct_path, O_RDONLY | O_DIRECT);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Tracks first.. first+n-1 in one ckd_image_write_tracks(): seed's
+   records, every third one text (compressible), the fifth a null track. */
+static void put_batch(struct ckd_image *img, uint32_t first, unsigned int n,
+		      uint32_t seed)
+{
+	struct ckd_track_out t[NBATCH];
+	unsigned int done = 99;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t trk = first + i;
+		size_t len = i == 5 ?
+			ckd_track_null(bat[i], sizeof(bat[i]), (uint16_t)(trk / 15),
+				       (uint16_t)(trk % 15), CKD_NULL_R0) :
+			it_track(bat[i], sizeof(bat[i]), ct_geo, trk, seed,
+				 i % 3 == 0);
+
+		t[i] = (struct ckd_track_out){ trk, bat[i], len };
+	}
+	assert_int_equal(ckd_image_write_tracks(img, t, n, &done), 0);
+	assert_int_equal(done, n);
+}
+
+static void expect_batch(struct ckd_image *img, uint32_t first,
+			 unsigned int n, uint32_t seed)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t trk = first + i;
+		size_t len;
+
+		if (i == 5) {
+			assert_int_equal(ckd_image_read_track(img, trk, buf,
+							      sizeof(buf), &len), 0);
+			assert_int_equal(ckd_track_null_match(buf, len,
+						(uint16_t)(trk / 15),
+						(uint16_t)(trk % 15)), CKD_NULL_R0);
+			continue;
+		}
+		len = it_track(want, sizeof(want), ct_geo, trk, seed, i % 3 == 0);
+		if (!it_track_equals(img, trk, want, len))
+			fail_msg("track %u does not read as seed %u", trk, seed);
+	}
+}
+
+/*
+ * Batches go direct where the file system allows it: each stored image at
+ * an aligned offset, its size padded to the alignment; the tracks read
+ * back at once (direct reads, the read buffer), after a rewrite that
+ * reuses the first batch's space, after a sync and after a reopen.
+ */
+static void test_write_tracks_direct(void **state)
+{
+	struct ckd_image *img = ct_open_ok(0);
+	struct cckd_image *c = img->priv;
+	bool direct = direct_possible();
+	unsigned int stored = 0;
+
+	(void)state;
+	assert_int_equal(c->dfd >= 0, direct);
+	put_batch(img, 20, NBATCH, 1);
+	/* Across the two L2 groups. */
+	put_batch(img, 240, NBATCH, 2);
+	for (uint32_t trk = 20; trk < 280; trk++) {
+		struct cckd_l2ent e = cckd_entry(c, trk);
+
+		if (!e.pos)
+			continue;
+		stored++;
+		assert_true(e.size >= e.len);
+		if (!direct)
+			continue;
+		if (e.pos % CCKD_DIO_ALIGN || e.size % CCKD_DIO_ALIGN ||
+		    (unsigned int)(e.size - e.len) >= CCKD_DIO_ALIGN)
+			fail_msg("track %u at 0x%jx, %u of %u bytes", trk,
+				 (uintmax_t)e.pos, e.len, e.size);
+	}
+	assert_int_equal(stored, 2 * (NBATCH - 1));
+	expect_batch(img, 20, NBATCH, 1);
+	expect_batch(img, 240, NBATCH, 2);
+	/* Not committed: the rewrite takes the first batch's space back at
+	   once, so what the reads above buffered is stale now. */
+	put_batch(img, 20, NBATCH, 3);
+	expect_batch(img, 20, NBATCH, 3);
+	assert_int_equal(ckd_image_sync(img), 0);
+	expect_batch(img, 240, NBATCH, 2);
+	ckd_image_close(img);
+	img = ct_open_ok(CKD_OPEN_RDONLY);
+	expect_batch(img, 20, NBATCH, 3);
+	expect_batch(img, 240, NBATCH, 2);
+	ckd_image_close(img);
+}
+
+/* Without direct writes (a file system that refuses O_DIRECT) the same
+   batches go through the page cache, track by track. */
+static void test_write_tracks_buffered(void **state)
+{
+	struct ckd_image *img;
+	struct cckd_image *c;
+
+	(void)state;
+	cckd_direct_writes = false;
+	img = ct_open_ok(0);
+	cckd_direct_writes = true;
+	c = img->priv;
+	assert_int_equal(c->dfd, -1);
+	put_batch(img, 20, NBATCH, 4);
+	expect_batch(img, 20, NBATCH, 4);
+	ckd_image_close(img);
+	img = ct_open_ok(CKD_OPEN_RDONLY);
+	expect_batch(img, 20, NBATCH, 4);
+	ckd_image_close(img);
+}
+
+/* A batch with a malformed track: the ones before it are written, it and
+   the ones after it not. */
+static void test_write_tracks_stops_at_bad_track(void **state)
+{
+	struct ckd_image *img = ct_open_ok(0);
+	struct ckd_track_out t[8];
+	unsigned int done = 99;
+
+	(void)state;
+	put_batch(img, 40, 8, 5);
+	for (unsigned int i = 0; i < 8; i++) {
+		size_t len = it_track(bat[i], sizeof(bat[i]), ct_geo, 40 + i, 6,
+				      false);
+
+		t[i] = (struct ckd_track_out){ 40 + i, bat[i], len };
+	}
+	t[6].len = 7;                /* shorter than a home address */
+	assert_int_equal(ckd_image_write_tracks(img, t, 8, &done), -EINVAL);
+	assert_int_equal(done, 6);
+	for (uint32_t i = 0; i < 6; i++)
+		ct_expect(img, 40 + i, 6, false);
+	for (uint32_t i = 6; i < 8; i++) {
+		size_t len = it_track(want, sizeof(want), ct_geo, 40 + i, 5,
+				      i % 3 == 0);
+
+		assert_true(it_track_equals(img, 40 + i, want, len));
+	}
+	ckd_image_close(img);
+}
+
 static void test_readonly_never_modifies(void **state)
 {
 	struct ckd_image *img = ct_open_ok(0);
@@ -467,6 +626,9 @@ int main(int argc, char **argv)
 		T(test_null_collapse),
 		T(test_r1eof_in_linux_image),
 		T(test_space_reuse),
+		T(test_write_tracks_direct),
+		T(test_write_tracks_buffered),
+		T(test_write_tracks_stops_at_bad_track),
 		T(test_readonly_never_modifies),
 		T(test_readonly_open_of_opened_file),
 		T(test_big_endian_file),

@@ -77,19 +77,38 @@ static void create(const char *path, enum ckd_image_format fmt,
 }
 
 /* Writes, rewrites and null tracks, so free space gets chained. */
+/* Round 1 writes in batches of SCRIBBLE_BATCH (ckd_image_write_tracks:
+   direct writes, aligned and padded images), the others track by track. */
+#define SCRIBBLE_BATCH 8
+static uint8_t batch[SCRIBBLE_BATCH][CKD_MAX_TRACK_SIZE];
+
 static void scribble(const char *path)
 {
 	struct ckd_image *img = open_ok(path, 0);
 	const struct ckd_geometry *g = ckd_image_geometry(img);
 
 	for (uint32_t round = 0; round < 3; round++) {
-		for (uint32_t t = 2; t < TRKS; t += 11) {
-			size_t len = (t + round) % 4 == 0 ?
-				ckd_track_null(buf, sizeof(buf), (uint16_t)(t / 15),
-					       (uint16_t)(t % 15), CKD_NULL_LINUX) :
-				it_track(buf, sizeof(buf), g, t, round, t % 3);
+		struct ckd_track_out out[SCRIBBLE_BATCH];
+		unsigned int n = 0, done;
 
-			assert_int_equal(ckd_image_write_track(img, t, buf, len), 0);
+		for (uint32_t t = 2; t < TRKS; t += 11) {
+			uint8_t *b = round == 1 ? batch[n] : buf;
+			size_t len = (t + round) % 4 == 0 ?
+				ckd_track_null(b, CKD_MAX_TRACK_SIZE, (uint16_t)(t / 15),
+					       (uint16_t)(t % 15), CKD_NULL_LINUX) :
+				it_track(b, CKD_MAX_TRACK_SIZE, g, t, round, t % 3);
+
+			if (round != 1) {
+				assert_int_equal(ckd_image_write_track(img, t, buf, len), 0);
+				continue;
+			}
+			out[n++] = (struct ckd_track_out){ t, b, len };
+			if (n == SCRIBBLE_BATCH || t + 11 >= TRKS) {
+				assert_int_equal(ckd_image_write_tracks(img, out, n,
+									&done), 0);
+				assert_int_equal(done, n);
+				n = 0;
+			}
 		}
 		assert_int_equal(ckd_image_sync(img), 0);
 	}
