@@ -38,7 +38,7 @@
 
 /* A batch: at most this many tracks per direct write. */
 #define BATCH_MAX 32
-/* A direct read that starts in what the last one read or at most this
+/* A direct read that starts in what a read buffer holds or at most this
    far past its end continues it (tracks written together, with the odd null
    or rewritten track between them). */
 #define CCKD_READ_GAP (256u << 10)
@@ -55,8 +55,7 @@ void cckd_direct_open(struct ckd_image *img, struct cckd_image *c)
 
 	c->dfd = -1;
 	c->stage = NULL;
-	c->rbuf = NULL;
-	c->rlen = 0;
+	memset(c->rbuf, 0, sizeof(c->rbuf));
 	if (!cckd_direct_writes)
 		return;
 	/* The open file itself, not its name: that may be another file
@@ -69,13 +68,17 @@ void cckd_direct_open(struct ckd_image *img, struct cckd_image *c)
 			strerror(errno));
 		return;
 	}
-	if (posix_memalign(&stage, CCKD_DIO_ALIGN, 2 * CCKD_STAGE_SIZE)) {
+	/* Untouched until used: a volume nobody reads direct costs no
+	   memory for the read buffers. */
+	if (posix_memalign(&stage, CCKD_DIO_ALIGN,
+			   (1 + CCKD_RBUFS) * CCKD_STAGE_SIZE)) {
 		close(c->dfd);
 		c->dfd = -1;
 		return;
 	}
 	c->stage = stage;
-	c->rbuf = c->stage + CCKD_STAGE_SIZE;
+	for (int i = 0; i < CCKD_RBUFS; i++)
+		c->rbuf[i].buf = c->stage + (size_t)(i + 1) * CCKD_STAGE_SIZE;
 }
 
 void cckd_direct_close(struct cckd_image *c)
@@ -85,8 +88,7 @@ void cckd_direct_close(struct cckd_image *c)
 	c->dfd = -1;
 	free(c->stage);
 	c->stage = NULL;
-	c->rbuf = NULL;
-	c->rlen = 0;
+	memset(c->rbuf, 0, sizeof(c->rbuf));
 }
 
 static uint32_t padded(size_t n)
@@ -278,35 +280,59 @@ static bool cached(struct cckd_image *c, size_t n, uint64_t pos)
 }
 
 /*
- * Read [at, at+len) of the file into c->rbuf with direct reads, at least
- * the first want bytes (a direct read stops at the end of the file).
+ * Read [at, at+len) of the file into r with direct reads, at least the
+ * first want bytes (a direct read stops at the end of the file).
  * Returns: 0; -EINVAL (direct I/O refused); -ENODATA; -EIO.
  */
-static int direct_read(struct cckd_image *c, uint64_t at, size_t len,
-		       size_t want)
+static int direct_read(struct cckd_image *c, struct cckd_rbuf *r, uint64_t at,
+		       size_t len, size_t want)
 {
 	size_t done = 0;
 
-	c->rlen = 0;
+	r->len = 0;
 	while (done < want) {
-		ssize_t r = ckd_io->pread(c->dfd, c->rbuf + done, len - done,
+		ssize_t n = ckd_io->pread(c->dfd, r->buf + done, len - done,
 					  (off_t)(at + done));
 
-		if (r < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
+		if (n < 0)
 			return errno == EINVAL ? -EINVAL : -EIO;
-		if (r == 0)
+		if (n == 0)
 			return -ENODATA;
-		done += (size_t)r;
+		done += (size_t)n;
 		if (done % CCKD_DIO_ALIGN)
 			break;         /* the end of the file */
 	}
 	if (done < want)
 		return -ENODATA;
-	c->rpos = at;
-	c->rlen = done;
+	r->pos = at;
+	r->len = done;
 	return 0;
+}
+
+/*
+ * The read buffer for a direct read from at: the one whose data at
+ * continues (it starts inside it or at most CCKD_READ_GAP past its end:
+ * *seq set), else the least recently used.
+ */
+static struct cckd_rbuf *pick_rbuf(struct cckd_image *c, uint64_t at,
+				   bool *seq)
+{
+	struct cckd_rbuf *lru = &c->rbuf[0];
+
+	for (int i = 0; i < CCKD_RBUFS; i++) {
+		struct cckd_rbuf *r = &c->rbuf[i];
+
+		if (r->len && at >= r->pos && at <= r->pos + r->len + CCKD_READ_GAP) {
+			*seq = true;
+			return r;
+		}
+		if (r->used < lru->used)
+			lru = r;
+	}
+	*seq = false;
+	return lru;
 }
 
 int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
@@ -315,25 +341,33 @@ int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
 	uint64_t at = pos & ~(uint64_t)(CCKD_DIO_ALIGN - 1);
 	uint64_t end = (pos + n + CCKD_DIO_ALIGN - 1) &
 		       ~(uint64_t)(CCKD_DIO_ALIGN - 1);
+	struct cckd_rbuf *r;
+	bool seq;
 	int rc;
 
 	if (c->dfd < 0)
 		return ckd_pread_full(c->fd, buf, n, pos);
-	if (c->rlen && pos >= c->rpos && pos + n <= c->rpos + c->rlen) {
-		memcpy(buf, c->rbuf + (pos - c->rpos), n);
-		return 0;
+	for (int i = 0; i < CCKD_RBUFS; i++) {
+		r = &c->rbuf[i];
+		if (r->len && pos >= r->pos && pos + n <= r->pos + r->len) {
+			r->used = ++c->rclock;
+			memcpy(buf, r->buf + (pos - r->pos), n);
+			return 0;
+		}
 	}
 	/* What the page cache has (a buffered write of a track or two, a
 	   file Hercules wrote) is cheapest from there. */
 	if (end - at > CCKD_STAGE_SIZE || cached(c, n, pos))
 		return ckd_pread_full(c->fd, buf, n, pos);
 	/* The rest straight from the disk, as it was written: no new page
-	   cache. A read that starts in what the last one read or shortly
-	   after it (a reader going through tracks written together) reads
-	   a whole buffer's worth; the next ones then find it there. */
-	if (c->rlen && at >= c->rpos && at <= c->rpos + c->rlen + CCKD_READ_GAP)
+	   cache. A read that continues what a buffer holds (a reader going
+	   through tracks that were written together) reads a whole
+	   buffer's worth; the next ones then find it there. */
+	r = pick_rbuf(c, at, &seq);
+	if (seq)
 		end = at + CCKD_STAGE_SIZE;
-	rc = direct_read(c, at, (size_t)(end - at), (size_t)(pos + n - at));
+	r->used = ++c->rclock;
+	rc = direct_read(c, r, at, (size_t)(end - at), (size_t)(pos + n - at));
 	if (rc == -EINVAL) {
 		log_msg(LOG_NOTICE, "%s: the file system refused a direct "
 			"read; track images go through the page cache from "
@@ -343,11 +377,12 @@ int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
 	}
 	if (rc < 0)
 		return rc;
-	memcpy(buf, c->rbuf + (pos - at), n);
+	memcpy(buf, r->buf + (pos - at), n);
 	return 0;
 }
 
 void cckd_read_forget(struct cckd_image *c)
 {
-	c->rlen = 0;
+	for (int i = 0; i < CCKD_RBUFS; i++)
+		c->rbuf[i].len = 0;
 }

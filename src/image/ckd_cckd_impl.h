@@ -81,14 +81,26 @@ struct cckd_durable {
 	uint32_t nslots;              /* the journal's ring, 0: none yet */
 };
 
+/* One direct read's data: [pos, pos+len) of the file, until a write
+   (len 0: nothing). */
+struct cckd_rbuf {
+	uint8_t *buf;                 /* CCKD_STAGE_SIZE bytes, aligned */
+	uint64_t pos;
+	size_t len;
+	uint64_t used;                /* LRU stamp */
+};
+
+/* Read buffers: one per sequential reader followed at once (a base and
+   its HyperPAV aliases reading at four places). */
+#define CCKD_RBUFS 4
+
 struct cckd_image {
 	int fd;
 	int dfd;                      /* the same file with O_DIRECT, for
 					 ckd_cckd_direct.c; -1: none */
 	uint8_t *stage;               /* its aligned buffer (dfd >= 0) */
-	uint8_t *rbuf;                /* what the last direct read read: */
-	uint64_t rpos;                /* [rpos, rpos+rlen) of the file, */
-	size_t rlen;                  /* until a write (0: nothing) */
+	struct cckd_rbuf rbuf[CCKD_RBUFS]; /* what direct reads read */
+	uint64_t rclock;              /* their LRU clock */
 	bool no_cachestat;            /* the kernel has no cachestat() */
 	const struct cckd_format *fmt;
 	bool be;                      /* tables are big-endian */
@@ -237,8 +249,8 @@ void cckd_direct_close(struct cckd_image *c);
    Returns: 0; -ENODATA past the end of the file; -EIO. */
 int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
 		    uint8_t *buf, size_t n, uint64_t pos);
-/* Something may reuse file space: what the last direct read read is
-   no longer to be trusted. */
+/* Something may reuse file space: what direct reads read is no longer
+   to be trusted. */
 void cckd_read_forget(struct cckd_image *c);
 /* The ckd_image_ops write_tracks of CCKD files. */
 int cckd_write_tracks(struct ckd_image *img, const struct ckd_track_out *t,

@@ -305,25 +305,32 @@ static void put_batch(struct ckd_image *img, uint32_t first, unsigned int n,
 	assert_int_equal(done, n);
 }
 
+/* Track first + i reads as put_batch(img, first, ..., seed) wrote it. */
+static void expect_batch_one(struct ckd_image *img, uint32_t first,
+			     unsigned int i, uint32_t seed)
+{
+	uint32_t trk = first + i;
+	size_t len;
+
+	if (i == 5) {
+		assert_int_equal(ckd_image_read_track(img, trk, buf, sizeof(buf),
+						      &len), 0);
+		assert_int_equal(ckd_track_null_match(buf, len,
+						      (uint16_t)(trk / 15),
+						      (uint16_t)(trk % 15)),
+				 CKD_NULL_R0);
+		return;
+	}
+	len = it_track(want, sizeof(want), ct_geo, trk, seed, i % 3 == 0);
+	if (!it_track_equals(img, trk, want, len))
+		fail_msg("track %u does not read as seed %u", trk, seed);
+}
+
 static void expect_batch(struct ckd_image *img, uint32_t first,
 			 unsigned int n, uint32_t seed)
 {
-	for (unsigned int i = 0; i < n; i++) {
-		uint32_t trk = first + i;
-		size_t len;
-
-		if (i == 5) {
-			assert_int_equal(ckd_image_read_track(img, trk, buf,
-							      sizeof(buf), &len), 0);
-			assert_int_equal(ckd_track_null_match(buf, len,
-						(uint16_t)(trk / 15),
-						(uint16_t)(trk % 15)), CKD_NULL_R0);
-			continue;
-		}
-		len = it_track(want, sizeof(want), ct_geo, trk, seed, i % 3 == 0);
-		if (!it_track_equals(img, trk, want, len))
-			fail_msg("track %u does not read as seed %u", trk, seed);
-	}
+	for (unsigned int i = 0; i < n; i++)
+		expect_batch_one(img, first, i, seed);
 }
 
 /*
@@ -367,6 +374,12 @@ static void test_write_tracks_direct(void **state)
 	expect_batch(img, 20, NBATCH, 3);
 	assert_int_equal(ckd_image_sync(img), 0);
 	expect_batch(img, 240, NBATCH, 2);
+	/* Two readers taking turns (a base and an alias): each continues
+	   its own read buffer. */
+	for (unsigned int i = 0; i < NBATCH; i++) {
+		expect_batch_one(img, 20, i, 3);
+		expect_batch_one(img, 240, i, 2);
+	}
 	ckd_image_close(img);
 	img = ct_open_ok(CKD_OPEN_RDONLY);
 	expect_batch(img, 20, NBATCH, 3);
