@@ -94,12 +94,14 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 			   size_t bufsize, size_t *len)
 {
 	struct cckd_image *c = img->priv;
-	struct cckd_l2ent e = cckd_entry(c, trk);
+	struct cckd_l2ent e;
 	struct ckd_track_fault f = { .offset = 0 };
 	const char *why;
 	uint8_t *in;
 	int rc;
 
+again:
+	e = cckd_entry(c, trk);
 	if (e.pos == 0) {
 		*len = img->unit->null(&img->geo, trk,
 				       cckd_entry_nullfmt(c, &e), buf);
@@ -110,6 +112,8 @@ static int cckd_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 	   one is moved aside and inflated back into buf. */
 	in = e.len <= bufsize ? buf : c->io;
 	rc = cckd_read_image(img, c, in, e.len, e.pos);
+	if (rc == -EAGAIN)
+		goto again;     /* a write went on while the disk was read */
 	if (rc == -ENODATA) {
 		log_msg(LOG_ERR, "%s: %s %u: stored image at 0x%jx (%u "
 			"bytes) runs past the end of the file", img->path,

@@ -91,6 +91,22 @@ void cckd_direct_close(struct cckd_image *c)
 	memset(c->rbuf, 0, sizeof(c->rbuf));
 }
 
+/* Direct I/O is to be used (opened, and not refused since). */
+static bool direct_on(const struct cckd_image *c)
+{
+	return c->dfd >= 0 && !c->direct_off;
+}
+
+/* The file system refused a direct read or write (img->lock held). */
+static void direct_refused(struct ckd_image *img, struct cckd_image *c)
+{
+	if (!c->direct_off)
+		log_msg(LOG_NOTICE, "%s: the file system refused direct I/O; "
+			"track images go through the page cache from now on",
+			img->path);
+	c->direct_off = true;
+}
+
 static uint32_t padded(size_t n)
 {
 	return (uint32_t)((n + CCKD_DIO_ALIGN - 1) & ~(size_t)(CCKD_DIO_ALIGN - 1));
@@ -194,10 +210,7 @@ static int write_batch(struct ckd_image *img, struct cckd_image *c,
 		if (rc < 0)
 			ckd_space_release(&c->space, pos, used);
 		if (rc == -EINVAL) {
-			log_msg(LOG_NOTICE, "%s: the file system refused a "
-				"direct write; track images go through the "
-				"page cache from now on", img->path);
-			cckd_direct_close(c);
+			direct_refused(img, c);
 			return 0;
 		}
 		if (rc < 0)
@@ -231,7 +244,7 @@ int cckd_write_tracks(struct ckd_image *img, const struct ckd_track_out *t,
 	while (*done < n && rc == 0) {
 		unsigned int m = 0;
 
-		if (c->dfd >= 0 && n >= CCKD_DIRECT_MIN)
+		if (direct_on(c) && n >= CCKD_DIRECT_MIN)
 			rc = write_batch(img, c, t + *done, n - *done, &m);
 		if (rc == 0 && m == 0) {
 			const struct ckd_track_out *x = &t[*done];
@@ -280,18 +293,18 @@ static bool cached(struct cckd_image *c, size_t n, uint64_t pos)
 }
 
 /*
- * Read [at, at+len) of the file into r with direct reads, at least the
- * first want bytes (a direct read stops at the end of the file).
+ * Read [at, at+len) of the file into buf with direct reads, at least the
+ * first want bytes (a direct read stops at the end of the file); *got:
+ * how many. Touches nothing of c but its descriptor (no lock needed).
  * Returns: 0; -EINVAL (direct I/O refused); -ENODATA; -EIO.
  */
-static int direct_read(struct cckd_image *c, struct cckd_rbuf *r, uint64_t at,
-		       size_t len, size_t want)
+static int direct_read(const struct cckd_image *c, uint8_t *buf, uint64_t at,
+		       size_t len, size_t want, size_t *got)
 {
 	size_t done = 0;
 
-	r->len = 0;
 	while (done < want) {
-		ssize_t n = ckd_io->pread(c->dfd, r->buf + done, len - done,
+		ssize_t n = ckd_io->pread(c->dfd, buf + done, len - done,
 					  (off_t)(at + done));
 
 		if (n < 0 && errno == EINTR)
@@ -304,34 +317,34 @@ static int direct_read(struct cckd_image *c, struct cckd_rbuf *r, uint64_t at,
 		if (done % CCKD_DIO_ALIGN)
 			break;         /* the end of the file */
 	}
-	if (done < want)
-		return -ENODATA;
-	r->pos = at;
-	r->len = done;
-	return 0;
+	*got = done;
+	return done < want ? -ENODATA : 0;
 }
 
 /*
- * The read buffer for a direct read from at: the one whose data at
- * continues (it starts inside it or at most CCKD_READ_GAP past its end:
- * *seq set), else the least recently used.
+ * The read buffer for a direct read from at, among those no read is
+ * under way in: the one whose data at continues (it starts inside it or
+ * at most CCKD_READ_GAP past its end: *seq set), else the least recently
+ * used. NULL: all busy.
  */
 static struct cckd_rbuf *pick_rbuf(struct cckd_image *c, uint64_t at,
 				   bool *seq)
 {
-	struct cckd_rbuf *lru = &c->rbuf[0];
+	struct cckd_rbuf *lru = NULL;
 
+	*seq = false;
 	for (int i = 0; i < CCKD_RBUFS; i++) {
 		struct cckd_rbuf *r = &c->rbuf[i];
 
+		if (r->busy)
+			continue;
 		if (r->len && at >= r->pos && at <= r->pos + r->len + CCKD_READ_GAP) {
 			*seq = true;
 			return r;
 		}
-		if (r->used < lru->used)
+		if (!lru || r->used < lru->used)
 			lru = r;
 	}
-	*seq = false;
 	return lru;
 }
 
@@ -342,10 +355,12 @@ int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
 	uint64_t end = (pos + n + CCKD_DIO_ALIGN - 1) &
 		       ~(uint64_t)(CCKD_DIO_ALIGN - 1);
 	struct cckd_rbuf *r;
+	uint64_t gen;
+	size_t got = 0;
 	bool seq;
 	int rc;
 
-	if (c->dfd < 0)
+	if (!direct_on(c))
 		return ckd_pread_full(c->fd, buf, n, pos);
 	for (int i = 0; i < CCKD_RBUFS; i++) {
 		r = &c->rbuf[i];
@@ -356,33 +371,46 @@ int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
 		}
 	}
 	/* What the page cache has (a buffered write of a track or two, a
-	   file Hercules wrote) is cheapest from there. */
-	if (end - at > CCKD_STAGE_SIZE || cached(c, n, pos))
+	   file Hercules wrote) is cheapest from there; so is a read when
+	   every buffer is being read into. */
+	r = pick_rbuf(c, at, &seq);
+	if (!r || end - at > CCKD_STAGE_SIZE || cached(c, n, pos))
 		return ckd_pread_full(c->fd, buf, n, pos);
 	/* The rest straight from the disk, as it was written: no new page
 	   cache. A read that continues what a buffer holds (a reader going
 	   through tracks that were written together) reads a whole
-	   buffer's worth; the next ones then find it there. */
-	r = pick_rbuf(c, at, &seq);
+	   buffer's worth; the next ones then find it there. The disk is
+	   waited for without img->lock: readers of other places, writes
+	   and commits go on; a write or commit meanwhile (rgen) may have
+	   given the space to something else, so the caller looks again. */
 	if (seq)
 		end = at + CCKD_STAGE_SIZE;
+	gen = c->rgen;
+	r->busy = true;
+	r->len = 0;
 	r->used = ++c->rclock;
-	rc = direct_read(c, r, at, (size_t)(end - at), (size_t)(pos + n - at));
+	pthread_mutex_unlock(&img->lock);
+	rc = direct_read(c, r->buf, at, (size_t)(end - at),
+			 (size_t)(pos + n - at), &got);
+	pthread_mutex_lock(&img->lock);
+	r->busy = false;
 	if (rc == -EINVAL) {
-		log_msg(LOG_NOTICE, "%s: the file system refused a direct "
-			"read; track images go through the page cache from "
-			"now on", img->path);
-		cckd_direct_close(c);
+		direct_refused(img, c);
 		return ckd_pread_full(c->fd, buf, n, pos);
 	}
 	if (rc < 0)
 		return rc;
+	if (c->rgen != gen)
+		return -EAGAIN;
+	r->pos = at;
+	r->len = got;
 	memcpy(buf, r->buf + (pos - at), n);
 	return 0;
 }
 
 void cckd_read_forget(struct cckd_image *c)
 {
+	c->rgen++;
 	for (int i = 0; i < CCKD_RBUFS; i++)
 		c->rbuf[i].len = 0;
 }

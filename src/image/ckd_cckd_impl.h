@@ -88,6 +88,8 @@ struct cckd_rbuf {
 	uint64_t pos;
 	size_t len;
 	uint64_t used;                /* LRU stamp */
+	bool busy;                    /* a direct read into it is under way,
+					 img->lock dropped (len 0 meanwhile) */
 };
 
 /* Read buffers: one per sequential reader followed at once (a base and
@@ -101,6 +103,11 @@ struct cckd_image {
 	uint8_t *stage;               /* its aligned buffer (dfd >= 0) */
 	struct cckd_rbuf rbuf[CCKD_RBUFS]; /* what direct reads read */
 	uint64_t rclock;              /* their LRU clock */
+	uint64_t rgen;                /* cckd_read_forget() calls: a read
+					 that saw it change reads again */
+	bool direct_off;              /* the file system refused direct I/O:
+					 none from now on (dfd and the
+					 buffers stay until cckd_free) */
 	bool no_cachestat;            /* the kernel has no cachestat() */
 	const struct cckd_format *fmt;
 	bool be;                      /* tables are big-endian */
@@ -243,10 +250,13 @@ extern bool cckd_direct_writes;
    system takes O_DIRECT; else c->dfd = -1 (buffered writes). */
 void cckd_direct_open(struct ckd_image *img, struct cckd_image *c);
 void cckd_direct_close(struct cckd_image *c);
-/* Read a stored image at [pos, pos+n): what the page cache holds from
-   there, the rest with a direct read when the image has c->dfd (so that
-   reading what direct writes put in the file fills no page cache either).
-   Returns: 0; -ENODATA past the end of the file; -EIO. */
+/* Read a stored image at [pos, pos+n): from the page cache when it holds
+   all of it, else with a direct read when the image has c->dfd (so that
+   reading what direct writes put in the file fills no page cache
+   either). img->lock held; a direct read drops it while it waits for the
+   disk (reads of other threads, writes and commits go on meanwhile).
+   Returns: 0; -EAGAIN: the file's space may have been reused meanwhile,
+   look the image up again; -ENODATA past the end of the file; -EIO. */
 int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
 		    uint8_t *buf, size_t n, uint64_t pos);
 /* Something may reuse file space: what direct reads read is no longer

@@ -42,7 +42,9 @@ struct ckd_flush {
  * Backend operations. The generic layer (ckd_image.c, ckd_durable.c)
  * checks track numbers, buffer sizes, read-only state and the structure
  * of written tracks, holds img->lock around every call but flush_done
- * and flush_failed, and validates what read_track returns.
+ * and flush_failed, and validates what read_track returns. A read_track
+ * may drop img->lock while it waits for the disk and take it again
+ * (CCKD direct reads: it then makes sure what it read is still current).
  */
 struct ckd_image_ops {
 	/* Fill buf (bufsize >= trksize) with track trk; *len = its length. */

@@ -387,6 +387,49 @@ static void test_write_tracks_direct(void **state)
 	ckd_image_close(img);
 }
 
+/*
+ * A direct read waits for the disk without the image's lock: a rewrite
+ * that lands meanwhile (here from inside the read, where the lock is
+ * free) makes the read look the track up again instead of returning the
+ * data of the space the old image had.
+ */
+static struct ckd_image *racing_img;
+static int racing_fd = -1;
+static unsigned int races;
+
+static ssize_t racing_pread(int fd, void *b, size_t n, off_t off)
+{
+	if (fd == racing_fd && races++ == 0)
+		put_batch(racing_img, 20, 8, 8);
+	return pread(fd, b, n, off);
+}
+
+static const struct ckd_io_ops racing = {
+	.pread = racing_pread, .pwrite = pwrite, .fdatasync = fdatasync,
+	.ftruncate = ftruncate,
+};
+
+static void test_read_races_rewrite(void **state)
+{
+	struct ckd_image *img = ct_open_ok(0);
+	struct cckd_image *c = img->priv;
+
+	(void)state;
+	if (c->dfd < 0)
+		skip();           /* no direct reads here */
+	put_batch(img, 20, 8, 7);
+	racing_img = img;
+	racing_fd = c->dfd;
+	races = 0;
+	ckd_io = &racing;
+	expect_batch_one(img, 20, 0, 8);
+	ckd_io = &ckd_io_libc;
+	racing_fd = -1;
+	assert_true(races >= 2);  /* the stale read, then the retry */
+	expect_batch(img, 20, 8, 8);
+	ckd_image_close(img);
+}
+
 /* Without direct writes (a file system that refuses O_DIRECT) the same
    batches go through the page cache, track by track. */
 static void test_write_tracks_buffered(void **state)
@@ -641,6 +684,7 @@ int main(int argc, char **argv)
 		T(test_space_reuse),
 		T(test_write_tracks_direct),
 		T(test_write_tracks_buffered),
+		T(test_read_races_rewrite),
 		T(test_write_tracks_stops_at_bad_track),
 		T(test_readonly_never_modifies),
 		T(test_readonly_open_of_opened_file),
