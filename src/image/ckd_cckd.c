@@ -111,7 +111,7 @@ again:
 	   compress, such as random bytes) then needs no copy; a compressed
 	   one is moved aside and inflated back into buf. */
 	in = e.len <= bufsize ? buf : c->io;
-	rc = cckd_read_image(img, c, in, e.len, e.pos);
+	rc = cckd_read_image(img, c, trk, in, e.len, e.pos);
 	if (rc == -EAGAIN)
 		goto again;     /* a write went on while the disk was read */
 	if (rc == -ENODATA) {

@@ -55,6 +55,7 @@ void cckd_direct_open(struct ckd_image *img, struct cckd_image *c)
 
 	c->dfd = -1;
 	c->stage = NULL;
+	c->buffered = NULL;
 	memset(c->rbuf, 0, sizeof(c->rbuf));
 	if (!cckd_direct_writes)
 		return;
@@ -70,8 +71,11 @@ void cckd_direct_open(struct ckd_image *img, struct cckd_image *c)
 	}
 	/* Untouched until used: a volume nobody reads direct costs no
 	   memory for the read buffers. */
-	if (posix_memalign(&stage, CCKD_DIO_ALIGN,
-			   (1 + CCKD_RBUFS) * CCKD_STAGE_SIZE)) {
+	c->buffered = calloc(ckd_image_tracks(img) / 8 + 1, 1);
+	if (!c->buffered || posix_memalign(&stage, CCKD_DIO_ALIGN,
+					   (1 + CCKD_RBUFS) * CCKD_STAGE_SIZE)) {
+		free(c->buffered);
+		c->buffered = NULL;
 		close(c->dfd);
 		c->dfd = -1;
 		return;
@@ -88,7 +92,24 @@ void cckd_direct_close(struct cckd_image *c)
 	c->dfd = -1;
 	free(c->stage);
 	c->stage = NULL;
+	free(c->buffered);
+	c->buffered = NULL;
 	memset(c->rbuf, 0, sizeof(c->rbuf));
+}
+
+void cckd_mark_buffered(struct cckd_image *c, uint32_t trk, bool on)
+{
+	if (!c->buffered)
+		return;
+	if (on)
+		c->buffered[trk / 8] |= (uint8_t)(1u << (trk % 8));
+	else
+		c->buffered[trk / 8] &= (uint8_t)~(1u << (trk % 8));
+}
+
+static bool written_buffered(const struct cckd_image *c, uint32_t trk)
+{
+	return c->buffered && (c->buffered[trk / 8] & (1u << (trk % 8)));
 }
 
 /* Direct I/O is to be used (opened, and not refused since). */
@@ -224,6 +245,7 @@ static int write_batch(struct ckd_image *img, struct cckd_image *c,
 			*m = i;
 			return rc;
 		}
+		cckd_mark_buffered(c, t[i].trk, false);
 	}
 	return 0;
 }
@@ -349,7 +371,7 @@ static struct cckd_rbuf *pick_rbuf(struct cckd_image *c, uint64_t at,
 }
 
 int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
-		    uint8_t *buf, size_t n, uint64_t pos)
+		    uint32_t trk, uint8_t *buf, size_t n, uint64_t pos)
 {
 	uint64_t at = pos & ~(uint64_t)(CCKD_DIO_ALIGN - 1);
 	uint64_t end = (pos + n + CCKD_DIO_ALIGN - 1) &
@@ -370,11 +392,13 @@ int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
 			return 0;
 		}
 	}
-	/* What the page cache has (a buffered write of a track or two, a
-	   file Hercules wrote) is cheapest from there; so is a read when
-	   every buffer is being read into. */
+	/* What the page cache has (a buffered write of a track or two - it
+	   may still be dirty there, which a direct read would first have
+	   written back -, a file Hercules wrote) is cheapest from there; so
+	   is a read when every buffer is being read into. */
 	r = pick_rbuf(c, at, &seq);
-	if (!r || end - at > CCKD_STAGE_SIZE || cached(c, n, pos))
+	if (!r || end - at > CCKD_STAGE_SIZE || written_buffered(c, trk) ||
+	    cached(c, n, pos))
 		return ckd_pread_full(c->fd, buf, n, pos);
 	/* The rest straight from the disk, as it was written: no new page
 	   cache. A read that continues what a buffer holds (a reader going

@@ -105,6 +105,9 @@ struct cckd_image {
 	uint64_t rclock;              /* their LRU clock */
 	uint64_t rgen;                /* cckd_read_forget() calls: a read
 					 that saw it change reads again */
+	uint8_t *buffered;            /* bit per track: its image was last
+					 written through the page cache
+					 (dfd >= 0) */
 	bool direct_off;              /* the file system refused direct I/O:
 					 none from now on (dfd and the
 					 buffers stay until cckd_free) */
@@ -250,15 +253,19 @@ extern bool cckd_direct_writes;
    system takes O_DIRECT; else c->dfd = -1 (buffered writes). */
 void cckd_direct_open(struct ckd_image *img, struct cckd_image *c);
 void cckd_direct_close(struct cckd_image *c);
-/* Read a stored image at [pos, pos+n): from the page cache when it holds
-   all of it, else with a direct read when the image has c->dfd (so that
+/* Read track trk's stored image at [pos, pos+n): from the page cache
+   when it holds all of it (or trk was written there since the open),
+   else with a direct read when the image has c->dfd (so that
    reading what direct writes put in the file fills no page cache
    either). img->lock held; a direct read drops it while it waits for the
    disk (reads of other threads, writes and commits go on meanwhile).
    Returns: 0; -EAGAIN: the file's space may have been reused meanwhile,
    look the image up again; -ENODATA past the end of the file; -EIO. */
 int cckd_read_image(struct ckd_image *img, struct cckd_image *c,
-		    uint8_t *buf, size_t n, uint64_t pos);
+		    uint32_t trk, uint8_t *buf, size_t n, uint64_t pos);
+/* Track trk's image was written through the page cache (on) or is not
+   (off: direct, or a null track): where reading it is cheapest. */
+void cckd_mark_buffered(struct cckd_image *c, uint32_t trk, bool on);
 /* Something may reuse file space: what direct reads read is no longer
    to be trusted. */
 void cckd_read_forget(struct cckd_image *c);

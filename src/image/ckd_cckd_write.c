@@ -151,7 +151,10 @@ int cckd_write_track(struct ckd_image *img, uint32_t trk, const uint8_t *buf,
 		if (rc < 0)
 			return rc;
 	}
-	return cckd_install(c, trk, e);
+	rc = cckd_install(c, trk, e);
+	if (rc == 0)
+		cckd_mark_buffered(c, trk, e.pos != 0);
+	return rc;
 }
 
 int cckd_install(struct cckd_image *c, uint32_t trk, struct cckd_l2ent e)

@@ -430,6 +430,54 @@ static void test_read_races_rewrite(void **state)
 	ckd_image_close(img);
 }
 
+/* Reads on the direct descriptor (counting_fd). */
+static int counting_fd = -1;
+static unsigned int direct_reads;
+
+static ssize_t counting_pread(int fd, void *b, size_t n, off_t off)
+{
+	direct_reads += fd == counting_fd;
+	return pread(fd, b, n, off);
+}
+
+static const struct ckd_io_ops counting = {
+	.pread = counting_pread, .pwrite = pwrite, .fdatasync = fdatasync,
+	.ftruncate = ftruncate,
+};
+
+/*
+ * A track written alone went through the page cache and is read from
+ * there (a direct read would first make the kernel write its dirty pages
+ * back), on kernels without cachestat() too; a track of a direct batch
+ * is read direct.
+ */
+static void test_read_where_written(void **state)
+{
+	struct ckd_image *img = ct_open_ok(0);
+	struct cckd_image *c = img->priv;
+
+	(void)state;
+	if (c->dfd < 0)
+		skip();           /* no direct I/O here */
+	c->no_cachestat = true;   /* as Debian 12's Linux 6.1 */
+	put_batch(img, 20, 8, 9);
+	ct_put(img, 60, 9, false);
+	counting_fd = c->dfd;
+	direct_reads = 0;
+	ckd_io = &counting;
+	ct_expect(img, 60, 9, false);
+	assert_int_equal(direct_reads, 0);
+	expect_batch_one(img, 20, 1, 9);
+	assert_int_equal(direct_reads, 1);
+	/* Rewritten in a batch: direct again. */
+	put_batch(img, 56, 8, 10);
+	expect_batch_one(img, 56, 4, 10);
+	assert_int_equal(direct_reads, 2);
+	ckd_io = &ckd_io_libc;
+	counting_fd = -1;
+	ckd_image_close(img);
+}
+
 /* Without direct writes (a file system that refuses O_DIRECT) the same
    batches go through the page cache, track by track. */
 static void test_write_tracks_buffered(void **state)
@@ -685,6 +733,7 @@ int main(int argc, char **argv)
 		T(test_write_tracks_direct),
 		T(test_write_tracks_buffered),
 		T(test_read_races_rewrite),
+		T(test_read_where_written),
 		T(test_write_tracks_stops_at_bad_track),
 		T(test_readonly_never_modifies),
 		T(test_readonly_open_of_opened_file),
