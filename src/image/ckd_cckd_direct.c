@@ -136,24 +136,11 @@ static uint32_t padded(size_t n)
 /* Returns: 0; -EINVAL (direct I/O refused); -ENOSPC, -EFBIG, -EIO. */
 static int direct_write(struct cckd_image *c, size_t n, uint64_t off)
 {
-	const uint8_t *p = c->stage;
+	int rc = ckd_pwrite_raw(c->dfd, c->stage, n, off);
 
-	while (n) {
-		ssize_t r = ckd_io->pwrite(c->dfd, p, n, (off_t)off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return errno == EINVAL ? -EINVAL :
-			       errno == ENOSPC || errno == EDQUOT ? -ENOSPC :
-			       errno == EFBIG ? -EFBIG : -EIO;
-		if (r == 0)
-			return -EIO;
-		p += r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
+	return rc == 0 || rc == -EINVAL ? rc :
+	       rc == -ENOSPC || rc == -EDQUOT ? -ENOSPC :
+	       rc == -EFBIG ? -EFBIG : -EIO;
 }
 
 /*

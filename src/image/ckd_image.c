@@ -293,30 +293,10 @@ int ckd_image_read_track(struct ckd_image *img, uint32_t trk, uint8_t *buf,
 int ckd_image_write_track(struct ckd_image *img, uint32_t trk,
 			  const uint8_t *buf, size_t len)
 {
-	struct ckd_track_fault f;
-	uint64_t t0;
-	int rc;
+	struct ckd_track_out t = { trk, buf, len };
+	unsigned int done;
 
-	if (img->readonly)
-		return -EROFS;
-	if (trk >= ckd_image_tracks(img))
-		return -EINVAL;
-	if (img->unit->check(&img->geo, trk, buf, len, &f) < 0) {
-		log_msg(LOG_DEBUG, "%s: %s %u: rejected write: offset %zu: "
-			"%s", img->path, img->unit->name, trk, f.offset, f.what);
-		return -EINVAL;
-	}
-	if (ckd_durable_error(img))
-		return -EIO;
-	t0 = ptime_start();
-	pthread_mutex_lock(&img->lock);
-	rc = img->ops->write_track(img, trk, buf, len);
-	pthread_mutex_unlock(&img->lock);
-	if (rc == 0)
-		atomic_fetch_add_explicit(&img->unstarted, len,
-					  memory_order_relaxed);
-	ptime_charge(PTIME_IMAGE, t0);
-	return rc;
+	return ckd_image_write_tracks(img, &t, 1, &done);
 }
 
 int ckd_image_write_tracks(struct ckd_image *img,

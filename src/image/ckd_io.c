@@ -42,24 +42,32 @@ int ckd_pread_full(int fd, void *buf, size_t n, uint64_t off)
 	return 0;
 }
 
-int ckd_pwrite_full(int fd, const void *buf, size_t n, uint64_t off)
+int ckd_pwrite_raw(int fd, const void *buf, size_t n, uint64_t off)
 {
 	const uint8_t *p = buf;
 
 	while (n) {
 		ssize_t r = ckd_io->pwrite(fd, p, n, (off_t)off);
 
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == ENOSPC || errno == EDQUOT ? -ENOSPC :
-			       errno == EFBIG ? -EFBIG : -EIO;
-		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EIO;
 		p += r;
 		n -= (size_t)r;
 		off += (uint64_t)r;
 	}
 	return 0;
+}
+
+int ckd_pwrite_full(int fd, const void *buf, size_t n, uint64_t off)
+{
+	int rc = ckd_pwrite_raw(fd, buf, n, off);
+
+	return rc == 0 ? 0 : rc == -ENOSPC || rc == -EDQUOT ? -ENOSPC :
+	       rc == -EFBIG ? -EFBIG : -EIO;
 }
 
 int ckd_datasync(int fd)

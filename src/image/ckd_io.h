@@ -27,7 +27,11 @@ extern const struct ckd_io_ops ckd_io_libc;
 
 /* Read exactly n bytes. Returns: 0; -ENODATA at end of file; -EIO. */
 int ckd_pread_full(int fd, void *buf, size_t n, uint64_t off);
-/* Write exactly n bytes. Returns: 0; -ENOSPC, -EIO, ... (negative errno). */
+/* Write exactly n bytes. Returns: 0, or the negative errno of the write
+   that failed as the kernel gave it (-EIO: one wrote nothing). */
+int ckd_pwrite_raw(int fd, const void *buf, size_t n, uint64_t off);
+/* Write exactly n bytes. Returns: 0; -ENOSPC (also EDQUOT), -EFBIG, -EIO
+   (anything else). */
 int ckd_pwrite_full(int fd, const void *buf, size_t n, uint64_t off);
 /* Returns: 0 or negative errno (-EIO). */
 int ckd_datasync(int fd);

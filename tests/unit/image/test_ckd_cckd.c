@@ -393,21 +393,30 @@ static void test_write_tracks_direct(void **state)
  * free) makes the read look the track up again instead of returning the
  * data of the space the old image had.
  */
-static struct ckd_image *racing_img;
-static int racing_fd = -1;
-static unsigned int races;
+static int direct_fd = -1;          /* reads on it are counted */
+static unsigned int direct_reads;
+static struct ckd_image *racing_img; /* non-NULL: the first direct read
+					rewrites tracks 20-27 first */
 
-static ssize_t racing_pread(int fd, void *b, size_t n, off_t off)
+static ssize_t watched_pread(int fd, void *b, size_t n, off_t off)
 {
-	if (fd == racing_fd && races++ == 0)
+	if (fd == direct_fd && direct_reads++ == 0 && racing_img)
 		put_batch(racing_img, 20, 8, 8);
 	return pread(fd, b, n, off);
 }
 
-static const struct ckd_io_ops racing = {
-	.pread = racing_pread, .pwrite = pwrite, .fdatasync = fdatasync,
+static const struct ckd_io_ops watched = {
+	.pread = watched_pread, .pwrite = pwrite, .fdatasync = fdatasync,
 	.ftruncate = ftruncate,
 };
+
+/* ckd_io back to the libc calls, the hook off. */
+static void unwatch(void)
+{
+	ckd_io = &ckd_io_libc;
+	direct_fd = -1;
+	racing_img = NULL;
+}
 
 static void test_read_races_rewrite(void **state)
 {
@@ -419,31 +428,15 @@ static void test_read_races_rewrite(void **state)
 		skip();           /* no direct reads here */
 	put_batch(img, 20, 8, 7);
 	racing_img = img;
-	racing_fd = c->dfd;
-	races = 0;
-	ckd_io = &racing;
+	direct_fd = c->dfd;
+	direct_reads = 0;
+	ckd_io = &watched;
 	expect_batch_one(img, 20, 0, 8);
-	ckd_io = &ckd_io_libc;
-	racing_fd = -1;
-	assert_true(races >= 2);  /* the stale read, then the retry */
+	unwatch();
+	assert_true(direct_reads >= 2);  /* the stale read, then the retry */
 	expect_batch(img, 20, 8, 8);
 	ckd_image_close(img);
 }
-
-/* Reads on the direct descriptor (counting_fd). */
-static int counting_fd = -1;
-static unsigned int direct_reads;
-
-static ssize_t counting_pread(int fd, void *b, size_t n, off_t off)
-{
-	direct_reads += fd == counting_fd;
-	return pread(fd, b, n, off);
-}
-
-static const struct ckd_io_ops counting = {
-	.pread = counting_pread, .pwrite = pwrite, .fdatasync = fdatasync,
-	.ftruncate = ftruncate,
-};
 
 /*
  * A track written alone went through the page cache and is read from
@@ -462,9 +455,9 @@ static void test_read_where_written(void **state)
 	c->no_cachestat = true;   /* as Debian 12's Linux 6.1 */
 	put_batch(img, 20, 8, 9);
 	ct_put(img, 60, 9, false);
-	counting_fd = c->dfd;
+	direct_fd = c->dfd;
 	direct_reads = 0;
-	ckd_io = &counting;
+	ckd_io = &watched;
 	ct_expect(img, 60, 9, false);
 	assert_int_equal(direct_reads, 0);
 	expect_batch_one(img, 20, 1, 9);
@@ -473,8 +466,7 @@ static void test_read_where_written(void **state)
 	put_batch(img, 56, 8, 10);
 	expect_batch_one(img, 56, 4, 10);
 	assert_int_equal(direct_reads, 2);
-	ckd_io = &ckd_io_libc;
-	counting_fd = -1;
+	unwatch();
 	ckd_image_close(img);
 }
 
